@@ -1,0 +1,135 @@
+/**
+ * Audit log benchmark against the real PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+ *   npx tsx bench/audit.ts [events=40000] [exportEvents=1000000]
+ * Prints: events appended per second with 32 concurrent writers (each event its own transaction, as a business
+ * change writes it) for our lock-free insert + background sealer, next to a naive chain that locks the head per insert;
+ * then the time and peak resident-memory growth of exporting N events as NDJSON and as CSV through the HTTP API.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createDataSource, runMigrations } from '../src/db/data-source';
+import { recordAudit, SYSTEM_ACTOR } from '../src/audit/audit.service';
+import { sealPending, startSealer } from '../src/audit/audit-sealer';
+import { chainHash, GENESIS_HASH } from '../src/audit/audit-chain';
+import { verifyChain } from '../src/audit/audit-verify';
+import { loadConfig } from '../src/config/config';
+import { createService } from '../src/composition';
+import type { DataSource } from 'typeorm';
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const EVENTS = Number(process.argv[2] ?? 40_000);
+const EXPORT_EVENTS = Number(process.argv[3] ?? 1_000_000);
+const WRITERS = 32;
+
+function dbUrl(name: string) {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function withAdmin(sql: string) {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try { await c.query(sql); } finally { await c.end(); }
+}
+
+async function writers(total: number, write: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: WRITERS }, async () => {
+    for (let i = next++; i < total; i = next++) await write(i);
+  }));
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function appendBench(ds: DataSource) {
+  const sealer = startSealer(ds, 200, (err) => console.error('sealer', err));
+  const seconds = await writers(EVENTS, (i) => ds.transaction((m) => recordAudit(m, SYSTEM_ACTOR, { action: 'bench.append', subjectType: 'bench', subjectId: `s${i}`, data: { i } })));
+  await sealer.stop();
+  const sealStart = Date.now();
+  await sealPending(ds);
+  const verify = await verifyChain(ds);
+  console.log(`append (ours: insert without lock, sealer chains): ${EVENTS} events, ${WRITERS} writers, ${(EVENTS / seconds).toFixed(0)} events/s; backlog sealed ${Date.now() - sealStart} ms after the last write; chain ok=${verify.ok} checked=${verify.checked}`);
+
+  await ds.query(`CREATE TABLE naive_chain (seq bigint PRIMARY KEY, data jsonb NOT NULL, prev_hash text NOT NULL, hash text NOT NULL)`);
+  const naiveSeconds = await writers(EVENTS, (i) => ds.transaction(async (m) => {
+    await m.query(`SELECT pg_advisory_xact_lock(42)`);
+    const [head] = await m.query(`SELECT seq, hash FROM naive_chain ORDER BY seq DESC LIMIT 1`);
+    const seq = head ? Number(head.seq) + 1 : 1;
+    const prev = head ? head.hash : GENESIS_HASH;
+    const data = { i };
+    const hash = chainHash({ seq, occurredAt: new Date().toISOString(), actor: SYSTEM_ACTOR, action: 'bench', subjectType: 'bench', subjectId: String(i), data }, prev);
+    await m.query(`INSERT INTO naive_chain VALUES ($1, $2, $3, $4)`, [seq, JSON.stringify(data), prev, hash]);
+  }));
+  console.log(`append (naive: lock the head per insert):         ${EVENTS} events, ${WRITERS} writers, ${(EVENTS / naiveSeconds).toFixed(0)} events/s`);
+
+  await ds.query(`CREATE TABLE plain_insert (id bigserial PRIMARY KEY, data jsonb NOT NULL)`);
+  const plainSeconds = await writers(EVENTS, (i) => ds.transaction((m) => m.query(`INSERT INTO plain_insert (data) VALUES ($1)`, [JSON.stringify({ i })])));
+  console.log(`append (plain inserts, no chain at all):           ${EVENTS} events, ${WRITERS} writers, ${(EVENTS / plainSeconds).toFixed(0)} events/s`);
+}
+
+async function fillForExport(ds: DataSource) {
+  const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_events`);
+  const missing = EXPORT_EVENTS - n;
+  if (missing > 0) {
+    const t0 = Date.now();
+    for (let done = 0; done < missing; done += 100_000) {
+      const size = Math.min(100_000, missing - done);
+      await ds.query(`INSERT INTO audit_events (actor, action, subject_type, subject_id, data)
+        SELECT $1::jsonb, 'bench.export', 'declaration', 'd' || g, jsonb_build_object('outcome', 'CLEAR', 'riskScore', g % 100, 'reference', 'REF-' || g)
+        FROM generate_series(1, $2) g`, [JSON.stringify(SYSTEM_ACTOR), size]);
+      await sealPending(ds);
+    }
+    console.log(`filled and sealed ${missing} events for the export in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+}
+
+async function exportBench(url: string, key: string, accept: string) {
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const started = Date.now();
+  const res = await fetch(`${url}/v1/audit/events`, { headers: { Authorization: `Bearer ${key}`, Accept: accept } });
+  let bytes = 0;
+  let tail = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    tail = (tail + Buffer.from(chunk).toString('utf8')).slice(-600);
+  }
+  clearInterval(timer);
+  const seconds = (Date.now() - started) / 1000;
+  const rows = /"rowCount":(\d+)/.exec(tail)?.[1];
+  console.log(`export ${accept}: ${rows} rows, ${(bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s; peak RSS growth of the service process ${((peak - rssBefore) / 1e6).toFixed(1)} MB`);
+}
+
+async function main() {
+  const name = `dus_bench_audit_${randomBytes(4).toString('hex')}`;
+  await withAdmin(`CREATE DATABASE ${name}`);
+  try {
+    const ds = createDataSource(dbUrl(name), 40);
+    await ds.initialize();
+    await runMigrations(ds);
+    await appendBench(ds);
+    await fillForExport(ds);
+    await ds.destroy();
+
+    // The exports go through the real HTTP API of a service in this process, so its RSS is the service's.
+    const admin = `bench-admin-${randomBytes(12).toString('hex')}`;
+    const config = loadConfig({}, { DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: admin, LOG_LEVEL: 'warn' });
+    const service = await createService(config, 'api');
+    await service.start();
+    const server = service.app!.listen(0);
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    global.gc?.();
+    await exportBench(`http://127.0.0.1:${port}`, admin, 'application/x-ndjson');
+    global.gc?.();
+    await exportBench(`http://127.0.0.1:${port}`, admin, 'text/csv');
+    server.close();
+    await service.close();
+  } finally {
+    await withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

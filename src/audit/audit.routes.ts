@@ -1,0 +1,48 @@
+import type { DataSource } from 'typeorm';
+import { NotAcceptableError } from '../http/errors';
+import { route, type RouteDef } from '../http/route';
+import { exportEvents, type ExportFormat } from './audit-export';
+import { sealPending } from './audit-sealer';
+import { verifyChain } from './audit-verify';
+import { exportEventSchema, exportQuery, verifyQuery, verifyResult } from './audit.schemas';
+
+const CONTENT_TYPES: Record<ExportFormat, string> = { ndjson: 'application/x-ndjson', csv: 'text/csv' };
+
+export function auditRoutes(dataSource: DataSource): RouteDef[] {
+  return [
+    route({
+      method: 'get', path: '/v1/audit/events', tag: 'Audit', roles: ['auditor', 'admin'], query: exportQuery,
+      summary: 'Export the audit log (NDJSON or CSV by Accept), streamed, ending with a manifest',
+      responses: {
+        200: { description: 'Events in chain order, then the manifest', schema: exportEventSchema, contentType: 'application/x-ndjson' },
+      },
+      handler: async ({ query, req, res }) => {
+        const format: ExportFormat | undefined = query.format
+          ?? (req.accepts(['application/x-ndjson', 'text/csv']) === 'text/csv' ? 'csv' : req.accepts(['application/x-ndjson', 'text/csv']) ? 'ndjson' : undefined);
+        if (!format) throw new NotAcceptableError(Object.values(CONTENT_TYPES));
+        // Include everything committed up to now.
+        await sealPending(dataSource, { wait: true });
+        res.status(200).type(CONTENT_TYPES[format]);
+        res.setHeader('Content-Disposition', `attachment; filename="audit-events.${format === 'csv' ? 'csv' : 'ndjson'}"`);
+        res.setHeader('Cache-Control', 'no-store');
+        await exportEvents(dataSource, res, format, {
+          from: query.from ? new Date(query.from) : undefined,
+          to: query.to ? new Date(query.to) : undefined,
+          action: query.action ?? query.type,
+          subjectId: query.subjectId ?? query.declarationId,
+        });
+        res.end();
+      },
+    }),
+    route({
+      method: 'get', path: '/v1/audit/verify', tag: 'Audit', roles: ['auditor', 'admin'], query: verifyQuery,
+      summary: 'Recompute the hash chain and report the first bad sequence number',
+      responses: { 200: { description: 'Verification result', schema: verifyResult } },
+      handler: async ({ query }) => {
+        await sealPending(dataSource, { wait: true });
+        const anchor = query.anchorSeq !== undefined && query.anchorHash ? { seq: query.anchorSeq, hash: query.anchorHash } : undefined;
+        return { status: 200, body: await verifyChain(dataSource, anchor) };
+      },
+    }),
+  ];
+}

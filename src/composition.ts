@@ -1,0 +1,105 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { isEmbedded, type Config } from './config/config';
+import { openDatabase, type Database } from './db/database';
+import { UnitOfWork } from './db/unit-of-work';
+import { createLogger } from './observability/logger';
+import { createMetrics, type Metrics } from './observability/metrics';
+import { ApiKeysService } from './auth/api-keys.service';
+import { apiKeyRoutes } from './auth/api-keys.routes';
+import { authenticate, authorize, perKeyRateLimit } from './auth/auth.middleware';
+import { auditRoutes } from './audit/audit.routes';
+import { startSealer } from './audit/audit-sealer';
+import { createApp } from './http/app';
+import { createRegistry } from './http/openapi';
+import { assertHandlers, type JobHandlers } from './jobs/catalogue';
+import type { JobRunner } from './jobs/job-runner';
+import { InProcessJobRunner } from './jobs/in-process-runner';
+import { BullMqJobRunner } from './jobs/bullmq-runner';
+import { createListsFeature, type ListsFeature } from './lists/lists.feature';
+
+export type ProcessRole = 'api' | 'worker';
+
+export interface Service {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  uow: UnitOfWork;
+  metrics: Metrics;
+  jobs: JobRunner;
+  keys: ApiKeysService;
+  lists: ListsFeature;
+  /** Present in the API role. */
+  app?: Express;
+  /** Starts the background loops (job relay/processing, audit sealer, list index refresh). */
+  start(): Promise<void>;
+  /** Stops the background loops, finishing in-flight jobs, and closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition root: builds every service from config with plain constructors. The API and worker entry points
+ * (and the integration tests) all start here.
+ */
+export async function createService(config: Config, role: ProcessRole, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Service> {
+  const db = await openDatabase(config);
+  const { dataSource } = db;
+  const uow = new UnitOfWork(dataSource);
+  const keys = new ApiKeysService(dataSource, uow);
+  if (config.BOOTSTRAP_ADMIN_KEY) await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
+
+  const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config });
+
+  const handlers: Partial<JobHandlers> = { ...lists.jobHandlers };
+  assertHandlers(handlers);
+
+  let jobs!: JobRunner;
+  const metrics = createMetrics(() => jobs.depth());
+  const jobLogger = logger.child({ module: 'jobs' });
+  if (isEmbedded(config) || !config.REDIS_URL) {
+    jobs = new InProcessJobRunner(dataSource, handlers, jobLogger, metrics, config.WORKER_CONCURRENCY, config.OUTBOX_POLL_MS, db.embedded);
+  } else {
+    jobs = new BullMqJobRunner(dataSource, handlers, jobLogger, metrics, {
+      redisUrl: config.REDIS_URL,
+      prefix: config.QUEUE_PREFIX,
+      processJobs: role === 'worker' || config.RUN_JOBS_IN_API,
+      concurrency: config.WORKER_CONCURRENCY,
+      pollMs: config.OUTBOX_POLL_MS,
+    });
+  }
+  uow.onCommit(() => jobs.wake());
+
+  let app: Express | undefined;
+  if (role === 'api') {
+    app = createApp({
+      logger,
+      metrics,
+      registry: createRegistry(),
+      authenticate: authenticate(keys),
+      authorize,
+      rateLimit: perKeyRateLimit(config.RATE_LIMIT_PER_MINUTE),
+      bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
+      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes],
+      readiness: {
+        database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
+        ...(config.REDIS_URL ? { redis: () => jobs.ready() } : {}),
+      },
+    });
+  }
+
+  let sealer: { stop(): Promise<void> } | undefined;
+  return {
+    config, logger, db, uow, metrics, jobs, keys, lists, app,
+    async start() {
+      await lists.start();
+      await jobs.start();
+      sealer = startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) => logger.error({ err }, 'audit sealing failed'));
+    },
+    async close() {
+      await jobs.stop();
+      await sealer?.stop();
+      await lists.stop();
+      await db.close();
+    },
+  };
+}

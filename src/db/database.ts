@@ -1,0 +1,40 @@
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/config';
+import { createDataSource } from './data-source';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import { migrateWithLock } from './migrate';
+
+export interface Database {
+  dataSource: DataSource;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR; then applies migrations. */
+export async function openDatabase(config: Config): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = config.DATABASE_URL;
+  let pool = config.DB_POOL_SIZE;
+  if (!url) {
+    pool = Math.min(pool, 8);
+    embedded = await startEmbeddedPostgres(config.DATA_DIR, pool);
+    url = embedded.url;
+  }
+  const dataSource = createDataSource(url, pool);
+  try {
+    await dataSource.initialize();
+    await migrateWithLock(dataSource);
+  } catch (err) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw err;
+  }
+  return {
+    dataSource,
+    embedded: Boolean(embedded),
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves a PGlite database (PostgreSQL in WASM, persisted in `dataDir`) on a loopback port with the Postgres wire
+ * protocol, so TypeORM and every other `pg` user work unchanged. All connections share one session: transactions run
+ * one at a time, which is what a single-node, zero-setup deployment needs.
+ */
+export async function startEmbeddedPostgres(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  // PGlite ignores per-connection startup options, so session defaults are set at the role level.
+  await db.exec(`ALTER ROLE postgres SET timezone = 'UTC'; SET timezone = 'UTC';`);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: maxConnections + 2 });
+  await server.start();
+  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  return {
+    url,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { loadConfig } from '../config/config';
+import { createDataSource } from './data-source';
+import { migrateWithLock } from './migrate';
+import { startEmbeddedPostgres } from './embedded';
+
+/** `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database in DATA_DIR). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(config.DATA_DIR, 2);
+  const dataSource = createDataSource(config.DATABASE_URL ?? embedded!.url, 2);
+  await dataSource.initialize();
+  try {
+    const applied = await migrateWithLock(dataSource);
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+  } finally {
+    await dataSource.destroy();
+    await embedded?.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

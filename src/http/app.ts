@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Logger } from 'pino';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Metrics } from '../observability/metrics';
+import { errorMiddleware, notFoundHandler } from './error-middleware';
+import { generateDocument } from './openapi';
+import { mountRoutes, type MountDeps, type RouteDef } from './route';
+
+export interface AppDeps extends MountDeps {
+  logger: Logger;
+  metrics: Metrics;
+  registry: OpenAPIRegistry;
+  routes: RouteDef[];
+  /** Each check answers true when its dependency is usable. */
+  readiness: Record<string, () => Promise<boolean>>;
+  /** Extra routers mounted before the API (e.g. the web console). */
+  extra?: { path: string; handler: RequestHandler | express.Router }[];
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+function metricsMiddleware(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      // The matched route pattern keeps label cardinality bounded; unmatched paths share one label.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route });
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+async function withTimeout(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([check().catch(() => false), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.use(pinoHttp({
+    logger: deps.logger,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+  }));
+  app.use(metricsMiddleware(deps.metrics));
+
+  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/readyz', async (_req, res) => {
+    const entries = await Promise.all(Object.entries(deps.readiness).map(async ([name, check]) => [name, await withTimeout(check, 2000)] as const));
+    const checks = Object.fromEntries(entries.map(([n, ok]) => [n, ok ? 'ok' : 'down']));
+    const ready = entries.every(([, ok]) => ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  for (const extra of deps.extra ?? []) app.use(extra.path, extra.handler);
+
+  const api = express.Router();
+  mountRoutes(api, deps.registry, deps, deps.routes);
+  const document = generateDocument(deps.registry);
+  app.get('/openapi.json', (_req, res) => { res.json(document); });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Screening API' }));
+  app.use(api);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

@@ -1,0 +1,137 @@
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { Actor } from '../auth/actor';
+import type { Role } from '../auth/api-key.entity';
+import { UnsupportedMediaTypeError, ValidationError, type FieldError } from './errors';
+import { problemSchema } from './openapi';
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface RouteContext<P, Q, B> {
+  params: Infer<P>;
+  query: Infer<Q>;
+  body: Infer<B>;
+  actor: Actor;
+  req: Request;
+  res: Response;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI style: /v1/api-keys/{id} */
+  path: string;
+  summary: string;
+  tag: string;
+  roles: readonly Role[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** JSON body size class: ordinary (BODY_LIMIT_BYTES) or batch (BATCH_BODY_LIMIT_BYTES). */
+  bodySize?: 'default' | 'batch';
+  /** For handlers that read the request stream themselves (multipart uploads): documented, not parsed here. */
+  rawBody?: { contentType: string; schema: z.ZodType };
+  responses: Record<number, ResponseSpec>;
+  /** Returns the response, or nothing when it wrote (streamed) the response itself. */
+  handler(ctx: RouteContext<P, Q, B>): Promise<HttpResult | void> | HttpResult | void;
+}
+
+/** A route ready to mount: its spec, type-erased so feature modules can return lists of them. */
+export interface RouteDef {
+  spec: RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+}
+
+export function route<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<P, Q, B>,
+): RouteDef {
+  return { spec: spec as unknown as RouteDef['spec'] };
+}
+
+export function fieldErrors(where: string, error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => {
+    let path = where;
+    for (const part of issue.path) path += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
+    return { path, message: issue.message };
+  });
+}
+
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string, errors: FieldError[]): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  errors.push(...fieldErrors(where, result.error));
+  return undefined;
+}
+
+export interface MountDeps {
+  authenticate: RequestHandler;
+  authorize(roles: readonly Role[]): RequestHandler;
+  rateLimit: RequestHandler;
+  bodyLimits: { default: number; batch: number };
+}
+
+const methodsWithBody = new Set(['post', 'put', 'patch']);
+
+/** Mounts each route on the router with auth, rate limit, body parsing and validation, and describes it in OpenAPI. */
+export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: MountDeps, defs: RouteDef[]): void {
+  const parsers = {
+    default: express.json({ limit: deps.bodyLimits.default, type: () => true }),
+    batch: express.json({ limit: deps.bodyLimits.batch, type: () => true }),
+  };
+  for (const { spec } of defs) {
+    const chain: RequestHandler[] = [deps.authenticate, deps.authorize(spec.roles), deps.rateLimit];
+    if (spec.body && methodsWithBody.has(spec.method)) {
+      chain.push((req, _res, next) => next(req.is('application/json') ? undefined : new UnsupportedMediaTypeError('application/json')));
+      chain.push(parsers[spec.bodySize ?? 'default']);
+    }
+    chain.push(async (req, res) => {
+      const errors: FieldError[] = [];
+      const params = parse(spec.params, req.params, 'params', errors);
+      const query = parse(spec.query, req.query, 'query', errors);
+      const body = parse(spec.body, req.body, 'body', errors);
+      if (errors.length) throw new ValidationError(errors);
+      const result = await spec.handler({ params, query, body, actor: req.actor!, req, res } as RouteContext<unknown, unknown, unknown> as never);
+      if (!result) return;
+      if (result.headers) res.set(result.headers);
+      if (result.body === undefined) res.status(result.status).end();
+      else res.status(result.status).json(result.body);
+    });
+    router[spec.method](spec.path.replace(/\{(\w+)\}/g, ':$1'), ...chain);
+    registry.registerPath(openApiRoute(spec));
+  }
+}
+
+function openApiRoute(spec: RouteDef['spec']): RouteConfig {
+  const responses: RouteConfig['responses'] = {};
+  for (const [status, r] of Object.entries(spec.responses)) {
+    responses[status] = r.schema ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : { description: r.description };
+  }
+  responses.default = { description: 'Problem', content: { 'application/problem+json': { schema: problemSchema } } };
+  const request: RouteConfig['request'] = {};
+  if (spec.params) request.params = spec.params as never;
+  if (spec.query) request.query = spec.query as never;
+  if (spec.body) request.body = { content: { 'application/json': { schema: spec.body } }, required: true };
+  if (spec.rawBody) request.body = { content: { [spec.rawBody.contentType]: { schema: spec.rawBody.schema } }, required: true };
+  return {
+    method: spec.method,
+    path: spec.path,
+    summary: spec.summary,
+    tags: [spec.tag],
+    security: [{ bearerAuth: [] }],
+    description: `Roles: ${spec.roles.join(', ')}.`,
+    request,
+    responses,
+  };
+}

@@ -1,0 +1,149 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import IORedis, { type Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { JOB_POLICIES, type JobHandlers, type JobName } from './catalogue';
+import type { JobRunner } from './job-runner';
+import { PollLoop } from './poll-loop';
+import type { JobMetrics } from '../observability/metrics';
+
+export const QUEUE_NAME = 'jobs';
+const RELAY_BATCH = 200;
+
+interface OutboxRow {
+  id: string;
+  job_name: JobName;
+  payload: unknown;
+  delay_ms: number;
+}
+
+export interface BullMqRunnerOptions {
+  redisUrl: string;
+  prefix: string;
+  /** Process jobs in this process too (worker entry point, embedded tests); the API alone only relays. */
+  processJobs: boolean;
+  concurrency: number;
+  pollMs: number;
+}
+
+/**
+ * The production backend. The relay moves committed outbox rows into BullMQ (job id `o<outbox id>`, so a row relayed
+ * twice after a crash is still one job) and marks them relayed; while Redis is down the rows simply wait. Workers run
+ * the catalogue's handlers with the catalogue's attempts and exponential backoff.
+ */
+export class BullMqJobRunner implements JobRunner {
+  private readonly producer: Redis;
+  private readonly queue: Queue;
+  private readonly relay: PollLoop;
+  private worker: Worker | undefined;
+  private workerConnection: Redis | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly handlers: JobHandlers,
+    private readonly logger: Logger,
+    private readonly metrics: JobMetrics,
+    private readonly options: BullMqRunnerOptions,
+  ) {
+    // No offline queue: while Redis is down an add fails at once and the outbox row stays pending.
+    this.producer = new IORedis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    this.producer.on('error', () => undefined); // reconnection is automatic; the relay reports failures
+    this.queue = new Queue(QUEUE_NAME, { connection: this.producer, prefix: options.prefix });
+    this.queue.on('error', () => undefined);
+    this.relay = new PollLoop(() => this.relayOnce(), options.pollMs, (err) =>
+      this.logger.warn({ err: err instanceof Error ? err.message : err }, 'outbox relay failed; rows stay pending'));
+  }
+
+  async start(): Promise<void> {
+    this.producer.connect().catch(() => undefined);
+    this.relay.start();
+    if (this.options.processJobs) this.startWorker();
+  }
+
+  wake(): void {
+    this.relay.wake();
+  }
+
+  async stop(): Promise<void> {
+    await this.relay.stop();
+    if (this.worker) await this.worker.close();
+    await this.queue.close().catch(() => undefined);
+    this.producer.disconnect();
+    this.workerConnection?.disconnect();
+  }
+
+  async depth(): Promise<Record<string, number>> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`);
+    return { ...counts, outbox: n };
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      return (await this.producer.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Relays one batch; returns the number relayed (0 when idle). */
+  async relayOnce(): Promise<number> {
+    const rows: OutboxRow[] = await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE outbox SET locked_until = now() + interval '30 seconds'
+         WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND (locked_until IS NULL OR locked_until < now())
+                      ORDER BY id LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED)
+         RETURNING id, job_name, payload, GREATEST(0, (extract(epoch FROM available_at - now()) * 1000))::int AS delay_ms)
+       SELECT * FROM claimed ORDER BY id`,
+    );
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r.id);
+    try {
+      await this.queue.addBulk(rows.map((r) => {
+        const policy = JOB_POLICIES[r.job_name] ?? { attempts: 1, backoffMs: 1000 };
+        return {
+          name: r.job_name,
+          data: r.payload,
+          opts: {
+            jobId: `o${r.id}`,
+            delay: r.delay_ms,
+            attempts: policy.attempts,
+            backoff: { type: 'exponential', delay: policy.backoffMs },
+            removeOnComplete: { age: 24 * 3600, count: 100_000 },
+            removeOnFail: { age: 30 * 24 * 3600 },
+          },
+        };
+      }));
+    } catch (err) {
+      await this.dataSource.query(`UPDATE outbox SET locked_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+      throw err;
+    }
+    await this.dataSource.query(
+      `UPDATE outbox SET status = 'relayed', finished_at = now(), locked_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    return rows.length;
+  }
+
+  private startWorker(): void {
+    this.workerConnection = new IORedis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    this.workerConnection.on('error', () => undefined);
+    this.worker = new Worker(QUEUE_NAME, (job: Job) => this.process(job), {
+      connection: this.workerConnection,
+      prefix: this.options.prefix,
+      concurrency: this.options.concurrency,
+    });
+    this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'worker connection error'));
+    this.worker.on('completed', (job) => this.metrics.jobs.inc({ name: job.name, outcome: 'completed' }));
+    this.worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.metrics.jobs.inc({ name: job.name, outcome: final ? 'failed' : 'retried' });
+      if (final) this.logger.error({ err, job: job.name, id: job.id }, 'job failed after its last attempt');
+    });
+  }
+
+  private async process(job: Job): Promise<void> {
+    const handler = this.handlers[job.name as JobName] as ((p: unknown, m: { attempt: number; jobId: string }) => Promise<void>) | undefined;
+    if (!handler) throw new Error(`no handler for job ${job.name}`);
+    await handler(job.data, { attempt: job.attemptsMade + 1, jobId: String(job.id) });
+  }
+}

@@ -1,0 +1,99 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { backoffDelay, JOB_POLICIES, type JobHandlers, type JobName } from './catalogue';
+import type { JobRunner } from './job-runner';
+import { PollLoop } from './poll-loop';
+import type { JobMetrics } from '../observability/metrics';
+
+interface ClaimedRow {
+  id: string;
+  job_name: JobName;
+  payload: unknown;
+  attempts: number;
+}
+
+/** How long a claimed job may run before another runner may take it over (a crashed process never finishes it). */
+const LEASE = `interval '10 minutes'`;
+
+/**
+ * The embedded backend: the outbox table is the queue. Each loop claims the oldest due row with a lease, runs its
+ * handler outside any transaction (PGlite runs one transaction at a time), then marks it done or schedules a retry
+ * with exponential backoff. The same handlers as the BullMQ workers run here.
+ */
+export class InProcessJobRunner implements JobRunner {
+  private readonly loops: PollLoop[];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly handlers: JobHandlers,
+    private readonly logger: Logger,
+    private readonly metrics: JobMetrics,
+    concurrency: number,
+    pollMs: number,
+    /** True when this is the only process running jobs (embedded mode): leases left by its previous run are stale. */
+    private readonly soleRunner: boolean,
+  ) {
+    this.loops = Array.from({ length: concurrency }, () =>
+      new PollLoop(() => this.runOne(), pollMs, (err) => this.logger.error({ err }, 'job loop failed')));
+  }
+
+  async start(): Promise<void> {
+    if (this.soleRunner) await this.dataSource.query(`UPDATE outbox SET locked_until = NULL WHERE status = 'pending' AND locked_until IS NOT NULL`);
+    for (const loop of this.loops) loop.start();
+  }
+
+  wake(): void {
+    for (const loop of this.loops) loop.wake();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.loops.map((l) => l.stop()));
+  }
+
+  async depth(): Promise<Record<string, number>> {
+    const rows: { status: string; n: number }[] = await this.dataSource.query(
+      `SELECT status, count(*)::int AS n FROM outbox WHERE status IN ('pending', 'failed') GROUP BY status`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.status === 'pending' ? 'waiting' : r.status, r.n]));
+  }
+
+  async ready(): Promise<boolean> {
+    return true;
+  }
+
+  private async runOne(): Promise<number> {
+    const rows: ClaimedRow[] = await this.dataSource.query(
+      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE ... RETURNING comes back as [rows, count]).
+      `WITH claimed AS (
+         UPDATE outbox SET locked_until = now() + ${LEASE}, attempts = attempts + 1
+         WHERE id = (SELECT id FROM outbox WHERE status = 'pending' AND available_at <= now()
+                       AND (locked_until IS NULL OR locked_until < now())
+                     ORDER BY available_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, job_name, payload, attempts)
+       SELECT * FROM claimed`,
+    );
+    const row = rows[0];
+    if (!row) return 0;
+    const policy = JOB_POLICIES[row.job_name];
+    const handler = this.handlers[row.job_name] as (p: unknown, m: { attempt: number; jobId: string }) => Promise<void>;
+    try {
+      await handler(row.payload, { attempt: row.attempts, jobId: `o${row.id}` });
+      await this.dataSource.query(`UPDATE outbox SET status = 'done', finished_at = now(), locked_until = NULL WHERE id = $1`, [row.id]);
+      this.metrics.jobs.inc({ name: row.job_name, outcome: 'completed' });
+    } catch (err) {
+      const final = !policy || row.attempts >= policy.attempts;
+      const message = err instanceof Error ? err.message : String(err);
+      if (final) {
+        this.logger.error({ err, job: row.job_name, id: row.id }, 'job failed after its last attempt');
+        await this.dataSource.query(
+          `UPDATE outbox SET status = 'failed', finished_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1`, [row.id, message]);
+      } else {
+        await this.dataSource.query(
+          `UPDATE outbox SET locked_until = NULL, last_error = $2, available_at = now() + ($3::int * interval '1 millisecond') WHERE id = $1`,
+          [row.id, message, backoffDelay(policy, row.attempts)]);
+      }
+      this.metrics.jobs.inc({ name: row.job_name, outcome: final ? 'failed' : 'retried' });
+    }
+    return 1;
+  }
+}

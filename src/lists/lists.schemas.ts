@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import '../http/openapi';
+import { FORMATS } from './importers';
+
+export const listIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'lower-case letters, digits, - and _, 2-63 characters');
+export const formatSchema = z.enum(Object.keys(FORMATS) as [keyof typeof FORMATS, ...(keyof typeof FORMATS)[]]);
+
+export const listParams = z.object({ listId: listIdSchema });
+export const versionParams = z.object({ listId: listIdSchema, versionId: z.string().uuid() });
+
+export const uploadFields = z.object({
+  format: formatSchema,
+  kind: z.enum(['goods', 'entities']).optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+}).strict();
+
+export const uploadBody = z.object({
+  format: formatSchema,
+  kind: z.enum(['goods', 'entities']).optional().describe('Needed only when the list is new and the format does not imply it'),
+  name: z.string().optional(),
+  file: z.string().describe('The file (every format but ofac-sdn-csv)').optional(),
+  sdn: z.string().describe('ofac-sdn-csv: sdn.csv').optional(),
+  alt: z.string().describe('ofac-sdn-csv: alt.csv').optional(),
+  add: z.string().describe('ofac-sdn-csv: add.csv').optional(),
+}).openapi('ListUpload');
+
+export const versionView = z.object({
+  id: z.string().uuid(),
+  listId: z.string(),
+  status: z.enum(['importing', 'active', 'failed', 'superseded']),
+  format: z.string(),
+  sha256: z.string(),
+  entryCount: z.number().int().nullable(),
+  duplicateCount: z.number().int(),
+  error: z.string().nullable(),
+  source: z.string(),
+  importedBy: z.object({ keyId: z.string().nullable(), role: z.string(), organization: z.string().nullable() }),
+  createdAt: z.string(),
+  activatedAt: z.string().nullable(),
+  supersededAt: z.string().nullable(),
+}).openapi('ListVersion');
+
+export const listView = z.object({
+  id: z.string(),
+  kind: z.enum(['goods', 'entities']),
+  name: z.string(),
+  activeVersion: versionView.nullable(),
+}).openapi('List');
+
+export const goodsParams = z.object({ code: z.string().max(40) });
+
+export const goodsResult = z.object({
+  code: z.string(),
+  known: z.boolean().describe('Whether the HS-6 subheading (or heading/chapter for shorter codes) exists in HS2022'),
+  description: z.string().nullable(),
+  entries: z.array(z.object({
+    listId: z.string(), versionId: z.string(), prefix: z.string(), severity: z.enum(['high', 'medium', 'low']), label: z.string(), source: z.string().nullable(),
+  })),
+}).openapi('GoodsLookup');

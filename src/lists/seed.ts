@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR } from '../audit/audit.service';
+import type { ListsService } from './lists.service';
+
+/** The goods lists shipped with the service, loaded into an empty database so a newcomer can screen at once. */
+export const SEED_LISTS = [
+  { listId: 'chpl', name: 'Common High Priority Items List (EU/US/UK/JP, 2024-02-23)', format: 'goods-tsv' as const, file: 'chpl_hs6_tiers.tsv' },
+];
+
+/** The data stays in src/lists/seed-data; compiled code runs from dist/src/lists, three levels below the root. */
+export function seedPath(file: string): string {
+  const candidates = [join(__dirname, 'seed-data', file), join(__dirname, '..', '..', '..', 'src', 'lists', 'seed-data', file)];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`seed file ${file} not found in ${candidates.join(' or ')}`);
+  return found;
+}
+
+export async function seedLists(dataSource: DataSource, lists: ListsService): Promise<string[]> {
+  const seeded: string[] = [];
+  for (const seed of SEED_LISTS) {
+    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM lists WHERE id = $1`, [seed.listId]);
+    if (n > 0) continue;
+    try {
+      const version = await lists.createVersion(SYSTEM_ACTOR, { listId: seed.listId, name: seed.name, format: seed.format, source: 'seed' }, [
+        { name: 'file', content: readFileSync(seedPath(seed.file)) },
+      ]);
+      await lists.importStoredVersion(version.id);
+      seeded.push(seed.listId);
+    } catch (err) {
+      // Another process seeded it at the same moment.
+      if ((err as { code?: string }).code !== '23505') throw err;
+    }
+  }
+  return seeded;
+}

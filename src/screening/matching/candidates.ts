@@ -1,0 +1,152 @@
+/**
+ * Candidate generation: query token -> retrieval keys -> vocabulary folds (checked with the real token
+ * similarity) -> posting lists -> names, accumulating rarity weight per name. Only the best few names are
+ * scored in full. Every buffer is allocated once per index and reused, so a query allocates almost nothing.
+ */
+import type { IndexData } from './index-builder';
+import type { PreparedQuery } from './prepared-name';
+import { MAX_QUERY_TOKENS, PAIR_THRESHOLD, TokenComparer } from './token-similarity';
+
+/** How many names are scored in full per list. */
+export const CANDIDATES_PER_LIST = 48;
+const MAX_HITS = 8192;
+/** Below this rank (approximate Dice on weights) a name cannot reach any useful score. */
+const MIN_RANK = 0.3;
+/** Posting lists longer than this only boost names already found through rarer tokens. */
+const LARGE_POSTING = 4096;
+
+export class CandidateSearch {
+  private readonly acc: Float32Array;
+  private readonly touched: Uint32Array;
+  private touchedCount = 0;
+  private readonly foldStamp: Uint32Array;
+  private stamp = 0;
+  private readonly hitFold = new Uint32Array(MAX_HITS);
+  private readonly hitSim = new Float32Array(MAX_HITS);
+  private readonly hitTok = new Uint8Array(MAX_HITS);
+  private readonly tokOrder = new Uint8Array(MAX_QUERY_TOKENS);
+  /** Weight of each query token in this list (exact fold weight, else that of its best similar fold). */
+  readonly queryWeights = new Float32Array(MAX_QUERY_TOKENS);
+  readonly top = new Uint32Array(CANDIDATES_PER_LIST);
+  private readonly topRank = new Float32Array(CANDIDATES_PER_LIST);
+  topCount = 0;
+
+  constructor(private readonly d: IndexData, private readonly cmp: TokenComparer) {
+    this.acc = new Float32Array(d.nameCount);
+    this.touched = new Uint32Array(d.nameCount);
+    this.foldStamp = new Uint32Array(d.foldText.length);
+  }
+
+  /** Fills `top` (best first) and `queryWeights`. */
+  search(q: PreparedQuery): void {
+    const d = this.d;
+    const m = Math.min(q.name.tokens.length, MAX_QUERY_TOKENS);
+    let hits = 0;
+    this.cmp.beginQuery();
+    const tokEnd = new Uint16Array(m);
+    for (let t = 0; t < m; t++) {
+      this.stamp++;
+      const fold = q.name.folds[t];
+      const raw = q.name.tokens[t];
+      let best = -1;
+      let bestSim = 0;
+      for (const key of q.keys[t]) {
+        const keyId = d.keyIds.get(key);
+        if (keyId === undefined) continue;
+        for (let k = d.keyStart[keyId]; k < d.keyStart[keyId + 1] && hits < MAX_HITS; k++) {
+          const f = d.keyFolds[k];
+          if (this.foldStamp[f] === this.stamp) continue;
+          this.foldStamp[f] = this.stamp;
+          const text = d.foldText[f];
+          const sim = this.cmp.foldSimilarity(t, raw, fold, f, text);
+          if (sim < PAIR_THRESHOLD) continue;
+          this.hitFold[hits] = f; this.hitSim[hits] = sim; this.hitTok[hits] = t; hits++;
+          if (sim > bestSim || (sim === bestSim && d.foldWeight[f] > d.foldWeight[best])) { bestSim = sim; best = f; }
+        }
+      }
+      const exact = d.foldIds.get(fold);
+      this.queryWeights[t] = exact !== undefined ? d.foldWeight[exact]
+        : best >= 0 ? d.foldWeight[best] : d.maxWeight * (raw.length <= 2 ? 0.6 : 1);
+      tokEnd[t] = hits;
+    }
+    this.accumulate(m, hits, tokEnd);
+    this.selectTop(m);
+  }
+
+  private accumulate(m: number, hits: number, tokEnd: Uint16Array): void {
+    const d = this.d;
+    for (let t = 0; t < m; t++) this.tokOrder[t] = t;
+    // Rare tokens first: their short posting lists seed the candidates that common tokens then only boost.
+    const order = Array.from(this.tokOrder.subarray(0, m)).sort((a, b) => this.queryWeights[b] - this.queryWeights[a]);
+    for (const t of order) {
+      const from = t === 0 ? 0 : tokEnd[t - 1];
+      for (let h = from; h < tokEnd[t] && h < hits; h++) {
+        const f = this.hitFold[h];
+        const add = d.foldWeight[f] * this.hitSim[h];
+        const s = d.postStart[f];
+        const e = d.postStart[f + 1];
+        if (e - s > LARGE_POSTING && this.touchedCount > 0 && this.touchedCount * 16 < e - s) this.boost(s, e, add);
+        else this.traverse(s, e, add);
+      }
+    }
+  }
+
+  private traverse(s: number, e: number, add: number): void {
+    const acc = this.acc;
+    const post = this.d.postNames;
+    for (let p = s; p < e; p++) {
+      const n = post[p];
+      if (acc[n] === 0) this.touched[this.touchedCount++] = n;
+      acc[n] += add;
+    }
+  }
+
+  /** Adds to names already touched that appear in the (sorted) posting list, by binary search. */
+  private boost(s: number, e: number, add: number): void {
+    const post = this.d.postNames;
+    for (let i = 0; i < this.touchedCount; i++) {
+      const n = this.touched[i];
+      let lo = s;
+      let hi = e - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = post[mid];
+        if (v === n) { this.acc[n] += add; break; }
+        if (v < n) lo = mid + 1; else hi = mid - 1;
+      }
+    }
+  }
+
+  private selectTop(m: number): void {
+    const d = this.d;
+    let qW = 0;
+    for (let t = 0; t < m; t++) qW += this.queryWeights[t];
+    this.topCount = 0;
+    for (let i = 0; i < this.touchedCount; i++) {
+      const n = this.touched[i];
+      const rank = (2 * this.acc[n]) / (qW + d.nameWeight[n]);
+      this.acc[n] = 0;
+      if (rank < MIN_RANK) continue;
+      this.insertTop(n, rank);
+    }
+    this.touchedCount = 0;
+  }
+
+  /** Keeps `top` sorted by rank, best first; CANDIDATES_PER_LIST is small, so insertion beats a heap. */
+  private insertTop(n: number, rank: number): void {
+    let pos = this.topCount;
+    if (pos === CANDIDATES_PER_LIST) {
+      if (rank <= this.topRank[pos - 1]) return;
+      pos--;
+    } else {
+      this.topCount++;
+    }
+    while (pos > 0 && this.topRank[pos - 1] < rank) {
+      this.top[pos] = this.top[pos - 1];
+      this.topRank[pos] = this.topRank[pos - 1];
+      pos--;
+    }
+    this.top[pos] = n;
+    this.topRank[pos] = rank;
+  }
+}

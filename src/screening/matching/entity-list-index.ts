@@ -1,0 +1,41 @@
+/**
+ * One version of one entity list, indexed for party screening. Immutable once built; a new list version is a
+ * new index (PartyMatcher.setList swaps it in).
+ */
+import type { EntityEntry } from '../../lists/list-entry';
+import { CandidateSearch } from './candidates';
+import { buildIndexData, type IndexData } from './index-builder';
+import { NameScorer } from './name-scorer';
+import { TokenComparer } from './token-similarity';
+
+export class EntityListIndex {
+  /** Scratch state for queries: the engine is synchronous, so one set per index is enough. */
+  readonly comparer: TokenComparer;
+  readonly search: CandidateSearch;
+  readonly scorer: NameScorer;
+
+  private constructor(readonly listId: string, readonly versionId: string, readonly data: IndexData) {
+    this.comparer = new TokenComparer(data.foldText.length);
+    this.search = new CandidateSearch(data, this.comparer);
+    this.scorer = new NameScorer(this.comparer);
+  }
+
+  static build(listId: string, versionId: string, entries: Iterable<EntityEntry>): EntityListIndex {
+    return new EntityListIndex(listId, versionId, buildIndexData(entries));
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.data.entries.length;
+  }
+
+  /** Number of indexed names (primary names and aliases, duplicates within an entry removed). */
+  get nameCount(): number {
+    return this.data.nameCount;
+  }
+
+  /** Distinct normalised tokens and folds: a measure of the vocabulary the index interned. */
+  get vocabularySize(): { tokens: number; folds: number; keys: number } {
+    return { tokens: this.data.tokenText.length, folds: this.data.foldText.length, keys: this.data.keyIds.size };
+  }
+}

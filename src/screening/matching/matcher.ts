@@ -1,0 +1,145 @@
+/**
+ * Screens a party against every loaded list: identifiers first (exact, decisive), then names (candidate
+ * search, full scoring of the best candidates, best name per entry), then the country adjustment.
+ */
+import { entryCountries } from './countries';
+import type { EntityListIndex } from './entity-list-index';
+import { explainIdentifierMatch, explainNameMatch } from './explain';
+import { identifierTypesCompatible } from './identifiers';
+import { prepareQuery, type PreparedQuery } from './prepared-name';
+import type { PartyMatch, PartyQuery, ScoreAdjustment, ScreenOptions } from './types';
+
+export const DEFAULT_MIN_SCORE = 0.7;
+export const DEFAULT_LIMIT = 20;
+export const COUNTRY_AGREES = 0.02;
+export const COUNTRY_DIFFERS = -0.04;
+
+function r4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/** A match before it is dressed up: explanations are built only for the matches returned. */
+interface Hit {
+  index: EntityListIndex;
+  entry: number;
+  /** Name id for name matches; -1 for identifier matches. */
+  name: number;
+  score: number;
+  country: ScoreAdjustment | null;
+  identifier?: { queryType: string; listType: string; value: string };
+}
+
+export class PartyMatcher {
+  private readonly lists = new Map<string, EntityListIndex>();
+
+  /** Adds a list, or replaces the loaded version of the same list. */
+  setList(index: EntityListIndex): void {
+    this.lists.set(index.listId, index);
+  }
+
+  removeList(listId: string): void {
+    this.lists.delete(listId);
+  }
+
+  listIds(): string[] {
+    return [...this.lists.keys()];
+  }
+
+  /** Matches best first, one per (list, entry). */
+  screen(query: PartyQuery, opts: ScreenOptions = {}): PartyMatch[] {
+    const minScore = opts.minScore ?? DEFAULT_MIN_SCORE;
+    const limit = opts.limit ?? DEFAULT_LIMIT;
+    const q = prepareQuery(query);
+    const hits: Hit[] = [];
+    for (const index of this.lists.values()) {
+      const byIdentifier = identifierHits(q, index);
+      for (const h of byIdentifier.values()) hits.push(h);
+      if (q.name.tokens.length > 0) nameHits(q, index, minScore, byIdentifier, hits);
+    }
+    hits.sort((a, b) => b.score - a.score || a.index.listId.localeCompare(b.index.listId)
+      || a.index.data.entries[a.entry].entryId.localeCompare(b.index.data.entries[b.entry].entryId));
+    if (hits.length > limit) hits.length = limit;
+    return hits.map((h) => toMatch(q, h));
+  }
+}
+
+function identifierHits(q: PreparedQuery, index: EntityListIndex): Map<number, Hit> {
+  const found = new Map<number, Hit>();
+  const d = index.data;
+  for (const qi of q.identifiers) {
+    for (const packed of d.identifiers.get(qi.value) ?? []) {
+      const e = Math.floor(packed / 256);
+      const listId = d.entries[e].identifiers[packed % 256];
+      if (found.has(e) || !identifierTypesCompatible(qi.type, listId.type)) continue;
+      found.set(e, {
+        index, entry: e, name: -1, score: 1, country: null,
+        identifier: { queryType: qi.rawType, listType: listId.label ?? listId.type, value: qi.value },
+      });
+    }
+  }
+  return found;
+}
+
+function nameHits(q: PreparedQuery, index: EntityListIndex, minScore: number, skip: Map<number, Hit>, out: Hit[]): void {
+  const d = index.data;
+  const { search, scorer } = index;
+  search.search(q);
+  const best = new Map<number, Hit>();
+  for (let k = 0; k < search.topCount; k++) {
+    const n = search.top[k];
+    const e = d.nameEntry[n];
+    if (skip.has(e)) continue;
+    const s = scorer.score(q, search.queryWeights, d, n);
+    const prev = best.get(e);
+    if (prev === undefined) best.set(e, { index, entry: e, name: n, score: s, country: null });
+    else if (s > prev.score) { prev.name = n; prev.score = s; }
+  }
+  for (const hit of best.values()) {
+    hit.country = countryAdjustment(q.country, d.entries[hit.entry].countries);
+    hit.score = r4(Math.min(1, Math.max(0, hit.score + (hit.country?.delta ?? 0))));
+    if (hit.score >= minScore) out.push(hit);
+  }
+}
+
+function toMatch(q: PreparedQuery, h: Hit): PartyMatch {
+  const { index } = h;
+  const d = index.data;
+  const entry = d.entries[h.entry];
+  if (h.identifier !== undefined) {
+    const name = entry.names[0] ?? '';
+    const { queryType, listType, value } = h.identifier;
+    return { ...matchBase(index, h.entry, name, 1, 'identifier'), explanation: explainIdentifierMatch(q, name, queryType, listType, value) };
+  }
+  // Re-score the winning name so the scorer's arrays describe it (the comparer cache still holds this query).
+  index.scorer.score(q, index.search.queryWeights, d, h.name);
+  return {
+    ...matchBase(index, h.entry, entry.names[d.nameAlias[h.name]], h.score, 'name'),
+    explanation: explainNameMatch(q, index.search.queryWeights, d, h.name, index.scorer, h.country, h.score),
+  };
+}
+
+function matchBase(index: EntityListIndex, e: number, name: string, score: number, kind: 'name' | 'identifier') {
+  const entry = index.data.entries[e];
+  return {
+    listId: index.listId,
+    versionId: index.versionId,
+    entryId: entry.entryId,
+    matchedName: name,
+    score,
+    matchKind: kind,
+    entry: {
+      kind: entry.kind, names: entry.names, countries: entry.countries, programs: entry.programs,
+      identifiers: entry.identifiers,
+    },
+  };
+}
+
+/** Only when both sides name countries: agreement is weak evidence for, disagreement weak evidence against. */
+function countryAdjustment(queryCountry: string | undefined, listCountries: readonly string[]): ScoreAdjustment | null {
+  if (queryCountry === undefined || listCountries.length === 0) return null;
+  const codes = entryCountries(listCountries);
+  if (codes.length === 0) return null;
+  return codes.includes(queryCountry)
+    ? { reason: `country ${queryCountry} agrees`, delta: COUNTRY_AGREES }
+    : { reason: `country ${queryCountry} not among ${codes.join(', ')}`, delta: COUNTRY_DIFFERS };
+}
