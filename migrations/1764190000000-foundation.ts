@@ -30,7 +30,6 @@ export class Foundation1764190000000 implements MigrationInterface {
         subject_type text NOT NULL,
         subject_id text NOT NULL,
         data jsonb NOT NULL DEFAULT '{}'::jsonb,
-        tx bigint NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
         prev_hash text NULL,
         hash text NULL
       )`);
@@ -46,7 +45,7 @@ export class Foundation1764190000000 implements MigrationInterface {
            AND OLD.seq IS NULL AND NEW.seq IS NOT NULL AND NEW.hash IS NOT NULL AND NEW.prev_hash IS NOT NULL
            AND NEW.id = OLD.id AND NEW.occurred_at = OLD.occurred_at AND NEW.actor = OLD.actor
            AND NEW.action = OLD.action AND NEW.subject_type = OLD.subject_type
-           AND NEW.subject_id = OLD.subject_id AND NEW.data = OLD.data AND NEW.tx = OLD.tx THEN
+           AND NEW.subject_id = OLD.subject_id AND NEW.data = OLD.data THEN
           RETURN NEW;
         END IF;
         RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';

@@ -6,10 +6,11 @@ const SEALER_LOCK = 7261_0001;
 const BATCH = 5000;
 
 /**
- * Chains committed audit events. Writers insert without locks; the sealer, under a transaction-scoped advisory lock,
- * takes the unsealed events whose writing transactions are all finished (xid below the snapshot's xmin, so no
- * earlier-numbered event can still appear), gives them the next sequence numbers in id order and writes
- * prev_hash/hash. The chain is thus gapless and total, yet no writer ever waits for another.
+ * Chains committed audit events. Writers insert without locks and without knowing the chain; the sealer, under a
+ * transaction-scoped advisory lock (one sealer at a time across all processes), takes the committed unsealed events,
+ * gives them the next sequence numbers in id order and writes prev_hash/hash. An event whose transaction commits late
+ * is simply sealed in a later round, after the ones already chained: the chain order is the sealing order, gapless and
+ * total, and no writer ever waits for another. The guard trigger lets the chain columns be written once, by this.
  * Returns how many events it sealed (0 when nothing is ready, or another process holds the lock and `wait` is off).
  */
 export async function sealPending(dataSource: DataSource, options: { wait?: boolean } = {}): Promise<number> {
@@ -24,8 +25,7 @@ export async function sealPending(dataSource: DataSource, options: { wait?: bool
       }
       const rows: EventRow[] = await m.query(
         `SELECT ${EVENT_COLUMNS} FROM audit_events
-         WHERE seq IS NULL AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-         ORDER BY id LIMIT ${BATCH}`,
+         WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`,
       );
       if (rows.length === 0) return 0;
       const head: { seq: string; hash: string }[] = await m.query(
