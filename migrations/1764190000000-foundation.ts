@@ -13,7 +13,7 @@ export class Foundation1764190000000 implements MigrationInterface {
         organization text NOT NULL,
         secret_hash text NOT NULL,
         secret_prefix text NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
         created_by uuid NULL REFERENCES api_keys(id),
         revoked_at timestamptz NULL
       )`);

@@ -10,13 +10,19 @@ import { apiKeyRoutes } from './auth/api-keys.routes';
 import { authenticate, authorize, perKeyRateLimit } from './auth/auth.middleware';
 import { auditRoutes } from './audit/audit.routes';
 import { startSealer } from './audit/audit-sealer';
+import { consoleRouter } from './console/console.routes';
 import { createApp } from './http/app';
 import { createRegistry } from './http/openapi';
-import { assertHandlers, type JobHandlers } from './jobs/catalogue';
+import { assertHandlers, JOB_POLICIES, type JobHandlers } from './jobs/catalogue';
 import type { JobRunner } from './jobs/job-runner';
 import { InProcessJobRunner } from './jobs/in-process-runner';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
 import { createListsFeature, type ListsFeature } from './lists/lists.feature';
+import { createDeclarationsFeature, type DeclarationsFeature } from './declarations/declarations.feature';
+import { loadRuleset } from './screening/ruleset';
+import { screeningRoutes } from './screening/screening.routes';
+import { NO_SUPPRESSIONS } from './screening/suppressions';
+import { createWebhooksFeature } from './webhooks/webhooks.feature';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -29,6 +35,7 @@ export interface Service {
   jobs: JobRunner;
   keys: ApiKeysService;
   lists: ListsFeature;
+  declarations: DeclarationsFeature;
   /** Present in the API role. */
   app?: Express;
   /** Starts the background loops (job relay/processing, audit sealer, list index refresh). */
@@ -50,14 +57,22 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config });
 
-  const handlers: Partial<JobHandlers> = { ...lists.jobHandlers };
+  const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });
+
+  const ruleset = loadRuleset(config.RULESET_PATH);
+  const declarations = createDeclarationsFeature({
+    dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: NO_SUPPRESSIONS,
+  });
+
+  const handlers: Partial<JobHandlers> = { ...lists.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers };
+  const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies };
   assertHandlers(handlers);
 
   let jobs!: JobRunner;
   const metrics = createMetrics(() => jobs.depth());
   const jobLogger = logger.child({ module: 'jobs' });
   if (isEmbedded(config) || !config.REDIS_URL) {
-    jobs = new InProcessJobRunner(dataSource, handlers, jobLogger, metrics, config.WORKER_CONCURRENCY, config.OUTBOX_POLL_MS, db.embedded);
+    jobs = new InProcessJobRunner(dataSource, handlers, jobLogger, metrics, config.WORKER_CONCURRENCY, config.OUTBOX_POLL_MS, db.embedded, policies);
   } else {
     jobs = new BullMqJobRunner(dataSource, handlers, jobLogger, metrics, {
       redisUrl: config.REDIS_URL,
@@ -65,6 +80,8 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       processJobs: role === 'worker' || config.RUN_JOBS_IN_API,
       concurrency: config.WORKER_CONCURRENCY,
       pollMs: config.OUTBOX_POLL_MS,
+      lockMs: config.JOB_LOCK_MS,
+      policies,
     });
   }
   uow.onCommit(() => jobs.wake());
@@ -79,7 +96,8 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       authorize,
       rateLimit: perKeyRateLimit(config.RATE_LIMIT_PER_MINUTE),
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
-      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes],
+      extra: [{ path: '/console', handler: consoleRouter() }],
+      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         ...(config.REDIS_URL ? { redis: () => jobs.ready() } : {}),
@@ -89,7 +107,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   let sealer: { stop(): Promise<void> } | undefined;
   return {
-    config, logger, db, uow, metrics, jobs, keys, lists, app,
+    config, logger, db, uow, metrics, jobs, keys, lists, declarations, app,
     async start() {
       await lists.start();
       await jobs.start();

@@ -1,6 +1,7 @@
 import { paginationQuery } from '../http/pagination';
 import { route, type RouteDef } from '../http/route';
-import { apiKeyList, apiKeyView, createApiKeyBody, createdApiKey, idParams } from './api-keys.schemas';
+import { ROLES } from './api-key.entity';
+import { apiKeyList, apiKeyView, createApiKeyBody, createdApiKey, idParams, whoAmI } from './api-keys.schemas';
 import type { ApiKeysService } from './api-keys.service';
 
 export function apiKeyRoutes(keys: ApiKeysService): RouteDef[] {
@@ -22,6 +23,12 @@ export function apiKeyRoutes(keys: ApiKeysService): RouteDef[] {
       roles: ['admin'], params: idParams,
       responses: { 200: { description: 'Revoked', schema: apiKeyView } },
       handler: async ({ actor, params }) => ({ status: 200, body: await keys.revoke(actor, params.id) }),
+    }),
+    route({
+      method: 'get', path: '/v1/me', tag: 'API keys', summary: 'The calling key: its name, role and organisation',
+      roles: ROLES,
+      responses: { 200: { description: 'The caller', schema: whoAmI } },
+      handler: ({ actor }) => ({ status: 200, body: { keyId: actor.keyId, name: actor.name, role: actor.role, organization: actor.organization } }),
     }),
   ];
 }

@@ -25,3 +25,10 @@ export const createdApiKey = apiKeyView.extend({ secret: z.string().describe('Sh
 export const apiKeyList = z.object({ items: z.array(apiKeyView), nextCursor: z.string().nullable() }).openapi('ApiKeyList');
 
 export const idParams = z.object({ id: z.string().uuid() });
+
+export const whoAmI = z.object({
+  keyId: z.string().uuid(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  organization: z.string(),
+}).openapi('WhoAmI', { description: 'The calling API key (never its secret): what the web console shows and allows' });

@@ -45,14 +45,30 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(8),
   /** Run background jobs inside the API process (always true without REDIS_URL). */
   RUN_JOBS_IN_API: bool.default(false),
+  /** Milliseconds a worker's hold on a job lasts without renewal; a crashed worker's jobs go to others after it. */
+  JOB_LOCK_MS: positiveInt.default(30000),
   /** Milliseconds between audit-chain sealing rounds. */
   AUDIT_SEAL_INTERVAL_MS: positiveInt.default(500),
   /** Milliseconds between outbox polls (the relay is also woken right after each commit). */
   OUTBOX_POLL_MS: positiveInt.default(1000),
   /** Milliseconds between checks for newly activated list versions (each process reloads its index). */
   LIST_REFRESH_MS: positiveInt.default(2000),
+  /** Path of the screening rule set (bands, weights, country sets, keywords); default config/ruleset.json. */
+  RULESET_PATH: z.string().min(1).optional(),
+  /** Minutes a reviewer has to decide a critical (BLOCK-level) case. */
+  CASE_SLA_MINUTES_CRITICAL: positiveInt.default(60),
+  /** Minutes to decide a high-priority case (REVIEW with risk score 70 or more). */
+  CASE_SLA_MINUTES_HIGH: positiveInt.default(240),
+  /** Minutes to decide a normal case (REVIEW with risk score 40-69). */
+  CASE_SLA_MINUTES_NORMAL: positiveInt.default(1440),
+  /** Minutes to decide a low-priority case (REVIEW from a party hit with a low overall risk score). */
+  CASE_SLA_MINUTES_LOW: positiveInt.default(4320),
   /** Milliseconds to wait for in-flight requests and jobs on shutdown. */
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
+  /** Let webhooks target loopback, private and other non-public addresses (tests, closed networks only). */
+  WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+  /** First retry delay of a failed webhook delivery, in milliseconds; doubles on each of the 8 attempts. */
+  WEBHOOK_RETRY_BASE_MS: positiveInt.default(5000),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -11,7 +11,7 @@ export interface Cursor {
   id: string;
 }
 
-/** Opaque keyset cursor over (timestamp, id), newest first. */
+/** Opaque keyset cursor over (timestamp, id), newest first. Keyed columns are stored at millisecond precision, like a Date. */
 export function encodeCursor(at: Date | string, id: string): string {
   const iso = at instanceof Date ? at.toISOString() : at;
   return Buffer.from(JSON.stringify({ at: iso, id })).toString('base64url');

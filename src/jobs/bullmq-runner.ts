@@ -2,7 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { JOB_POLICIES, type JobHandlers, type JobName } from './catalogue';
+import { JOB_POLICIES, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
 import type { JobRunner } from './job-runner';
 import { PollLoop } from './poll-loop';
 import type { JobMetrics } from '../observability/metrics';
@@ -24,6 +24,9 @@ export interface BullMqRunnerOptions {
   processJobs: boolean;
   concurrency: number;
   pollMs: number;
+  lockMs: number;
+  /** The catalogue's policies, as adjusted by configuration (default: the catalogue's). */
+  policies?: JobPolicies;
 }
 
 /**
@@ -100,7 +103,7 @@ export class BullMqJobRunner implements JobRunner {
     const ids = rows.map((r) => r.id);
     try {
       await this.queue.addBulk(rows.map((r) => {
-        const policy = JOB_POLICIES[r.job_name] ?? { attempts: 1, backoffMs: 1000 };
+        const policy = (this.options.policies ?? JOB_POLICIES)[r.job_name] ?? { attempts: 1, backoffMs: 1000 };
         return {
           name: r.job_name,
           data: r.payload,
@@ -130,6 +133,9 @@ export class BullMqJobRunner implements JobRunner {
       connection: this.workerConnection,
       prefix: this.options.prefix,
       concurrency: this.options.concurrency,
+      // A job whose worker died (no lock renewal) is handed to another worker after this long.
+      lockDuration: this.options.lockMs,
+      stalledInterval: this.options.lockMs,
     });
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'worker connection error'));
     this.worker.on('completed', (job) => this.metrics.jobs.inc({ name: job.name, outcome: 'completed' }));

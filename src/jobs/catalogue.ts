@@ -1,3 +1,5 @@
+import type { DispatchedEvent } from '../webhooks/events';
+
 /**
  * The typed job catalogue: every background job's name, payload type and retry policy, in one place.
  * Jobs carry ids, not state; handlers read the database and are idempotent (a job may run twice).
@@ -6,6 +8,12 @@
 export interface JobPayloads {
   /** Parse an uploaded list version and activate it. */
   'lists.import': { versionId: string };
+  /** Screen items [from, to) of a declaration batch. */
+  'batches.screen': { batchId: string; from: number; to: number };
+  /** Fan an event out to the organisation's subscribed webhooks: one delivery row and one deliver job each. */
+  'webhooks.dispatch': DispatchedEvent;
+  /** POST one signed delivery to its webhook. */
+  'webhooks.deliver': { deliveryId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -16,8 +24,14 @@ export interface JobPolicy {
   backoffMs: number;
 }
 
-export const JOB_POLICIES: { [N in JobName]: JobPolicy } = {
+export type JobPolicies = { [N in JobName]: JobPolicy };
+
+export const JOB_POLICIES: JobPolicies = {
   'lists.import': { attempts: 3, backoffMs: 2000 },
+  'batches.screen': { attempts: 10, backoffMs: 1000 },
+  'webhooks.dispatch': { attempts: 5, backoffMs: 1000 },
+  // 5 s doubling over 8 attempts: the last one about 10 minutes after the first. Base overridable (WEBHOOK_RETRY_BASE_MS).
+  'webhooks.deliver': { attempts: 8, backoffMs: 5000 },
 };
 
 export const JOB_NAMES = Object.keys(JOB_POLICIES) as JobName[];

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { backoffDelay, JOB_POLICIES, type JobHandlers, type JobName } from './catalogue';
+import { backoffDelay, JOB_POLICIES, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
 import type { JobRunner } from './job-runner';
 import { PollLoop } from './poll-loop';
 import type { JobMetrics } from '../observability/metrics';
@@ -32,6 +32,8 @@ export class InProcessJobRunner implements JobRunner {
     pollMs: number,
     /** True when this is the only process running jobs (embedded mode): leases left by its previous run are stale. */
     private readonly soleRunner: boolean,
+    /** The catalogue's policies, as adjusted by configuration. */
+    private readonly policies: JobPolicies = JOB_POLICIES,
   ) {
     this.loops = Array.from({ length: concurrency }, () =>
       new PollLoop(() => this.runOne(), pollMs, (err) => this.logger.error({ err }, 'job loop failed')));
@@ -74,7 +76,7 @@ export class InProcessJobRunner implements JobRunner {
     );
     const row = rows[0];
     if (!row) return 0;
-    const policy = JOB_POLICIES[row.job_name];
+    const policy = this.policies[row.job_name];
     const handler = this.handlers[row.job_name] as (p: unknown, m: { attempt: number; jobId: string }) => Promise<void>;
     try {
       await handler(row.payload, { attempt: row.attempts, jobId: `o${row.id}` });

@@ -62,13 +62,13 @@ export async function writeEntries(dataSource: DataSource, versionId: string, ki
   return { entries, duplicates: seen - entries };
 }
 
-export async function* readEntityEntries(dataSource: DataSource, versionId: string): AsyncGenerator<EntityEntry[]> {
+export async function* readEntityEntries(dataSource: DataSource, versionId: string): AsyncGenerator<{ entry: EntityEntry; hash: string }[]> {
   let after = '';
   for (;;) {
-    const rows: { entry_id: string; entry: EntityEntry }[] = await dataSource.query(
-      `SELECT entry_id, entry FROM entity_entries WHERE version_id = $1 AND entry_id > $2 ORDER BY entry_id LIMIT 5000`, [versionId, after]);
+    const rows: { entry_id: string; entry: EntityEntry; content_hash: string }[] = await dataSource.query(
+      `SELECT entry_id, entry, content_hash FROM entity_entries WHERE version_id = $1 AND entry_id > $2 ORDER BY entry_id LIMIT 5000`, [versionId, after]);
     if (!rows.length) return;
-    yield rows.map((r) => r.entry);
+    yield rows.map((r) => ({ entry: r.entry, hash: r.content_hash }));
     after = rows[rows.length - 1].entry_id;
   }
 }

@@ -8,7 +8,7 @@ import { SYSTEM_ACTOR } from '../audit/audit.service';
 import { FORMATS, type ImportFormat, type ImportParts } from './importers';
 
 const USAGE = `Usage: npm run lists:import -- --list <listId> --format <format> --file [part=]<path> [--file part=<path>] [--kind goods|entities] [--name "List name"]
-Formats: ${Object.keys(FORMATS).join(', ')}. ofac-sdn-csv takes parts sdn (required), alt and add; every other format one file.`;
+Formats: ${Object.keys(FORMATS).join(', ')}. ofac-sdn-csv takes parts sdn (required), alt, add and comments (sdn_comments.csv); every other format one file.`;
 
 async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');

@@ -19,6 +19,8 @@ export interface GoodsHit extends GoodsEntry {
 export class ReferenceIndex {
   readonly matcher = new PartyMatcher();
   private loaded = new Map<string, { kind: ListKind; versionId: string }>();
+  /** Content digest per entity entry, per list: false-positive marks hold only while the entry is unchanged. */
+  private entryHashes = new Map<string, Map<string, string>>();
   private goodsByList = new Map<string, { versionId: string; entries: GoodsEntry[] }>();
   private goodsByPrefix = new Map<string, GoodsHit[]>();
 
@@ -27,6 +29,10 @@ export class ReferenceIndex {
   /** Active version per list, as used for screening now (recorded with every screening). */
   versions(): Record<string, string> {
     return Object.fromEntries([...this.loaded].map(([id, v]) => [id, v.versionId]));
+  }
+
+  entryHash(listId: string, entryId: string): string | undefined {
+    return this.entryHashes.get(listId)?.get(entryId);
   }
 
   /** Every active goods entry whose prefix starts the code (digits only). */
@@ -52,8 +58,15 @@ export class ReferenceIndex {
       const started = Date.now();
       if (row.kind === 'entities') {
         const entries: EntityEntry[] = [];
-        for await (const batch of readEntityEntries(this.dataSource, row.active_version_id)) entries.push(...batch);
+        const hashes = new Map<string, string>();
+        for await (const batch of readEntityEntries(this.dataSource, row.active_version_id)) {
+          for (const { entry, hash } of batch) {
+            entries.push(entry);
+            hashes.set(entry.entryId, hash);
+          }
+        }
         this.matcher.setList(EntityListIndex.build(row.id, row.active_version_id, entries));
+        this.entryHashes.set(row.id, hashes);
       } else {
         this.goodsByList.set(row.id, { versionId: row.active_version_id, entries: await readGoodsEntries(this.dataSource, row.active_version_id) });
       }
@@ -65,6 +78,7 @@ export class ReferenceIndex {
       if (present.has(id)) continue;
       this.loaded.delete(id);
       this.matcher.removeList(id);
+      this.entryHashes.delete(id);
       this.goodsByList.delete(id);
       changed += 1;
     }

@@ -1,4 +1,4 @@
-import { assertHandlers, MissingJobHandlerError } from '../../src/jobs/catalogue';
+import { assertHandlers, JOB_NAMES, MissingJobHandlerError } from '../../src/jobs/catalogue';
 import { OwnRedis } from '../support/servers';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 
@@ -14,7 +14,7 @@ describe('job catalogue', () => {
   it('refuses to start a worker when a catalogued job has no handler', () => {
     expect(() => assertHandlers({})).toThrow(MissingJobHandlerError);
     expect(() => assertHandlers({})).toThrow(/lists\.import/);
-    expect(() => assertHandlers({ 'lists.import': async () => undefined })).not.toThrow();
+    expect(() => assertHandlers(Object.fromEntries(JOB_NAMES.map((n) => [n, async () => undefined])))).not.toThrow();
   });
 });
 

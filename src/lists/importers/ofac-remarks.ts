@@ -70,8 +70,8 @@ function parseIdentifier(item: string): RemarkIdentifier | undefined {
   if (!hit) return undefined;
   const end = hit.rest.search(VALUE_END);
   const value = valueTokens((end < 0 ? hit.rest : hit.rest.slice(0, end)).trim());
-  if (!/[0-9]/.test(value) && hit.type !== 'SWIFT') return undefined; // "Passport details withheld" etc.
-  if (!value) return undefined;
+  // A number is required ("Passport details withheld" is prose), except for SWIFT codes, which can be all letters.
+  if (!value || (!/\d/.test(value) && hit.type !== 'SWIFT')) return undefined;
   // Several parentheses may follow ("0582030 (Connecticut) (United States)"): the last country-like one counts.
   let country: string | undefined;
   for (const m of hit.rest.matchAll(/\(([^()]+)\)/g)) country = countryToIso2(m[1]) ?? country;

@@ -50,18 +50,21 @@ export class CandidateSearch {
       const raw = q.name.tokens[t];
       let best = -1;
       let bestSim = 0;
-      for (const key of q.keys[t]) {
-        const keyId = d.keyIds.get(key);
-        if (keyId === undefined) continue;
-        for (let k = d.keyStart[keyId]; k < d.keyStart[keyId + 1] && hits < MAX_HITS; k++) {
-          const f = d.keyFolds[k];
-          if (this.foldStamp[f] === this.stamp) continue;
-          this.foldStamp[f] = this.stamp;
-          const text = d.foldText[f];
-          const sim = this.cmp.foldSimilarity(t, raw, fold, f, text);
-          if (sim < PAIR_THRESHOLD) continue;
-          this.hitFold[hits] = f; this.hitSim[hits] = sim; this.hitTok[hits] = t; hits++;
-          if (sim > bestSim || (sim === bestSim && d.foldWeight[f] > d.foldWeight[best])) { bestSim = sim; best = f; }
+      const known = d.foldIds.has(fold);
+      for (let pass = 0; pass < (known ? 1 : 2); pass++) {
+        for (const key of pass === 0 ? q.keys[t] : q.typoKeys[t]) {
+          const keyId = d.keyIds.get(key);
+          if (keyId === undefined) continue;
+          for (let k = d.keyStart[keyId]; k < d.keyStart[keyId + 1] && hits < MAX_HITS; k++) {
+            const f = d.keyFolds[k];
+            if (this.foldStamp[f] === this.stamp) continue;
+            this.foldStamp[f] = this.stamp;
+            const text = d.foldText[f];
+            const sim = this.cmp.foldSimilarity(t, raw, fold, f, text);
+            if (sim < PAIR_THRESHOLD) continue;
+            this.hitFold[hits] = f; this.hitSim[hits] = sim; this.hitTok[hits] = t; hits++;
+            if (sim > bestSim || (sim === bestSim && d.foldWeight[f] > d.foldWeight[best])) { bestSim = sim; best = f; }
+          }
         }
       }
       const exact = d.foldIds.get(fold);

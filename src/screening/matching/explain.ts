@@ -4,7 +4,7 @@
  */
 import type { IndexData } from './index-builder';
 import { prepareName, type PreparedQuery } from './prepared-name';
-import { ALPHA_MIDDLE, ALPHA_PATRONYMIC, PENALTY_PATRONYMIC, type NameScorer } from './name-scorer';
+import { ALPHA_EXTRA_QUERY, ALPHA_MIDDLE, ALPHA_PATRONYMIC, PENALTY_PATRONYMIC, type NameScorer } from './name-scorer';
 import { TOKEN_NOTE_TEXT, TokenNote } from './token-similarity';
 import type { MatchExplanation, ScoreAdjustment, TokenComparison } from './types';
 
@@ -39,9 +39,11 @@ export function explainNameMatch(
     if (sc.lPair[j] < 0) tokens.push(missing(null, listTokens[j], sc.lWeight[j], sc.lAlpha[j]));
   }
   const adjustments: ScoreAdjustment[] = [];
-  if (sc.patronymicConflict) adjustments.push({ reason: 'different patronymic', delta: PENALTY_PATRONYMIC });
+  if (sc.patronymicConflict !== '') {
+    adjustments.push({ reason: `different patronymic (in ${sc.patronymicConflict})`, delta: PENALTY_PATRONYMIC });
+  }
   if (sc.cap !== null) {
-    const before = sc.base + (sc.patronymicConflict ? PENALTY_PATRONYMIC : 0);
+    const before = sc.base + (sc.patronymicConflict !== '' ? PENALTY_PATRONYMIC : 0);
     adjustments.push({ reason: `capped at ${sc.cap}: ${sc.capReason}`, delta: r4(sc.cap - before) });
   }
   if (countryAdjustment !== null) adjustments.push(countryAdjustment);
@@ -64,7 +66,7 @@ export function explainNameMatch(
 function missing(queryToken: string | null, listToken: string | null, weight: number, alpha: number): TokenComparison {
   const c: TokenComparison = { queryToken, listToken, similarity: 0, note: 'missing', weight: r4(weight * alpha) };
   if (alpha === ALPHA_PATRONYMIC) c.role = 'patronymic';
-  else if (alpha === ALPHA_MIDDLE) c.role = 'middle name';
+  else if (alpha === ALPHA_MIDDLE || alpha === ALPHA_EXTRA_QUERY) c.role = 'middle name';
   return c;
 }
 

@@ -92,39 +92,64 @@ function collapse(s: string): string {
 /**
  * Coarse retrieval key: the fold without vowels, with the symbols the distance treats as cheap merged.
  * Used only to find candidate vocabulary tokens; similarity is always decided on the fold itself.
+ * Consonants that only became neighbours because a vowel was dropped are kept twice ("administration" keeps
+ * both t's), so a typo elsewhere stays one edit away.
  */
-export function coarseKey(fold: string): string {
+export function coarseKey(fold: string, jAsZh = false): string {
   let out = '';
+  let prev = '';
   for (let i = 0; i < fold.length; i++) {
     let c = fold[i];
-    // J (initial j, dzh) is dropped like a vowel: it is y in Jurij and zh in Janat, so it cannot anchor a key.
-    if (VOWELS.includes(c) || c === 'J') continue;
+    // J (initial j, dzh) is y in Jurij but zh in Janat / Jarov: it is dropped like a vowel, or read as zh in the
+    // second key that retrievalKeys files for it.
+    if (c === 'J' && jAsZh) c = 'Z';
+    if (VOWELS.includes(c) || c === 'J') { prev = ''; continue; }
     if (c === 'X' || c === 'C' || c === 'g') c = 'H';
     else if (c === 'Q') c = 'S';
     else if (c === 'f') c = 'v';
-    if (out.length > 0 && out[out.length - 1] === c) continue;
-    out += c;
+    if (c !== prev) out += c;
+    prev = c;
   }
   return out.length > 0 ? out : fold;
 }
 
+function deletions(key: string, into: string[]): void {
+  for (let i = 0; i < key.length; i++) {
+    const k = key.slice(0, i) + key.slice(i + 1);
+    if (!into.includes(k)) into.push(k);
+  }
+}
+
 /**
- * The coarse key and its one-edit neighbours, looked up symmetrically (list and query side generate the same
- * kind of keys, so one substitution, insertion or deletion meets in the middle). Four or more consonants:
- * one-deletion keys. Three: one-substitution wildcards only, because their deletions (two consonants) would
- * each hit a large part of the vocabulary. Shorter keys stand alone: the vowels already differ freely.
+ * Keys under which the index files a list fold: the coarse key, plus its one-deletion neighbours when it has
+ * four or more consonants, or one-substitution wildcards when it has three (the deletions of a three-consonant
+ * key would each hit a large part of the vocabulary).
  */
 export function retrievalKeys(fold: string): string[] {
-  const key = coarseKey(fold);
-  const keys = [key];
-  if (key.length >= 4) {
-    for (let i = 0; i < key.length; i++) {
-      const k = key.slice(0, i) + key.slice(i + 1);
-      if (!keys.includes(k)) keys.push(k);
-    }
-  } else if (key.length === 3) {
-    keys.push(`*${key.slice(1)}`, `${key[0]}*${key[2]}`, `${key.slice(0, 2)}*`);
+  const keys: string[] = [];
+  addKeys(coarseKey(fold), keys);
+  if (fold.includes('J')) addKeys(coarseKey(fold, true), keys);
+  return keys;
+}
+
+function addKeys(key: string, keys: string[]): void {
+  if (!keys.includes(key)) keys.push(key);
+  if (key.length >= 4) deletions(key, keys);
+  else if (key.length === 3) {
+    for (const k of [`*${key.slice(1)}`, `${key[0]}*${key[2]}`, `${key.slice(0, 2)}*`]) if (!keys.includes(k)) keys.push(k);
   }
+}
+
+/**
+ * Extra keys for a query token the list has never seen (most likely a typo): a consonant inserted or lost in a
+ * short token. Deletions of a three-consonant key meet two-consonant list keys; insertion wildcards of a
+ * two-consonant key meet the wildcards of three-consonant list keys. Too unselective to try for every token.
+ */
+export function typoKeys(fold: string): string[] {
+  const keys: string[] = [];
+  const key = coarseKey(fold);
+  if (key.length === 3) deletions(key, keys);
+  else if (key.length === 2) keys.push(`*${key}`, `${key[0]}*${key[1]}`, `${key}*`);
   return keys;
 }
 
@@ -132,6 +157,11 @@ export function retrievalKeys(fold: string): string[] {
 export function isPatronymicFold(fold: string): boolean {
   if (fold.length < 6) return false;
   return fold.endsWith('viC') || fold.endsWith('vna') || fold.endsWith('iCna');
+}
+
+/** The part of a patronymic fold that names the father: Sergeevich / Serhiyovych -> serg / serHi. */
+export function patronymicStem(fold: string): string {
+  return fold.replace(/[aeiou]?(viC|vna|iCna)$/, '');
 }
 
 const GENDER_PAIRS: ReadonlyArray<readonly [string, string]> = [

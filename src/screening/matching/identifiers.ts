@@ -8,8 +8,10 @@ import type { IdentifierType } from '../../lists/list-entry';
 /** Shorter values (house numbers, "1", "123") match too many things to be decisive. */
 export const MIN_IDENTIFIER_LENGTH = 5;
 
-export function normalizeIdentifier(value: string): string {
-  return value.normalize('NFKD').replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+/** Upper-case alphanumerics; an IMO number also loses its "IMO" prefix, as the declaration side writes it ("IMO 9187629"). */
+export function normalizeIdentifier(value: string, type?: IdentifierType): string {
+  const v = value.normalize('NFKD').replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+  return type === 'IMO' && v.startsWith('IMO') ? v.slice(3) : v;
 }
 
 /**

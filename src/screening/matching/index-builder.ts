@@ -16,6 +16,8 @@ export interface IndexData {
   entries: EntityEntry[];
   nameCount: number;
   nameEntry: Uint32Array;
+  /** Names of entry e are ids entryNameStart[e] .. entryNameStart[e + 1] - 1. */
+  entryNameStart: Uint32Array;
   /** Position of the name in entry.names. */
   nameAlias: Uint16Array;
   nameTokStart: Uint32Array;
@@ -67,10 +69,12 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
   const nameTokStart = new U32Builder();
   const nameTokens = new U32Builder();
   const identifiers = new Map<string, number[]>();
+  const entryNameStart = new Uint32Array(entries.length + 1);
   const seenNames = new Set<string>();
 
   for (let e = 0; e < entries.length; e++) {
     const entry = entries[e];
+    entryNameStart[e] = nameEntry.length;
     seenNames.clear();
     const names = entry.names.length > 65535 ? entry.names.slice(0, 65535) : entry.names;
     for (let a = 0; a < names.length; a++) {
@@ -93,6 +97,7 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
     indexIdentifiers(entry, e, identifiers);
   }
   const nameCount = nameEntry.length;
+  entryNameStart[entries.length] = nameCount;
   nameTokStart.push(nameTokens.length);
 
   const tokenFoldArr = tokenFold.finish();
@@ -100,6 +105,12 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
   const nameTokensArr = nameTokens.finish();
   const nameEntryArr = nameEntry.finish();
   const foldCount = folds.texts.length;
+  // Longest written token per fold: "CCC" folds to "k" but is not an initial.
+  const foldRawLen = new Uint8Array(foldCount);
+  for (let t = 0; t < tokens.texts.length; t++) {
+    const f = tokenFoldArr[t];
+    foldRawLen[f] = Math.max(foldRawLen[f], Math.min(255, tokens.texts[t].length));
+  }
 
   // Document frequency counts entries, not names: thirty aliases of one company must not make its name common.
   const df = new Uint32Array(foldCount);
@@ -121,7 +132,7 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
   for (let f = 0; f < foldCount; f++) {
     const text = folds.texts[f];
     // Initials and two-letter particles (al, el, de, bin) identify nobody even when rare in this list.
-    const shortFactor = text.length === 1 ? 0.3 : text.length === 2 ? 0.6 : 1;
+    const shortFactor = foldRawLen[f] === 1 ? 0.3 : foldRawLen[f] === 2 ? 0.6 : 1;
     foldWeight[f] = Math.log(1 + entryCount / Math.max(1, df[f])) * shortFactor;
     foldPatronymic[f] = isPatronymicFold(text) ? 1 : 0;
   }
@@ -150,6 +161,7 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
     entries,
     nameCount,
     nameEntry: nameEntryArr,
+    entryNameStart,
     nameAlias: Uint16Array.from(nameAlias.finish()),
     nameTokStart: nameTokStartArr,
     nameTokens: nameTokensArr,
@@ -167,14 +179,14 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
     keyFolds: keyCsr.values,
     identifiers,
     maxWeight: Math.log(1 + entryCount),
-    commonWeight: Math.log(1 + entryCount / Math.max(5, entryCount * 0.001)),
+    commonWeight: Math.log(1 + entryCount / Math.max(20, entryCount * 0.002)),
   };
 }
 
 function indexIdentifiers(entry: EntityEntry, e: number, into: Map<string, number[]>): void {
   const ids = entry.identifiers ?? [];
   for (let i = 0; i < ids.length && i < 256; i++) {
-    const value = normalizeIdentifier(ids[i].value ?? '');
+    const value = normalizeIdentifier(ids[i].value ?? '', ids[i].type);
     if (value.length < MIN_IDENTIFIER_LENGTH) continue;
     const list = into.get(value);
     if (list === undefined) into.set(value, [e * 256 + i]);

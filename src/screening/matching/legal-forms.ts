@@ -13,7 +13,8 @@ const ANYWHERE = [
   'joint stock company', 'open joint stock company', 'closed joint stock company', 'public joint stock company',
   'private joint stock company', 'public limited company', 'private limited company', 'company limited',
   'co ltd', 'pvt ltd', 'pte ltd', 'pty ltd', 'sdn bhd', 'gmbh co kg', 'co kg', 'sp z o o', 'l l c', 's a r l',
-  's r l', 's r o', 's p a', 'o o o',
+  's r l', 's r o', 's p a', 'o o o', 's a', 's a de c v', 'sa de cv', 's a de cv', 'sa de c v', 's de r l de c v',
+  's de rl de cv', 's de r l', 's en c', 's en c s', 'ltda', 'cia ltda', 'sapi de cv',
   // Russian
   'obshchestvo s ogranichennoy otvetstvennostyu', 'aktsionernoe obshchestvo', 'otkrytoe aktsionernoe obshchestvo',
   'zakrytoe aktsionernoe obshchestvo', 'publichnoe aktsionernoe obshchestvo', 'nepublichnoe aktsionernoe obshchestvo',
@@ -39,12 +40,20 @@ const ANYWHERE = [
   'zrt', 'fzco', 'fze', 'fzc', 'fzllc', 'zhshs', 'tov', 'rab',
 ];
 
-/** Removed only at the start or end of a name: short or ordinary words that can also be part of a name. */
-const EDGE_ONLY = [
-  'co', 'company', 'sa', 'as', 'ab', 'ag', 'ao', 'ak', 'ip', 'kg', 'bv', 'nv', 'oy', 'spa', 'too', 'chp', 'ano',
-  'ltda', 'cia', 'ad', 'ood', 'eood', 'doo', 'dd', 'se', 'lp', 'oyj', 'aps', 'a s', 's a', 'b v', 'n v', 'a o',
-  'kompaniya', 'firma', 'the',
+/** Removed only at the start of a name (Russian/Kazakh style "ТОО Ромашка", "ИП Иванов"). */
+const START_ONLY = ['ip', 'too', 'ao', 'ak', 'chp', 'ano', 'kompaniya', 'firma'];
+
+/** Removed only at the end (Western style "Nordic AS", "Foo AG"): short words that can also be part of a name. */
+const END_ONLY = [
+  'sa', 'as', 'ab', 'ag', 'kg', 'bv', 'nv', 'oy', 'spa', 'cia', 'ad', 'ood', 'eood', 'doo', 'dd', 'se', 'lp',
+  'oyj', 'aps', 'a s', 'b v', 'n v', 'de c v', 'de cv', 'de r l',
 ];
+
+/** Removed at either end. */
+const EDGE = ['co', 'company', 'the'];
+
+/** Words that qualify the legal form right after them ("CLOSED JSC", "PUBLIC JSC") and go with it. */
+const QUALIFIERS = new Set(['open', 'closed', 'public', 'private', 'otkrytoe', 'zakrytoe', 'publichnoe'].map(foldToken));
 
 interface Phrase { folds: string[] }
 
@@ -55,7 +64,8 @@ function compile(list: string[]): Phrase[] {
 }
 
 const ANYWHERE_PHRASES = compile(ANYWHERE);
-const ALL_PHRASES = compile([...ANYWHERE, ...EDGE_ONLY]);
+const START_PHRASES = compile([...ANYWHERE, ...EDGE, ...START_ONLY]);
+const END_PHRASES = compile([...ANYWHERE, ...EDGE, ...END_ONLY]);
 
 function matchesAt(folds: readonly string[], at: number, end: number, p: Phrase): boolean {
   if (at + p.folds.length > end) return false;
@@ -79,13 +89,13 @@ export function legalFormMask(folds: readonly string[]): boolean[] {
   let changed = true;
   while (changed && start < end) {
     changed = false;
-    for (const p of ALL_PHRASES) {
+    for (const p of START_PHRASES) {
       if (matchesAt(folds, start, end, p) && end - start > p.folds.length) {
         for (let k = 0; k < p.folds.length; k++) mask[start + k] = true;
         start += p.folds.length; changed = true; break;
       }
     }
-    for (const p of ALL_PHRASES) {
+    for (const p of END_PHRASES) {
       if (matchesEndingAt(folds, start, end, p) && end - start > p.folds.length) {
         for (let k = 1; k <= p.folds.length; k++) mask[end - k] = true;
         end -= p.folds.length; changed = true; break;
@@ -101,6 +111,9 @@ export function legalFormMask(folds: readonly string[]): boolean[] {
       i += p.folds.length - 1;
       break;
     }
+  }
+  for (let i = folds.length - 2; i >= 0; i--) {
+    if (!mask[i] && mask[i + 1] && QUALIFIERS.has(folds[i]) && countUnmasked(mask) > 1) mask[i] = true;
   }
   return mask;
 }

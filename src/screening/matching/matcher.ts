@@ -13,6 +13,8 @@ export const DEFAULT_MIN_SCORE = 0.7;
 export const DEFAULT_LIMIT = 20;
 export const COUNTRY_AGREES = 0.02;
 export const COUNTRY_DIFFERS = -0.04;
+/** Candidates (best ranked first) whose token pairs outside the retrieval neighbourhood are also compared. */
+const THOROUGH_CANDIDATES = 10;
 
 function r4(x: number): number {
   return Math.round(x * 10000) / 10000;
@@ -89,7 +91,7 @@ function nameHits(q: PreparedQuery, index: EntityListIndex, minScore: number, sk
     const n = search.top[k];
     const e = d.nameEntry[n];
     if (skip.has(e)) continue;
-    const s = scorer.score(q, search.queryWeights, d, n);
+    const s = scorer.score(q, search.queryWeights, d, n, k < THOROUGH_CANDIDATES);
     const prev = best.get(e);
     if (prev === undefined) best.set(e, { index, entry: e, name: n, score: s, country: null });
     else if (s > prev.score) { prev.name = n; prev.score = s; }
@@ -111,7 +113,7 @@ function toMatch(q: PreparedQuery, h: Hit): PartyMatch {
     return { ...matchBase(index, h.entry, name, 1, 'identifier'), explanation: explainIdentifierMatch(q, name, queryType, listType, value) };
   }
   // Re-score the winning name so the scorer's arrays describe it (the comparer cache still holds this query).
-  index.scorer.score(q, index.search.queryWeights, d, h.name);
+  index.scorer.score(q, index.search.queryWeights, d, h.name, true);
   return {
     ...matchBase(index, h.entry, entry.names[d.nameAlias[h.name]], h.score, 'name'),
     explanation: explainNameMatch(q, index.search.queryWeights, d, h.name, index.scorer, h.country, h.score),

@@ -3,7 +3,7 @@
  * The list side does this once per name at build time; the query side once per screen call.
  */
 import { createHash } from 'node:crypto';
-import { foldToken, isPatronymicFold, retrievalKeys } from './fold';
+import { foldToken, isPatronymicFold, retrievalKeys, typoKeys } from './fold';
 import { legalFormMask, maskedPhrases } from './legal-forms';
 import { normalizeName, tokenizeNormalized } from './normalize';
 import { normalizeCountry } from './countries';
@@ -49,6 +49,8 @@ export interface PreparedQuery {
   name: PreparedName;
   /** Retrieval keys of each token (fold.ts `retrievalKeys`). */
   keys: string[][];
+  /** Further keys for tokens the list does not know (fold.ts `typoKeys`). */
+  typoKeys: string[][];
   country: string | undefined;
   identifiers: PreparedIdentifier[];
 }
@@ -58,12 +60,12 @@ export function prepareQuery(q: PartyQuery): PreparedQuery {
   return {
     name,
     keys: name.folds.map(retrievalKeys),
+    typoKeys: name.folds.map(typoKeys),
     country: normalizeCountry(q.country),
-    identifiers: (q.identifiers ?? []).map((id) => ({
-      type: normalizeIdentifierType(id.type),
-      rawType: id.type,
-      value: normalizeIdentifier(id.value),
-    })),
+    identifiers: (q.identifiers ?? []).map((id) => {
+      const type = normalizeIdentifierType(id.type);
+      return { type, rawType: id.type, value: normalizeIdentifier(id.value, type) };
+    }),
   };
 }
 

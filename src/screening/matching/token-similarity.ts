@@ -18,6 +18,8 @@ const TYPO_FLOOR = 0.75;
 const SIM_TRANSLITERATION = 0.98;
 const SIM_GENDERED = 0.82;
 const SIM_INITIAL = 0.7;
+const SIM_SHORT_VARIANT = 0.8;
+const SIM_SHORT_TYPO = 0.72;
 const MAX_LEN = 64;
 export const MAX_QUERY_TOKENS = 16;
 
@@ -37,6 +39,38 @@ for (const [a, b, cost] of CHEAP_SUBSTITUTIONS) {
   SUB[b.charCodeAt(0) * 128 + a.charCodeAt(0)] = cost;
 }
 for (const [c, cost] of CHEAP_INDELS) INDEL[c.charCodeAt(0)] = cost;
+const SUB10 = Int32Array.from(SUB, (x) => Math.round(x * 10));
+const INDEL10 = Int32Array.from(INDEL, (x) => Math.round(x * 10));
+
+/**
+ * Character classes closed under the cheap substitutions above: a character can only change class at full
+ * cost (substitution 1, or indel >= 0.6). So each class present on one side only costs at least 0.6, which gives
+ * a lower bound on the distance for free.
+ */
+const CLASS_BIT = new Uint32Array(128).fill(1 << 20);
+for (const c of 'aeiouJZz') CLASS_BIT[c.charCodeAt(0)] = 1 << 0;
+for (const c of 'CHXgkTtsSQ') CLASS_BIT[c.charCodeAt(0)] = 1 << 1;
+for (const c of 'vf') CLASS_BIT[c.charCodeAt(0)] = 1 << 2;
+'bdlmnpr'.split('').forEach((c, i) => { CLASS_BIT[c.charCodeAt(0)] = 1 << (3 + i); });
+'0123456789'.split('').forEach((c, i) => { CLASS_BIT[c.charCodeAt(0)] = 1 << (10 + i); });
+
+function classMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) m |= CLASS_BIT[code(s, i)];
+  return m;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function classLowerBound(a: string, b: string): number {
+  const ma = classMask(a);
+  const mb = classMask(b);
+  return 0.6 * Math.max(popcount(ma & ~mb), popcount(mb & ~ma));
+}
 
 function code(s: string, i: number): number {
   const c = s.charCodeAt(i);
@@ -45,9 +79,10 @@ function code(s: string, i: number): number {
 
 /** Reusable scratch rows and a per-query cache: one comparer per index, so the hot path allocates nothing. */
 export class TokenComparer {
-  private readonly prev2 = new Float32Array(MAX_LEN + 1);
-  private readonly prev = new Float32Array(MAX_LEN + 1);
-  private readonly cur = new Float32Array(MAX_LEN + 1);
+  private readonly prev2 = new Int32Array(MAX_LEN + 1);
+  private readonly prev = new Int32Array(MAX_LEN + 1);
+  private readonly cur = new Int32Array(MAX_LEN + 1);
+  private readonly bCodes = new Int32Array(MAX_LEN);
   /** Note of the last `similarity` call. */
   note: TokenNote = TokenNote.Different;
   /** (query token, list fold) -> similarity, valid while cacheStamp matches the current query. */
@@ -111,39 +146,49 @@ export class TokenComparer {
 
   /**
    * Weighted optimal-string-alignment distance between two folds; stops early and returns a value above
-   * `bound` once every alignment costs more than it.
+   * `bound` once every alignment costs more than it. Costs run in tenths, in integer arrays: this is the
+   * innermost loop of the engine.
    */
   distance(a: string, b: string, bound = Infinity): number {
     const n = Math.min(a.length, MAX_LEN);
     const m = Math.min(b.length, MAX_LEN);
+    const bc = this.bCodes;
+    for (let j = 0; j < m; j++) bc[j] = code(b, j);
+    const limit = bound === Infinity ? 1 << 30 : Math.ceil(bound * 10) + 10;
     let p2 = this.prev2;
     let p = this.prev;
     let c = this.cur;
     p[0] = 0;
-    for (let j = 1; j <= m; j++) p[j] = p[j - 1] + INDEL[code(b, j - 1)];
+    for (let j = 1; j <= m; j++) p[j] = p[j - 1] + INDEL10[bc[j - 1]];
+    let caPrev = -1;
     for (let i = 1; i <= n; i++) {
       const ca = code(a, i - 1);
-      c[0] = p[0] + INDEL[ca];
-      let rowMin = c[0];
+      const subRow = ca * 128;
+      const delCost = INDEL10[ca];
+      let left = p[0] + delCost;
+      c[0] = left;
+      let rowMin = left;
       for (let j = 1; j <= m; j++) {
-        const cb = code(b, j - 1);
-        let v = p[j - 1] + SUB[ca * 128 + cb];
-        const del = p[j] + INDEL[ca];
+        const cb = bc[j - 1];
+        let v = p[j - 1] + SUB10[subRow + cb];
+        const del = p[j] + delCost;
         if (del < v) v = del;
-        const ins = c[j - 1] + INDEL[cb];
+        const ins = left + INDEL10[cb];
         if (ins < v) v = ins;
-        if (i > 1 && j > 1 && ca === code(b, j - 2) && code(a, i - 2) === cb && ca !== cb) {
-          const tr = p2[j - 2] + 1;
+        if (j > 1 && ca !== cb && caPrev === cb && ca === bc[j - 2]) {
+          const tr = p2[j - 2] + 10;
           if (tr < v) v = tr;
         }
         c[j] = v;
+        left = v;
         if (v < rowMin) rowMin = v;
       }
       // A later row can be cheaper than this one only through a transposition that reads the previous row.
-      if (rowMin > bound + 1) return rowMin;
+      if (rowMin > limit) return rowMin / 10;
       const t = p2; p2 = p; p = c; c = t;
+      caPrev = ca;
     }
-    return p[m];
+    return p[m] / 10;
   }
 
   /**
@@ -152,28 +197,44 @@ export class TokenComparer {
    */
   similarity(rawA: string, foldA: string, rawB: string, foldB: string): number {
     if (rawA === rawB) { this.note = TokenNote.Exact; return 1; }
+    if (foldA === foldB) { this.note = TokenNote.Transliteration; return SIM_TRANSLITERATION; }
     if (rawA.length === 1 || rawB.length === 1) {
       const initialMatch = rawA.length !== rawB.length && rawA[0] === rawB[0];
       this.note = initialMatch ? TokenNote.Initial : TokenNote.Different;
       return initialMatch ? SIM_INITIAL : 0;
     }
-    if (foldA === foldB) { this.note = TokenNote.Transliteration; return SIM_TRANSLITERATION; }
     const maxLen = Math.max(foldA.length, foldB.length);
     if (Math.abs(foldA.length - foldB.length) > 3 || maxLen > MAX_LEN) { this.note = TokenNote.Different; return 0; }
     // Past this distance a pair is not a typo: no need to finish the table.
     const bound = ((1 - PAIR_THRESHOLD) * maxLen) / 0.8;
-    const d = this.distance(foldA, foldB, bound);
     // Every feminine form ends in -a (-ova, -skaya, -ina, Belarusian -ka); checking that first keeps the
     // suffix comparison off the hot path.
-    if ((foldA.endsWith('a') !== foldB.endsWith('a')) && genderedPair(foldA, foldB, this.stemsClose)) {
+    const mayBeGendered = foldA.endsWith('a') !== foldB.endsWith('a');
+    if (!mayBeGendered && Math.abs(foldA.length - foldB.length) * 0.6 > bound) { this.note = TokenNote.Different; return 0; }
+    if (!mayBeGendered && classLowerBound(foldA, foldB) > bound) { this.note = TokenNote.Different; return 0; }
+    const d = this.distance(foldA, foldB, bound);
+    if (mayBeGendered && genderedPair(foldA, foldB, this.stemsClose)) {
       this.note = TokenNote.Gendered;
       return SIM_GENDERED;
     }
+    if (maxLen <= 3) return this.shortTokens(foldA, foldB, d);
     if (d < 1) { this.note = TokenNote.Transliteration; return 0.96 - 0.06 * d; }
-    if (maxLen <= 3 || d > bound) { this.note = TokenNote.Different; return 0; }
+    if (d > bound) { this.note = TokenNote.Different; return 0; }
     const sim = Math.max(0, 1 - (0.8 * d) / maxLen);
     this.note = sim >= TYPO_FLOOR ? TokenNote.Typo : TokenNote.Different;
     return sim;
+  }
+
+  /**
+   * Two- and three-letter tokens (Ali / Ala, Al / El) are different names far more often than spelling variants
+   * of one, so they never reach the transliteration level; one edit that keeps the first letter still pairs
+   * them, weakly.
+   */
+  private shortTokens(a: string, b: string, d: number): number {
+    if (d < 0.7) { this.note = TokenNote.Transliteration; return SIM_SHORT_VARIANT; }
+    if (d <= 1 && a[0] === b[0]) { this.note = TokenNote.Typo; return SIM_SHORT_TYPO; }
+    this.note = TokenNote.Different;
+    return 0;
   }
 
   private readonly stemsClose = (x: string, y: string): boolean => this.distance(x, y, 1) < 1;

@@ -1,10 +1,10 @@
-/** Helpers shared by the importer unit tests (not used by production code). */
+/** Helpers shared by the importer unit tests; under __tests__ so the build leaves them out. */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ImportFormatError } from '../list-entry';
+import { ImportFormatError } from '../../list-entry';
 
-export const REPO_ROOT = join(__dirname, '..', '..', '..');
+export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 export const DATA = join(REPO_ROOT, 'test', 'fixtures', 'data');
 export const ENTITIES = join(DATA, 'entities');
 

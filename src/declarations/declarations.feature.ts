@@ -1,0 +1,36 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import type { UnitOfWork } from '../db/unit-of-work';
+import type { RouteDef } from '../http/route';
+import type { JobHandlers } from '../jobs/catalogue';
+import type { ListsFeature } from '../lists/lists.feature';
+import type { Ruleset } from '../screening/ruleset';
+import type { SuppressionSource } from '../screening/suppressions';
+import { BatchesService } from './batches.service';
+import { declarationsRoutes } from './declarations.routes';
+import { DeclarationsService } from './declarations.service';
+import { ScreeningPipeline } from './screening-pipeline';
+
+export interface DeclarationsFeature {
+  service: DeclarationsService;
+  batches: BatchesService;
+  pipeline: ScreeningPipeline;
+  routes: RouteDef[];
+  jobHandlers: Pick<JobHandlers, 'batches.screen'>;
+}
+
+export function createDeclarationsFeature(deps: {
+  dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsFeature; ruleset: Ruleset; suppressions: SuppressionSource;
+}): DeclarationsFeature {
+  const pipeline = new ScreeningPipeline(deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset }, deps.suppressions, deps.config);
+  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.logger);
+  const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.logger);
+  return {
+    service,
+    batches,
+    pipeline,
+    routes: declarationsRoutes(service, batches),
+    jobHandlers: { 'batches.screen': ({ batchId, from, to }) => batches.screenChunk(batchId, from, to) },
+  };
+}

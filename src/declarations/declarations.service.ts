@@ -1,0 +1,143 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { auditActor, seesAllOrganizations, type Actor } from '../auth/actor';
+import type { AuditActor } from '../audit/audit-event.entity';
+import { recordAudit } from '../audit/audit.service';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { ConflictError, NotFoundError } from '../http/errors';
+import { decodeCursor, page } from '../http/pagination';
+import type { DeclarationInput } from './declarations.schemas';
+import { IdempotencyStore, requestHash } from './idempotency';
+import { publicHit, type ScreeningPipeline } from './screening-pipeline';
+
+export interface SubmitAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  replayed: boolean;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export function isReferenceConflict(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } };
+  return e.code === UNIQUE_VIOLATION && (e.constraint ?? e.driverError?.constraint) === 'declarations_reference_unique';
+}
+
+export class DeclarationsService {
+  private readonly idempotency: IdempotencyStore;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    readonly pipeline: ScreeningPipeline,
+    private readonly logger: Logger,
+  ) {
+    this.idempotency = new IdempotencyStore(dataSource);
+  }
+
+  /**
+   * Screens and stores one declaration. Redis is not on this path: the declaration, screening, case, audit events,
+   * outbox rows and the idempotent answer commit in one PostgreSQL transaction.
+   */
+  async submit(actor: Actor, idempotencyKey: string, input: DeclarationInput): Promise<SubmitAnswer> {
+    const start = await this.idempotency.begin(actor.organization, idempotencyKey, requestHash(input));
+    if (start.kind === 'replay') return { status: start.status, body: start.body as Record<string, unknown>, replayed: true };
+    try {
+      const result = await this.pipeline.screen(input);
+      const body = await this.uow.run(async (m) => {
+        const stored = await this.store(m, auditActor(actor), actor.organization, actor.keyId, input, result, 'submission', null);
+        await this.idempotency.complete(m, actor.organization, idempotencyKey, 201, stored);
+        return stored;
+      });
+      return { status: 201, body, replayed: false };
+    } catch (err) {
+      await this.idempotency.abandon(actor.organization, idempotencyKey).catch((e) => this.logger.error({ err: e }, 'could not free idempotency key'));
+      if (isReferenceConflict(err)) throw new ConflictError('reference_exists', `A declaration with reference "${input.reference}" already exists for your organisation.`);
+      throw err;
+    }
+  }
+
+  /** Inserts the declaration and records its screening; returns the submission answer. */
+  async store(
+    m: EntityManager, actor: AuditActor, organization: string, submittedBy: string, input: DeclarationInput,
+    result: Awaited<ReturnType<ScreeningPipeline['screen']>>, trigger: 'submission' | 'batch', batchId: string | null,
+  ): Promise<Record<string, unknown>> {
+    const [row] = await m.query(
+      `INSERT INTO declarations (organization, reference, procedure, body, status, submitted_by, batch_id)
+       VALUES ($1, $2, $3, $4::jsonb, 'screening', $5, $6) RETURNING id`,
+      [organization, input.reference, input.procedure, JSON.stringify(input), submittedBy, batchId]);
+    const declaration = { id: row.id as string, organization, reference: input.reference };
+    await recordAudit(m, actor, {
+      action: 'declaration.submitted', subjectType: 'declaration', subjectId: declaration.id,
+      data: { organization, reference: input.reference, procedure: input.procedure, items: input.items.length, batchId },
+    });
+    const stored = await this.pipeline.record(m, actor, declaration, result, trigger);
+    return {
+      id: declaration.id,
+      reference: input.reference,
+      status: result.outcome === 'CLEAR' ? 'cleared' : 'under_review',
+      caseId: stored.caseId,
+      screening: {
+        id: stored.id, outcome: result.outcome, riskScore: result.riskScore, hits: result.hits.map(publicHit),
+        listVersions: result.listVersions, rulesetVersion: result.rulesetVersion, screenedAt: result.screenedAt, trigger,
+      },
+    };
+  }
+
+  /** A declaration with its latest screening, earlier screenings, case and history; 404 outside the caller's reach. */
+  async get(actor: Actor, id: string): Promise<Record<string, unknown>> {
+    const [d] = await this.dataSource.query(`SELECT * FROM declarations WHERE id = $1`, [id]);
+    if (!d || (!seesAllOrganizations(actor) && d.organization !== actor.organization)) throw new NotFoundError('Declaration');
+    const screenings = await this.dataSource.query(
+      `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE declaration_id = $1 ORDER BY screened_at DESC`, [id]);
+    const [reviewCase] = await this.dataSource.query(
+      `SELECT id, status, level, priority, deadline, overdue, assignee_key_id, created_at, closed_at FROM review_cases WHERE declaration_id = $1`, [id]);
+    const history = await this.dataSource.query(
+      `SELECT seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", actor, action, subject_type AS "subjectType", subject_id AS "subjectId", data
+       FROM audit_events WHERE subject_id = $1 OR subject_id = $2 ORDER BY id`, [id, reviewCase?.id ?? id]);
+    const view = (s: Record<string, unknown>) => ({
+      id: s.id, trigger: s.trigger, outcome: s.outcome, riskScore: s.risk_score, hits: s.hits, listVersions: s.list_versions,
+      rulesetVersion: s.ruleset_version, screenedAt: (s.screened_at as Date).toISOString(),
+    });
+    return {
+      ...this.summary(d),
+      declaration: d.body,
+      screening: screenings[0] ? view(screenings[0]) : null,
+      previousScreenings: screenings.slice(1).map(view),
+      case: reviewCase ? {
+        id: reviewCase.id, status: reviewCase.status, level: reviewCase.level, priority: reviewCase.priority, deadline: reviewCase.deadline.toISOString(),
+        overdue: reviewCase.overdue, assignee: reviewCase.assignee_key_id, createdAt: reviewCase.created_at.toISOString(), closedAt: reviewCase.closed_at?.toISOString() ?? null,
+      } : null,
+      history,
+    };
+  }
+
+  summary(d: Record<string, any>): Record<string, unknown> {
+    return {
+      id: d.id, reference: d.reference, organization: d.organization, procedure: d.procedure, status: d.status, outcome: d.outcome,
+      riskScore: d.risk_score, batchId: d.batch_id, createdAt: d.created_at.toISOString(), updatedAt: d.updated_at.toISOString(),
+    };
+  }
+
+  async list(actor: Actor, q: { status?: string; outcome?: string; reference?: string; from?: string; to?: string; limit: number; cursor?: string }) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => { params.push(value); where.push(sql.replace('?', `$${params.length}`)); };
+    if (!seesAllOrganizations(actor)) add('organization = ?', actor.organization);
+    if (q.status) add('status = ?', q.status);
+    if (q.outcome) add('outcome = ?', q.outcome);
+    if (q.reference) add('reference = ?', q.reference);
+    if (q.from) add('created_at >= ?', q.from);
+    if (q.to) add('created_at < ?', q.to);
+    const after = decodeCursor(q.cursor);
+    if (after) {
+      params.push(after.at, after.id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(q.limit + 1);
+    const rows = await this.dataSource.query(
+      `SELECT * FROM declarations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+    const result = page(rows as Record<string, any>[], q.limit, (r) => [r.created_at, r.id]);
+    return { items: result.items.map((r) => this.summary(r)), nextCursor: result.nextCursor };
+  }
+}

@@ -1,0 +1,105 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Config } from '../config/config';
+import type { AuditActor } from '../audit/audit-event.entity';
+import { recordAudit } from '../audit/audit.service';
+import { openOrUpdateCase } from '../cases/case-opening';
+import { collectHits, decide, type Outcome, type ScreeningContext } from '../screening/declaration-screening';
+import type { Hit } from '../screening/hits';
+import { applySuppressions, type SuppressionSource } from '../screening/suppressions';
+import { emitWebhookEvent } from '../webhooks/events';
+import type { DeclarationInput } from './declarations.schemas';
+
+export interface ScreeningResult {
+  outcome: Outcome;
+  riskScore: number;
+  hits: Hit[];
+  listVersions: Record<string, string>;
+  rulesetVersion: string;
+  screenedAt: string;
+}
+
+export interface PublicHit extends Omit<Hit, 'weight' | 'partyFingerprint'> {}
+
+/** The hit as clients see it (the risk weight and fingerprint are internal). */
+export function publicHit(h: Hit): PublicHit {
+  const { weight: _w, partyFingerprint: _f, ...rest } = h;
+  return rest;
+}
+
+export interface StoredScreening {
+  id: string;
+  declarationId: string;
+  outcome: Outcome;
+  riskScore: number;
+  caseId: string | null;
+}
+
+/**
+ * Screens a declaration and writes the result: the screening row with the list versions and rule set version used,
+ * the declaration's status, the review case when a person must look, the audit events and the webhook event, all in
+ * the caller's transaction. Shared by submission, batches and delta re-screening.
+ */
+export class ScreeningPipeline {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly context: ScreeningContext,
+    private readonly suppressions: SuppressionSource,
+    private readonly config: Config,
+  ) {}
+
+  get rulesetVersion(): string {
+    return this.context.ruleset.rulesetVersion;
+  }
+
+  /** Pure screening plus the false-positive marks (read outside any transaction). */
+  async screen(declaration: DeclarationInput, manager: EntityManager = this.dataSource.manager): Promise<ScreeningResult> {
+    const hits = collectHits(declaration, this.context);
+    await applySuppressions(manager, hits, this.suppressions, (l, e) => this.context.index.entryHash(l, e));
+    const { outcome, riskScore } = decide(hits, this.context.ruleset);
+    return {
+      outcome, riskScore, hits,
+      listVersions: this.context.index.versions(),
+      rulesetVersion: this.context.ruleset.rulesetVersion,
+      screenedAt: new Date().toISOString(),
+    };
+  }
+
+  async record(
+    m: EntityManager,
+    actor: AuditActor,
+    declaration: { id: string; organization: string; reference: string },
+    result: ScreeningResult,
+    trigger: 'submission' | 'batch' | 'rescreen',
+  ): Promise<StoredScreening> {
+    const [screening] = await m.query(
+      `INSERT INTO screenings (declaration_id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8) RETURNING id`,
+      [declaration.id, trigger, result.outcome, result.riskScore, JSON.stringify(result.hits), JSON.stringify(result.listVersions), result.rulesetVersion, result.screenedAt]);
+    const needsReview = result.outcome !== 'CLEAR';
+    await m.query(
+      `UPDATE declarations SET latest_screening_id = $2, outcome = $3, risk_score = $4, updated_at = now(),
+         status = CASE WHEN $5::boolean THEN 'under_review' WHEN status = 'screening' THEN 'cleared' ELSE status END
+       WHERE id = $1`,
+      [declaration.id, screening.id, result.outcome, result.riskScore, needsReview]);
+    await recordAudit(m, actor, {
+      action: trigger === 'rescreen' ? 'declaration.rescreened' : 'declaration.screened', subjectType: 'declaration', subjectId: declaration.id,
+      data: {
+        screeningId: screening.id, outcome: result.outcome, riskScore: result.riskScore, rulesetVersion: result.rulesetVersion, listVersions: result.listVersions,
+        hits: result.hits.map((h) => ({ id: h.id, kind: h.kind, severity: h.severity, score: h.score, subject: h.subject, listId: h.listId, entryId: h.entryId, suppressed: h.suppressed ?? false })),
+      },
+    });
+    let caseId: string | null = null;
+    if (result.outcome !== 'CLEAR') {
+      const opened = await openOrUpdateCase(m, this.config, actor, declaration, { id: screening.id, outcome: result.outcome, riskScore: result.riskScore });
+      caseId = opened.id;
+    }
+    await emitWebhookEvent(m, {
+      type: trigger === 'rescreen' ? 'declaration.rescreened' : 'declaration.screened',
+      organization: declaration.organization,
+      subjectId: declaration.id,
+      eventId: screening.id,
+      data: { declarationId: declaration.id, reference: declaration.reference, outcome: result.outcome, riskScore: result.riskScore, screeningId: screening.id, caseId },
+    });
+    return { id: screening.id, declarationId: declaration.id, outcome: result.outcome, riskScore: result.riskScore, caseId };
+  }
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { isCountryCode } from '../identifiers/countries';
+
+const country = z.string().refine((c) => isCountryCode(c), 'not an ISO 3166-1 alpha-2 code');
+const weight = z.number().min(0).max(100);
+
+export const rulesetSchema = z.object({
+  $comment: z.string().optional(),
+  version: z.string().min(1),
+  partyBands: z.object({ review: z.number().min(0).max(1), block: z.number().min(0).max(1) })
+    .refine((b) => b.review <= b.block, 'review band must not exceed block band'),
+  riskThresholds: z.object({ review: z.number().int().min(1).max(100), block: z.number().int().min(1).max(100) })
+    .refine((t) => t.review <= t.block, 'review threshold must not exceed block threshold'),
+  weights: z.object({
+    goods: z.object({ high: weight, medium: weight, low: weight }),
+    party: weight,
+    identifierMatch: weight,
+    highRiskCountry: weight,
+    highRiskCountryWithControlledGoods: weight,
+    restrictedOriginReexport: weight,
+    descriptionKeyword: weight,
+    unknownHsCode: weight,
+    invalidIdentifier: weight,
+  }),
+  highRiskCountries: z.array(country).min(1),
+  exportBanToRussiaCountries: z.array(country),
+  controlledKeywords: z.array(z.object({
+    pattern: z.string().min(1).refine((p) => { try { new RegExp(p, 'iu'); return true; } catch { return false; } }, 'not a valid regular expression'),
+    label: z.string().min(1),
+  })),
+}).strict();
+
+export interface Ruleset extends z.infer<typeof rulesetSchema> {
+  /** The declared version plus a digest of the file: any edit changes it. */
+  rulesetVersion: string;
+  highRisk: ReadonlySet<string>;
+  exportBan: ReadonlySet<string>;
+  keywordPatterns: { regex: RegExp; label: string }[];
+}
+
+export function parseRuleset(text: string): Ruleset {
+  const parsed = rulesetSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    throw new Error(`Invalid rule set: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return {
+    ...parsed.data,
+    rulesetVersion: `${parsed.data.version}+${digest}`,
+    highRisk: new Set(parsed.data.highRiskCountries),
+    exportBan: new Set(parsed.data.exportBanToRussiaCountries),
+    keywordPatterns: parsed.data.controlledKeywords.map((k) => ({ regex: new RegExp(k.pattern, 'iu'), label: k.label })),
+  };
+}
+
+/** config/ruleset.json from the project root (src or dist/src below it), or the path given. */
+export function loadRuleset(path?: string): Ruleset {
+  const candidates = path ? [path] : [join(__dirname, '..', '..', 'config', 'ruleset.json'), join(__dirname, '..', '..', '..', 'config', 'ruleset.json')];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`rule set not found at ${candidates.join(' or ')}`);
+  return parseRuleset(readFileSync(found, 'utf8'));
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import '../http/openapi';
+import { route, type RouteDef } from '../http/route';
+import type { ReferenceIndex } from '../lists/reference-index';
+import type { Ruleset } from './ruleset';
+
+export const MAX_PARTIES = 100;
+
+const screenPartiesBody = z.object({
+  parties: z.array(z.object({
+    name: z.string().trim().min(1).max(300),
+    country: z.string().max(60).optional().describe('ISO alpha-2 preferred'),
+    identifiers: z.array(z.object({ type: z.string().min(1).max(30), value: z.string().trim().min(1).max(40) })).max(10).optional(),
+  }).strict()).min(1).max(MAX_PARTIES, `at most ${MAX_PARTIES} parties a request`),
+  minScore: z.number().min(0).max(1).optional().describe("Defaults to the rule set's review band"),
+}).strict().openapi('ScreenPartiesRequest');
+
+const matchSchema = z.object({
+  listId: z.string(), versionId: z.string(), entryId: z.string(), matchedName: z.string(), score: z.number(), matchKind: z.enum(['name', 'identifier']),
+  entry: z.object({ kind: z.string(), names: z.array(z.string()), countries: z.array(z.string()), programs: z.array(z.string()), identifiers: z.array(z.object({ type: z.string(), value: z.string() }).passthrough()) }),
+  explanation: z.object({ summary: z.string() }).passthrough(),
+}).openapi('PartyMatch');
+
+export function screeningRoutes(index: ReferenceIndex, ruleset: Ruleset): RouteDef[] {
+  return [
+    route({
+      method: 'post', path: '/v1/screen/parties', tag: 'Screening', roles: ['broker', 'reviewer', 'supervisor', 'admin'], body: screenPartiesBody,
+      summary: 'Screen up to 100 parties against every active entity list; one result per party, best matches first',
+      responses: { 200: { description: 'Matches at or above minScore', schema: z.object({ results: z.array(z.object({ matches: z.array(matchSchema) })), listVersions: z.record(z.string(), z.string()) }) } },
+      handler: ({ body }) => {
+        const minScore = body.minScore ?? ruleset.partyBands.review;
+        return {
+          status: 200,
+          body: {
+            results: body.parties.map((p) => ({ matches: index.matcher.screen(p, { minScore, limit: 20 }) })),
+            listVersions: index.versions(),
+          },
+        };
+      },
+    }),
+  ];
+}
