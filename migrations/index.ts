@@ -2,6 +2,7 @@ import { Foundation1764190000000 } from './1764190000000-foundation';
 import { Lists1764190100000 } from './1764190100000-lists';
 import { Declarations1764190200000 } from './1764190200000-declarations';
 import { Webhooks1764190300000 } from './1764190300000-webhooks';
+import { Review1764190400000 } from './1764190400000-review';
 
 /** Applied in this order; a migration is never edited after it lands. */
-export const MIGRATIONS = [Foundation1764190000000, Lists1764190100000, Declarations1764190200000, Webhooks1764190300000];
+export const MIGRATIONS = [Foundation1764190000000, Lists1764190100000, Declarations1764190200000, Webhooks1764190300000, Review1764190400000];

@@ -21,8 +21,10 @@ import { createListsFeature, type ListsFeature } from './lists/lists.feature';
 import { createDeclarationsFeature, type DeclarationsFeature } from './declarations/declarations.feature';
 import { loadRuleset } from './screening/ruleset';
 import { screeningRoutes } from './screening/screening.routes';
-import { NO_SUPPRESSIONS } from './screening/suppressions';
 import { createWebhooksFeature } from './webhooks/webhooks.feature';
+import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
+import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
+import { createRescreenFeature } from './rescreen/rescreen.feature';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -36,6 +38,8 @@ export interface Service {
   keys: ApiKeysService;
   lists: ListsFeature;
   declarations: DeclarationsFeature;
+  cases: CasesFeature;
+  allowList: AllowListFeature;
   /** Present in the API role. */
   app?: Express;
   /** Starts the background loops (job relay/processing, audit sealer, list index refresh). */
@@ -60,11 +64,18 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });
 
   const ruleset = loadRuleset(config.RULESET_PATH);
+  const allowList = createAllowListFeature({ dataSource, uow, config, index: lists.index });
   const declarations = createDeclarationsFeature({
-    dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: NO_SUPPRESSIONS,
+    dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source,
+  });
+  const cases = createCasesFeature({ dataSource, uow, config, allowList: allowList.service });
+  const rescreen = createRescreenFeature({
+    dataSource, uow, logger: logger.child({ module: 'rescreen' }), config, index: lists.index, pipeline: declarations.pipeline, ruleset,
   });
 
-  const handlers: Partial<JobHandlers> = { ...lists.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers };
+  const handlers: Partial<JobHandlers> = {
+    ...lists.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...rescreen.jobHandlers,
+  };
   const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies };
   assertHandlers(handlers);
 
@@ -72,7 +83,8 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const metrics = createMetrics(() => jobs.depth());
   const jobLogger = logger.child({ module: 'jobs' });
   if (isEmbedded(config) || !config.REDIS_URL) {
-    jobs = new InProcessJobRunner(dataSource, handlers, jobLogger, metrics, config.WORKER_CONCURRENCY, config.OUTBOX_POLL_MS, db.embedded, policies);
+    // The embedded database runs one transaction at a time: more job loops would only queue for it.
+    jobs = new InProcessJobRunner(dataSource, handlers, jobLogger, metrics, db.embedded ? Math.min(2, config.WORKER_CONCURRENCY) : config.WORKER_CONCURRENCY, config.OUTBOX_POLL_MS, db.embedded, policies);
   } else {
     jobs = new BullMqJobRunner(dataSource, handlers, jobLogger, metrics, {
       redisUrl: config.REDIS_URL,
@@ -97,7 +109,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       rateLimit: perKeyRateLimit(config.RATE_LIMIT_PER_MINUTE),
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes],
+      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         ...(config.REDIS_URL ? { redis: () => jobs.ready() } : {}),
@@ -107,7 +119,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   let sealer: { stop(): Promise<void> } | undefined;
   return {
-    config, logger, db, uow, metrics, jobs, keys, lists, declarations, app,
+    config, logger, db, uow, metrics, jobs, keys, lists, declarations, cases, allowList, app,
     async start() {
       await lists.start();
       await jobs.start();

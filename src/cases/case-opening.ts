@@ -2,21 +2,10 @@ import type { EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
+import { casePriority, PRIORITY_NAMES, slaMinutes, type CasePriority } from './priority';
+import { scheduleEscalation } from './sla';
 
-export type CasePriority = 1 | 2 | 3 | 4;
-export const PRIORITY_NAMES: Record<CasePriority, string> = { 1: 'critical', 2: 'high', 3: 'normal', 4: 'low' };
-
-/** BLOCK is critical; REVIEW ranks by risk score. */
-export function casePriority(outcome: 'REVIEW' | 'BLOCK', riskScore: number): CasePriority {
-  if (outcome === 'BLOCK') return 1;
-  if (riskScore >= 70) return 2;
-  if (riskScore >= 40) return 3;
-  return 4;
-}
-
-export function slaMinutes(config: Config, priority: CasePriority): number {
-  return [config.CASE_SLA_MINUTES_CRITICAL, config.CASE_SLA_MINUTES_HIGH, config.CASE_SLA_MINUTES_NORMAL, config.CASE_SLA_MINUTES_LOW][priority - 1];
-}
+export { casePriority, PRIORITY_NAMES, slaMinutes, type CasePriority } from './priority';
 
 export interface OpenedCase {
   id: string;
@@ -28,7 +17,7 @@ export interface OpenedCase {
 /**
  * Opens the review case of a declaration whose screening needs a person, inside the caller's transaction; when a
  * case is already open (a re-screening found more) it raises its level and priority instead. A closed case is
- * reopened: a new hit after a decision needs a new look.
+ * reopened: a new hit after a decision needs a new look. Each new deadline gets its SLA escalation job.
  */
 export async function openOrUpdateCase(
   m: EntityManager,
@@ -38,7 +27,7 @@ export async function openOrUpdateCase(
   screening: { id: string; outcome: 'REVIEW' | 'BLOCK'; riskScore: number },
 ): Promise<OpenedCase> {
   const priority = casePriority(screening.outcome, screening.riskScore);
-  const deadline = new Date(Date.now() + slaMinutes(config, priority) * 60_000);
+  const deadline = new Date(Date.now() + Math.round(slaMinutes(config, priority) * 60_000));
   const existing: { id: string; priority: number; deadline: Date; closed_at: Date | null; level: string }[] = await m.query(
     `SELECT id, priority, deadline, closed_at, level FROM review_cases WHERE declaration_id = $1 FOR UPDATE`, [declaration.id]);
   if (existing.length === 0) {
@@ -50,17 +39,22 @@ export async function openOrUpdateCase(
       action: 'case.opened', subjectType: 'case', subjectId: row.id,
       data: { declarationId: declaration.id, screeningId: screening.id, level: screening.outcome, priority: PRIORITY_NAMES[priority], deadline: deadline.toISOString() },
     });
+    await scheduleEscalation(m, row.id, deadline);
     return { id: row.id, created: true, priority, deadline };
   }
   const current = existing[0];
   const newPriority = Math.min(current.priority, priority) as CasePriority;
   const newDeadline = current.closed_at ? deadline : new Date(Math.min(new Date(current.deadline).getTime(), deadline.getTime()));
   const level = current.level === 'BLOCK' || screening.outcome === 'BLOCK' ? 'BLOCK' : 'REVIEW';
+  // A reopened case starts afresh: back in the queue, on time, with no decision pending.
   await m.query(
     `UPDATE review_cases SET level = $2, priority = $3, risk_score = GREATEST(risk_score, $4), deadline = $5, updated_at = now(),
        status = CASE WHEN closed_at IS NULL THEN status ELSE 'open' END,
        assignee_key_id = CASE WHEN closed_at IS NULL THEN assignee_key_id ELSE NULL END,
        lease_expires_at = CASE WHEN closed_at IS NULL THEN lease_expires_at ELSE NULL END,
+       overdue = CASE WHEN closed_at IS NULL THEN overdue ELSE false END,
+       escalated_at = CASE WHEN closed_at IS NULL THEN escalated_at ELSE NULL END,
+       resolution = CASE WHEN closed_at IS NULL THEN resolution ELSE NULL END,
        closed_at = NULL
      WHERE id = $1`,
     [current.id, level, newPriority, screening.riskScore, newDeadline]);
@@ -68,5 +62,6 @@ export async function openOrUpdateCase(
     action: current.closed_at ? 'case.reopened' : 'case.updated', subjectType: 'case', subjectId: current.id,
     data: { declarationId: declaration.id, screeningId: screening.id, level, priority: PRIORITY_NAMES[newPriority], deadline: newDeadline.toISOString() },
   });
+  if (newDeadline.getTime() !== new Date(current.deadline).getTime()) await scheduleEscalation(m, current.id, newDeadline);
   return { id: current.id, created: false, priority: newPriority, deadline: newDeadline };
 }

@@ -7,6 +7,7 @@ const bool = z
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const positiveNumber = z.coerce.number().positive();
 
 /**
  * Every setting the service reads, with its default and meaning. The README's configuration table mirrors this.
@@ -55,14 +56,22 @@ export const configSchema = z.object({
   LIST_REFRESH_MS: positiveInt.default(2000),
   /** Path of the screening rule set (bands, weights, country sets, keywords); default config/ruleset.json. */
   RULESET_PATH: z.string().min(1).optional(),
-  /** Minutes a reviewer has to decide a critical (BLOCK-level) case. */
-  CASE_SLA_MINUTES_CRITICAL: positiveInt.default(60),
+  /** Minutes a reviewer has to decide a critical (BLOCK-level) case (fractions allowed: 0.05 is 3 seconds, for drills and tests). */
+  CASE_SLA_MINUTES_CRITICAL: positiveNumber.default(60),
   /** Minutes to decide a high-priority case (REVIEW with risk score 70 or more). */
-  CASE_SLA_MINUTES_HIGH: positiveInt.default(240),
+  CASE_SLA_MINUTES_HIGH: positiveNumber.default(240),
   /** Minutes to decide a normal case (REVIEW with risk score 40-69). */
-  CASE_SLA_MINUTES_NORMAL: positiveInt.default(1440),
+  CASE_SLA_MINUTES_NORMAL: positiveNumber.default(1440),
   /** Minutes to decide a low-priority case (REVIEW from a party hit with a low overall risk score). */
-  CASE_SLA_MINUTES_LOW: positiveInt.default(4320),
+  CASE_SLA_MINUTES_LOW: positiveNumber.default(4320),
+  /** Minutes a claim on a case lasts; reading or deciding the case renews it, and an expired claim returns the case to the queue. */
+  CASE_LEASE_MINUTES: positiveInt.default(15),
+  /** Days a false-positive mark (allow-list entry) suppresses its hit before it expires. */
+  ALLOW_LIST_DAYS: positiveInt.default(365),
+  /** Days back a cleared declaration is still re-screened when a list version activates (open and held ones always are). */
+  RESCREEN_LOOKBACK_DAYS: positiveInt.default(30),
+  /** Declarations a re-screening run reads and checks per step (progress is saved after each). */
+  RESCREEN_CHUNK_SIZE: positiveInt.max(10000).default(1000),
   /** Milliseconds to wait for in-flight requests and jobs on shutdown. */
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
   /** Let webhooks target loopback, private and other non-public addresses (tests, closed networks only). */

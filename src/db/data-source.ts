@@ -13,7 +13,7 @@ export function createDataSource(url: string, poolSize: number): DataSource {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 10000, options: '-c timezone=UTC' },
+    extra: { max: poolSize, connectionTimeoutMillis: 30000, options: '-c timezone=UTC' },
   });
 }
 

@@ -18,4 +18,11 @@ export class UnitOfWork {
     this.afterCommit();
     return result;
   }
+
+  /** For work that is one statement (atomic by itself): no BEGIN/COMMIT round trips, same after-commit wake-up. */
+  async runStatement<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await work(this.dataSource.manager);
+    this.afterCommit();
+    return result;
+  }
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Logger } from 'pino';
+import type { Config } from '../config/config';
 import { auditActor, type Actor } from '../auth/actor';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
@@ -9,6 +9,7 @@ import { fieldErrors } from '../http/route';
 import { enqueueInTransaction } from '../jobs/outbox';
 import { emitWebhookEvent } from '../webhooks/events';
 import { declarationSchema, type DeclarationInput } from './declarations.schemas';
+import { writeNewDeclaration } from './declaration-writer';
 import { isReferenceConflict, type DeclarationsService } from './declarations.service';
 
 /** Items per background job: small enough to spread over workers, large enough to keep queue overhead low. */
@@ -19,7 +20,7 @@ export class BatchesService {
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly declarations: DeclarationsService,
-    private readonly logger: Logger,
+    private readonly config: Config,
   ) {}
 
   /**
@@ -73,7 +74,9 @@ export class BatchesService {
           const [claimed] = await m.query(
             `SELECT 1 FROM batch_items WHERE batch_id = $1 AND idx = $2 AND declaration_id IS NULL AND error IS NULL FOR UPDATE`, [batchId, item.idx]);
           if (!claimed) return;
-          const stored = await this.declarations.store(m, actor, batch.organization, batch.submitted_by, item.body, result, 'batch', batchId);
+          const stored = await writeNewDeclaration(m, this.config, {
+            actor, organization: batch.organization, submittedBy: batch.submitted_by, input: item.body, result, trigger: 'batch', batchId,
+          });
           await m.query(`UPDATE batch_items SET declaration_id = $3 WHERE batch_id = $1 AND idx = $2`, [batchId, item.idx, stored.id]);
           await this.countProcessed(m, batchId, actor);
         });

@@ -24,8 +24,8 @@ export function createDeclarationsFeature(deps: {
   dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsFeature; ruleset: Ruleset; suppressions: SuppressionSource;
 }): DeclarationsFeature {
   const pipeline = new ScreeningPipeline(deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset }, deps.suppressions, deps.config);
-  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.logger);
-  const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.logger);
+  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger);
+  const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.config);
   return {
     service,
     batches,

@@ -1,14 +1,14 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/config';
 import type { Logger } from 'pino';
 import { auditActor, seesAllOrganizations, type Actor } from '../auth/actor';
-import type { AuditActor } from '../audit/audit-event.entity';
-import { recordAudit } from '../audit/audit.service';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import type { DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
-import { publicHit, type ScreeningPipeline } from './screening-pipeline';
+import { writeNewDeclaration } from './declaration-writer';
+import type { ScreeningPipeline } from './screening-pipeline';
 
 export interface SubmitAnswer {
   status: number;
@@ -30,6 +30,7 @@ export class DeclarationsService {
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     readonly pipeline: ScreeningPipeline,
+    private readonly config: Config,
     private readonly logger: Logger,
   ) {
     this.idempotency = new IdempotencyStore(dataSource);
@@ -44,44 +45,15 @@ export class DeclarationsService {
     if (start.kind === 'replay') return { status: start.status, body: start.body as Record<string, unknown>, replayed: true };
     try {
       const result = await this.pipeline.screen(input);
-      const body = await this.uow.run(async (m) => {
-        const stored = await this.store(m, auditActor(actor), actor.organization, actor.keyId, input, result, 'submission', null);
-        await this.idempotency.complete(m, actor.organization, idempotencyKey, 201, stored);
-        return stored;
-      });
+      const body = await this.uow.runStatement((m) => writeNewDeclaration(m, this.config, {
+        actor: auditActor(actor), organization: actor.organization, submittedBy: actor.keyId, input, result, trigger: 'submission', batchId: null, idempotencyKey,
+      }));
       return { status: 201, body, replayed: false };
     } catch (err) {
       await this.idempotency.abandon(actor.organization, idempotencyKey).catch((e) => this.logger.error({ err: e }, 'could not free idempotency key'));
       if (isReferenceConflict(err)) throw new ConflictError('reference_exists', `A declaration with reference "${input.reference}" already exists for your organisation.`);
       throw err;
     }
-  }
-
-  /** Inserts the declaration and records its screening; returns the submission answer. */
-  async store(
-    m: EntityManager, actor: AuditActor, organization: string, submittedBy: string, input: DeclarationInput,
-    result: Awaited<ReturnType<ScreeningPipeline['screen']>>, trigger: 'submission' | 'batch', batchId: string | null,
-  ): Promise<Record<string, unknown>> {
-    const [row] = await m.query(
-      `INSERT INTO declarations (organization, reference, procedure, body, status, submitted_by, batch_id)
-       VALUES ($1, $2, $3, $4::jsonb, 'screening', $5, $6) RETURNING id`,
-      [organization, input.reference, input.procedure, JSON.stringify(input), submittedBy, batchId]);
-    const declaration = { id: row.id as string, organization, reference: input.reference };
-    await recordAudit(m, actor, {
-      action: 'declaration.submitted', subjectType: 'declaration', subjectId: declaration.id,
-      data: { organization, reference: input.reference, procedure: input.procedure, items: input.items.length, batchId },
-    });
-    const stored = await this.pipeline.record(m, actor, declaration, result, trigger);
-    return {
-      id: declaration.id,
-      reference: input.reference,
-      status: result.outcome === 'CLEAR' ? 'cleared' : 'under_review',
-      caseId: stored.caseId,
-      screening: {
-        id: stored.id, outcome: result.outcome, riskScore: result.riskScore, hits: result.hits.map(publicHit),
-        listVersions: result.listVersions, rulesetVersion: result.rulesetVersion, screenedAt: result.screenedAt, trigger,
-      },
-    };
   }
 
   /** A declaration with its latest screening, earlier screenings, case and history; 404 outside the caller's reach. */

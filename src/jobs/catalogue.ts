@@ -14,6 +14,10 @@ export interface JobPayloads {
   'webhooks.dispatch': DispatchedEvent;
   /** POST one signed delivery to its webhook. */
   'webhooks.deliver': { deliveryId: string };
+  /** Escalate a case whose SLA deadline passed undecided; a job for a deadline the case no longer has does nothing. */
+  'cases.escalate': { caseId: string; deadline: string };
+  /** Re-screen open, held and recently cleared declarations against what a newly activated list version changed. */
+  'lists.rescreen': { versionId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -32,6 +36,9 @@ export const JOB_POLICIES: JobPolicies = {
   'webhooks.dispatch': { attempts: 5, backoffMs: 1000 },
   // 5 s doubling over 8 attempts: the last one about 10 minutes after the first. Base overridable (WEBHOOK_RETRY_BASE_MS).
   'webhooks.deliver': { attempts: 8, backoffMs: 5000 },
+  // A job that fires a little before its deadline (clock skew) fails and retries: 1 s doubling.
+  'cases.escalate': { attempts: 12, backoffMs: 1000 },
+  'lists.rescreen': { attempts: 5, backoffMs: 5000 },
 };
 
 export const JOB_NAMES = Object.keys(JOB_POLICIES) as JobName[];

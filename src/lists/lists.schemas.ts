@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import '../http/openapi';
 import { FORMATS } from './importers';
+import { rescreenView } from '../rescreen/rescreen-runs';
 
 export const listIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'lower-case letters, digits, - and _, 2-63 characters');
 export const formatSchema = z.enum(Object.keys(FORMATS) as [keyof typeof FORMATS, ...(keyof typeof FORMATS)[]]);
@@ -38,6 +39,7 @@ export const versionView = z.object({
   createdAt: z.string(),
   activatedAt: z.string().nullable(),
   supersededAt: z.string().nullable(),
+  rescreen: rescreenView.nullable().optional().describe('The delta re-screening its activation started (GET of one version)'),
 }).openapi('ListVersion');
 
 export const listView = z.object({

@@ -11,6 +11,7 @@ import { ImportFormatError } from './list-entry';
 import { ListVersion, ReferenceList, type ListKind } from './list.entity';
 import { FORMATS, type ImportFormat, type ImportParts } from './importers';
 import { writeEntries } from './entries.repository';
+import { readRescreenRun, scheduleRescreen, type RescreenView } from '../rescreen/rescreen-runs';
 
 export interface UploadedPart {
   name: string;
@@ -45,6 +46,8 @@ export interface VersionView {
   createdAt: string;
   activatedAt: string | null;
   supersededAt: string | null;
+  /** Delta re-screening started by the activation (GET of one version only). */
+  rescreen?: RescreenView | null;
 }
 
 export function versionView(v: ListVersion): VersionView {
@@ -167,7 +170,10 @@ export class ListsService {
     });
   }
 
-  /** Atomic switch: the list points at the new version, the previous active one becomes superseded (still readable). */
+  /**
+   * Atomic switch: the list points at the new version, the previous active one becomes superseded (still readable), and
+   * the delta re-screening of open and recent declarations is scheduled with it.
+   */
   async activate(versionId: string, counts: { entries: number; duplicates: number }): Promise<VersionView> {
     const result = await this.uow.run(async (m) => {
       const v = await m.findOneOrFail(ListVersion, { where: { id: versionId }, lock: { mode: 'pessimistic_write' } });
@@ -182,6 +188,7 @@ export class ListsService {
         action: 'list_version.activated', subjectType: 'list_version', subjectId: v.id,
         data: { listId: list.id, previousVersionId: previous, entryCount: counts.entries, duplicateCount: counts.duplicates, sha256: v.sha256 },
       });
+      await scheduleRescreen(m, { versionId: v.id, listId: list.id, previousVersionId: previous });
       return m.findOneOrFail(ListVersion, { where: { id: v.id } });
     });
     this.onActivated();
@@ -206,7 +213,7 @@ export class ListsService {
   async getVersion(listId: string, versionId: string): Promise<VersionView> {
     const v = await this.dataSource.getRepository(ListVersion).findOneBy({ id: versionId, listId });
     if (!v) throw new NotFoundError('List version');
-    return versionView(v);
+    return { ...versionView(v), rescreen: await readRescreenRun(this.dataSource, v.id) };
   }
 
   async findList(listId: string): Promise<ReferenceList | null> {

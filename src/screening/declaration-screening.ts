@@ -166,13 +166,22 @@ export function collectHits(d: DeclarationInput, ctx: ScreeningContext): Hit[] {
 
 export type Outcome = 'CLEAR' | 'REVIEW' | 'BLOCK';
 
-/** Risk score and outcome from the hits that are not suppressed. */
+/**
+ * Risk score and outcome from the hits that are not suppressed. The score adds, per rule, the weight of its strongest
+ * hit (ten controlled lines weigh as much as the riskiest one; a controlled line plus a sanctioned destination weighs
+ * more than either), capped at 100. BLOCK is reserved to a strong or identifier match of a listed party: goods and
+ * routes alone mean "look", never "refuse".
+ */
 export function decide(hits: Hit[], ruleset: Ruleset): { outcome: Outcome; riskScore: number } {
-  const live = hits.filter((h) => !h.suppressed);
-  const riskScore = Math.min(100, Math.round(live.reduce((sum, h) => sum + h.weight, 0)));
-  const strongParty = live.some((h) => h.kind === 'party' && h.score >= ruleset.partyBands.block);
-  if (strongParty || riskScore >= ruleset.riskThresholds.block) return { outcome: 'BLOCK', riskScore };
-  const anyParty = live.some((h) => h.kind === 'party');
-  if (anyParty || riskScore >= ruleset.riskThresholds.review) return { outcome: 'REVIEW', riskScore };
+  const strongest = new Map<string, number>();
+  for (const h of hits) {
+    if (h.suppressed) continue;
+    const rule = h.kind === 'goods' || h.kind === 'party' ? h.kind : String(h.evidence?.rule ?? h.kind);
+    strongest.set(rule, Math.max(strongest.get(rule) ?? 0, h.weight));
+  }
+  const riskScore = Math.min(100, Math.round([...strongest.values()].reduce((a, b) => a + b, 0)));
+  const live = hits.filter((h) => !h.suppressed && h.kind === 'party');
+  if (live.some((h) => h.score >= ruleset.partyBands.block)) return { outcome: 'BLOCK', riskScore };
+  if (live.length > 0 || riskScore >= ruleset.riskThresholds.review) return { outcome: 'REVIEW', riskScore };
   return { outcome: 'CLEAR', riskScore };
 }

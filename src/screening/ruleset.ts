@@ -12,8 +12,7 @@ export const rulesetSchema = z.object({
   version: z.string().min(1),
   partyBands: z.object({ review: z.number().min(0).max(1), block: z.number().min(0).max(1) })
     .refine((b) => b.review <= b.block, 'review band must not exceed block band'),
-  riskThresholds: z.object({ review: z.number().int().min(1).max(100), block: z.number().int().min(1).max(100) })
-    .refine((t) => t.review <= t.block, 'review threshold must not exceed block threshold'),
+  riskThresholds: z.object({ review: z.number().int().min(1).max(100) }),
   weights: z.object({
     goods: z.object({ high: weight, medium: weight, low: weight }),
     party: weight,

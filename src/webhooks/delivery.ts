@@ -72,22 +72,23 @@ export function webhookJobHandlers(deps: DeliveryDeps): Pick<JobHandlers, 'webho
       allowPrivate: deps.allowPrivate, timeoutMs: DELIVERY_TIMEOUT_MS,
     });
     const last = !result.ok && meta.attempt >= deps.policy.attempts;
-    await deps.uow.run(async (m) => {
-      await recordAttempt(m, deliveryId, {
+    const recorded = await deps.uow.run(async (m) => {
+      const stillPending = await recordAttempt(m, deliveryId, {
         status: result.ok ? 'delivered' : last ? 'failed' : 'pending',
         statusCode: result.statusCode,
         error: result.error,
         retryInMs: result.ok || last ? null : backoffDelay(deps.policy, meta.attempt),
       });
       // Outcomes are audited (proof that a customer was told, or could not be); individual retries are not.
-      if (result.ok || last) {
+      if (stillPending && (result.ok || last)) {
         await audit(m, result.ok ? 'webhook_delivery.delivered' : 'webhook_delivery.failed', deliveryId, {
           webhookId: delivery.webhook_id, eventId: delivery.event_id, statusCode: result.statusCode, error: result.error, attempt: meta.attempt,
         });
       }
+      return stillPending;
     });
     deps.logger.debug({ deliveryId, attempt: meta.attempt, statusCode: result.statusCode, ok: result.ok }, 'webhook delivery attempt');
-    if (!result.ok) throw new WebhookDeliveryError(`webhook delivery ${deliveryId} failed: ${result.error}`);
+    if (!result.ok && recorded) throw new WebhookDeliveryError(`webhook delivery ${deliveryId} failed: ${result.error}`);
   }
 
   return { 'webhooks.dispatch': dispatch, 'webhooks.deliver': deliver };

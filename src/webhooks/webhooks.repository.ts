@@ -131,15 +131,19 @@ export interface AttemptOutcome {
   retryInMs: number | null;
 }
 
-export async function recordAttempt(m: EntityManager, id: string, outcome: AttemptOutcome): Promise<void> {
-  await m.query(
-    `UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, last_status_code = $3, last_error = $4,
+/** False when the delivery stopped being pending meanwhile (its webhook was deleted): that outcome stands. */
+export async function recordAttempt(m: EntityManager, id: string, outcome: AttemptOutcome): Promise<boolean> {
+  const rows: unknown[] = await m.query(
+    `WITH attempted AS (
+     UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, last_status_code = $3, last_error = $4,
        next_attempt_at = CASE WHEN $5::int IS NULL THEN NULL ELSE now() + ($5::int * interval '1 millisecond') END,
        delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END,
        locked_until = NULL
-     WHERE id = $1`,
+     WHERE id = $1 AND status = 'pending' RETURNING id)
+     SELECT id FROM attempted`,
     [id, outcome.status, outcome.statusCode, outcome.error, outcome.retryInMs],
   );
+  return rows.length > 0;
 }
 
 export async function failUndeliverable(m: EntityManager, id: string, error: string): Promise<boolean> {

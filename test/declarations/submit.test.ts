@@ -15,7 +15,8 @@ describe('POST /v1/declarations', () => {
   const ds = () => t.service.db.dataSource;
   async function counts() {
     const [c] = await ds().query(`SELECT (SELECT count(*) FROM declarations)::int AS d, (SELECT count(*) FROM screenings)::int AS s,
-      (SELECT count(*) FROM audit_events)::int AS a, (SELECT count(*) FROM outbox)::int AS o, (SELECT count(*) FROM idempotency_keys)::int AS k,
+      (SELECT count(*) FROM audit_events WHERE subject_type IN ('declaration', 'case'))::int AS a,
+      (SELECT count(*) FROM outbox WHERE job_name IN ('webhooks.dispatch', 'cases.escalate'))::int AS o, (SELECT count(*) FROM idempotency_keys)::int AS k,
       (SELECT count(*) FROM review_cases)::int AS c`);
     return c;
   }

@@ -88,7 +88,11 @@ describe('in-process jobs (no Redis configured)', () => {
       return r.body.status === 'active' ? r.body : undefined;
     });
     expect(v.entryCount).toBe(2);
-    const [row] = await t.service.db.dataSource.query(`SELECT status, attempts FROM outbox WHERE payload->>'versionId' = $1`, [res.body.versionId]);
+    // The runner marks the row done right after the handler returns.
+    const row = await eventually(async () => {
+      const [r] = await t.service.db.dataSource.query(`SELECT status, attempts FROM outbox WHERE payload->>'versionId' = $1`, [res.body.versionId]);
+      return r.status === 'pending' ? undefined : r;
+    });
     expect(row).toEqual({ status: 'done', attempts: 1 });
     expect((await t.http.get('/readyz')).body.checks).toEqual({ database: 'ok' });
   });

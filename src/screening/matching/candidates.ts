@@ -14,6 +14,9 @@ const MAX_HITS = 8192;
 const MIN_RANK = 0.3;
 /** Posting lists longer than this only boost names already found through rarer tokens. */
 const LARGE_POSTING = 4096;
+/** Slots of the cross-query token cache (9 bytes each), grown by doubling up to room for ~50,000 tokens. */
+const CACHE_ARENA_START = 1 << 14;
+const CACHE_ARENA_MAX = 1 << 20;
 
 export class CandidateSearch {
   private readonly acc: Float32Array;
@@ -23,8 +26,15 @@ export class CandidateSearch {
   private stamp = 0;
   private readonly hitFold = new Uint32Array(MAX_HITS);
   private readonly hitSim = new Float32Array(MAX_HITS);
-  private readonly hitTok = new Uint8Array(MAX_HITS);
+  private readonly hitNote = new Uint8Array(MAX_HITS);
+  /** Written query token -> offset of its similar folds in the cache arena (no allocation per entry). */
+  private readonly tokenCache = new Map<string, number>();
+  private cacheFold = new Uint32Array(CACHE_ARENA_START);
+  private cacheSim = new Float32Array(CACHE_ARENA_START);
+  private cacheNote = new Uint8Array(CACHE_ARENA_START);
+  private cacheUsed = 0;
   private readonly tokOrder = new Uint8Array(MAX_QUERY_TOKENS);
+  private readonly tokEnd = new Uint16Array(MAX_QUERY_TOKENS);
   /** Weight of each query token in this list (exact fold weight, else that of its best similar fold). */
   readonly queryWeights = new Float32Array(MAX_QUERY_TOKENS);
   readonly top = new Uint32Array(CANDIDATES_PER_LIST);
@@ -37,51 +47,116 @@ export class CandidateSearch {
     this.foldStamp = new Uint32Array(d.foldText.length);
   }
 
+  /** Forgets the per-token results kept across queries. */
+  clearCache(): void {
+    this.tokenCache.clear();
+    this.cacheUsed = 0;
+  }
+
   /** Fills `top` (best first) and `queryWeights`. */
   search(q: PreparedQuery): void {
     const d = this.d;
     const m = Math.min(q.name.tokens.length, MAX_QUERY_TOKENS);
     let hits = 0;
     this.cmp.beginQuery();
-    const tokEnd = new Uint16Array(m);
+    const tokEnd = this.tokEnd;
     for (let t = 0; t < m; t++) {
-      this.stamp++;
-      const fold = q.name.folds[t];
-      const raw = q.name.tokens[t];
+      const start = hits;
+      hits = this.lookupToken(q, t, hits);
       let best = -1;
-      let bestSim = 0;
-      const known = d.foldIds.has(fold);
-      for (let pass = 0; pass < (known ? 1 : 2); pass++) {
-        for (const key of pass === 0 ? q.keys[t] : q.typoKeys[t]) {
-          const keyId = d.keyIds.get(key);
-          if (keyId === undefined) continue;
-          for (let k = d.keyStart[keyId]; k < d.keyStart[keyId + 1] && hits < MAX_HITS; k++) {
-            const f = d.keyFolds[k];
-            if (this.foldStamp[f] === this.stamp) continue;
-            this.foldStamp[f] = this.stamp;
-            const text = d.foldText[f];
-            const sim = this.cmp.foldSimilarity(t, raw, fold, f, text);
-            if (sim < PAIR_THRESHOLD) continue;
-            this.hitFold[hits] = f; this.hitSim[hits] = sim; this.hitTok[hits] = t; hits++;
-            if (sim > bestSim || (sim === bestSim && d.foldWeight[f] > d.foldWeight[best])) { bestSim = sim; best = f; }
-          }
-        }
+      for (let h = start; h < hits; h++) {
+        const f = this.hitFold[h];
+        if (best < 0 || this.hitSim[h] > this.hitSim[best] || (this.hitSim[h] === this.hitSim[best] && d.foldWeight[f] > d.foldWeight[this.hitFold[best]])) best = h;
       }
-      const exact = d.foldIds.get(fold);
+      const exact = d.foldIds.get(q.name.folds[t]);
       this.queryWeights[t] = exact !== undefined ? d.foldWeight[exact]
-        : best >= 0 ? d.foldWeight[best] : d.maxWeight * (raw.length <= 2 ? 0.6 : 1);
+        : best >= 0 ? d.foldWeight[this.hitFold[best]] : d.maxWeight * (q.name.tokens[t].length <= 2 ? 0.6 : 1);
       tokEnd[t] = hits;
     }
     this.accumulate(m, hits, tokEnd);
     this.selectTop(m);
   }
 
+  /**
+   * The vocabulary folds similar to query token `t`, appended to the hit arrays from `hits` on; returns the new
+   * end. Results are cached per written token across queries (the index never changes, and real query streams
+   * repeat their tokens: LLC, Mohammed, Trading), so the edit distances run once per distinct token.
+   */
+  private lookupToken(q: PreparedQuery, t: number, hits: number): number {
+    const raw = q.name.tokens[t];
+    const cached = this.tokenCache.get(raw);
+    if (cached !== undefined) {
+      const n = this.cacheFold[cached];
+      for (let i = cached + 1; i <= cached + n && hits < MAX_HITS; i++) {
+        this.cmp.remember(t, this.cacheFold[i], this.cacheSim[i], this.cacheNote[i]);
+        this.hitFold[hits] = this.cacheFold[i]; this.hitSim[hits] = this.cacheSim[i]; hits++;
+      }
+      return hits;
+    }
+    const d = this.d;
+    const fold = q.name.folds[t];
+    const start = hits;
+    this.stamp++;
+    const known = d.foldIds.has(fold);
+    for (let pass = 0; pass < (known ? 1 : 2); pass++) {
+      for (const key of pass === 0 ? q.keys[t] : q.typoKeys[t]) {
+        const keyId = d.keyIds.get(key);
+        if (keyId === undefined) continue;
+        for (let k = d.keyStart[keyId]; k < d.keyStart[keyId + 1] && hits < MAX_HITS; k++) {
+          const f = d.keyFolds[k];
+          if (this.foldStamp[f] === this.stamp) continue;
+          this.foldStamp[f] = this.stamp;
+          const text = d.foldText[f];
+          const sim = this.cmp.foldSimilarity(t, raw, fold, f, text);
+          if (sim < PAIR_THRESHOLD) continue;
+          this.hitFold[hits] = f; this.hitSim[hits] = sim; this.hitNote[hits] = this.cmp.note; hits++;
+        }
+      }
+    }
+    this.remember(raw, start, hits);
+    return hits;
+  }
+
+  /**
+   * Copies hits start..end into the cache arena (length first, then the hits). When the arena is full the
+   * whole cache starts over: simpler than eviction, and the arena is sized for tens of thousands of tokens.
+   */
+  private remember(raw: string, start: number, end: number): void {
+    const n = end - start;
+    if (n + 1 > CACHE_ARENA_MAX) return;
+    while (this.cacheUsed + n + 1 > this.cacheFold.length) {
+      if (this.cacheFold.length >= CACHE_ARENA_MAX) { this.tokenCache.clear(); this.cacheUsed = 0; break; }
+      this.growArena();
+    }
+    const at = this.cacheUsed;
+    this.cacheFold[at] = n;
+    for (let i = 0; i < n; i++) {
+      this.cacheFold[at + 1 + i] = this.hitFold[start + i];
+      this.cacheSim[at + 1 + i] = this.hitSim[start + i];
+      this.cacheNote[at + 1 + i] = this.hitNote[start + i];
+    }
+    this.cacheUsed += n + 1;
+    this.tokenCache.set(raw, at);
+  }
+
+  private growArena(): void {
+    const size = this.cacheFold.length * 2;
+    const fold = new Uint32Array(size); fold.set(this.cacheFold); this.cacheFold = fold;
+    const sim = new Float32Array(size); sim.set(this.cacheSim); this.cacheSim = sim;
+    const note = new Uint8Array(size); note.set(this.cacheNote); this.cacheNote = note;
+  }
+
   private accumulate(m: number, hits: number, tokEnd: Uint16Array): void {
     const d = this.d;
-    for (let t = 0; t < m; t++) this.tokOrder[t] = t;
     // Rare tokens first: their short posting lists seed the candidates that common tokens then only boost.
-    const order = Array.from(this.tokOrder.subarray(0, m)).sort((a, b) => this.queryWeights[b] - this.queryWeights[a]);
-    for (const t of order) {
+    const order = this.tokOrder;
+    for (let t = 0; t < m; t++) {
+      let k = t;
+      while (k > 0 && this.queryWeights[order[k - 1]] < this.queryWeights[t]) { order[k] = order[k - 1]; k--; }
+      order[k] = t;
+    }
+    for (let o = 0; o < m; o++) {
+      const t = order[o];
       const from = t === 0 ? 0 : tokEnd[t - 1];
       for (let h = from; h < tokEnd[t] && h < hits; h++) {
         const f = this.hitFold[h];

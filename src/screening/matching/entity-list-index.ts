@@ -24,6 +24,11 @@ export class EntityListIndex {
     return new EntityListIndex(listId, versionId, buildIndexData(entries));
   }
 
+  /** Drops the similar-token results the index keeps across queries (memory is bounded anyway). */
+  clearCaches(): void {
+    this.search.clearCache();
+  }
+
   /** Number of entries. */
   get size(): number {
     return this.data.entries.length;

@@ -65,8 +65,9 @@ export function explainNameMatch(
 
 function missing(queryToken: string | null, listToken: string | null, weight: number, alpha: number): TokenComparison {
   const c: TokenComparison = { queryToken, listToken, similarity: 0, note: 'missing', weight: r4(weight * alpha) };
-  if (alpha === ALPHA_PATRONYMIC) c.role = 'patronymic';
-  else if (alpha === ALPHA_MIDDLE || alpha === ALPHA_EXTRA_QUERY) c.role = 'middle name';
+  // The scorer keeps alphas in a Float32Array: compare in single precision.
+  if (alpha === Math.fround(ALPHA_PATRONYMIC)) c.role = 'patronymic';
+  else if (alpha === Math.fround(ALPHA_MIDDLE) || alpha === Math.fround(ALPHA_EXTRA_QUERY)) c.role = 'middle name';
   return c;
 }
 

@@ -4,14 +4,14 @@
  * because declarations and lists format them differently ("7704 484400", "CHE-267.936.404").
  */
 import type { IdentifierType } from '../../lists/list-entry';
+import { normalizeIdentifier as normalizeIdentifierValue } from '../../identifiers/validate';
 
 /** Shorter values (house numbers, "1", "123") match too many things to be decisive. */
 export const MIN_IDENTIFIER_LENGTH = 5;
 
-/** Upper-case alphanumerics; an IMO number also loses its "IMO" prefix, as the declaration side writes it ("IMO 9187629"). */
-export function normalizeIdentifier(value: string, type?: IdentifierType): string {
-  const v = value.normalize('NFKD').replace(/[^0-9A-Za-z]/g, '').toUpperCase();
-  return type === 'IMO' && v.startsWith('IMO') ? v.slice(3) : v;
+/** The shared normalisation (src/identifiers): upper-case alphanumerics, an IMO number without its "IMO" prefix. */
+export function normalizeIdentifier(value: string, type: IdentifierType = 'OTHER'): string {
+  return normalizeIdentifierValue(type, value);
 }
 
 /**

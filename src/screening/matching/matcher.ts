@@ -94,7 +94,8 @@ function nameHits(q: PreparedQuery, index: EntityListIndex, minScore: number, sk
     const s = scorer.score(q, search.queryWeights, d, n, k < THOROUGH_CANDIDATES);
     const prev = best.get(e);
     if (prev === undefined) best.set(e, { index, entry: e, name: n, score: s, country: null });
-    else if (s > prev.score) { prev.name = n; prev.score = s; }
+    // Ties go to the earlier name of the entry (the primary name comes first).
+    else if (s > prev.score || (s === prev.score && n < prev.name)) { prev.name = n; prev.score = s; }
   }
   for (const hit of best.values()) {
     hit.country = countryAdjustment(q.country, d.entries[hit.entry].countries);

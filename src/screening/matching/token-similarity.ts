@@ -27,6 +27,8 @@ const CHEAP_SUBSTITUTIONS: ReadonlyArray<readonly [string, string, number]> = [
   ['C', 'H', 0.4], ['X', 'H', 0.4], ['g', 'H', 0.4], ['k', 'H', 0.6], ['J', 'Z', 0.3], ['J', 'i', 0.3],
   ['Z', 'z', 0.5], ['S', 's', 0.5], ['Q', 'S', 0.3], ['T', 's', 0.5], ['T', 't', 0.6], ['T', 'C', 0.6],
   ['v', 'f', 0.4], ['a', 'o', 0.5], ['e', 'i', 0.5], ['o', 'u', 0.6], ['e', 'a', 0.7], ['X', 'k', 0.6],
+  // j after a consonant is й in Vjačeslav but ж in Alimjan (Alimzhan): the fold reads it as i.
+  ['Z', 'i', 0.6],
 ];
 /** Insertion / deletion costs below 1: a lost glide (Nikolaevna / Nikolayevna survives the fold as i). */
 const CHEAP_INDELS: ReadonlyArray<readonly [string, number]> = [['i', 0.6], ['H', 0.7]];
@@ -119,6 +121,15 @@ export class TokenComparer {
       this.cacheNote[k] = this.note;
     }
     return s;
+  }
+
+  /** Records a similarity found earlier (the candidate search's token cache) for query token `t`. */
+  remember(t: number, f: number, sim: number, note: number): void {
+    if (t >= MAX_QUERY_TOKENS) return;
+    const k = t * this.foldCount + f;
+    this.cacheStamp[k] = this.query;
+    this.cacheSim[k] = sim;
+    this.cacheNote[k] = note;
   }
 
   /**

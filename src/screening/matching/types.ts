@@ -26,7 +26,10 @@ export interface TokenComparison {
   /** 0-1, 4 decimals. */
   similarity: number;
   note: TokenComparisonNote;
-  /** Rarity weight of the token in the indexed list: rare tokens drive the score, common ones barely do. */
+  /**
+   * What the token weighed in the score: its rarity in the indexed list (rare tokens drive the score, common ones
+   * barely do); for a missing token, that weight times the share an omission costs (small for a patronymic).
+   */
   weight: number;
   /** Set for patronymics and middle names, whose absence weighs less than a missing given name or surname. */
   role?: 'patronymic' | 'middle name';

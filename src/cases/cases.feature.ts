@@ -1,0 +1,28 @@
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/config';
+import type { UnitOfWork } from '../db/unit-of-work';
+import type { AllowListService } from '../allow-list/allow-list.service';
+import type { RouteDef } from '../http/route';
+import type { JobHandlers } from '../jobs/catalogue';
+import { casesRoutes } from './cases.routes';
+import { CasesService } from './cases.service';
+import { DecisionsService } from './decisions.service';
+import { escalateOverdue } from './sla';
+
+export interface CasesFeature {
+  service: CasesService;
+  decisions: DecisionsService;
+  routes: RouteDef[];
+  jobHandlers: Pick<JobHandlers, 'cases.escalate'>;
+}
+
+export function createCasesFeature(deps: { dataSource: DataSource; uow: UnitOfWork; config: Config; allowList: AllowListService }): CasesFeature {
+  const service = new CasesService(deps.dataSource, deps.uow, deps.config.CASE_LEASE_MINUTES);
+  const decisions = new DecisionsService(deps.uow, deps.allowList, deps.config.CASE_LEASE_MINUTES);
+  return {
+    service,
+    decisions,
+    routes: casesRoutes(service, decisions),
+    jobHandlers: { 'cases.escalate': async ({ caseId, deadline }) => { await escalateOverdue(deps.uow, caseId, deadline); } },
+  };
+}

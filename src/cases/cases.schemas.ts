@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import '../http/openapi';
+import { paginationQuery } from '../http/pagination';
+import { declarationSchema, declarationStatus, hitSchema, screeningSchema } from '../declarations/declarations.schemas';
+
+export const caseStatus = z.enum(['open', 'held', 'escalated', 'awaiting_approval', 'closed'])
+  .describe('open: in the queue; held: waiting for documents (still open); escalated: for supervisors only; awaiting_approval: a decision waits for a second person; closed: decided');
+export const priorityName = z.enum(['critical', 'high', 'normal', 'low']);
+export const decisionAction = z.enum(['release', 'hold', 'refuse', 'escalate']);
+export const approvalState = z.enum(['not_required', 'pending', 'approved', 'rejected']);
+
+export const caseParams = z.object({ id: z.string().uuid() });
+
+const keyRef = z.object({ keyId: z.string().nullable(), name: z.string().nullable() });
+
+export const decisionView = z.object({
+  id: z.string().uuid(),
+  action: decisionAction,
+  level: z.enum(['REVIEW', 'BLOCK']).describe('The case level when decided'),
+  reason: z.string(),
+  falsePositiveHitIds: z.array(z.string()),
+  screeningId: z.string().nullable().describe('The screening whose hits the decision named'),
+  decidedBy: keyRef.extend({ role: z.string() }),
+  decidedAt: z.string(),
+  approval: approvalState,
+  approvedBy: keyRef.nullable(),
+  approvalReason: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+}).openapi('CaseDecision');
+
+export const caseView = z.object({
+  id: z.string().uuid(),
+  declarationId: z.string().uuid(),
+  reference: z.string(),
+  organization: z.string(),
+  status: caseStatus,
+  level: z.enum(['REVIEW', 'BLOCK']).describe('The screening outcome that opened (or last raised) the case'),
+  priority: priorityName,
+  priorityRank: z.number().int().min(1).max(4).describe('1 = critical ... 4 = low; the queue sorts on it'),
+  riskScore: z.number().int(),
+  deadline: z.string(),
+  overdue: z.boolean(),
+  escalated: z.boolean(),
+  assignee: z.string().nullable().describe('Key id of the claimant (see claimed: the claim may have lapsed)'),
+  assigneeName: z.string().nullable(),
+  leaseExpiresAt: z.string().nullable(),
+  claimed: z.boolean().describe('Whether assignee holds an unexpired claim right now'),
+  resolution: z.enum(['released', 'refused']).nullable(),
+  awaitingApproval: z.object({
+    decisionId: z.string().uuid(),
+    action: decisionAction,
+    decidedBy: z.string(),
+    decidedAt: z.string(),
+    awaiting: z.string().describe('Who may approve'),
+  }).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  closedAt: z.string().nullable(),
+}).openapi('ReviewCase');
+
+export const listCasesQuery = paginationQuery.extend({
+  status: caseStatus.optional(),
+  priority: priorityName.optional(),
+  level: z.enum(['REVIEW', 'BLOCK']).optional(),
+  assignee: z.union([z.string().uuid(), z.enum(['me', 'none'])]).optional()
+    .describe('A key id (cases it holds now), me, or none (nobody holds a live claim)'),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  order: z.enum(['claim', 'newest']).default('claim').describe('claim: the order claim takes cases in (priority, deadline, age); newest: newest first'),
+});
+export type ListCasesQuery = z.output<typeof listCasesQuery>;
+
+export const decisionBody = z.object({
+  action: decisionAction,
+  reason: z.string().trim().min(3).max(2000),
+  falsePositiveHitIds: z.array(z.string().min(1).max(100)).max(200).optional()
+    .describe('Party hits (ids from the case\'s latest screening) that were false; with release or refuse only. Each becomes an allow-list entry when the decision is final (after its approval where one is needed)'),
+}).strict().openapi('CaseDecisionRequest');
+export type DecisionBody = z.output<typeof decisionBody>;
+
+export const approvalBody = z.object({
+  approve: z.boolean(),
+  reason: z.string().trim().min(3).max(2000),
+}).strict().openapi('CaseApprovalRequest');
+export type ApprovalBody = z.output<typeof approvalBody>;
+
+export const decisionResult = z.object({ case: caseView, decision: decisionView }).openapi('CaseDecisionResult');
+
+const historyEvent = z.object({
+  seq: z.union([z.string(), z.number()]).nullable(),
+  occurredAt: z.string(),
+  actor: z.object({ keyId: z.string().nullable(), role: z.string(), organization: z.string().nullable() }),
+  action: z.string(),
+  subjectType: z.string(),
+  subjectId: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const listEntryView = z.object({
+  kind: z.string().optional(),
+  primaryName: z.string().optional(),
+  aliases: z.array(z.string()).optional(),
+  names: z.array(z.string()).optional(),
+  countries: z.array(z.string()).optional(),
+  programs: z.array(z.string()).optional(),
+  identifiers: z.array(z.object({ type: z.string(), value: z.string() }).passthrough()).optional(),
+  prefix: z.string().optional(),
+  label: z.string().optional(),
+  severity: z.string().optional(),
+  source: z.string().nullable().optional(),
+}).describe('The list entry the hit matched: names, aliases, programmes, identifiers for parties; prefix and label for goods');
+
+export const caseDetail = z.object({
+  case: caseView,
+  declaration: z.object({
+    id: z.string(), reference: z.string(), organization: z.string(), procedure: z.string(), status: declarationStatus,
+    outcome: z.string().nullable(), riskScore: z.number().nullable(), createdAt: z.string(), updatedAt: z.string(),
+    body: declarationSchema,
+  }),
+  screening: screeningSchema.extend({ hits: z.array(hitSchema.extend({ listEntry: listEntryView.nullable() })) }).nullable(),
+  decisions: z.array(decisionView).describe('Newest first'),
+  history: z.array(historyEvent).describe('Audit events of the case and its declaration, oldest first'),
+}).openapi('ReviewCaseDetail');

@@ -1,0 +1,102 @@
+import type { DataSource } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
+import { auditActor, type Actor } from '../auth/actor';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { publicHit } from '../declarations/screening-pipeline';
+import { NotFoundError, ValidationError } from '../http/errors';
+import { decodeCursor, encodeCursor } from '../http/pagination';
+import type { Hit } from '../screening/hits';
+import { claimableStatuses } from './case-rules';
+import { CaseClosedError, CaseNotClaimedError, NotClaimantError } from './cases.errors';
+import {
+  caseHistory, caseView, claimNext, decodeClaimCursor, encodeClaimCursor, listCases, lockCase, readCase, renewLease, type CaseView,
+} from './cases.repository';
+import type { ListCasesQuery } from './cases.schemas';
+import { caseDecisions, decisionView } from './decisions.repository';
+
+/** The matched list entry of a hit, flattened for the reviewer: names and aliases, programmes, identifiers; or the goods entry. */
+export function listEntryOf(h: Hit): Record<string, unknown> | null {
+  const ev = h.evidence ?? {};
+  if (h.kind === 'party' && ev.entry && typeof ev.entry === 'object') {
+    const e = ev.entry as { kind?: string; names?: string[]; countries?: string[]; programs?: string[]; identifiers?: unknown[] };
+    const names = e.names ?? [];
+    return { kind: e.kind, primaryName: names[0], aliases: names.slice(1), names, countries: e.countries ?? [], programs: e.programs ?? [], identifiers: e.identifiers ?? [] };
+  }
+  if (h.kind === 'goods') return { prefix: ev.prefix, label: ev.label, severity: ev.severity, source: ev.source ?? null };
+  return null;
+}
+
+/** The queue: claiming, giving back, reading and listing cases. Decisions are in DecisionsService. */
+export class CasesService {
+  private readonly leaseMs: number;
+
+  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, leaseMinutes: number) {
+    this.leaseMs = leaseMinutes * 60_000;
+  }
+
+  /** The most urgent case the caller may take (priority, deadline, age), leased to it; null when none waits. */
+  async claim(actor: Actor): Promise<CaseView | null> {
+    const claimed = await claimNext(this.dataSource.manager, auditActor(actor), claimableStatuses(actor.role), this.leaseMs);
+    return claimed ? caseView(claimed) : null;
+  }
+
+  /** Gives the case back to the queue; only its claimant may (also just after the lease lapsed, if nobody took it). */
+  async unclaim(actor: Actor, id: string): Promise<CaseView> {
+    return this.uow.run(async (m) => {
+      const c = await lockCase(m, id);
+      if (!c) throw new NotFoundError('Case');
+      if (c.status === 'closed') throw new CaseClosedError();
+      if (c.assignee_key_id !== actor.keyId) throw c.assignee_key_id && c.lease_active ? new NotClaimantError() : new CaseNotClaimedError();
+      await m.query(`UPDATE review_cases SET assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`, [id]);
+      await recordAudit(m, auditActor(actor), { action: 'case.unclaimed', subjectType: 'case', subjectId: id, data: { declarationId: c.declaration_id } });
+      return caseView((await readCase(m, id))!);
+    });
+  }
+
+  /**
+   * Everything a decision needs: the case, the declaration, the latest screening's hits with evidence and matched list
+   * entries, the decisions and the history. Reading renews the caller's live claim (activity keeps a lease).
+   */
+  async get(actor: Actor, id: string) {
+    const m = this.dataSource.manager;
+    await renewLease(m, id, actor.keyId, this.leaseMs);
+    const c = await readCase(m, id);
+    if (!c) throw new NotFoundError('Case');
+    const [d] = await m.query(
+      `SELECT id, reference, organization, procedure, status, outcome, risk_score, body, latest_screening_id, created_at, updated_at FROM declarations WHERE id = $1`,
+      [c.declaration_id]);
+    const [s] = d.latest_screening_id ? await m.query(
+      `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE id = $1`, [d.latest_screening_id]) : [];
+    const [decisions, history] = await Promise.all([caseDecisions(m, id), caseHistory(m, id, c.declaration_id)]);
+    return {
+      case: caseView(c),
+      declaration: {
+        id: d.id, reference: d.reference, organization: d.organization, procedure: d.procedure, status: d.status, outcome: d.outcome,
+        riskScore: d.risk_score, createdAt: d.created_at.toISOString(), updatedAt: d.updated_at.toISOString(), body: d.body,
+      },
+      screening: s ? {
+        id: s.id, trigger: s.trigger, outcome: s.outcome, riskScore: s.risk_score, listVersions: s.list_versions, rulesetVersion: s.ruleset_version,
+        screenedAt: s.screened_at.toISOString(),
+        hits: (s.hits as Hit[]).map((h) => ({ ...publicHit(h), listEntry: listEntryOf(h) })),
+      } : null,
+      decisions: decisions.map(decisionView),
+      history,
+    };
+  }
+
+  /** A page in claim order (default) or newest first, with the filters. */
+  async list(actor: Actor, q: ListCasesQuery): Promise<{ items: CaseView[]; nextCursor: string | null }> {
+    const after: Parameters<typeof listCases>[3] = {};
+    if (q.cursor && q.order === 'newest') after.newest = decodeCursor(q.cursor);
+    if (q.cursor && q.order === 'claim') {
+      after.claim = decodeClaimCursor(q.cursor);
+      if (!after.claim) throw new ValidationError([{ path: 'query.cursor', message: 'Invalid cursor' }]);
+    }
+    const rows = await listCases(this.dataSource.manager, q, actor.keyId, after);
+    const items = rows.slice(0, q.limit);
+    const last = items[items.length - 1];
+    const more = rows.length > q.limit && last;
+    const nextCursor = !more ? null : q.order === 'newest' ? encodeCursor(last.created_at, last.id) : encodeClaimCursor(last);
+    return { items: items.map(caseView), nextCursor };
+  }
+}

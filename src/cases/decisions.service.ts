@@ -1,0 +1,145 @@
+import type { EntityManager } from 'typeorm';
+import type { AuditActor } from '../audit/audit-event.entity';
+import { recordAudit } from '../audit/audit.service';
+import { auditActor, type Actor } from '../auth/actor';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { falsePositiveErrors } from '../allow-list/false-positives';
+import type { AllowListService } from '../allow-list/allow-list.service';
+import { NotFoundError, ValidationError } from '../http/errors';
+import type { Hit } from '../screening/hits';
+import { emitWebhookEvent } from '../webhooks/events';
+import { assertClaimant, needsApproval } from './case-rules';
+import { AlreadyEscalatedError, FourEyesError, NotAwaitingApprovalError } from './cases.errors';
+import { caseView, lockCase, readCase, type CaseRow, type CaseView } from './cases.repository';
+import type { ApprovalBody, DecisionBody } from './cases.schemas';
+import { decisionView, insertDecision, readDecision, recordApproval, type DecisionRow, type DecisionView } from './decisions.repository';
+
+export interface DecisionResult {
+  case: CaseView;
+  decision: DecisionView;
+}
+
+/**
+ * Decisions and the four-eyes approval. Each runs in one transaction with the case row locked: the decision row, the
+ * case and declaration statuses, the allow-list entries, the audit events and the webhook event commit together.
+ */
+export class DecisionsService {
+  private readonly leaseMs: number;
+
+  constructor(private readonly uow: UnitOfWork, private readonly allowList: AllowListService, leaseMinutes: number) {
+    this.leaseMs = leaseMinutes * 60_000;
+  }
+
+  async decide(actor: Actor, caseId: string, body: DecisionBody): Promise<DecisionResult> {
+    return this.uow.run(async (m) => {
+      const c = await lockCase(m, caseId);
+      if (!c) throw new NotFoundError('Case');
+      assertClaimant(c, actor);
+      if (body.action === 'escalate' && c.escalated_at) throw new AlreadyEscalatedError();
+      const falsePositives = body.falsePositiveHitIds ?? [];
+      // Marks take effect with the final decision (after the four-eyes approval where one is needed): naming them with a
+      // hold or an escalation would let one person allow-list a BLOCK-level match.
+      if ((body.action === 'escalate' || body.action === 'hold') && falsePositives.length) {
+        throw new ValidationError([{ path: 'body.falsePositiveHitIds', message: `false positives are named with the final decision (release or refuse), not with ${body.action}` }]);
+      }
+      const [screening]: { id: string; hits: Hit[] }[] = await m.query(
+        `SELECT s.id, s.hits FROM declarations d JOIN screenings s ON s.id = d.latest_screening_id WHERE d.id = $1`, [c.declaration_id]);
+      const errors = falsePositiveErrors(screening?.hits ?? [], falsePositives);
+      if (errors.length) throw new ValidationError(errors);
+
+      const pending = needsApproval(body.action, c.level);
+      const decisionId = await insertDecision(m, {
+        caseId, declarationId: c.declaration_id, screeningId: screening?.id ?? null, action: body.action, level: c.level, reason: body.reason,
+        falsePositiveHitIds: falsePositives, decidedBy: actor.keyId, decidedByRole: actor.role, approval: pending ? 'pending' : 'not_required',
+      });
+      const who = auditActor(actor);
+      await recordAudit(m, who, {
+        action: 'case.decision', subjectType: 'case', subjectId: caseId,
+        data: { decisionId, declarationId: c.declaration_id, action: body.action, level: c.level, reason: body.reason, falsePositiveHitIds: falsePositives, approval: pending ? 'pending' : 'not_required' },
+      });
+      const decision = await readDecision(m, decisionId);
+
+      if (pending) {
+        await m.query(
+          `UPDATE review_cases SET status = 'awaiting_approval', pending_decision_id = $2, assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
+          [caseId, decisionId]);
+      } else if (body.action === 'escalate') {
+        await m.query(
+          `UPDATE review_cases SET status = 'escalated', escalated_at = now(), assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
+          [caseId]);
+      } else if (body.action === 'hold') {
+        // Waiting for documents: the case stays open and with its claimant (deciding is activity: the lease renews).
+        await m.query(
+          `UPDATE review_cases SET status = 'held', lease_expires_at = now() + ($2::int * interval '1 millisecond'), updated_at = now() WHERE id = $1`,
+          [caseId, this.leaseMs]);
+        await setDeclarationStatus(m, who, c.declaration_id, 'held', { caseId, decisionId });
+      } else {
+        await this.finalize(m, who, c, decision, 'released');
+      }
+      return { case: caseView((await readCase(m, caseId))!), decision: decisionView(await readDecision(m, decisionId)) };
+    });
+  }
+
+  /** The second person: approving makes the pending decision final; rejecting sends the case back to the queue. */
+  async approve(actor: Actor, caseId: string, body: ApprovalBody): Promise<DecisionResult> {
+    return this.uow.run(async (m) => {
+      const c = await lockCase(m, caseId);
+      if (!c) throw new NotFoundError('Case');
+      if (c.status !== 'awaiting_approval' || !c.pending_decision_id) throw new NotAwaitingApprovalError();
+      const pending = await readDecision(m, c.pending_decision_id);
+      if (pending.decided_by === actor.keyId) throw new FourEyesError();
+      await recordApproval(m, pending.id, body.approve, actor.keyId, body.reason);
+      const who = auditActor(actor);
+      await recordAudit(m, who, {
+        action: 'case.approval', subjectType: 'case', subjectId: caseId,
+        data: { decisionId: pending.id, declarationId: c.declaration_id, action: pending.action, approve: body.approve, reason: body.reason, decidedBy: pending.decided_by },
+      });
+      const decision = await readDecision(m, pending.id);
+      if (body.approve) {
+        await this.finalize(m, who, c, decision, pending.action === 'refuse' ? 'refused' : 'released');
+      } else {
+        // Rejected: back to the queue undecided; an escalated case stays with the supervisors.
+        await m.query(
+          `UPDATE review_cases SET status = CASE WHEN escalated_at IS NULL THEN 'open' ELSE 'escalated' END, pending_decision_id = NULL, updated_at = now() WHERE id = $1`,
+          [caseId]);
+      }
+      return { case: caseView((await readCase(m, caseId))!), decision: decisionView(decision) };
+    });
+  }
+
+  /** The final step: case closed, declaration released or refused, false positives allow-listed, broker told. */
+  private async finalize(m: EntityManager, who: AuditActor, c: CaseRow, decision: DecisionRow, resolution: 'released' | 'refused'): Promise<void> {
+    await m.query(
+      `UPDATE review_cases SET status = 'closed', resolution = $2, closed_at = now(), assignee_key_id = NULL, lease_expires_at = NULL,
+         pending_decision_id = NULL, updated_at = now() WHERE id = $1`,
+      [c.id, resolution]);
+    await setDeclarationStatus(m, who, c.declaration_id, resolution, { caseId: c.id, decisionId: decision.id });
+    const allowListEntryIds = await this.mark(m, who, c, decision);
+    await recordAudit(m, who, {
+      action: 'case.closed', subjectType: 'case', subjectId: c.id,
+      data: { declarationId: c.declaration_id, resolution, decisionId: decision.id, decidedBy: decision.decided_by, approvedBy: decision.approved_by, allowListEntryIds },
+    });
+    await emitWebhookEvent(m, {
+      type: 'case.decided', organization: c.organization, subjectId: c.id, eventId: decision.id,
+      data: { caseId: c.id, declarationId: c.declaration_id, reference: c.reference, resolution, declarationStatus: resolution, decisionId: decision.id, decidedAt: new Date().toISOString() },
+    });
+  }
+
+  private mark(m: EntityManager, who: AuditActor, c: CaseRow, d: DecisionRow): Promise<string[]> {
+    if (!d.screening_id || d.false_positive_hit_ids.length === 0) return Promise.resolve([]);
+    return this.allowList.markFalsePositives(m, {
+      caseId: c.id, declarationId: c.declaration_id, decisionId: d.id, screeningId: d.screening_id, hitIds: d.false_positive_hit_ids,
+      reason: d.reason, actor: who, markedBy: { keyId: d.decided_by, role: d.decided_by_role },
+    });
+  }
+}
+
+/** Moves the declaration to the status a decision gives it, with its audit event. */
+async function setDeclarationStatus(
+  m: EntityManager, who: AuditActor, declarationId: string, to: 'held' | 'released' | 'refused', context: { caseId: string; decisionId: string },
+): Promise<void> {
+  const [d]: { status: string }[] = await m.query(`SELECT status FROM declarations WHERE id = $1 FOR UPDATE`, [declarationId]);
+  if (d.status === to) return;
+  await m.query(`UPDATE declarations SET status = $2, updated_at = now() WHERE id = $1`, [declarationId, to]);
+  await recordAudit(m, who, { action: 'declaration.status_changed', subjectType: 'declaration', subjectId: declarationId, data: { from: d.status, to, ...context } });
+}

@@ -1,0 +1,59 @@
+import type { EntityManager } from 'typeorm';
+import { SYSTEM_ACTOR, recordAudit } from '../audit/audit.service';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { enqueueInTransaction } from '../jobs/outbox';
+import { PRIORITY_NAMES, type CasePriority } from './priority';
+
+/**
+ * Schedules the SLA escalation of a case for its deadline, in the caller's transaction. The dedupe key holds the case
+ * and the deadline, so scheduling the same deadline twice is one job; a new deadline is a new job, and the job of the
+ * old one finds the deadline changed and does nothing.
+ */
+export async function scheduleEscalation(m: EntityManager, caseId: string, deadline: Date): Promise<void> {
+  const job = escalationJob(caseId, deadline);
+  await enqueueInTransaction(m, job.name, job.payload, { dedupeKey: job.dedupeKey, delayMs: job.delayMs });
+}
+
+/** The outbox row of a case's SLA escalation (also written by the one-statement declaration writer). */
+export function escalationJob(caseId: string, deadline: Date): { name: 'cases.escalate'; payload: { caseId: string; deadline: string }; dedupeKey: string; delayMs: number } {
+  const at = deadline.toISOString();
+  return { name: 'cases.escalate', payload: { caseId, deadline: at }, dedupeKey: `cases.escalate:${caseId}:${at}`, delayMs: Math.max(0, deadline.getTime() - Date.now()) };
+}
+
+/** One step more urgent, never above critical. */
+export function raisedPriority(priority: CasePriority): CasePriority {
+  return Math.max(1, priority - 1) as CasePriority;
+}
+
+export class NotDueYetError extends Error {
+  constructor(caseId: string, deadline: string) {
+    super(`case ${caseId} is not due before ${deadline}; retrying`);
+    this.name = 'NotDueYetError';
+  }
+}
+
+export type EscalationResult = 'escalated' | 'closed' | 'deadline_changed' | 'already_overdue' | 'missing';
+
+/**
+ * The cases.escalate job: when the case is still undecided at the deadline the job was scheduled for, mark it overdue
+ * and raise its priority one step. The stored deadline and overdue flag make it idempotent: a repeated or outdated
+ * job changes nothing. A job that fires early (clock skew) throws so the queue retries it.
+ */
+export async function escalateOverdue(uow: UnitOfWork, caseId: string, deadline: string): Promise<EscalationResult> {
+  return uow.run(async (m) => {
+    const [c]: { priority: CasePriority; deadline: Date; overdue: boolean; closed_at: Date | null; due: boolean; declaration_id: string }[] = await m.query(
+      `SELECT priority, deadline, overdue, closed_at, declaration_id, deadline <= now() AS due FROM review_cases WHERE id = $1 FOR UPDATE`, [caseId]);
+    if (!c) return 'missing';
+    if (c.closed_at) return 'closed';
+    if (c.deadline.getTime() !== Date.parse(deadline)) return 'deadline_changed';
+    if (c.overdue) return 'already_overdue';
+    if (!c.due) throw new NotDueYetError(caseId, deadline);
+    const priority = raisedPriority(c.priority);
+    await m.query(`UPDATE review_cases SET overdue = true, priority = $2, updated_at = now() WHERE id = $1`, [caseId, priority]);
+    await recordAudit(m, SYSTEM_ACTOR, {
+      action: 'case.overdue', subjectType: 'case', subjectId: caseId,
+      data: { declarationId: c.declaration_id, deadline, previousPriority: PRIORITY_NAMES[c.priority], priority: PRIORITY_NAMES[priority] },
+    });
+    return 'escalated';
+  });
+}

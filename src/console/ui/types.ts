@@ -1,0 +1,274 @@
+/**
+ * The API shapes the console reads, written by hand from the zod schemas of each feature (src/<feature>/*.schemas.ts):
+ * the browser bundle must not pull in zod or server code. Fields the console does not use are left out.
+ */
+export type Role = 'broker' | 'reviewer' | 'supervisor' | 'auditor' | 'admin';
+
+export interface WhoAmI {
+  keyId: string;
+  name: string;
+  role: Role;
+  organization: string;
+}
+
+export interface Paged<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface AuditActor {
+  keyId: string | null;
+  role: string;
+  organization: string | null;
+}
+
+// --- lists (src/lists/lists.schemas.ts) ---
+export type VersionStatus = 'importing' | 'active' | 'failed' | 'superseded';
+
+export interface ListVersion {
+  id: string;
+  listId: string;
+  status: VersionStatus;
+  format: string;
+  sha256: string;
+  entryCount: number | null;
+  duplicateCount: number;
+  error: string | null;
+  source: string;
+  importedBy: AuditActor;
+  createdAt: string;
+  activatedAt: string | null;
+  supersededAt: string | null;
+  /** Only on GET of one version: the delta re-screening its activation started. */
+  rescreen?: RescreenRun | null;
+}
+
+/** src/rescreen/rescreen-runs.ts */
+export interface RescreenRun {
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  deltaEntries: number | null;
+  candidates: number | null;
+  processed: number;
+  flagged: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface ListView {
+  id: string;
+  kind: 'goods' | 'entities';
+  name: string;
+  activeVersion: ListVersion | null;
+}
+
+// --- audit (src/audit/audit.schemas.ts) ---
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  headSeq: number;
+  headHash: string;
+  unsealed: number;
+  firstBadSeq?: number;
+  problem?: string;
+}
+
+// --- declarations (src/declarations/declarations.schemas.ts, declarations.routes.ts) ---
+export type Outcome = 'CLEAR' | 'REVIEW' | 'BLOCK';
+export type DeclarationStatus = 'screening' | 'cleared' | 'under_review' | 'released' | 'held' | 'refused';
+
+export interface Identifier {
+  type: string;
+  value: string;
+  country?: string;
+  label?: string;
+}
+
+export interface Party {
+  name: string;
+  country: string;
+  address?: string;
+  identifiers?: Identifier[];
+}
+
+export interface DeclarationItem {
+  lineNo: number;
+  hsCode: string;
+  description: string;
+  countryOfOrigin: string;
+  quantity?: number;
+  unit?: string;
+  netMassKg?: number;
+  value: { amount: number; currency: string };
+  manufacturer?: Party;
+}
+
+export const PARTY_ROLES = ['declarant', 'consignor', 'consignee', 'notifyParty', 'endUser', 'carrier'] as const;
+export type PartyRole = (typeof PARTY_ROLES)[number];
+
+export type DeclarationBody = {
+  reference: string;
+  procedure: 'import' | 'export' | 'transit';
+  countryOfDispatch: string;
+  countryOfDestination: string;
+  transitCountries?: string[];
+  items: DeclarationItem[];
+} & { [R in PartyRole]?: Party };
+
+export type HitKind = 'goods' | 'party' | 'route' | 'indicator';
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+export interface TokenComparison {
+  queryToken: string | null;
+  listToken: string | null;
+  similarity: number;
+  note: string;
+  weight: number;
+  role?: string;
+}
+
+/** src/screening/matching/types.ts MatchExplanation */
+export interface MatchExplanation {
+  queryName: string;
+  listName: string;
+  normalizedQuery: string;
+  normalizedList: string;
+  tokens: TokenComparison[];
+  legalFormsIgnored?: { query: string[]; list: string[] };
+  nameScore?: number;
+  adjustments: { reason: string; delta: number }[];
+  identifier?: { queryType: string; listType: string; value: string };
+  summary: string;
+}
+
+export interface PartyEvidence {
+  query: { name: string; country?: string; identifiers?: Identifier[] };
+  match: MatchExplanation;
+  entry: { kind?: string; names: string[]; programs: string[]; identifiers: Identifier[]; countries: string[] };
+  matchKind: 'name' | 'identifier';
+}
+
+export interface GoodsEvidence {
+  hsCode: string;
+  prefix: string;
+  label: string;
+  source?: string | null;
+  severity: string;
+  description?: string;
+}
+
+export interface Hit {
+  id: string;
+  kind: HitKind;
+  severity: Severity;
+  score: number;
+  subject: string;
+  listId?: string;
+  versionId?: string;
+  entryId?: string;
+  matched?: string;
+  explanation: string;
+  evidence?: Record<string, unknown>;
+  suppressed?: boolean;
+  suppressedBy?: string;
+}
+
+export interface Screening {
+  id: string;
+  outcome: Outcome;
+  riskScore: number;
+  hits: Hit[];
+  listVersions: Record<string, string>;
+  rulesetVersion: string;
+  screenedAt: string;
+  trigger?: string;
+}
+
+export interface DeclarationSummary {
+  id: string;
+  reference: string;
+  organization: string;
+  procedure: string;
+  status: DeclarationStatus;
+  outcome: Outcome | null;
+  riskScore: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface HistoryEvent {
+  seq: number | string | null;
+  occurredAt: string;
+  actor: AuditActor;
+  action: string;
+  subjectType?: string;
+  subjectId?: string;
+  data: Record<string, unknown>;
+}
+
+export interface DeclarationDetail extends DeclarationSummary {
+  declaration: DeclarationBody;
+  screening: Screening | null;
+  case?: { id: string; status: string; level: string; priority: number; deadline: string; overdue?: boolean; assignee: string | null } | null;
+  history?: HistoryEvent[];
+}
+
+// --- cases (src/cases/cases.schemas.ts) ---
+export type CaseStatus = 'open' | 'held' | 'escalated' | 'awaiting_approval' | 'closed';
+export type DecisionAction = 'release' | 'hold' | 'refuse' | 'escalate';
+
+export interface ReviewCase {
+  id: string;
+  declarationId: string;
+  reference: string;
+  organization: string;
+  status: CaseStatus;
+  /** The screening outcome that opened (or last raised) the case. */
+  level: 'REVIEW' | 'BLOCK';
+  priority: 'critical' | 'high' | 'normal' | 'low';
+  /** 1 = critical ... 4 = low. */
+  priorityRank: number;
+  riskScore: number;
+  deadline: string;
+  overdue: boolean;
+  escalated: boolean;
+  /** Key id of the claimant; `claimed` says whether the claim is live. */
+  assignee: string | null;
+  assigneeName: string | null;
+  leaseExpiresAt: string | null;
+  claimed: boolean;
+  resolution: 'released' | 'refused' | null;
+  awaitingApproval: { decisionId: string; action: DecisionAction; decidedBy: string; decidedAt: string; awaiting: string } | null;
+  createdAt: string;
+  updatedAt?: string;
+  closedAt: string | null;
+}
+
+export interface KeyRef {
+  keyId: string | null;
+  name: string | null;
+}
+
+export interface CaseDecision {
+  id: string;
+  action: DecisionAction;
+  level: 'REVIEW' | 'BLOCK';
+  reason: string;
+  falsePositiveHitIds: string[];
+  decidedBy: KeyRef & { role: string };
+  decidedAt: string;
+  approval: 'not_required' | 'pending' | 'approved' | 'rejected';
+  approvedBy: KeyRef | null;
+  approvalReason: string | null;
+  approvedAt: string | null;
+}
+
+export interface CaseDetail {
+  case: ReviewCase;
+  declaration: DeclarationSummary & { body: DeclarationBody };
+  screening: (Screening & { hits: (Hit & { listEntry?: Record<string, unknown> | null })[] }) | null;
+  /** Newest first. */
+  decisions: CaseDecision[];
+  /** Oldest first. */
+  history: HistoryEvent[];
+}

@@ -1,0 +1,72 @@
+import type { DataSource } from 'typeorm';
+import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { EntityEntry, GoodsEntry } from '../lists/list-entry';
+import { partiesOf } from '../screening/declaration-screening';
+import { normalizeHsCode } from '../screening/hs-code';
+import { EntityListIndex, PartyMatcher } from '../screening/matching';
+
+/**
+ * What a list version changed, ready to check declarations against: a party matcher over only the added or modified
+ * entries of an entity list, or the added or modified prefixes of a goods list. Checking a declaration against the
+ * delta is far cheaper than screening it in full; only declarations it hits are screened in full.
+ */
+export class DeltaScreen {
+  private constructor(
+    readonly listId: string,
+    readonly size: number,
+    private readonly matcher: PartyMatcher | null,
+    private readonly prefixes: ReadonlySet<string>,
+    private readonly minScore: number,
+  ) {}
+
+  static forEntities(listId: string, versionId: string, entries: EntityEntry[], minScore: number): DeltaScreen {
+    const matcher = entries.length ? new PartyMatcher() : null;
+    matcher?.setList(EntityListIndex.build(listId, versionId, entries));
+    return new DeltaScreen(listId, entries.length, matcher, new Set(), minScore);
+  }
+
+  static forGoods(listId: string, entries: GoodsEntry[]): DeltaScreen {
+    return new DeltaScreen(listId, entries.length, null, new Set(entries.map((e) => e.prefix)), 1);
+  }
+
+  /** Loads the entries of `versionId` that are new or whose content differs from `previousVersionId` (all when none). */
+  static async load(dataSource: DataSource, run: { listId: string; versionId: string; previousVersionId: string | null; kind: 'goods' | 'entities' }, minScore: number): Promise<DeltaScreen> {
+    if (run.kind === 'entities') {
+      const rows: { entry: EntityEntry }[] = await dataSource.query(
+        `SELECT n.entry FROM entity_entries n
+         LEFT JOIN entity_entries o ON o.version_id = $2 AND o.entry_id = n.entry_id
+         WHERE n.version_id = $1 AND (o.entry_id IS NULL OR o.content_hash <> n.content_hash)`,
+        [run.versionId, run.previousVersionId]);
+      return DeltaScreen.forEntities(run.listId, run.versionId, rows.map((r) => r.entry), minScore);
+    }
+    const rows: GoodsEntry[] = await dataSource.query(
+      `SELECT n.prefix, n.severity, n.label FROM goods_entries n
+       LEFT JOIN goods_entries o ON o.version_id = $2 AND o.prefix = n.prefix
+       WHERE n.version_id = $1 AND (o.prefix IS NULL OR o.severity <> n.severity OR o.label <> n.label OR o.source IS DISTINCT FROM n.source)`,
+      [run.versionId, run.previousVersionId]);
+    return DeltaScreen.forGoods(run.listId, rows);
+  }
+
+  /** Entry ids (goods: prefixes) of the delta that the declaration hits: its parties by name or identifier, its lines by code. */
+  affected(d: DeclarationInput): Set<string> {
+    const keys = new Set<string>();
+    if (this.matcher) {
+      for (const { party } of partiesOf(d)) {
+        for (const m of this.matcher.screen({ name: party.name, country: party.country, identifiers: party.identifiers }, { minScore: this.minScore, limit: 5 })) {
+          keys.add(m.entryId);
+        }
+      }
+    }
+    if (this.prefixes.size) {
+      for (const item of d.items) {
+        const code = normalizeHsCode(item.hsCode);
+        if (!code.ok) continue;
+        for (let len = 2; len <= code.code.length; len += 1) {
+          const prefix = code.code.slice(0, len);
+          if (this.prefixes.has(prefix)) keys.add(prefix);
+        }
+      }
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,186 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
+import type { UnitOfWork } from '../db/unit-of-work';
+import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { ScreeningPipeline } from '../declarations/screening-pipeline';
+import type { ReferenceIndex } from '../lists/reference-index';
+import { DeltaScreen } from './delta';
+
+/** Statuses a re-screen may change: open cases, held ones, and (within the look-back) cleared ones. */
+const ELIGIBLE = ['under_review', 'held', 'cleared'];
+/** How long a run's holder may go without saving progress before another attempt may take the run over. */
+const RUN_LEASE = `interval '5 minutes'`;
+
+interface RunRow {
+  version_id: string;
+  list_id: string;
+  previous_version_id: string | null;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  cursor: string | null;
+  kind: 'goods' | 'entities';
+}
+
+interface Candidate {
+  id: string;
+  organization: string;
+  reference: string;
+  status: string;
+  body: DeclarationInput;
+}
+
+export class RunBusyError extends Error {
+  constructor(versionId: string) {
+    super(`the re-screening of version ${versionId} is running elsewhere; retrying`);
+    this.name = 'RunBusyError';
+  }
+}
+
+export interface RescreenOptions {
+  lookbackDays: number;
+  chunkSize: number;
+  /** The rule set's review band: the delta check finds what a full screening would report. */
+  minScore: number;
+}
+
+/**
+ * The lists.rescreen job. The candidates (open, held, and recently cleared declarations) are fixed when the run
+ * starts; they are then read in keyset-paginated chunks and checked against the delta only. A declaration the delta
+ * hits is screened in full and, when the full screening confirms a live hit on a changed entry, recorded (trigger
+ * rescreen), which opens or updates its case. Progress (cursor, counts) is saved per chunk and each flagged
+ * declaration is recorded once per run, so a repeated or resumed job neither skips nor repeats work.
+ */
+export class RescreenService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly logger: Logger,
+    private readonly index: ReferenceIndex,
+    private readonly pipeline: ScreeningPipeline,
+    private readonly options: RescreenOptions,
+  ) {}
+
+  async run(versionId: string, lastAttempt: boolean): Promise<void> {
+    const run = await this.takeRun(versionId);
+    if (!run) return;
+    try {
+      if (run.status === 'queued') await this.start(run);
+      if (this.index.versions()[run.list_id] !== versionId) await this.index.refresh();
+      const delta = await DeltaScreen.load(this.dataSource, { listId: run.list_id, versionId, previousVersionId: run.previous_version_id, kind: run.kind }, this.options.minScore);
+      await this.dataSource.query(`UPDATE rescreen_runs SET delta_entries = $2 WHERE version_id = $1`, [versionId, delta.size]);
+      if (delta.size === 0) {
+        await this.dataSource.query(`UPDATE rescreen_runs SET processed = candidates WHERE version_id = $1`, [versionId]);
+        await this.complete(run);
+        return;
+      }
+      let cursor = run.cursor;
+      for (;;) {
+        const chunk: Candidate[] = await this.dataSource.query(
+          `SELECT d.id, d.organization, d.reference, d.status, d.body FROM rescreen_candidates c JOIN declarations d ON d.id = c.declaration_id
+           WHERE c.version_id = $1 AND c.declaration_id > $2 ORDER BY c.declaration_id LIMIT $3`,
+          [versionId, cursor ?? '00000000-0000-0000-0000-000000000000', this.options.chunkSize]);
+        if (chunk.length === 0) break;
+        for (const d of chunk) {
+          if (!ELIGIBLE.includes(d.status)) continue;
+          const keys = delta.affected(d.body);
+          if (keys.size) await this.flag(run, d, keys);
+        }
+        cursor = chunk[chunk.length - 1].id;
+        await this.dataSource.query(
+          `UPDATE rescreen_runs SET processed = processed + $2, cursor = $3, locked_until = now() + ${RUN_LEASE} WHERE version_id = $1`,
+          [versionId, chunk.length, cursor]);
+      }
+      await this.complete(run);
+    } catch (err) {
+      if (lastAttempt) {
+        await this.fail(versionId, err);
+      } else {
+        this.logger.warn({ err, versionId }, 're-screening attempt failed; it resumes from its saved progress on the next attempt');
+        await this.dataSource.query(`UPDATE rescreen_runs SET locked_until = NULL WHERE version_id = $1`, [versionId]);
+      }
+      throw err;
+    }
+  }
+
+  /** Takes the run's lease; undefined when there is nothing (left) to do. Throws while another attempt holds it. */
+  private async takeRun(versionId: string): Promise<RunRow | undefined> {
+    const [existing] = await this.dataSource.query(`SELECT status FROM rescreen_runs WHERE version_id = $1`, [versionId]);
+    if (!existing || existing.status === 'completed') return undefined;
+    const [run]: RunRow[] = await this.dataSource.query(
+      `WITH taken AS (
+         UPDATE rescreen_runs SET locked_until = now() + ${RUN_LEASE}, status = CASE WHEN status = 'failed' THEN 'queued' ELSE status END, error = NULL
+         WHERE version_id = $1 AND status <> 'completed' AND (locked_until IS NULL OR locked_until < now())
+         RETURNING *)
+       SELECT taken.*, l.kind FROM taken JOIN lists l ON l.id = taken.list_id`,
+      [versionId]);
+    if (!run) throw new RunBusyError(versionId);
+    return run;
+  }
+
+  /** Fixes the candidate set and marks the run running, in one transaction. */
+  private async start(run: RunRow): Promise<void> {
+    await this.uow.run(async (m) => {
+      const [{ since }] = await m.query(`SELECT now() - ($1::int * interval '1 day') AS since`, [this.options.lookbackDays]);
+      await m.query(`DELETE FROM rescreen_candidates WHERE version_id = $1`, [run.version_id]);
+      await m.query(
+        `INSERT INTO rescreen_candidates (version_id, declaration_id)
+         SELECT $1::uuid, id FROM declarations WHERE status IN ('under_review', 'held')
+         UNION ALL
+         SELECT $1::uuid, id FROM declarations WHERE status = 'cleared' AND updated_at >= $2`,
+        [run.version_id, since]);
+      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM rescreen_candidates WHERE version_id = $1`, [run.version_id]);
+      await m.query(
+        `UPDATE rescreen_runs SET status = 'running', started_at = now(), cleared_since = $2, candidates = $3, processed = 0, cursor = NULL,
+           flagged = (SELECT count(*) FROM rescreen_flags WHERE version_id = $1)
+         WHERE version_id = $1`,
+        [run.version_id, since, n]);
+      await recordAudit(m, SYSTEM_ACTOR, {
+        action: 'list_version.rescreen_started', subjectType: 'list_version', subjectId: run.version_id,
+        data: { listId: run.list_id, previousVersionId: run.previous_version_id, candidates: n, clearedSince: (since as Date).toISOString() },
+      });
+    });
+    run.status = 'running';
+    run.cursor = null;
+  }
+
+  /** Screens one declaration in full; records it when a live hit on a changed entry is confirmed. */
+  private async flag(run: RunRow, d: Candidate, keys: Set<string>): Promise<void> {
+    const result = await this.pipeline.screen(d.body);
+    const confirmed = result.hits.filter((h) => !h.suppressed && h.listId === run.list_id && h.entryId !== undefined && keys.has(h.entryId));
+    if (confirmed.length === 0) return;
+    await this.uow.run(async (m) => {
+      const [current]: { status: string }[] = await m.query(`SELECT status FROM declarations WHERE id = $1 FOR UPDATE`, [d.id]);
+      if (!current || !ELIGIBLE.includes(current.status)) return;
+      const done: unknown[] = await m.query(`SELECT 1 FROM rescreen_flags WHERE version_id = $1 AND declaration_id = $2`, [run.version_id, d.id]);
+      if (done.length) return;
+      const stored = await this.pipeline.record(m, SYSTEM_ACTOR, d, result, 'rescreen');
+      await m.query(`INSERT INTO rescreen_flags (version_id, declaration_id, screening_id) VALUES ($1, $2, $3)`, [run.version_id, d.id, stored.id]);
+      await m.query(`UPDATE rescreen_runs SET flagged = flagged + 1 WHERE version_id = $1`, [run.version_id]);
+    });
+  }
+
+  private async complete(run: RunRow): Promise<void> {
+    await this.uow.run(async (m) => {
+      const [r] = await m.query(
+        `WITH done AS (
+           UPDATE rescreen_runs SET status = 'completed', finished_at = now(), locked_until = NULL WHERE version_id = $1
+           RETURNING candidates, processed, flagged, delta_entries, extract(epoch FROM finished_at - started_at) * 1000 AS ms)
+         SELECT * FROM done`,
+        [run.version_id]);
+      await m.query(`DELETE FROM rescreen_candidates WHERE version_id = $1`, [run.version_id]);
+      await recordAudit(m, SYSTEM_ACTOR, {
+        action: 'list_version.rescreen_completed', subjectType: 'list_version', subjectId: run.version_id,
+        data: { listId: run.list_id, deltaEntries: r.delta_entries, candidates: r.candidates, processed: r.processed, flagged: r.flagged },
+      });
+      this.logger.info({ versionId: run.version_id, listId: run.list_id, ...r }, 're-screening completed');
+    });
+  }
+
+  private async fail(versionId: string, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    await this.uow.run(async (m) => {
+      await m.query(`UPDATE rescreen_runs SET status = 'failed', error = $2, finished_at = now(), locked_until = NULL WHERE version_id = $1`, [versionId, message]);
+      await recordAudit(m, SYSTEM_ACTOR, { action: 'list_version.rescreen_failed', subjectType: 'list_version', subjectId: versionId, data: { error: message } });
+    });
+  }
+}
