@@ -100,7 +100,9 @@ async function main() {
   const name = `dus_bench_submit_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
-  const env = { DATABASE_URL: dbUrl(name), REDIS_URL, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`, RATE_LIMIT_PER_MINUTE: '1000000', LIST_REFRESH_MS: '500' };
+  // Over the local socket, as a same-machine deployment would connect (BENCH_DB_TCP=1 for loopback TCP).
+  const serviceDbUrl = process.env.BENCH_DB_TCP ? dbUrl(name) : `postgres://postgres@localhost/${name}?host=/var/run/postgresql`;
+  const env = { DATABASE_URL: serviceDbUrl, REDIS_URL, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`, RATE_LIMIT_PER_MINUTE: '1000000', LIST_REFRESH_MS: '500' };
   const api = start('dist/src/main.js', env);
   const worker = start('dist/src/worker.js', { ...env, WORKER_CONCURRENCY: '4' });
   try {

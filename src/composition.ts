@@ -6,6 +6,7 @@ import { UnitOfWork } from './db/unit-of-work';
 import { createLogger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { ApiKeysService } from './auth/api-keys.service';
+import { KeyCache } from './auth/key-cache';
 import { apiKeyRoutes } from './auth/api-keys.routes';
 import { authenticate, authorize, perKeyRateLimit } from './auth/auth.middleware';
 import { auditRoutes } from './audit/audit.routes';
@@ -56,7 +57,9 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const db = await openDatabase(config);
   const { dataSource } = db;
   const uow = new UnitOfWork(dataSource);
-  const keys = new ApiKeysService(dataSource, uow);
+  const keyCache = new KeyCache(config.AUTH_CACHE_MS, logger.child({ module: 'auth' }));
+  await keyCache.start(config.DATABASE_URL);
+  const keys = new ApiKeysService(dataSource, uow, keyCache);
   if (config.BOOTSTRAP_ADMIN_KEY) await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
 
   const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config });
@@ -129,6 +132,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       await jobs.stop();
       await sealer?.stop();
       await lists.stop();
+      await keyCache.stop();
       await db.close();
     },
   };

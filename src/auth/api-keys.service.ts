@@ -5,6 +5,7 @@ import { decodeCursor, page } from '../http/pagination';
 import { auditActor, type Actor } from './actor';
 import { ApiKey, type Role } from './api-key.entity';
 import { hashSecret, newSecret, secretPrefix } from './secrets';
+import { REVOCATION_CHANNEL, type KeyCache } from './key-cache';
 import type { UnitOfWork } from '../db/unit-of-work';
 
 export interface ApiKeyView {
@@ -30,7 +31,7 @@ function view(key: ApiKey): ApiKeyView {
 }
 
 export class ApiKeysService {
-  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork) {}
+  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, private readonly cache?: KeyCache) {}
 
   async create(actor: Actor | null, input: { name: string; role: Role; organization: string }, secret = newSecret()): Promise<ApiKeyView & { secret: string }> {
     return this.uow.run(async (m) => {
@@ -67,16 +68,25 @@ export class ApiKeysService {
       key.revokedAt = new Date();
       await m.save(key);
       await recordAudit(m, auditActor(actor), { action: 'api_key.revoked', subjectType: 'api_key', subjectId: key.id, data: { name: key.name } });
+      // Delivered at commit to every process's key cache.
+      await m.query(`SELECT pg_notify($1, $2)`, [REVOCATION_CHANNEL, key.id]);
+      this.cache?.evictKey(key.id);
       return view(key);
     });
   }
 
   /** The actor behind a secret, or undefined when it is unknown or revoked. Checked on every request. */
   async authenticate(secret: string): Promise<Actor | undefined> {
+    const hash = hashSecret(secret);
+    const cached = this.cache?.get(hash);
+    if (cached) return cached;
     const rows: { id: string; name: string; role: Role; organization: string }[] = await this.dataSource.query(
-      `SELECT id, name, role, organization FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL`, [hashSecret(secret)]);
+      `SELECT id, name, role, organization FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL`, [hash]);
     const row = rows[0];
-    return row ? { keyId: row.id, name: row.name, role: row.role, organization: row.organization } : undefined;
+    if (!row) return undefined;
+    const actor: Actor = { keyId: row.id, name: row.name, role: row.role, organization: row.organization };
+    this.cache?.set(hash, actor);
+    return actor;
   }
 
   /** Guarantees an active admin key with this secret (BOOTSTRAP_ADMIN_KEY); idempotent across restarts and processes. */

@@ -38,6 +38,8 @@ export const configSchema = z.object({
   UPLOAD_LIMIT_BYTES: positiveInt.default(64 * 1024 * 1024),
   /** Requests per minute allowed for one API key. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
+  /** Milliseconds an authenticated API key is cached per process (0: ask the database on every request); revocations reach every process at once by NOTIFY. */
+  AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   /** PostgreSQL connection pool size per process. */
   DB_POOL_SIZE: positiveInt.default(20),
   /** Prefix of every BullMQ key in Redis (lets several deployments share one Redis). */

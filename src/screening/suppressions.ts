@@ -19,8 +19,8 @@ export interface SuppressionSource {
 export const NO_SUPPRESSIONS: SuppressionSource = { find: async () => [] };
 
 /**
- * Marks party hits suppressed when an active mark names the same party fingerprint and list entry, and the entry's
- * content is unchanged since the mark. Suppressed hits stay in the screening (suppressed: true) but do not count.
+ * Marks party name hits suppressed when an active mark names the same party fingerprint and list entry, and the
+ * entry's content is unchanged since the mark. Suppressed hits stay in the screening (suppressed: true) but do not count.
  */
 export async function applySuppressions(
   manager: EntityManager,
@@ -34,6 +34,8 @@ export async function applySuppressions(
   if (marks.length === 0) return;
   for (const hit of hits) {
     if (hit.kind !== 'party' || !hit.listId || !hit.entryId) continue;
+    // A mark says "this name is not that entry"; a matching identifier is decisive evidence and is never suppressed.
+    if (hit.evidence?.matchKind === 'identifier') continue;
     const mark = marks.find((s) => s.partyFingerprint === hit.partyFingerprint && s.listId === hit.listId && s.entryId === hit.entryId);
     if (mark && currentEntryHash(hit.listId, hit.entryId) === mark.entryHash) {
       hit.suppressed = true;

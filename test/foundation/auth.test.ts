@@ -1,5 +1,5 @@
 import { hashSecret } from '../../src/auth/secrets';
-import { bearer, startTestService, type TestService } from '../support/test-service';
+import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 
 describe('API keys and authentication', () => {
   let t: TestService;
@@ -96,5 +96,28 @@ describe('bootstrap admin key', () => {
     expect((await t.http.get('/v1/api-keys').set(...bearer(t.adminKey))).status).toBe(200);
     const [{ n }] = await t.service.db.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'api_key.restored' AND subject_id = $1`, [id]);
     expect(n).toBe(1);
+  });
+});
+
+describe('key cache across processes', () => {
+  it('stops a revoked key in every process at once, though each caches authenticated keys', async () => {
+    const a = await startTestService({ AUTH_CACHE_MS: 60000 });
+    const { createService } = await import('../../src/composition');
+    const b = await createService(a.config, 'api');
+    await b.start();
+    const request = (await import('supertest')).default;
+    try {
+      const created = await a.http.post('/v1/api-keys').set(...bearer(a.adminKey)).send({ name: 'cached', role: 'auditor', organization: 'authority' });
+      const inB = request(b.app!);
+      expect((await inB.get('/v1/audit/verify').set(...bearer(created.body.secret))).status).toBe(200);
+      // Now cached in B: revoke through A, and B must refuse it without waiting for the cache to expire.
+      expect((await a.http.delete(`/v1/api-keys/${created.body.id}`).set(...bearer(a.adminKey))).status).toBe(200);
+      const started = Date.now();
+      await eventually(async () => (await inB.get('/v1/audit/verify').set(...bearer(created.body.secret))).status === 401, 5000, 20);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await b.close();
+      await a.close();
+    }
   });
 });
