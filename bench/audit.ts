@@ -3,7 +3,8 @@
  *   npx tsx bench/audit.ts [events=40000] [exportEvents=1000000]
  * Prints: events appended per second with 32 concurrent writers (each event its own transaction, as a business
  * change writes it) for our lock-free insert + background sealer, next to a naive chain that locks the head per insert;
- * then the time and peak resident-memory growth of exporting N events as NDJSON and as CSV through the HTTP API.
+ * then the time and peak resident-memory growth of exporting N events as NDJSON and as CSV through the HTTP API of
+ * the compiled service (`npm run build` first) running as its own process.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -12,8 +13,9 @@ import { recordAudit, SYSTEM_ACTOR } from '../src/audit/audit.service';
 import { sealPending, startSealer } from '../src/audit/audit-sealer';
 import { chainHash, GENESIS_HASH } from '../src/audit/audit-chain';
 import { verifyChain } from '../src/audit/audit-verify';
-import { loadConfig } from '../src/config/config';
-import { createService } from '../src/composition';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -84,10 +86,14 @@ async function fillForExport(ds: DataSource) {
   }
 }
 
-async function exportBench(url: string, key: string, accept: string) {
-  const rssBefore = process.memoryUsage().rss;
+function rssOf(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+}
+
+async function exportBench(url: string, key: string, accept: string, pid: number) {
+  const rssBefore = rssOf(pid);
   let peak = rssBefore;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const timer = setInterval(() => { peak = Math.max(peak, rssOf(pid)); }, 20);
   const started = Date.now();
   const res = await fetch(`${url}/v1/audit/events`, { headers: { Authorization: `Bearer ${key}`, Accept: accept } });
   let bytes = 0;
@@ -98,7 +104,7 @@ async function exportBench(url: string, key: string, accept: string) {
   }
   clearInterval(timer);
   const seconds = (Date.now() - started) / 1000;
-  const rows = /"rowCount":(\d+)/.exec(tail)?.[1];
+  const rows = /"{1,2}rowCount"{1,2}:(\d+)/.exec(tail)?.[1];
   console.log(`export ${accept}: ${rows} rows, ${(bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s; peak RSS growth of the service process ${((peak - rssBefore) / 1e6).toFixed(1)} MB`);
 }
 
@@ -109,24 +115,31 @@ async function main() {
     const ds = createDataSource(dbUrl(name), 40);
     await ds.initialize();
     await runMigrations(ds);
-    await appendBench(ds);
+    if (EVENTS > 0) await appendBench(ds);
     await fillForExport(ds);
     await ds.destroy();
 
-    // The exports go through the real HTTP API of a service in this process, so its RSS is the service's.
+    // The exports go through the real HTTP API of the service running as its own process, whose RSS is sampled.
     const admin = `bench-admin-${randomBytes(12).toString('hex')}`;
-    const config = loadConfig({}, { DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: admin, LOG_LEVEL: 'warn' });
-    const service = await createService(config, 'api');
-    await service.start();
-    const server = service.app!.listen(0);
-    await new Promise((r) => server.once('listening', r));
-    const port = (server.address() as { port: number }).port;
-    global.gc?.();
-    await exportBench(`http://127.0.0.1:${port}`, admin, 'application/x-ndjson');
-    global.gc?.();
-    await exportBench(`http://127.0.0.1:${port}`, admin, 'text/csv');
-    server.close();
-    await service.close();
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: join(__dirname, '..'),
+      env: { PATH: process.env.PATH, DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: admin, LOG_LEVEL: 'warn', PORT: '0', NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/localhost:\d+)/.exec(out); if (m) resolve(m[1]); });
+        child.on('exit', (code) => reject(new Error(`service exited ${code}`)));
+      });
+      // A service in use has its code compiled and its heap sized: warm it with one small export of each kind first.
+      for (const accept of ['application/x-ndjson', 'text/csv']) {
+        await (await fetch(`${url}/v1/audit/events?subjectId=d1`, { headers: { Authorization: `Bearer ${admin}`, Accept: accept } })).text();
+      }
+      for (const accept of (process.env.BENCH_EXPORT_ORDER ?? 'application/x-ndjson,text/csv').split(',')) await exportBench(url, admin, accept, child.pid!);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
   } finally {
     await withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }

@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
-import { once } from 'node:events';
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { EVENT_COLUMNS, type EventRow } from './audit-chain';
 
 export interface ExportFilter {
   from?: Date;
@@ -23,7 +22,8 @@ export interface ExportManifest {
 
 export type ExportFormat = 'ndjson' | 'csv';
 
-const BATCH = 5000;
+/** Events a page: one query and one write each; memory holds one page at a time whatever the export's size. */
+const PAGE = 1000;
 const CSV_COLUMNS = ['seq', 'occurredAt', 'actorKeyId', 'actorRole', 'actorOrganization', 'action', 'subjectType', 'subjectId', 'data', 'prevHash', 'hash'];
 
 function csvCell(value: string | null): string {
@@ -31,28 +31,24 @@ function csvCell(value: string | null): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-function toPublic(row: EventRow) {
-  return {
-    seq: Number(row.seq),
-    occurredAt: row.occurred_at,
-    actor: row.actor,
-    action: row.action,
-    subjectType: row.subject_type,
-    subjectId: row.subject_id,
-    data: row.data,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+/** The SQL twin of csvCell. */
+function sqlCsvCell(expr: string): string {
+  return `(CASE WHEN ${expr} IS NULL THEN '' WHEN ${expr} ~ '[",\r\n]' THEN '"' || replace(${expr}, '"', '""') || '"' ELSE ${expr} END)`;
 }
 
-function formatRow(row: EventRow, format: ExportFormat): string {
-  if (format === 'ndjson') return `${JSON.stringify(toPublic(row))}\n`;
-  const cells = [
-    String(row.seq), row.occurred_at, row.actor.keyId, row.actor.role, row.actor.organization, row.action,
-    row.subject_type, row.subject_id, JSON.stringify(row.data), row.prev_hash, row.hash,
-  ];
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
+const OCCURRED_AT = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * PostgreSQL renders each page of the export as one string (a line per event), so a million-row export costs the
+ * service a few thousand strings instead of millions of row objects: time and garbage stay flat.
+ */
+const LINE_SQL: Record<ExportFormat, string> = {
+  ndjson: `json_build_object('seq', seq, 'occurredAt', ${OCCURRED_AT}, 'actor', actor, 'action', action, 'subjectType', subject_type,
+    'subjectId', subject_id, 'data', data, 'prevHash', prev_hash, 'hash', hash)::text || E'\n'`,
+  csv: `concat_ws(',', seq::text, ${OCCURRED_AT}, ${sqlCsvCell("(actor->>'keyId')")}, ${sqlCsvCell("(actor->>'role')")},
+    ${sqlCsvCell("(actor->>'organization')")}, ${sqlCsvCell('action')}, ${sqlCsvCell('subject_type')}, ${sqlCsvCell('subject_id')},
+    ${sqlCsvCell('data::text')}, prev_hash, hash) || E'\r\n'`,
+};
 
 /**
  * Streams sealed events in chain order with keyset pagination (constant memory, no long transaction), honouring
@@ -68,23 +64,30 @@ export async function exportEvents(dataSource: DataSource, out: Writable, format
   if (filter.to) { params.push(filter.to); conditions.push(`occurred_at < $${params.length}`); }
   if (filter.action) { params.push(filter.action); conditions.push(`action = $${params.length}`); }
   if (filter.subjectId) { params.push(filter.subjectId); conditions.push(`subject_id = $${params.length}`); }
-  const sql = `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ${BATCH}`;
+  const sql = `SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last, string_agg(line, '' ORDER BY seq) AS text
+    FROM (SELECT seq, ${LINE_SQL[format]} AS line FROM audit_events WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ${PAGE}) page`;
 
   if (format === 'csv') await write(out, `${CSV_COLUMNS.join(',')}\r\n`);
   let rowCount = 0;
   let firstSeq: number | null = null;
   let lastSeq: number | null = null;
-  for (;;) {
-    params[0] = lastSeq ?? 0;
-    const rows: EventRow[] = await dataSource.query(sql, params);
-    if (rows.length === 0) break;
-    let chunk = '';
-    for (const row of rows) chunk += formatRow(row, format);
-    await write(out, chunk);
-    rowCount += rows.length;
-    firstSeq ??= Number(rows[0].seq);
-    lastSeq = Number(rows[rows.length - 1].seq);
-    if (rows.length < BATCH || out.destroyed) break;
+  // One pooled connection for the whole export, queried directly: a page is one array row, nothing else allocated.
+  const runner = dataSource.createQueryRunner();
+  const client = (await runner.connect()) as PoolClient;
+  try {
+    for (;;) {
+      params[0] = lastSeq ?? 0;
+      const { rows } = await client.query<[number, string, string, string]>({ text: sql, values: params, rowMode: 'array' });
+      const [n, first, last, text] = rows[0];
+      if (n === 0) break;
+      await write(out, text);
+      rowCount += n;
+      firstSeq ??= Number(first);
+      lastSeq = Number(last);
+      if (n < PAGE || out.destroyed) break;
+    }
+  } finally {
+    await runner.release();
   }
   const manifest: ExportManifest = {
     rowCount,
@@ -99,7 +102,17 @@ export async function exportEvents(dataSource: DataSource, out: Writable, format
   return manifest;
 }
 
-async function write(out: Writable, text: string): Promise<void> {
+/** Writes and waits for the socket to drain (or close), leaving no listener behind. */
+async function write(out: Writable, text: string | Buffer): Promise<void> {
   if (out.destroyed) return;
-  if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  if (out.write(text)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }
