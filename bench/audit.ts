@@ -7,7 +7,7 @@
  * the compiled service (`npm run build` first) running as its own process.
  */
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { dbUrl, withAdmin } from './support/database';
 import { createDataSource, runMigrations } from '../src/db/data-source';
 import { recordAudit, SYSTEM_ACTOR } from '../src/audit/audit.service';
 import { sealPending, startSealer } from '../src/audit/audit-sealer';
@@ -18,22 +18,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = Number(process.argv[2] ?? 40_000);
 const EXPORT_EVENTS = Number(process.argv[3] ?? 1_000_000);
 const WRITERS = 32;
 
-function dbUrl(name: string) {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
-async function withAdmin(sql: string) {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
 
 async function writers(total: number, write: (i: number) => Promise<void>): Promise<number> {
   let next = 0;

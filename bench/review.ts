@@ -12,14 +12,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { Client } from 'pg';
+import { dbUrl, withAdmin } from './support/database';
 import { loadConfig } from '../src/config/config';
 import { createService, type Service } from '../src/composition';
 import { loadOfac } from './support/fixture-lists';
 import { companyName, extractNameParts, personName, type NameParts } from './support/name-parts';
 import { pick, rng } from './support/variants';
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CASES = Number(process.argv[2] ?? 10_000);
 const DECLARATIONS = Number(process.argv[3] ?? 100_000);
 const REVIEWERS = 16;
@@ -29,17 +28,7 @@ const CHANGED = 100;
 const FLAGGED_SHARE = 0.01;
 const HS_CODES = ['940360', '940161', '842139', '870323', '620342', '300490', '847130', '851762', '732690', '392690'];
 
-function dbUrl(name: string) {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
-async function withAdmin(sql: string) {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
 
 interface Api { url: string; admin: string }
 

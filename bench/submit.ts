@@ -12,10 +12,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { dbUrl, withAdmin } from './support/database';
 
 const ROOT = join(__dirname, '..');
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TOTAL = Number(process.argv[2] ?? 6000);
 const CLIENTS = Number(process.argv[3] ?? 32);
@@ -23,17 +22,7 @@ const BATCH_TOTAL = Number(process.argv[4] ?? 10000);
 const PACED_RATE = Number(process.argv[5] ?? 300);
 const DATA = join(ROOT, 'test', 'fixtures', 'data', 'entities');
 
-function dbUrl(name: string) {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
-async function admin(sql: string) {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
 
 function start(entry: string, env: Record<string, string>): { child: ChildProcess; url: Promise<string> } {
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), entry], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
@@ -101,7 +90,7 @@ async function upload(url: string, key: string, listId: string, format: string, 
 
 async function main() {
   const name = `dus_bench_submit_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
+  await withAdmin(`CREATE DATABASE ${name}`);
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
   // Over the local socket, as a same-machine deployment would connect (BENCH_DB_TCP=1 for loopback TCP).
   const serviceDbUrl = process.env.BENCH_DB_TCP ? dbUrl(name) : `postgres://postgres@localhost/${name}?host=/var/run/postgresql`;
@@ -173,7 +162,7 @@ async function main() {
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 
