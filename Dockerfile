@@ -7,6 +7,7 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY config ./config
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # Runtime stage: production dependencies, compiled code and the seed data only; runs as an unprivileged user.
@@ -17,6 +18,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/src/lists/seed-data ./src/lists/seed-data
+COPY --from=build /app/config ./config
 RUN mkdir -p /var/lib/screening && chown node:node /var/lib/screening
 USER node
 EXPOSE 8080
