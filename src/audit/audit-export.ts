@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
-import type { PoolClient } from 'pg';
+import { pipeline } from 'node:stream/promises';
+import type { Pool, PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 
 export interface ExportFilter {
@@ -22,88 +24,73 @@ export interface ExportManifest {
 
 export type ExportFormat = 'ndjson' | 'csv';
 
-/** Events a page: one query and one write each; memory holds one page at a time whatever the export's size. */
-const PAGE = 1000;
 const CSV_COLUMNS = ['seq', 'occurredAt', 'actorKeyId', 'actorRole', 'actorOrganization', 'action', 'subjectType', 'subjectId', 'data', 'prevHash', 'hash'];
-
-function csvCell(value: string | null): string {
-  if (value === null) return '';
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** The SQL twin of csvCell. */
-function sqlCsvCell(expr: string): string {
-  return `(CASE WHEN ${expr} IS NULL THEN '' WHEN ${expr} ~ '[",\r\n]' THEN '"' || replace(${expr}, '"', '""') || '"' ELSE ${expr} END)`;
-}
-
 const OCCURRED_AT = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * PostgreSQL renders each page of the export as one string (a line per event), so a million-row export costs the
- * service a few thousand strings instead of millions of row objects: time and garbage stay flat.
+ * What COPY writes per event. CSV: PostgreSQL's own CSV quoting. NDJSON: one JSON text per row, copied verbatim (a
+ * delimiter and quote character that JSON text never contains unescaped keep COPY from quoting anything).
  */
-const LINE_SQL: Record<ExportFormat, string> = {
-  ndjson: `json_build_object('seq', seq, 'occurredAt', ${OCCURRED_AT}, 'actor', actor, 'action', action, 'subjectType', subject_type,
-    'subjectId', subject_id, 'data', data, 'prevHash', prev_hash, 'hash', hash)::text || E'\n'`,
-  csv: `concat_ws(',', seq::text, ${OCCURRED_AT}, ${sqlCsvCell("(actor->>'keyId')")}, ${sqlCsvCell("(actor->>'role')")},
-    ${sqlCsvCell("(actor->>'organization')")}, ${sqlCsvCell('action')}, ${sqlCsvCell('subject_type')}, ${sqlCsvCell('subject_id')},
-    ${sqlCsvCell('data::text')}, prev_hash, hash) || E'\r\n'`,
+const COPY_SQL: Record<ExportFormat, (where: string) => string> = {
+  ndjson: (where) => `COPY (SELECT json_build_object('seq', seq, 'occurredAt', ${OCCURRED_AT}, 'actor', actor, 'action', action,
+      'subjectType', subject_type, 'subjectId', subject_id, 'data', data, 'prevHash', prev_hash, 'hash', hash)::text
+    FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`,
+  csv: (where) => `COPY (SELECT seq, ${OCCURRED_AT}, actor->>'keyId', actor->>'role', actor->>'organization', action, subject_type,
+      subject_id, data::text, prev_hash, hash
+    FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT WITH (FORMAT csv)`,
 };
 
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
 /**
- * Streams sealed events in chain order with keyset pagination (constant memory, no long transaction), honouring
- * backpressure, then a manifest: NDJSON's last line is `{"manifest": {...}}`; CSV's last line is a `#manifest,` comment
- * row holding the same JSON.
+ * Streams sealed events in chain order with PostgreSQL's COPY: bytes flow from the database socket to the response
+ * with backpressure and are never turned into rows or strings, so memory stays flat for any number of events. Then a
+ * manifest: NDJSON's last line is `{"manifest": {...}}`; CSV's last line is a `#manifest,` comment row holding the
+ * same JSON. Events sealed after the export began (seq above the head taken first) are left out, so the manifest
+ * describes exactly what was sent.
  */
 export async function exportEvents(dataSource: DataSource, out: Writable, format: ExportFormat, filter: ExportFilter): Promise<ExportManifest> {
-  const [head] = await dataSource.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
-  const headSeq = head ? Number(head.seq) : 0;
-  const conditions = ['seq IS NOT NULL', 'seq > $1', 'seq <= $2'];
-  const params: unknown[] = [0, headSeq];
-  if (filter.from) { params.push(filter.from); conditions.push(`occurred_at >= $${params.length}`); }
-  if (filter.to) { params.push(filter.to); conditions.push(`occurred_at < $${params.length}`); }
-  if (filter.action) { params.push(filter.action); conditions.push(`action = $${params.length}`); }
-  if (filter.subjectId) { params.push(filter.subjectId); conditions.push(`subject_id = $${params.length}`); }
-  const sql = `SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last, string_agg(line, '' ORDER BY seq) AS text
-    FROM (SELECT seq, ${LINE_SQL[format]} AS line FROM audit_events WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ${PAGE}) page`;
-
-  if (format === 'csv') await write(out, `${CSV_COLUMNS.join(',')}\r\n`);
-  let rowCount = 0;
-  let firstSeq: number | null = null;
-  let lastSeq: number | null = null;
-  // One pooled connection for the whole export, queried directly: a page is one array row, nothing else allocated.
-  const runner = dataSource.createQueryRunner();
-  const client = (await runner.connect()) as PoolClient;
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const client: PoolClient = await pool.connect();
+  let failed: unknown;
   try {
-    for (;;) {
-      params[0] = lastSeq ?? 0;
-      const { rows } = await client.query<[number, string, string, string]>({ text: sql, values: params, rowMode: 'array' });
-      const [n, first, last, text] = rows[0];
-      if (n === 0) break;
-      await write(out, text);
-      rowCount += n;
-      firstSeq ??= Number(first);
-      lastSeq = Number(last);
-      if (n < PAGE || out.destroyed) break;
-    }
+    const { rows: [head] } = await client.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
+    const headSeq = head ? Number(head.seq) : 0;
+    // COPY takes no bind parameters: every value is a number or goes through the driver's literal escaping.
+    const conditions = ['seq IS NOT NULL', `seq <= ${headSeq}`];
+    if (filter.from) conditions.push(`occurred_at >= ${client.escapeLiteral(filter.from.toISOString())}`);
+    if (filter.to) conditions.push(`occurred_at < ${client.escapeLiteral(filter.to.toISOString())}`);
+    if (filter.action) conditions.push(`action = ${client.escapeLiteral(filter.action)}`);
+    if (filter.subjectId) conditions.push(`subject_id = ${client.escapeLiteral(filter.subjectId)}`);
+    const where = conditions.join(' AND ');
+    const { rows: [stats] } = await client.query(`SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last FROM audit_events WHERE ${where}`);
+
+    if (format === 'csv') await write(out, `${CSV_COLUMNS.join(',')}\n`);
+    await pipeline(client.query(copyTo(COPY_SQL[format](where))), out, { end: false });
+    const manifest: ExportManifest = {
+      rowCount: stats.n,
+      firstSeq: stats.first === null ? null : Number(stats.first),
+      lastSeq: stats.last === null ? null : Number(stats.last),
+      chainHeadSeq: headSeq,
+      chainHeadHash: head ? head.hash : null,
+      filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])),
+      generatedAt: new Date().toISOString(),
+    };
+    await write(out, format === 'ndjson' ? `${JSON.stringify({ manifest })}\n` : `#manifest,${csvCell(JSON.stringify(manifest))}\n`);
+    return manifest;
+  } catch (err) {
+    failed = err;
+    throw err;
   } finally {
-    await runner.release();
+    // A connection left mid-COPY (the client went away) is discarded rather than returned to the pool.
+    client.release(failed instanceof Error ? failed : undefined);
   }
-  const manifest: ExportManifest = {
-    rowCount,
-    firstSeq,
-    lastSeq,
-    chainHeadSeq: headSeq,
-    chainHeadHash: head ? head.hash : null,
-    filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])),
-    generatedAt: new Date().toISOString(),
-  };
-  await write(out, format === 'ndjson' ? `${JSON.stringify({ manifest })}\n` : `#manifest,${csvCell(JSON.stringify(manifest))}\r\n`);
-  return manifest;
 }
 
 /** Writes and waits for the socket to drain (or close), leaving no listener behind. */
-async function write(out: Writable, text: string | Buffer): Promise<void> {
+async function write(out: Writable, text: string): Promise<void> {
   if (out.destroyed) return;
   if (out.write(text)) return;
   await new Promise<void>((resolve) => {

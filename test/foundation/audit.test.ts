@@ -71,7 +71,7 @@ describe('audit log', () => {
     const res = await t.http.get('/v1/audit/events?action=test.concurrent').set(...bearer(auditor)).set('Accept', 'text/csv');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
-    const lines = res.text.trim().split('\r\n');
+    const lines = res.text.trim().split('\n');
     expect(lines[0]).toBe('seq,occurredAt,actorKeyId,actorRole,actorOrganization,action,subjectType,subjectId,data,prevHash,hash');
     expect(lines).toHaveLength(1 + 320 + 1);
     expect(lines[1]).toContain(',test.concurrent,test,');
