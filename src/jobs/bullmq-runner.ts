@@ -5,10 +5,13 @@ import type { Logger } from 'pino';
 import { JOB_POLICIES, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
 import type { JobRunner } from './job-runner';
 import { PollLoop } from './poll-loop';
+import { requeueJobsLostByRedis } from './redis-loss';
 import type { JobMetrics } from '../observability/metrics';
 
 export const QUEUE_NAME = 'jobs';
 const RELAY_BATCH = 200;
+/** How often the relay asks Redis whether it restarted (its run_id). */
+const REDIS_CHECK_MS = 2000;
 
 interface OutboxRow {
   id: string;
@@ -40,6 +43,7 @@ export class BullMqJobRunner implements JobRunner {
   private readonly relay: PollLoop;
   private worker: Worker | undefined;
   private workerConnection: Redis | undefined;
+  private lastRedisCheck = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -89,8 +93,13 @@ export class BullMqJobRunner implements JobRunner {
     }
   }
 
-  /** Relays one batch; returns the number relayed (0 when idle). */
+  /** Relays one batch; returns the number relayed (0 when idle). Also notices a Redis that restarted empty. */
   async relayOnce(): Promise<number> {
+    if (Date.now() - this.lastRedisCheck > REDIS_CHECK_MS) {
+      this.lastRedisCheck = Date.now();
+      const requeued = await requeueJobsLostByRedis(this.dataSource, this.producer, (jobId) => this.queue.toKey(jobId));
+      if (requeued) this.logger.warn({ requeued }, 'Redis restarted without its data: relaying its lost jobs again');
+    }
     const rows: OutboxRow[] = await this.dataSource.query(
       `WITH claimed AS (
          UPDATE outbox SET locked_until = now() + interval '30 seconds'
