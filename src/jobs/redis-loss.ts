@@ -7,9 +7,9 @@ const BATCH = 1000;
 
 /**
  * Redis may restart without its data (no persistence configured, a failover to an empty replica). Jobs relayed to it
- * would then be gone while their outbox rows say "relayed". Each Redis start has a new run_id; the first process to see
- * a new one (recorded in PostgreSQL, so processes agree) returns to the outbox every row relayed in the last day whose
- * job Redis no longer has. The relay sends them again; handlers are idempotent, so a job that had in fact finished
+ * would then be gone while their outbox rows say "relayed". Each Redis start has a new run_id; a process that sees one
+ * other than the run id recorded in PostgreSQL returns to the outbox every row relayed in the last day whose job Redis
+ * no longer has, then records the new run id. The relay sends them again; handlers are idempotent, so a job that had in fact finished
  * costs only a repeat.
  */
 export async function requeueJobsLostByRedis(dataSource: DataSource, redis: Redis, jobKey: (jobId: string) => string): Promise<number> {
@@ -22,24 +22,25 @@ export async function requeueJobsLostByRedis(dataSource: DataSource, redis: Redi
     return 0;
   }
   if (state.value === runId) return 0;
-  const won: unknown[] = await dataSource.query(
-    `WITH u AS (UPDATE job_backend_state SET value = $1, updated_at = now() WHERE key = 'redis_run_id' AND value = $2 RETURNING 1) SELECT * FROM u`,
-    [runId, state.value]);
-  if (won.length === 0) return 0;
+  // Requeue first, record the new run id last: a check that fails half-way is simply done again by the next one.
+  // Two processes doing it at once is harmless: a row goes back to pending only while its job is missing.
   let requeued = 0;
   let after = '0';
   for (;;) {
     const rows: { id: string }[] = await dataSource.query(
       `SELECT id FROM outbox WHERE status = 'relayed' AND finished_at > now() - ${RECHECK_WINDOW} AND id > $1 ORDER BY id LIMIT ${BATCH}`, [after]);
-    if (rows.length === 0) return requeued;
+    if (rows.length === 0) break;
     const pipeline = redis.pipeline();
     for (const r of rows) pipeline.exists(jobKey(`o${r.id}`));
-    const results = (await pipeline.exec()) ?? [];
-    const lost = rows.filter((_, i) => results[i]?.[1] === 0).map((r) => r.id);
+    const results = await pipeline.exec();
+    if (!results || results.some(([err]) => err)) throw new Error('could not check the jobs in Redis');
+    const lost = rows.filter((_, i) => results[i][1] === 0).map((r) => r.id);
     if (lost.length) {
       await dataSource.query(`UPDATE outbox SET status = 'pending', finished_at = NULL, locked_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'relayed'`, [lost]);
       requeued += lost.length;
     }
     after = rows[rows.length - 1].id;
   }
+  await dataSource.query(`UPDATE job_backend_state SET value = $1, updated_at = now() WHERE key = 'redis_run_id'`, [runId]);
+  return requeued;
 }

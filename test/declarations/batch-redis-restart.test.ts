@@ -31,7 +31,7 @@ describe('a batch survives Redis restarting without its data', () => {
     // Redis dies and comes back empty (no persistence): the six relayed jobs are gone from it.
     await redis.stop();
     await redis.start();
-    const worker = spawnWorker({ DATABASE_URL: t.databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: t.config.QUEUE_PREFIX, LOG_LEVEL: 'silent' });
+    const worker = spawnWorker({ DATABASE_URL: t.databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: t.config.QUEUE_PREFIX, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
     try {
       const done = await eventually(async () => {
         const b = await t.http.get(`/v1/batches/${res.body.batchId}`).set(...bearer(broker));
