@@ -29,7 +29,13 @@ async function main(): Promise<void> {
   ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1).join('\n') + '\n');
 
   onShutdownSignal(logger, config.SHUTDOWN_GRACE_MS, async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Stop accepting; let requests in flight finish; close each keep-alive connection as soon as it falls idle.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
+    const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+    server.closeIdleConnections();
+    await closed;
+    clearInterval(sweeper);
     await service.close();
   });
 }
