@@ -1,3 +1,7 @@
+import type { z } from 'zod';
+import type { verifyResult as verifyResultSchema } from '../../audit/audit.schemas';
+import type { hitSchema } from '../../declarations/declarations.schemas';
+import type { versionView as listVersionSchema } from '../../lists/lists.schemas';
 /**
  * The API shapes the console reads, written by hand from the zod schemas of each feature (src/<feature>/*.schemas.ts):
  * the browser bundle must not pull in zod or server code. Fields the console does not use are left out.
@@ -25,23 +29,11 @@ export interface AuditActor {
 // --- lists (src/lists/lists.schemas.ts) ---
 export type VersionStatus = 'importing' | 'active' | 'failed' | 'superseded';
 
-export interface ListVersion {
-  id: string;
-  listId: string;
-  status: VersionStatus;
-  format: string;
-  sha256: string;
-  entryCount: number | null;
-  duplicateCount: number;
-  error: string | null;
-  source: string;
-  importedBy: AuditActor;
-  createdAt: string;
-  activatedAt: string | null;
-  supersededAt: string | null;
+/** The server's zod schema is the contract; the console adds what GET of one version returns besides. */
+export type ListVersion = z.infer<typeof listVersionSchema> & {
   /** Only on GET of one version: the delta re-screening its activation started. */
   rescreen?: RescreenRun | null;
-}
+};
 
 /** src/rescreen/rescreen-runs.ts */
 export interface RescreenRun {
@@ -63,15 +55,7 @@ export interface ListView {
 }
 
 // --- audit (src/audit/audit.schemas.ts) ---
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  headSeq: number;
-  headHash: string;
-  unsealed: number;
-  firstBadSeq?: number;
-  problem?: string;
-}
+export type VerifyResult = z.infer<typeof verifyResultSchema>;
 
 // --- declarations (src/declarations/declarations.schemas.ts, declarations.routes.ts) ---
 export type Outcome = 'CLEAR' | 'REVIEW' | 'BLOCK';
@@ -157,21 +141,7 @@ export interface GoodsEvidence {
   description?: string;
 }
 
-export interface Hit {
-  id: string;
-  kind: HitKind;
-  severity: Severity;
-  score: number;
-  subject: string;
-  listId?: string;
-  versionId?: string;
-  entryId?: string;
-  matched?: string;
-  explanation: string;
-  evidence?: Record<string, unknown>;
-  suppressed?: boolean;
-  suppressedBy?: string;
-}
+export type Hit = z.infer<typeof hitSchema>;
 
 export interface Screening {
   id: string;
