@@ -39,7 +39,7 @@ describe('transactional outbox through a Redis outage', () => {
 
     // Nothing can run while Redis is down: the job waits in the outbox, committed with the change.
     await new Promise((r) => setTimeout(r, 1000));
-    const [pending] = await ds.query(`SELECT status FROM outbox WHERE payload->>'versionId' = $1`, [versionId]);
+    const [pending] = await ds.query(`SELECT status FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [versionId]);
     expect(pending.status).toBe('pending');
     expect((await t.http.get(`/v1/lists/outage-goods/versions/${versionId}`).set(...bearer(t.adminKey))).body.status).toBe('importing');
     expect((await t.http.get('/readyz')).status).toBe(503);
@@ -50,7 +50,7 @@ describe('transactional outbox through a Redis outage', () => {
       return v.body.status === 'active' ? v.body : undefined;
     }, 20000);
     expect(version.entryCount).toBe(2);
-    const [relayed] = await ds.query(`SELECT status FROM outbox WHERE payload->>'versionId' = $1`, [versionId]);
+    const [relayed] = await ds.query(`SELECT status FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [versionId]);
     expect(relayed.status).toBe('relayed');
     // Exactly once in effect: one activation, one set of entries.
     await new Promise((r) => setTimeout(r, 500));
@@ -66,9 +66,9 @@ describe('transactional outbox through a Redis outage', () => {
     await eventually(async () => (await t.http.get(`/v1/lists/twice-goods/versions/${res.body.versionId}`).set(...bearer(t.adminKey))).body.status === 'active');
     const ds = t.service.db.dataSource;
     // Simulate a crash between the add to BullMQ and the mark: the row is pending again and relayed a second time.
-    await ds.query(`UPDATE outbox SET status = 'pending' WHERE payload->>'versionId' = $1`, [res.body.versionId]);
+    await ds.query(`UPDATE outbox SET status = 'pending' WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [res.body.versionId]);
     t.service.jobs.wake();
-    await eventually(async () => (await ds.query(`SELECT status FROM outbox WHERE payload->>'versionId' = $1`, [res.body.versionId]))[0].status === 'relayed');
+    await eventually(async () => (await ds.query(`SELECT status FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [res.body.versionId]))[0].status === 'relayed');
     await new Promise((r) => setTimeout(r, 500));
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'list_version.activated' AND subject_id = $1`, [res.body.versionId]);
     expect(n).toBe(1);
@@ -90,7 +90,7 @@ describe('in-process jobs (no Redis configured)', () => {
     expect(v.entryCount).toBe(2);
     // The runner marks the row done right after the handler returns.
     const row = await eventually(async () => {
-      const [r] = await t.service.db.dataSource.query(`SELECT status, attempts FROM outbox WHERE payload->>'versionId' = $1`, [res.body.versionId]);
+      const [r] = await t.service.db.dataSource.query(`SELECT status, attempts FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [res.body.versionId]);
       return r.status === 'pending' ? undefined : r;
     });
     expect(row).toEqual({ status: 'done', attempts: 1 });
