@@ -27,10 +27,13 @@ export const verifyResult = z.object({
   anchor: z.object({ seq: z.number().int(), expectedHash: z.string(), ok: z.boolean() }).optional(),
 }).openapi('AuditVerifyResult');
 
+/** Who did it: the API key, its role and organisation (role 'system' with nulls for the service itself). */
+export const auditActorSchema = z.object({ keyId: z.string().nullable(), role: z.string(), organization: z.string().nullable() }).openapi('AuditActor');
+
 export const exportEventSchema = z.object({
   seq: z.number().int(),
   occurredAt: z.string(),
-  actor: z.object({ keyId: z.string().nullable(), role: z.string(), organization: z.string().nullable() }),
+  actor: auditActorSchema,
   action: z.string(),
   subjectType: z.string(),
   subjectId: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditActorSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
 import { declarationSchema, declarationStatus, hitSchema, screeningSchema } from '../declarations/declarations.schemas';
@@ -88,7 +89,7 @@ export const decisionResult = z.object({ case: caseView, decision: decisionView 
 const historyEvent = z.object({
   seq: z.union([z.string(), z.number()]).nullable(),
   occurredAt: z.string(),
-  actor: z.object({ keyId: z.string().nullable(), role: z.string(), organization: z.string().nullable() }),
+  actor: auditActorSchema,
   action: z.string(),
   subjectType: z.string(),
   subjectId: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditActorSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { FORMATS } from './importers';
 import { rescreenView } from '../rescreen/rescreen-runs';
@@ -35,7 +36,7 @@ export const versionView = z.object({
   duplicateCount: z.number().int(),
   error: z.string().nullable(),
   source: z.string(),
-  importedBy: z.object({ keyId: z.string().nullable(), role: z.string(), organization: z.string().nullable() }),
+  importedBy: auditActorSchema,
   createdAt: z.string(),
   activatedAt: z.string().nullable(),
   supersededAt: z.string().nullable(),
