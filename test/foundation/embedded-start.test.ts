@@ -1,41 +1,12 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { startEmbeddedProcess as startProcess } from '../embedded/support/embedded-process';
 
-const ROOT = join(__dirname, '..', '..');
 const ADMIN = 'embedded-admin-key-0123456789abcdef';
-
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  output: () => string;
-}
-
-/** Starts the built service exactly as `npm start` does, with no DATABASE_URL and no REDIS_URL. */
-async function start(dataDir: string): Promise<Running> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn' };
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within 30 s:\n${out}`)), 30_000);
-    child.stdout.on('data', () => {
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}:\n${out}`)); });
-  });
-  return { child, url, output: () => out };
-}
-
-async function stop(r: Running): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => r.child.once('exit', (code) => resolve(code)));
-  r.child.kill('SIGTERM');
-  return exited;
-}
+const start = (dataDir: string) => startProcess(dataDir, ADMIN);
+const stop = (r: { stop(): Promise<number | null> }) => r.stop();
 
 describe('zero-setup start (embedded PostgreSQL, in-process jobs)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dus-embedded-'));
