@@ -10,7 +10,7 @@ import { loadHsNomenclature, type HsNomenclature } from './hs-nomenclature';
 import { ListsService } from './lists.service';
 import { listsRoutes } from './lists.routes';
 import { ReferenceIndex } from './reference-index';
-import { seedLists } from './seed';
+import { awaitSeeds, seedLists } from './seed';
 
 /** Channel of the NOTIFY sent by the list_generation trigger (migration ListGeneration1764190600000). */
 export const LIST_GENERATION_CHANNEL = 'list_generation';
@@ -44,6 +44,8 @@ export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWo
     async start() {
       const seeded = await seedLists(deps.dataSource, service);
       if (seeded.length) deps.logger.info({ seeded }, 'seed lists loaded');
+      const pending = await awaitSeeds(deps.dataSource, 60_000);
+      if (pending.length) deps.logger.warn({ pending }, 'seed lists still importing elsewhere; starting without them');
       await listener?.start();
       await index.refresh();
       refresher.start();

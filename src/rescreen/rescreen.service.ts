@@ -124,10 +124,10 @@ export class RescreenService {
     for (;;) {
       const chunk: Candidate[] = await this.dataSource.query(
         `SELECT d.id, d.organization, d.reference, d.status, d.body FROM declarations d JOIN screenings s ON s.id = d.latest_screening_id
-         WHERE d.status = ANY($4::text[]) AND d.updated_at >= $3::timestamptz - interval '1 minute' AND d.id > $5
-           AND (s.list_versions->>$2) IS DISTINCT FROM $1::text
-           AND NOT EXISTS (SELECT 1 FROM list_versions n WHERE n.list_id = $2 AND n.id::text = s.list_versions->>$2 AND n.activated_at > $3)
-           AND NOT EXISTS (SELECT 1 FROM rescreen_flags f WHERE f.version_id = $1 AND f.declaration_id = d.id)
+         WHERE d.status = ANY($4::text[]) AND d.updated_at >= $3::timestamptz - interval '1 minute' AND d.id > $5::uuid
+           AND (s.list_versions->>$2) IS DISTINCT FROM $1::uuid::text
+           AND NOT EXISTS (SELECT 1 FROM list_versions n WHERE n.list_id = $2 AND n.id::text = s.list_versions->>$2 AND n.activated_at > $3::timestamptz)
+           AND NOT EXISTS (SELECT 1 FROM rescreen_flags f WHERE f.version_id = $1::uuid AND f.declaration_id = d.id)
          ORDER BY d.id LIMIT $6`,
         [run.version_id, run.list_id, activatedAt, ELIGIBLE, cursor, this.options.chunkSize]);
       if (chunk.length === 0) break;
