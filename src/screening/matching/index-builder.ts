@@ -71,9 +71,6 @@ export function buildIndexDataSliced(input: Iterable<EntityEntry>, budgetMs?: nu
   return runSliced(indexDataSteps(input), budgetMs);
 }
 
-/** Entries normalised between two yields (a name costs a few microseconds). */
-const ENTRY_SLICE = 256;
-
 /** The build as a step generator: it yields every slice of work; the caller decides whether to pause there. */
 export function* indexDataSteps(input: Iterable<EntityEntry>): Generator<void, IndexData> {
   const entries = Array.isArray(input) ? (input as EntityEntry[]) : [...input];
@@ -111,7 +108,8 @@ export function* indexDataSteps(input: Iterable<EntityEntry>): Generator<void, I
       for (const id of kept) nameTokens.push(id);
     }
     indexIdentifiers(entry, e, identifiers);
-    if (e % ENTRY_SLICE === ENTRY_SLICE - 1) yield;
+    // After every entry: one with hundreds of aliases costs milliseconds, and a yield costs well under a microsecond.
+    yield;
   }
   const nameCount = nameEntry.length;
   entryNameStart[entries.length] = nameCount;
@@ -175,7 +173,7 @@ export function* indexDataSteps(input: Iterable<EntityEntry>): Generator<void, I
   const keyVals = new U32Builder(foldCount * 4);
   for (let f = 0; f < foldCount; f++) {
     for (const k of retrievalKeys(folds.texts[f])) { keyRows.push(keys.id(k)); keyVals.push(f); }
-    if (f % 512 === 0) yield;
+    if (f % 16 === 0) yield; // retrieval keys with their one-edit neighbours are the costliest per-fold step
   }
   const keyCsr = yield* toCsrSteps(keyRows, keyVals, keys.texts.length);
 

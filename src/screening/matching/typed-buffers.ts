@@ -27,7 +27,7 @@ export class U32Builder {
 }
 
 /** Iterations between two yields of a sliced computation: each slice stays well under a millisecond. */
-export const SLICE = 4096;
+export const SLICE = 256;
 
 /**
  * Compressed sparse rows from (row, value) pairs: `start[r]..start[r+1]` indexes `values`. Pairs are given as two
@@ -38,14 +38,14 @@ export function* toCsrSteps(rows: U32Builder, values: U32Builder, rowCount: numb
   const start = new Uint32Array(rowCount + 1);
   for (let i = 0; i < rows.length; i++) {
     start[rows.get(i) + 1]++;
-    if ((i & (SLICE * 4 - 1)) === 0) yield;
+    if ((i & (SLICE * 16 - 1)) === 0) yield;
   }
   for (let r = 0; r < rowCount; r++) start[r + 1] += start[r];
   const fill = start.slice(0, rowCount);
   const out = new Uint32Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     out[fill[rows.get(i)]++] = values.get(i);
-    if ((i & (SLICE * 4 - 1)) === 0) yield;
+    if ((i & (SLICE * 16 - 1)) === 0) yield;
   }
   return { start, values: out };
 }
