@@ -57,7 +57,7 @@ export function listsRoutes({ lists, index, hs, uploadLimitBytes }: ListsRoutesD
     route({
       method: 'get', path: '/v1/goods/{code}', tag: 'Screening', summary: 'The active goods-list entries an HS code hits (prefix rule)', roles: ROLES,
       params: goodsParams,
-      responses: { 200: { description: 'Entries hit by the code', schema: goodsResult } },
+      responses: { 200: { description: 'Entries hit by the code', schema: goodsResult }, 503: { description: 'A list version was just activated and this process is still loading it (Retry-After)' } },
       handler: async ({ params }) => {
         const normalized = normalizeHsCode(params.code);
         if (!normalized.ok) throw new ValidationError([{ path: 'params.code', message: normalized.message }]);

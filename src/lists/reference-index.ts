@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { ServiceUnavailableError } from '../http/errors';
 import { EntityListIndex, type PartyMatcher } from '../screening/matching';
 import type { EntityEntry } from './list-entry';
 import type { ListKind } from './list.entity';
 import { readEntityEntries, readGoodsEntries } from './entries.repository';
 import { FreshRun } from './fresh-run';
+import { ListsLoadingError } from './lists.errors';
 import { LoadedLists, type GoodsHit, type LoadedList } from './loaded-lists';
 
 export type { GoodsHit } from './loaded-lists';
@@ -13,13 +13,6 @@ export type { GoodsHit } from './loaded-lists';
 export interface ReferenceIndexOptions {
   /** How long a screening waits for this process to load a newly activated version before answering 503. */
   waitMs: number;
-}
-
-/** 503 while this process has not loaded every active list version; the client retries after Retry-After. */
-export class ListsLoadingError extends ServiceUnavailableError {
-  constructor(retryAfterSeconds: number) {
-    super('The reference lists changed and this process is still loading the new versions; retry shortly.', { code: 'lists_loading', retryAfterSeconds });
-  }
 }
 
 /**
