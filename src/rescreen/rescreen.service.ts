@@ -50,7 +50,8 @@ export interface RescreenOptions {
  * starts; they are then read in keyset-paginated chunks and checked against the delta only. A declaration the delta
  * hits is screened in full and, when the full screening confirms a live hit on a changed entry, recorded (trigger
  * rescreen), which opens or updates its case. Progress (cursor, counts) is saved per chunk and each flagged
- * declaration is recorded once per run, so a repeated or resumed job neither skips nor repeats work.
+ * declaration is recorded once per run, so a repeated or resumed job neither skips nor repeats work. A catch-up pass
+ * then covers declarations screened with the older version around the switch (see catchUp).
  */
 export class RescreenService {
   constructor(
