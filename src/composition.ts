@@ -116,7 +116,10 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         ...(config.REDIS_URL ? { redis: () => jobs.ready() } : {}),
+        // Ready only while this process holds every active list version (it screens nothing older).
+        lists: () => lists.index.holdsActiveVersions(),
       },
+      readinessDetails: () => ({ lists: lists.index.versions() }),
     });
   }
 

@@ -56,6 +56,8 @@ export const configSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(1000),
   /** Milliseconds between checks for newly activated list versions (each process reloads its index). */
   LIST_REFRESH_MS: positiveInt.default(2000),
+  /** Milliseconds a screening waits for this process to load a just-activated list version before answering 503 with Retry-After. */
+  LIST_WAIT_MS: positiveInt.default(5000),
   /** Path of the screening rule set (bands, weights, country sets, keywords); default config/ruleset.json. */
   RULESET_PATH: z.string().min(1).optional(),
   /** Minutes a reviewer has to decide a critical (BLOCK-level) case (fractions allowed: 0.05 is 3 seconds, for drills and tests). */
@@ -74,6 +76,8 @@ export const configSchema = z.object({
   RESCREEN_LOOKBACK_DAYS: positiveInt.default(30),
   /** Declarations a re-screening run reads and checks per step (progress is saved after each). */
   RESCREEN_CHUNK_SIZE: positiveInt.max(10000).default(1000),
+  /** Milliseconds after an activation before the re-screen's catch-up pass looks for screenings recorded with an older version (lets requests in flight at the switch commit). */
+  RESCREEN_CATCHUP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** Milliseconds to wait for in-flight requests and jobs on shutdown. */
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
   /** Let webhooks target loopback, private and other non-public addresses (tests, closed networks only). */

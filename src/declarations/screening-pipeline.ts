@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
 import { openOrUpdateCase } from '../cases/case-opening';
+import type { ReferenceIndex } from '../lists/reference-index';
 import { collectHits, decide, type Outcome, type ScreeningContext } from '../screening/declaration-screening';
 import type { Hit } from '../screening/hits';
 import { applySuppressions, type SuppressionSource } from '../screening/suppressions';
@@ -42,7 +43,7 @@ export interface StoredScreening {
 export class ScreeningPipeline {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly context: ScreeningContext,
+    private readonly context: Omit<ScreeningContext, 'index'> & { index: ReferenceIndex },
     private readonly suppressions: SuppressionSource,
     private readonly config: Config,
   ) {}
@@ -51,14 +52,18 @@ export class ScreeningPipeline {
     return this.context.ruleset.rulesetVersion;
   }
 
-  /** Pure screening plus the false-positive marks (read outside any transaction). */
+  /**
+   * Screening plus the false-positive marks (read outside any transaction), against every list version active when
+   * the call was made (the index waits for a newer activation, or throws a 503 error), and with one consistent set.
+   */
   async screen(declaration: DeclarationInput, manager: EntityManager = this.dataSource.manager): Promise<ScreeningResult> {
-    const hits = collectHits(declaration, this.context);
-    await applySuppressions(manager, hits, this.suppressions, (l, e) => this.context.index.entryHash(l, e));
+    const lists = await this.context.index.current();
+    const hits = collectHits(declaration, { ...this.context, index: lists });
+    await applySuppressions(manager, hits, this.suppressions, (l, e) => lists.entryHash(l, e));
     const { outcome, riskScore } = decide(hits, this.context.ruleset);
     return {
       outcome, riskScore, hits,
-      listVersions: this.context.index.versions(),
+      listVersions: lists.versions(),
       rulesetVersion: this.context.ruleset.rulesetVersion,
       screenedAt: new Date().toISOString(),
     };

@@ -16,6 +16,8 @@ export interface AppDeps extends MountDeps {
   routes: RouteDef[];
   /** Each check answers true when its dependency is usable. */
   readiness: Record<string, () => Promise<boolean>>;
+  /** Extra fields of the /readyz body (e.g. the list versions this process holds). */
+  readinessDetails?: () => Record<string, unknown>;
   /** Extra routers mounted before the API (e.g. the web console). */
   extra?: { path: string; handler: RequestHandler | express.Router }[];
 }
@@ -67,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
     const entries = await Promise.all(Object.entries(deps.readiness).map(async ([name, check]) => [name, await withTimeout(check, 2000)] as const));
     const checks = Object.fromEntries(entries.map(([n, ok]) => [n, ok ? 'ok' : 'down']));
     const ready = entries.every(([, ok]) => ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...deps.readinessDetails?.() });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

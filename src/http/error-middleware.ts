@@ -47,6 +47,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     }
     if (known) {
       if (known.status >= 500) logger.error({ err, requestId }, known.message);
+      res.set(known.headers);
       res.status(known.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({
         type: problemTypeUri(known.code),
         title: known.title,

@@ -8,6 +8,9 @@ export interface FieldError {
 }
 
 export class AppError extends Error {
+  /** Response headers that go with the problem (e.g. Retry-After). */
+  headers: Record<string, string> = {};
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -81,7 +84,8 @@ export class NotAcceptableError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(detail: string) {
-    super(503, 'service_unavailable', 'Service unavailable', detail);
+  constructor(detail: string, options: { code?: string; retryAfterSeconds?: number } = {}) {
+    super(503, options.code ?? 'service_unavailable', 'Service unavailable', detail);
+    if (options.retryAfterSeconds !== undefined) this.headers['Retry-After'] = String(options.retryAfterSeconds);
   }
 }

@@ -4,12 +4,16 @@ import type { Config } from '../config/config';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { RouteDef } from '../http/route';
 import type { JobHandlers } from '../jobs/catalogue';
+import { PgListener } from '../db/pg-listener';
 import { PollLoop } from '../jobs/poll-loop';
 import { loadHsNomenclature, type HsNomenclature } from './hs-nomenclature';
 import { ListsService } from './lists.service';
 import { listsRoutes } from './lists.routes';
 import { ReferenceIndex } from './reference-index';
-import { seedLists } from './seed';
+import { awaitSeeds, seedLists } from './seed';
+
+/** Channel of the NOTIFY sent by the list_generation trigger (migration ListGeneration1764190600000). */
+export const LIST_GENERATION_CHANNEL = 'list_generation';
 
 export interface ListsFeature {
   service: ListsService;
@@ -22,10 +26,14 @@ export interface ListsFeature {
 }
 
 export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config }): ListsFeature {
-  const index = new ReferenceIndex(deps.dataSource, deps.logger);
-  // Other processes learn of an activation by polling; this one is told at once.
+  const index = new ReferenceIndex(deps.dataSource, deps.logger, { waitMs: deps.config.LIST_WAIT_MS });
+  // Every process hears of an activation by NOTIFY (sent by the list_generation trigger) and this one is told at once;
+  // the poll is the fallback while the listener is down. Requests never depend on either: they check the generation.
   const refresher = new PollLoop(() => index.refresh().then(() => 0), deps.config.LIST_REFRESH_MS, (err) => deps.logger.error({ err }, 'list index refresh failed'));
-  const service = new ListsService(deps.dataSource, deps.uow, deps.logger, () => refresher.wake());
+  const wake = () => refresher.wake();
+  // The embedded database serves one process only, which is told directly.
+  const listener = deps.config.DATABASE_URL ? new PgListener(deps.config.DATABASE_URL, LIST_GENERATION_CHANNEL, wake, wake, deps.logger) : undefined;
+  const service = new ListsService(deps.dataSource, deps.uow, deps.logger, wake);
   const hs = loadHsNomenclature();
   return {
     service,
@@ -36,9 +44,15 @@ export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWo
     async start() {
       const seeded = await seedLists(deps.dataSource, service);
       if (seeded.length) deps.logger.info({ seeded }, 'seed lists loaded');
+      const pending = await awaitSeeds(deps.dataSource, 60_000);
+      if (pending.length) deps.logger.warn({ pending }, 'seed lists still importing elsewhere; starting without them');
+      await listener?.start();
       await index.refresh();
       refresher.start();
     },
-    stop: () => refresher.stop(),
+    async stop() {
+      await listener?.stop();
+      await refresher.stop();
+    },
   };
 }

@@ -57,18 +57,19 @@ export function listsRoutes({ lists, index, hs, uploadLimitBytes }: ListsRoutesD
     route({
       method: 'get', path: '/v1/goods/{code}', tag: 'Screening', summary: 'The active goods-list entries an HS code hits (prefix rule)', roles: ROLES,
       params: goodsParams,
-      responses: { 200: { description: 'Entries hit by the code', schema: goodsResult } },
-      handler: ({ params }) => {
+      responses: { 200: { description: 'Entries hit by the code', schema: goodsResult }, 503: { description: 'A list version was just activated and this process is still loading it (Retry-After)' } },
+      handler: async ({ params }) => {
         const normalized = normalizeHsCode(params.code);
         if (!normalized.ok) throw new ValidationError([{ path: 'params.code', message: normalized.message }]);
         const known = hs.lookup(normalized.code);
+        const lists = await index.current();
         return {
           status: 200,
           body: {
             code: normalized.code,
             known: known.exists,
             description: known.description ?? null,
-            entries: index.goodsFor(normalized.code).map((g) => ({ listId: g.listId, versionId: g.versionId, prefix: g.prefix, severity: g.severity, label: g.label, source: g.source ?? null })),
+            entries: lists.goodsFor(normalized.code).map((g) => ({ listId: g.listId, versionId: g.versionId, prefix: g.prefix, severity: g.severity, label: g.label, source: g.source ?? null })),
           },
         };
       },

@@ -1,101 +1,142 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { EntityListIndex, PartyMatcher } from '../screening/matching';
-import type { GoodsEntry } from './list-entry';
+import { EntityListIndex, type PartyMatcher } from '../screening/matching';
+import type { EntityEntry } from './list-entry';
 import type { ListKind } from './list.entity';
 import { readEntityEntries, readGoodsEntries } from './entries.repository';
-import type { EntityEntry } from './list-entry';
+import { FreshRun } from './fresh-run';
+import { ListsLoadingError } from './lists.errors';
+import { LoadedLists, type GoodsHit, type LoadedList } from './loaded-lists';
 
-export interface GoodsHit extends GoodsEntry {
-  listId: string;
-  versionId: string;
+export type { GoodsHit } from './loaded-lists';
+
+export interface ReferenceIndexOptions {
+  /** How long a screening waits for this process to load a newly activated version before answering 503. */
+  waitMs: number;
 }
 
 /**
- * The in-memory view of every active list in this process: the party matcher and a prefix map of goods entries.
- * refresh() compares the active versions in the database with what is loaded and rebuilds only the lists that
- * changed, so every API and worker process follows an activation without a restart.
+ * The in-memory view of every active list in this process, with read-your-writes across processes. Every change of a
+ * list's active version bumps `list_generation` in the same transaction (a trigger, whatever the path); current()
+ * reads that number (one tiny query, shared by concurrent callers) and, when this process holds an older generation,
+ * refreshes and waits for it (bounded, then 503), so a screening never runs on an older index than the one in force
+ * when its request arrived. refresh() builds changed lists in slices off the event loop and swaps the complete new
+ * set in at once; the old set keeps serving until then.
  */
 export class ReferenceIndex {
-  readonly matcher = new PartyMatcher();
-  private loaded = new Map<string, { kind: ListKind; versionId: string }>();
-  /** Content digest per entity entry, per list: false-positive marks hold only while the entry is unchanged. */
-  private entryHashes = new Map<string, Map<string, string>>();
-  private goodsByList = new Map<string, { versionId: string; entries: GoodsEntry[] }>();
-  private goodsByPrefix = new Map<string, GoodsHit[]>();
+  private view = LoadedLists.empty();
+  private readonly generationRead: FreshRun<number>;
+  private readonly refreshRun: FreshRun<number>;
 
-  constructor(private readonly dataSource: DataSource, private readonly logger: Logger) {}
+  constructor(private readonly dataSource: DataSource, private readonly logger: Logger, private readonly options: ReferenceIndexOptions = { waitMs: 5000 }) {
+    this.generationRead = new FreshRun(() => this.readGeneration());
+    this.refreshRun = new FreshRun(() => this.load());
+  }
 
-  /** Active version per list, as used for screening now (recorded with every screening). */
+  /** The loaded set as it is now, without checking the database (tests, diagnostics, readiness body). */
+  get loaded(): LoadedLists {
+    return this.view;
+  }
+
+  get matcher(): PartyMatcher {
+    return this.view.matcher;
+  }
+
   versions(): Record<string, string> {
-    return Object.fromEntries([...this.loaded].map(([id, v]) => [id, v.versionId]));
+    return this.view.versions();
   }
 
   entryHash(listId: string, entryId: string): string | undefined {
-    return this.entryHashes.get(listId)?.get(entryId);
+    return this.view.entryHash(listId, entryId);
   }
 
-  /** Every active goods entry whose prefix starts the code (digits only). */
   goodsFor(code: string): GoodsHit[] {
-    const hits: GoodsHit[] = [];
-    for (let len = 2; len <= code.length; len += 1) {
-      const found = this.goodsByPrefix.get(code.slice(0, len));
-      if (found) hits.push(...found);
-    }
-    return hits;
+    return this.view.goodsFor(code);
   }
 
-  /** Reloads lists whose active version changed; returns how many were reloaded. */
-  async refresh(): Promise<number> {
-    const rows: { id: string; kind: ListKind; active_version_id: string | null }[] = await this.dataSource.query(
-      `SELECT id, kind, active_version_id FROM lists`);
+  /**
+   * The loaded set to screen with: at least every version active when this call was made. Waits for a refresh when
+   * this process is behind; throws ListsLoadingError (503) when the refresh takes longer than waitMs.
+   */
+  async current(): Promise<LoadedLists> {
+    const wanted = await this.generationRead.run();
+    if (this.view.generation >= wanted) return this.view;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ListsLoadingError(Math.max(1, Math.ceil(this.options.waitMs / 1000)))), this.options.waitMs);
+    });
+    try {
+      return await Promise.race([this.catchUp(wanted), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** True when this process holds every active version (readiness); starts a refresh when it does not. */
+  async holdsActiveVersions(): Promise<boolean> {
+    const wanted = await this.generationRead.run();
+    if (this.view.generation >= wanted) return true;
+    this.refresh().catch((err) => this.logger.error({ err }, 'list index refresh failed'));
+    return false;
+  }
+
+  /** Loads every list whose active version changed; returns how many were (re)loaded or dropped. */
+  refresh(): Promise<number> {
+    return this.refreshRun.run();
+  }
+
+  private async catchUp(wanted: number): Promise<LoadedLists> {
+    while (this.view.generation < wanted) await this.refresh();
+    return this.view;
+  }
+
+  private async readGeneration(): Promise<number> {
+    const [row] = await this.dataSource.query(`SELECT generation FROM list_generation`);
+    return Number(row.generation);
+  }
+
+  private async load(): Promise<number> {
+    // One statement, one snapshot: the generation and the active versions it stands for.
+    const rows: { generation: string; id: string | null; kind: ListKind | null; active_version_id: string | null }[] = await this.dataSource.query(
+      `SELECT g.generation, l.id, l.kind, l.active_version_id FROM list_generation g LEFT JOIN lists l ON l.active_version_id IS NOT NULL`);
+    const generation = Number(rows[0].generation);
+    const before = this.view;
+    if (generation <= before.generation) return 0;
+    const next = new Map<string, LoadedList>();
     let changed = 0;
-    const present = new Set<string>();
     for (const row of rows) {
-      if (!row.active_version_id) continue;
-      present.add(row.id);
-      if (this.loaded.get(row.id)?.versionId === row.active_version_id) continue;
-      const started = Date.now();
-      if (row.kind === 'entities') {
-        const entries: EntityEntry[] = [];
-        const hashes = new Map<string, string>();
-        for await (const batch of readEntityEntries(this.dataSource, row.active_version_id)) {
-          for (const { entry, hash } of batch) {
-            entries.push(entry);
-            hashes.set(entry.entryId, hash);
-          }
-        }
-        this.matcher.setList(EntityListIndex.build(row.id, row.active_version_id, entries));
-        this.entryHashes.set(row.id, hashes);
-      } else {
-        this.goodsByList.set(row.id, { versionId: row.active_version_id, entries: await readGoodsEntries(this.dataSource, row.active_version_id) });
+      if (!row.id || !row.active_version_id || !row.kind) continue;
+      const held = before.lists.get(row.id);
+      if (held?.versionId === row.active_version_id) {
+        next.set(row.id, held);
+        continue;
       }
-      this.loaded.set(row.id, { kind: row.kind, versionId: row.active_version_id });
-      this.logger.info({ listId: row.id, versionId: row.active_version_id, ms: Date.now() - started }, 'list index loaded');
+      next.set(row.id, await this.loadList(row.id, row.kind, row.active_version_id));
       changed += 1;
     }
-    for (const [id] of this.loaded) {
-      if (present.has(id)) continue;
-      this.loaded.delete(id);
-      this.matcher.removeList(id);
-      this.entryHashes.delete(id);
-      this.goodsByList.delete(id);
-      changed += 1;
-    }
-    if (changed) this.rebuildGoodsPrefixes();
+    changed += [...before.lists.keys()].filter((id) => !next.has(id)).length;
+    // A refresh that started earlier cannot overwrite a newer set (generations only move forward).
+    if (this.view.generation < generation) this.view = new LoadedLists(generation, next);
     return changed;
   }
 
-  private rebuildGoodsPrefixes(): void {
-    const map = new Map<string, GoodsHit[]>();
-    for (const [listId, { versionId, entries }] of this.goodsByList) {
-      for (const e of entries) {
-        const hit: GoodsHit = { ...e, listId, versionId };
-        const bucket = map.get(e.prefix);
-        if (bucket) bucket.push(hit);
-        else map.set(e.prefix, [hit]);
+  private async loadList(listId: string, kind: ListKind, versionId: string): Promise<LoadedList> {
+    const started = Date.now();
+    let loaded: LoadedList;
+    if (kind === 'entities') {
+      const entries: EntityEntry[] = [];
+      const hashes = new Map<string, string>();
+      for await (const batch of readEntityEntries(this.dataSource, versionId)) {
+        for (const { entry, hash } of batch) {
+          entries.push(entry);
+          hashes.set(entry.entryId, hash);
+        }
       }
+      loaded = { kind, versionId, entities: await EntityListIndex.buildSliced(listId, versionId, entries), hashes };
+    } else {
+      loaded = { kind, versionId, goods: await readGoodsEntries(this.dataSource, versionId) };
     }
-    this.goodsByPrefix = map;
+    this.logger.info({ listId, versionId, ms: Date.now() - started }, 'list index loaded');
+    return loaded;
   }
 }

@@ -35,3 +35,19 @@ export async function seedLists(dataSource: DataSource, lists: ListsService): Pr
   }
   return seeded;
 }
+
+/**
+ * Waits (bounded) while another process is still importing a seed list, so a process started next to the one that
+ * seeds does not report ready, or screen, before the shipped lists are in force. Returns the lists still pending.
+ */
+export async function awaitSeeds(dataSource: DataSource, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows: { id: string }[] = await dataSource.query(
+      `SELECT l.id FROM lists l WHERE l.id = ANY($1::text[]) AND l.active_version_id IS NULL
+         AND EXISTS (SELECT 1 FROM list_versions v WHERE v.list_id = l.id AND v.status = 'importing' AND v.source = 'seed')`,
+      [SEED_LISTS.map((s) => s.listId)]);
+    if (rows.length === 0 || Date.now() > deadline) return rows.map((r) => r.id);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

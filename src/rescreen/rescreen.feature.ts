@@ -19,6 +19,7 @@ export function createRescreenFeature(deps: {
   const service = new RescreenService(deps.dataSource, deps.uow, deps.logger, deps.index, deps.pipeline, {
     lookbackDays: deps.config.RESCREEN_LOOKBACK_DAYS,
     chunkSize: deps.config.RESCREEN_CHUNK_SIZE,
+    catchUpDelayMs: deps.config.RESCREEN_CATCHUP_DELAY_MS,
     minScore: deps.ruleset.partyBands.review,
   });
   return {

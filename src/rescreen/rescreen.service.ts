@@ -39,6 +39,8 @@ export class RunBusyError extends Error {
 export interface RescreenOptions {
   lookbackDays: number;
   chunkSize: number;
+  /** Wait after the activation before the catch-up pass, so screenings in flight at the switch have committed. */
+  catchUpDelayMs: number;
   /** The rule set's review band: the delta check finds what a full screening would report. */
   minScore: number;
 }
@@ -48,7 +50,8 @@ export interface RescreenOptions {
  * starts; they are then read in keyset-paginated chunks and checked against the delta only. A declaration the delta
  * hits is screened in full and, when the full screening confirms a live hit on a changed entry, recorded (trigger
  * rescreen), which opens or updates its case. Progress (cursor, counts) is saved per chunk and each flagged
- * declaration is recorded once per run, so a repeated or resumed job neither skips nor repeats work.
+ * declaration is recorded once per run, so a repeated or resumed job neither skips nor repeats work. A catch-up pass
+ * then covers declarations screened with the older version around the switch (see catchUp).
  */
 export class RescreenService {
   constructor(
@@ -65,7 +68,8 @@ export class RescreenService {
     if (!run) return;
     try {
       if (run.status === 'queued') await this.start(run);
-      if (this.index.versions()[run.list_id] !== versionId) await this.index.refresh();
+      // This process screens with at least this version from here on (waits for its index, or fails the attempt).
+      await this.index.current();
       const delta = await DeltaScreen.load(this.dataSource, { listId: run.list_id, versionId, previousVersionId: run.previous_version_id, kind: run.kind }, this.options.minScore);
       await this.dataSource.query(`UPDATE rescreen_runs SET delta_entries = $2 WHERE version_id = $1`, [versionId, delta.size]);
       if (delta.size === 0) {
@@ -90,6 +94,7 @@ export class RescreenService {
           `UPDATE rescreen_runs SET processed = processed + $2, cursor = $3, locked_until = now() + ${RUN_LEASE} WHERE version_id = $1`,
           [versionId, chunk.length, cursor]);
       }
+      await this.catchUp(run, delta);
       await this.complete(run);
     } catch (err) {
       if (lastAttempt) {
@@ -100,6 +105,42 @@ export class RescreenService {
       }
       throw err;
     }
+  }
+
+  /**
+   * The safety net of read-your-writes activation: a request that passed its list-generation check just before the
+   * activation committed may record a screening made with the older version after the candidates were fixed. Once
+   * such requests have had time to commit, every eligible declaration whose latest screening recorded an older
+   * version of this list (or none), written since shortly before the activation, is checked against the delta too.
+   * Declarations already handled by this run are skipped; flag() records each at most once, so a retry is harmless.
+   */
+  private async catchUp(run: RunRow, delta: DeltaScreen): Promise<void> {
+    const [{ activated_at: activatedAt, wait_ms: waitMs }] = await this.dataSource.query(
+      `SELECT activated_at, GREATEST(0, extract(epoch FROM activated_at + $2::int * interval '1 millisecond' - clock_timestamp()) * 1000)::int AS wait_ms
+       FROM list_versions WHERE id = $1`, [run.version_id, this.options.catchUpDelayMs]);
+    if (!activatedAt) return;
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+    let cursor = '00000000-0000-0000-0000-000000000000';
+    let checked = 0;
+    for (;;) {
+      const chunk: Candidate[] = await this.dataSource.query(
+        `SELECT d.id, d.organization, d.reference, d.status, d.body FROM declarations d JOIN screenings s ON s.id = d.latest_screening_id
+         WHERE d.status = ANY($4::text[]) AND d.updated_at >= $3::timestamptz - interval '1 minute' AND d.id > $5::uuid
+           AND (s.list_versions->>$2) IS DISTINCT FROM $1::uuid::text
+           AND NOT EXISTS (SELECT 1 FROM list_versions n WHERE n.list_id = $2 AND n.id::text = s.list_versions->>$2 AND n.activated_at > $3::timestamptz)
+           AND NOT EXISTS (SELECT 1 FROM rescreen_flags f WHERE f.version_id = $1::uuid AND f.declaration_id = d.id)
+         ORDER BY d.id LIMIT $6`,
+        [run.version_id, run.list_id, activatedAt, ELIGIBLE, cursor, this.options.chunkSize]);
+      if (chunk.length === 0) break;
+      for (const d of chunk) {
+        const keys = delta.affected(d.body);
+        if (keys.size) await this.flag(run, d, keys);
+      }
+      checked += chunk.length;
+      cursor = chunk[chunk.length - 1].id;
+      await this.dataSource.query(`UPDATE rescreen_runs SET locked_until = now() + ${RUN_LEASE} WHERE version_id = $1`, [run.version_id]);
+    }
+    if (checked) this.logger.info({ versionId: run.version_id, listId: run.list_id, checked }, 're-screening catch-up checked screenings made with an older version');
   }
 
   /** Takes the run's lease; undefined when there is nothing (left) to do. Throws while another attempt holds it. */

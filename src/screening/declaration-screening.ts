@@ -1,14 +1,15 @@
 import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
 import { validateIdentifier } from '../identifiers/validate';
 import type { HsNomenclature } from '../lists/hs-nomenclature';
-import type { ReferenceIndex } from '../lists/reference-index';
+import type { LoadedLists } from '../lists/loaded-lists';
 import { normalizeHsCode } from './hs-code';
 import { hitId, type Hit } from './hits';
 import { partyFingerprint, type PartyMatch } from './matching';
 import type { Ruleset } from './ruleset';
 
 export interface ScreeningContext {
-  index: ReferenceIndex;
+  /** One consistent set of loaded list versions (see ReferenceIndex.current). */
+  index: LoadedLists;
   hs: HsNomenclature;
   ruleset: Ruleset;
 }

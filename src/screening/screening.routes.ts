@@ -26,14 +26,15 @@ export function screeningRoutes(index: ReferenceIndex, ruleset: Ruleset): RouteD
     route({
       method: 'post', path: '/v1/screen/parties', tag: 'Screening', roles: ['broker', 'reviewer', 'supervisor', 'admin'], body: screenPartiesBody,
       summary: 'Screen up to 100 parties against every active entity list; one result per party, best matches first',
-      responses: { 200: { description: 'Matches at or above minScore', schema: z.object({ results: z.array(z.object({ matches: z.array(matchSchema) })), listVersions: z.record(z.string(), z.string()) }) } },
-      handler: ({ body }) => {
+      responses: { 503: { description: 'A list version was just activated and this process is still loading it (Retry-After)' }, 200: { description: 'Matches at or above minScore', schema: z.object({ results: z.array(z.object({ matches: z.array(matchSchema) })), listVersions: z.record(z.string(), z.string()) }) } },
+      handler: async ({ body }) => {
         const minScore = body.minScore ?? ruleset.partyBands.review;
+        const lists = await index.current();
         return {
           status: 200,
           body: {
-            results: body.parties.map((p) => ({ matches: index.matcher.screen(p, { minScore, limit: 20 }) })),
-            listVersions: index.versions(),
+            results: body.parties.map((p) => ({ matches: lists.matcher.screen(p, { minScore, limit: 20 }) })),
+            listVersions: lists.versions(),
           },
         };
       },

@@ -9,7 +9,8 @@ describe('operations endpoints', () => {
     expect((await t.http.get('/healthz')).body).toEqual({ status: 'ok' });
     const ready = await t.http.get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toEqual({ database: 'ok', redis: 'ok' });
+    expect(ready.body.checks).toEqual({ database: 'ok', redis: 'ok', lists: 'ok' });
+    expect(ready.body.lists).toEqual({ chpl: expect.any(String) });
   });
 
   it('exposes Prometheus metrics: requests and latency by route, job counts, queue depth', async () => {

@@ -94,6 +94,6 @@ describe('in-process jobs (no Redis configured)', () => {
       return r.status === 'pending' ? undefined : r;
     });
     expect(row).toEqual({ status: 'done', attempts: 1 });
-    expect((await t.http.get('/readyz')).body.checks).toEqual({ database: 'ok' });
+    expect((await t.http.get('/readyz')).body.checks).toEqual({ database: 'ok', lists: 'ok' });
   });
 });

@@ -20,3 +20,30 @@ export function spawnWorker(env: Record<string, string>): { child: ChildProcess;
     },
   };
 }
+
+/** Starts the compiled API entry point (`npm start`) on a free port; resolves once it listens (it loads the lists first). */
+export async function spawnApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): Promise<void> }> {
+  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...env } });
+  let out = '';
+  child.stdout?.on('data', (d) => { out += d; });
+  child.stderr?.on('data', (d) => { out += d; });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`API not listening within 60 s:\n${out}`)), 60_000);
+    child.stdout?.on('data', () => {
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`API exited with ${code}:\n${out}`)); });
+  });
+  return {
+    url,
+    child,
+    output: () => out,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode !== null || child.signalCode) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}

@@ -51,6 +51,7 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     AUDIT_SEAL_INTERVAL_MS: 100,
     OUTBOX_POLL_MS: 100,
     LIST_REFRESH_MS: 200,
+    RESCREEN_CATCHUP_DELAY_MS: 500,
     DB_POOL_SIZE: 5,
     ...overrides,
   });

@@ -4,7 +4,7 @@
  */
 import type { EntityEntry } from '../../lists/list-entry';
 import { CandidateSearch } from './candidates';
-import { buildIndexData, type IndexData } from './index-builder';
+import { buildIndexData, buildIndexDataSliced, type IndexData } from './index-builder';
 import { NameScorer } from './name-scorer';
 import { TokenComparer } from './token-similarity';
 
@@ -22,6 +22,11 @@ export class EntityListIndex {
 
   static build(listId: string, versionId: string, entries: Iterable<EntityEntry>): EntityListIndex {
     return new EntityListIndex(listId, versionId, buildIndexData(entries));
+  }
+
+  /** The same index, built in slices that leave the event loop free between them (what a serving process uses). */
+  static async buildSliced(listId: string, versionId: string, entries: Iterable<EntityEntry>, budgetMs?: number): Promise<EntityListIndex> {
+    return new EntityListIndex(listId, versionId, await buildIndexDataSliced(entries, budgetMs));
   }
 
   /** Drops the similar-token results the index keeps across queries (memory is bounded anyway). */

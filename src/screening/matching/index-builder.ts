@@ -7,7 +7,7 @@ import { foldToken, isPatronymicFold, retrievalKeys } from './fold';
 import { legalFormMask } from './legal-forms';
 import { normalizeName, tokenizeNormalized } from './normalize';
 import { normalizeIdentifier, MIN_IDENTIFIER_LENGTH } from './identifiers';
-import { toCsr, U32Builder } from './typed-buffers';
+import { runSliced, runToEnd, SLICE, toCsrSteps, U32Builder } from './typed-buffers';
 
 /** Names longer than this are cut for matching: they are descriptions, not names. */
 export const MAX_NAME_TOKENS = 24;
@@ -60,6 +60,19 @@ class Interner {
 }
 
 export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
+  return runToEnd(indexDataSteps(input));
+}
+
+/**
+ * The same build in slices that give the event loop a turn about every `budgetMs`: a list of a million names is
+ * built while the process keeps answering requests (the old index serves until the new one is swapped in).
+ */
+export function buildIndexDataSliced(input: Iterable<EntityEntry>, budgetMs?: number): Promise<IndexData> {
+  return runSliced(indexDataSteps(input), budgetMs);
+}
+
+/** The build as a step generator: it yields every slice of work; the caller decides whether to pause there. */
+export function* indexDataSteps(input: Iterable<EntityEntry>): Generator<void, IndexData> {
   const entries = Array.isArray(input) ? (input as EntityEntry[]) : [...input];
   const tokens = new Interner();
   const folds = new Interner();
@@ -95,6 +108,8 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
       for (const id of kept) nameTokens.push(id);
     }
     indexIdentifiers(entry, e, identifiers);
+    // After every entry: one with hundreds of aliases costs milliseconds, and a yield costs well under a microsecond.
+    yield;
   }
   const nameCount = nameEntry.length;
   entryNameStart[entries.length] = nameCount;
@@ -110,6 +125,7 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
   for (let t = 0; t < tokens.texts.length; t++) {
     const f = tokenFoldArr[t];
     foldRawLen[f] = Math.max(foldRawLen[f], Math.min(255, tokens.texts[t].length));
+    if (t % SLICE === 0) yield;
   }
 
   // Document frequency counts entries, not names: thirty aliases of one company must not make its name common.
@@ -125,6 +141,7 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
       if (entryStamp[f] !== e) { entryStamp[f] = e; df[f]++; }
       if (nameStamp[f] !== n) { nameStamp[f] = n; postRows.push(f); postVals.push(n); }
     }
+    if (n % SLICE === 0) yield;
   }
   const entryCount = Math.max(1, entries.length);
   const foldWeight = new Float32Array(foldCount);
@@ -135,8 +152,9 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
     const shortFactor = foldRawLen[f] === 1 ? 0.3 : foldRawLen[f] === 2 ? 0.6 : 1;
     foldWeight[f] = Math.log(1 + entryCount / Math.max(1, df[f])) * shortFactor;
     foldPatronymic[f] = isPatronymicFold(text) ? 1 : 0;
+    if (f % SLICE === 0) yield;
   }
-  const postings = toCsr(postRows, postVals, foldCount);
+  const postings = yield* toCsrSteps(postRows, postVals, foldCount);
 
   const nameWeight = new Float32Array(nameCount);
   nameStamp.fill(-1);
@@ -147,6 +165,7 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
       if (nameStamp[f] !== n) { nameStamp[f] = n; w += foldWeight[f]; }
     }
     nameWeight[n] = w;
+    if (n % SLICE === 0) yield;
   }
 
   const keys = new Interner();
@@ -154,15 +173,16 @@ export function buildIndexData(input: Iterable<EntityEntry>): IndexData {
   const keyVals = new U32Builder(foldCount * 4);
   for (let f = 0; f < foldCount; f++) {
     for (const k of retrievalKeys(folds.texts[f])) { keyRows.push(keys.id(k)); keyVals.push(f); }
+    if (f % 16 === 0) yield; // retrieval keys with their one-edit neighbours are the costliest per-fold step
   }
-  const keyCsr = toCsr(keyRows, keyVals, keys.texts.length);
+  const keyCsr = yield* toCsrSteps(keyRows, keyVals, keys.texts.length);
 
   return {
     entries,
     nameCount,
     nameEntry: nameEntryArr,
     entryNameStart,
-    nameAlias: Uint16Array.from(nameAlias.finish()),
+    nameAlias: new Uint16Array(nameAlias.finish()),
     nameTokStart: nameTokStartArr,
     nameTokens: nameTokensArr,
     nameWeight,

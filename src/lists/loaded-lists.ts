@@ -1,0 +1,65 @@
+import { PartyMatcher, type EntityListIndex } from '../screening/matching';
+import type { GoodsEntry } from './list-entry';
+import type { ListKind } from './list.entity';
+
+export interface GoodsHit extends GoodsEntry {
+  listId: string;
+  versionId: string;
+}
+
+export interface LoadedList {
+  kind: ListKind;
+  versionId: string;
+  entities?: EntityListIndex;
+  /** Content digest per entity entry: false-positive marks hold only while the entry is unchanged. */
+  hashes?: Map<string, string>;
+  goods?: GoodsEntry[];
+}
+
+/**
+ * One consistent, immutable set of loaded list versions: the party matcher, the goods prefix map and the versions
+ * they hold, plus the list generation (see migration ListGeneration) they correspond to. A screening takes one
+ * LoadedLists and uses only it, so what it matched and the listVersions it records always agree, even when a new
+ * set is swapped in half-way through the request.
+ */
+export class LoadedLists {
+  readonly matcher = new PartyMatcher();
+  private readonly goodsByPrefix = new Map<string, GoodsHit[]>();
+  private readonly versionIds: Record<string, string>;
+
+  constructor(readonly generation: number, readonly lists: ReadonlyMap<string, LoadedList>) {
+    this.versionIds = Object.fromEntries([...lists].map(([id, l]) => [id, l.versionId]));
+    for (const [listId, l] of lists) {
+      if (l.entities) this.matcher.setList(l.entities);
+      for (const e of l.goods ?? []) {
+        const hit: GoodsHit = { ...e, listId, versionId: l.versionId };
+        const bucket = this.goodsByPrefix.get(e.prefix);
+        if (bucket) bucket.push(hit);
+        else this.goodsByPrefix.set(e.prefix, [hit]);
+      }
+    }
+  }
+
+  static empty(): LoadedLists {
+    return new LoadedLists(0, new Map());
+  }
+
+  /** Active version per list, as used for screening (recorded with every screening). */
+  versions(): Record<string, string> {
+    return { ...this.versionIds };
+  }
+
+  entryHash(listId: string, entryId: string): string | undefined {
+    return this.lists.get(listId)?.hashes?.get(entryId);
+  }
+
+  /** Every active goods entry whose prefix starts the code (digits only). */
+  goodsFor(code: string): GoodsHit[] {
+    const hits: GoodsHit[] = [];
+    for (let len = 2; len <= code.length; len += 1) {
+      const found = this.goodsByPrefix.get(code.slice(0, len));
+      if (found) hits.push(...found);
+    }
+    return hits;
+  }
+}
