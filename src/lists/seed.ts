@@ -4,9 +4,14 @@ import type { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../audit/audit.service';
 import type { ListsService } from './lists.service';
 
-/** The goods lists shipped with the service, loaded into an empty database so a newcomer can screen at once. */
+/**
+ * The lists shipped with the service, loaded into an empty database so a newcomer can screen at once: the CHPL goods
+ * list and the UN Security Council consolidated list (dated; an admin uploads or fetches newer versions). Provenance
+ * in seed-data/SOURCES.md.
+ */
 export const SEED_LISTS = [
   { listId: 'chpl', name: 'Common High Priority Items List (EU/US/UK/JP, 2024-02-23)', format: 'goods-tsv' as const, file: 'chpl_hs6_tiers.tsv' },
+  { listId: 'un', name: 'UN Security Council Consolidated List (2026-02-27)', format: 'un-xml' as const, file: 'UN_consolidated_2026-02-27.xml' },
 ];
 
 /** The data stays in src/lists/seed-data; compiled code runs from dist/src/lists, three levels below the root. */
