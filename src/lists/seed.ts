@@ -22,17 +22,19 @@ export function seedPath(file: string): string {
   return found;
 }
 
-export async function seedLists(dataSource: DataSource, lists: ListsService): Promise<string[]> {
-  const seeded: string[] = [];
+/** Seeds the lists an empty database lacks; returns each one seeded with the milliseconds it took. */
+export async function seedLists(dataSource: DataSource, lists: ListsService): Promise<{ listId: string; ms: number }[]> {
+  const seeded: { listId: string; ms: number }[] = [];
   for (const seed of SEED_LISTS) {
     const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM lists WHERE id = $1`, [seed.listId]);
     if (n > 0) continue;
+    const started = Date.now();
     try {
       const version = await lists.createVersion(SYSTEM_ACTOR, { listId: seed.listId, name: seed.name, format: seed.format, source: 'seed' }, [
         { name: 'file', content: readFileSync(seedPath(seed.file)) },
       ]);
       await lists.importStoredVersion(version.id);
-      seeded.push(seed.listId);
+      seeded.push({ listId: seed.listId, ms: Date.now() - started });
     } catch (err) {
       // Another process seeded it at the same moment.
       if ((err as { code?: string }).code !== '23505') throw err;
