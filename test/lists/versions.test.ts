@@ -1,5 +1,5 @@
 import { keyWithId, uploadWatchList, withConsignee } from '../cases/helpers';
-import { indexed, submit } from '../support/factories';
+import { indexed, submit, uploadList } from '../support/factories';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 
 type Row = { id: string; name: string; countries?: string[]; programs?: string[] };
@@ -162,11 +162,30 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
     const first = await t.http.get(`/v1/lists/difflist/versions/${d1.id}/diff?limit=500`).set(...bearer(auditor));
     expect(first.body).toMatchObject({ against: null, added: 15, removed: 0, changed: 0 });
 
-    const other = await activeVersionOf('roll');
+    const other = await activeVersionOf('un');
     expect((await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?against=${other}`).set(...bearer(auditor))).status).toBe(404);
     expect((await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?against=nope`).set(...bearer(auditor))).status).toBe(400);
     expect((await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?cursor=forged`).set(...bearer(auditor))).status).toBe(400);
     expect((await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff`).set(...bearer(broker))).status).toBe(403);
+
+    // Goods lists compare prefix by prefix: a new severity or label is a change.
+    const filler = Array.from({ length: 12 }, (_, i) => `01${String(i + 1).padStart(2, '0')},low,Filler ${i + 1}`);
+    const goods = (rows: string[]) => Buffer.from(['prefix,severity,label', ...filler, ...rows].join('\n'));
+    const g1 = await uploadList(t.http, t.adminKey, 'diffgoods', 'goods-csv', { file: goods(['8542,high,ICs', '9999,low,placeholder', '880100,high,Gliders']) }, 'goods');
+    const g2 = await uploadList(t.http, t.adminKey, 'diffgoods', 'goods-csv', { file: goods(['8542,medium,ICs', '9999,low,placeholder', '940161,high,Seats']) }, 'goods');
+    const gd = await t.http.get(`/v1/lists/diffgoods/versions/${g2.id}/diff`).set(...bearer(auditor));
+    expect(gd.body).toMatchObject({ against: g1.id, added: 1, removed: 1, changed: 1 });
+    expect(gd.body.items).toEqual([
+      { change: 'changed', entryId: '8542', name: 'ICs' }, { change: 'removed', entryId: '880100', name: 'Gliders' }, { change: 'added', entryId: '940161', name: 'Seats' },
+    ]);
+  });
+
+  it('describes the new endpoints in the OpenAPI document', async () => {
+    const doc = await t.http.get('/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
+      '/v1/lists/{listId}/versions', '/v1/lists/{listId}/versions/{versionId}/activate', '/v1/lists/{listId}/versions/{versionId}/diff',
+    ]));
+    expect(doc.body.components.schemas.ListVersion.properties.status.enum).toContain('held');
   });
 
   it('re-screens a declaration whose open case hits an entry the new version removes, and names the entry in the case history', async () => {
