@@ -8,7 +8,8 @@ import { normalizeHsCode } from '../screening/hs-code';
 import type { HsNomenclature } from './hs-nomenclature';
 import type { ListsService } from './lists.service';
 import type { ReferenceIndex } from './reference-index';
-import { goodsParams, goodsResult, listParams, listView, uploadBody, uploadFields, versionParams, versionView } from './lists.schemas';
+import { paginationQuery } from '../http/pagination';
+import { diffQuery, goodsParams, goodsResult, listParams, listView, uploadBody, uploadFields, versionDiff, versionParams, versionsPage, versionView } from './lists.schemas';
 
 export interface ListsRoutesDeps {
   lists: ListsService;
@@ -44,9 +45,25 @@ export function listsRoutes({ lists, index, hs, uploadLimitBytes }: ListsRoutesD
     }),
     route({
       method: 'get', path: '/v1/lists/{listId}/versions', tag: 'Lists', summary: 'The versions of a list, newest first', roles: ['admin', 'auditor', 'supervisor', 'reviewer'],
-      params: listParams,
-      responses: { 200: { description: 'Versions', schema: z.object({ items: z.array(versionView) }) } },
-      handler: async ({ params }) => ({ status: 200, body: { items: await lists.listVersions(params.listId) } }),
+      params: listParams, query: paginationQuery,
+      responses: { 200: { description: 'Versions, newest first', schema: versionsPage } },
+      handler: async ({ params, query }) => ({ status: 200, body: await lists.listVersions(params.listId, query) }),
+    }),
+    route({
+      method: 'post', path: '/v1/lists/{listId}/versions/{versionId}/activate', tag: 'Lists', roles: ['admin'], params: versionParams,
+      summary: 'Activate a held version, or an older superseded one (rollback); starts delta re-screening against the version it replaces',
+      responses: {
+        200: { description: 'The version, now active', schema: versionView },
+        409: { description: 'The version is importing (version_importing), failed (version_failed) or already active (version_already_active)' },
+      },
+      handler: async ({ params, actor }) => ({ status: 200, body: await lists.activateVersion(auditActor(actor), params.listId, params.versionId) }),
+    }),
+    route({
+      method: 'get', path: '/v1/lists/{listId}/versions/{versionId}/diff', tag: 'Lists', roles: ['admin', 'auditor', 'supervisor'],
+      summary: 'Entries a version adds, removes and changes relative to another (default: the version it replaced), paged by entry id',
+      params: versionParams, query: diffQuery,
+      responses: { 200: { description: 'The difference', schema: versionDiff } },
+      handler: async ({ params, query }) => ({ status: 200, body: await lists.diff(params.listId, params.versionId, query) }),
     }),
     route({
       method: 'get', path: '/v1/lists/{listId}/versions/{versionId}', tag: 'Lists', summary: 'One version: status, counts, digest, error', roles: ['admin', 'auditor', 'supervisor', 'reviewer'],

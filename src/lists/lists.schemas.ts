@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditActorSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { FORMATS } from './importers';
+import { paginationQuery } from '../http/pagination';
 import { rescreenView } from '../rescreen/rescreen-runs';
 
 export const listIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'lower-case letters, digits, - and _, 2-63 characters');
@@ -29,7 +30,7 @@ export const uploadBody = z.object({
 export const versionView = z.object({
   id: z.string().uuid(),
   listId: z.string(),
-  status: z.enum(['importing', 'active', 'failed', 'superseded']),
+  status: z.enum(['importing', 'held', 'active', 'failed', 'superseded']),
   format: z.string(),
   sha256: z.string(),
   entryCount: z.number().int().nullable(),
@@ -42,6 +43,29 @@ export const versionView = z.object({
   supersededAt: z.string().nullable(),
   rescreen: rescreenView.nullable().optional().describe('The delta re-screening its activation started (GET of one version)'),
 }).openapi('ListVersion');
+
+export const versionsPage = z.object({
+  items: z.array(versionView),
+  nextCursor: z.string().nullable(),
+}).openapi('ListVersionPage');
+
+export const diffQuery = paginationQuery.extend({
+  against: z.string().uuid().optional().describe('The version to compare with; default the version this one replaced when activated (for a held version, the active one)'),
+});
+
+export const versionDiff = z.object({
+  versionId: z.string().uuid(),
+  against: z.string().uuid().nullable().describe('The version compared with; null when there is none (everything is added)'),
+  added: z.number().int(),
+  removed: z.number().int(),
+  changed: z.number().int(),
+  items: z.array(z.object({
+    change: z.enum(['added', 'removed', 'changed']),
+    entryId: z.string().describe('The source\'s own id (goods lists: the HS prefix)'),
+    name: z.string().describe('Primary name (goods lists: the label); for a removed entry, as it was'),
+  })),
+  nextCursor: z.string().nullable(),
+}).openapi('ListVersionDiff');
 
 export const listView = z.object({
   id: z.string(),

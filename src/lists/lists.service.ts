@@ -6,11 +6,13 @@ import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
+import { decodeCursor, page } from '../http/pagination';
 import { enqueueInTransaction } from '../jobs/outbox';
 import { ImportFormatError } from './list-entry';
 import { ListVersion, ReferenceList, type ListKind } from './list.entity';
 import { FORMATS, type ImportFormat, type ImportParts } from './importers';
 import { writeEntries } from './entries.repository';
+import { defaultAgainst, diffVersions, type VersionDiff } from './version-diff';
 import { readRescreenRun, scheduleRescreen, type RescreenView } from '../rescreen/rescreen-runs';
 
 export interface UploadedPart {
@@ -49,6 +51,9 @@ export interface VersionView {
   /** Delta re-screening started by the activation (GET of one version only). */
   rescreen?: RescreenView | null;
 }
+
+/** created_at carries microseconds, a cursor milliseconds: page on the truncated value so no row falls between pages. */
+const CREATED_MS = `date_trunc('milliseconds', v.created_at)`;
 
 export function versionView(v: ListVersion): VersionView {
   return {
@@ -178,21 +183,44 @@ export class ListsService {
     const result = await this.uow.run(async (m) => {
       const v = await m.findOneOrFail(ListVersion, { where: { id: versionId }, lock: { mode: 'pessimistic_write' } });
       if (v.status !== 'importing') throw new ConflictError('version_not_importing', `Version ${versionId} is ${v.status}.`);
-      const list = await m.findOneOrFail(ReferenceList, { where: { id: v.listId }, lock: { mode: 'pessimistic_write' } });
-      const previous = list.activeVersionId;
-      const now = new Date();
-      if (previous) await m.update(ListVersion, { id: previous }, { status: 'superseded', supersededAt: now });
-      await m.update(ListVersion, { id: v.id }, { status: 'active', activatedAt: now, finishedAt: now, entryCount: counts.entries, duplicateCount: counts.duplicates });
-      await m.update(ReferenceList, { id: list.id }, { activeVersionId: v.id });
-      await recordAudit(m, v.importedBy, {
-        action: 'list_version.activated', subjectType: 'list_version', subjectId: v.id,
-        data: { listId: list.id, previousVersionId: previous, entryCount: counts.entries, duplicateCount: counts.duplicates, sha256: v.sha256 },
-      });
-      await scheduleRescreen(m, { versionId: v.id, listId: list.id, previousVersionId: previous });
-      return m.findOneOrFail(ListVersion, { where: { id: v.id } });
+      await m.update(ListVersion, { id: v.id }, { finishedAt: new Date(), entryCount: counts.entries, duplicateCount: counts.duplicates });
+      return this.switchActive(m, v, v.importedBy, { entryCount: counts.entries, duplicateCount: counts.duplicates });
     });
     this.onActivated();
     return versionView(result);
+  }
+
+  /**
+   * An admin activates a version by hand: a `held` one (the shrink guard kept it back) or an older `superseded` one
+   * (rollback). The same switch as an import's activation, audited with who and why it was not automatic.
+   */
+  async activateVersion(actor: AuditActor, listId: string, versionId: string): Promise<VersionView> {
+    const result = await this.uow.run(async (m) => {
+      const v = await m.findOne(ListVersion, { where: { id: versionId, listId }, lock: { mode: 'pessimistic_write' } });
+      if (!v) throw new NotFoundError('List version');
+      if (v.status === 'active') throw new ConflictError('version_already_active', `Version ${versionId} is already the active version of ${listId}.`);
+      if (v.status === 'importing') throw new ConflictError('version_importing', `Version ${versionId} is still importing; it activates by itself when valid.`);
+      if (v.status === 'failed') throw new ConflictError('version_failed', `Version ${versionId} failed to import (${v.error ?? 'no entries'}); upload a corrected file instead.`);
+      return this.switchActive(m, v, actor, { rollback: v.status === 'superseded', held: v.status === 'held', entryCount: v.entryCount });
+    });
+    this.onActivated();
+    return versionView(result);
+  }
+
+  /** The one way a version goes live, inside the caller's transaction (the version row is locked by the caller). */
+  private async switchActive(m: EntityManager, v: ListVersion, actor: AuditActor, data: Record<string, unknown>): Promise<ListVersion> {
+    const list = await m.findOneOrFail(ReferenceList, { where: { id: v.listId }, lock: { mode: 'pessimistic_write' } });
+    const previous = list.activeVersionId;
+    const now = new Date();
+    if (previous) await m.update(ListVersion, { id: previous }, { status: 'superseded', supersededAt: now });
+    await m.update(ListVersion, { id: v.id }, { status: 'active', activatedAt: now, supersededAt: null });
+    await m.update(ReferenceList, { id: list.id }, { activeVersionId: v.id });
+    await recordAudit(m, actor, {
+      action: 'list_version.activated', subjectType: 'list_version', subjectId: v.id,
+      data: { listId: list.id, previousVersionId: previous, ...data, sha256: v.sha256 },
+    });
+    await scheduleRescreen(m, { versionId: v.id, listId: list.id, previousVersionId: previous });
+    return m.findOneOrFail(ListVersion, { where: { id: v.id } });
   }
 
   async listLists(): Promise<{ id: string; kind: ListKind; name: string; activeVersion: VersionView | null }[]> {
@@ -203,17 +231,35 @@ export class ListsService {
     return lists.map((l) => ({ id: l.id, kind: l.kind, name: l.name, activeVersion: l.activeVersionId ? versionView(byId.get(l.activeVersionId)!) : null }));
   }
 
-  async listVersions(listId: string): Promise<VersionView[]> {
+  /** The versions of a list, newest first, keyset-paged over (created_at, id). */
+  async listVersions(listId: string, q: { limit: number; cursor?: string }): Promise<{ items: VersionView[]; nextCursor: string | null }> {
     const list = await this.dataSource.getRepository(ReferenceList).findOneBy({ id: listId });
     if (!list) throw new NotFoundError('List');
-    const versions = await this.dataSource.getRepository(ListVersion).find({ where: { listId }, order: { createdAt: 'DESC' }, take: 100 });
-    return versions.map(versionView);
+    const after = decodeCursor(q.cursor);
+    const qb = this.dataSource.getRepository(ListVersion).createQueryBuilder('v').where('v.list_id = :listId', { listId })
+      .orderBy(CREATED_MS, 'DESC').addOrderBy('v.id', 'DESC').limit(q.limit + 1);
+    if (after) qb.andWhere(`(${CREATED_MS}, v.id) < (:at, :id)`, { at: after.at, id: after.id });
+    const result = page(await qb.getMany(), q.limit, (v) => [v.createdAt, v.id]);
+    return { items: result.items.map(versionView), nextCursor: result.nextCursor };
   }
 
   async getVersion(listId: string, versionId: string): Promise<VersionView> {
     const v = await this.dataSource.getRepository(ListVersion).findOneBy({ id: versionId, listId });
     if (!v) throw new NotFoundError('List version');
     return { ...versionView(v), rescreen: await readRescreenRun(this.dataSource, v.id) };
+  }
+
+  /** What a version adds, removes and changes relative to another (by default the version it replaced). */
+  async diff(listId: string, versionId: string, q: { against?: string; limit: number; cursor?: string }): Promise<VersionDiff> {
+    const list = await this.dataSource.getRepository(ReferenceList).findOneBy({ id: listId });
+    if (!list) throw new NotFoundError('List');
+    const versions = this.dataSource.getRepository(ListVersion);
+    const version = await versions.findOneBy({ id: versionId, listId });
+    if (!version) throw new NotFoundError('List version');
+    const againstId = q.against ?? await defaultAgainst(this.dataSource, list, version);
+    const against = againstId ? await versions.findOneBy({ id: againstId, listId }) : null;
+    if (againstId && !against) throw new NotFoundError('Version to compare against');
+    return diffVersions(this.dataSource, list, version, against, q);
   }
 
   async findList(listId: string): Promise<ReferenceList | null> {

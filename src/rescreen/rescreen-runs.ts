@@ -13,19 +13,41 @@ export const rescreenView = z.object({
   deltaEntries: z.number().int().nullable().describe('Entries added or changed since the previous active version (goods: prefixes)'),
   candidates: z.number().int().nullable().describe('Open, held and recently cleared declarations checked'),
   processed: z.number().int(),
-  flagged: z.number().int().describe('Declarations with a new hit, re-screened in full'),
+  flagged: z.number().int().describe('Declarations re-screened in full: a new hit, or an open case hitting an entry removed or changed'),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
 }).openapi('RescreenRun');
 export type RescreenView = z.output<typeof rescreenView>;
 
-/** Records a queued run and enqueues its job, in the activation transaction. Idempotent per version. */
+/**
+ * Records a queued run and enqueues its job, in the activation transaction. A version activated again (a rollback, or
+ * a held version) already has a run: it starts afresh against the version it replaces now, under a new job key.
+ */
 export async function scheduleRescreen(m: EntityManager, run: { versionId: string; listId: string; previousVersionId: string | null }): Promise<void> {
-  await m.query(
-    `INSERT INTO rescreen_runs (version_id, list_id, previous_version_id, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (version_id) DO NOTHING`,
+  const inserted: unknown[] = await m.query(
+    `INSERT INTO rescreen_runs (version_id, list_id, previous_version_id, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (version_id) DO NOTHING RETURNING 1`,
     [run.versionId, run.listId, run.previousVersionId]);
-  await enqueueInTransaction(m, 'lists.rescreen', { versionId: run.versionId }, { dedupeKey: `lists.rescreen:${run.versionId}` });
+  if (inserted.length) {
+    await enqueueInTransaction(m, 'lists.rescreen', { versionId: run.versionId }, { dedupeKey: `lists.rescreen:${run.versionId}` });
+    return;
+  }
+  await restartRescreen(m, run);
+}
+
+/** The earlier activation's progress and flags are dropped (its audit events stay): the new run checks everything anew. */
+async function restartRescreen(m: EntityManager, run: { versionId: string; previousVersionId: string | null }): Promise<void> {
+  await m.query(`DELETE FROM rescreen_flags WHERE version_id = $1`, [run.versionId]);
+  await m.query(`DELETE FROM rescreen_candidates WHERE version_id = $1`, [run.versionId]);
+  // A CTE, so the driver hands back the returned row as for a SELECT.
+  const [{ key }] = await m.query(
+    `WITH restarted AS (
+       UPDATE rescreen_runs SET previous_version_id = $2, status = 'queued', cleared_since = NULL, delta_entries = NULL, candidates = NULL,
+         processed = 0, flagged = 0, cursor = NULL, error = NULL, locked_until = NULL, created_at = now(), started_at = NULL, finished_at = NULL
+       WHERE version_id = $1 RETURNING version_id, created_at)
+     SELECT 'lists.rescreen:' || version_id || ':' || (extract(epoch FROM created_at) * 1000000)::bigint AS key FROM restarted`,
+    [run.versionId, run.previousVersionId]);
+  await enqueueInTransaction(m, 'lists.rescreen', { versionId: run.versionId }, { dedupeKey: key });
 }
 
 export async function readRescreenRun(db: DataSource | EntityManager, versionId: string): Promise<RescreenView | null> {

@@ -6,6 +6,7 @@ import type { DeclarationInput } from '../declarations/declarations.schemas';
 import type { ScreeningPipeline } from '../declarations/screening-pipeline';
 import type { ReferenceIndex } from '../lists/reference-index';
 import { DeltaScreen } from './delta';
+import { rescreenDelistings } from './delistings';
 
 /** Statuses a re-screen may change: open cases, held ones, and (within the look-back) cleared ones. */
 const ELIGIBLE = ['under_review', 'held', 'cleared'];
@@ -70,6 +71,7 @@ export class RescreenService {
       if (run.status === 'queued') await this.start(run);
       // This process screens with at least this version from here on (waits for its index, or fails the attempt).
       await this.index.current();
+      await rescreenDelistings({ dataSource: this.dataSource, uow: this.uow, pipeline: this.pipeline }, run);
       const delta = await DeltaScreen.load(this.dataSource, { listId: run.list_id, versionId, previousVersionId: run.previous_version_id, kind: run.kind }, this.options.minScore);
       await this.dataSource.query(`UPDATE rescreen_runs SET delta_entries = $2 WHERE version_id = $1`, [versionId, delta.size]);
       if (delta.size === 0) {
