@@ -31,7 +31,7 @@ describe('a process behind the lists in force waits or answers 503, and is not r
   it('names the versions it holds in /readyz, answers 503 with Retry-After while it cannot load a new one, then serves it', async () => {
     const ready = await t.http.get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok', lists: 'ok' }, lists: { chpl: expect.any(String), watch: v1 } });
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok', lists: 'ok' }, lists: { chpl: expect.any(String), un: expect.any(String), watch: v1 } });
 
     const v2 = await prepareVersion(t, 'watch', v1);
     // Reading the new version's entries blocks while this lock is held, so the process cannot load it.
