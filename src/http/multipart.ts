@@ -41,6 +41,8 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
     bb.on('field', (name, value) => { result.fields[name] = value; });
     bb.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
+      // A body cut mid-file errors the file stream as well as busboy; unhandled, that error would kill the process.
+      stream.on('error', (err: Error) => fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${err.message}`)));
       stream.on('data', (chunk: Buffer) => {
         total += chunk.length;
         if (total > limits.totalBytes) fail(new PayloadTooLargeError(limits.totalBytes));
