@@ -42,6 +42,12 @@ export const configSchema = z.object({
   AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   /** PostgreSQL connection pool size per process. */
   DB_POOL_SIZE: positiveInt.default(20),
+  /** Milliseconds one SQL statement may run before PostgreSQL cancels it (503 to the client; 0: no limit). Migrations and audit exports are exempt. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Milliseconds a statement may wait for a lock (503 to the client; 0: no limit). */
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Milliseconds to wait for a free pool connection before answering 503. */
+  DB_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
   /** Prefix of every BullMQ key in Redis (lets several deployments share one Redis). */
   QUEUE_PREFIX: z.string().min(1).default('dus'),
   /** Jobs one worker process runs at once. */

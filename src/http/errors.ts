@@ -14,6 +14,8 @@ export class AppError extends Error {
     readonly title: string,
     detail?: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that belong to the answer (Retry-After on 429 and 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
     this.name = new.target.name;
@@ -81,7 +83,13 @@ export class NotAcceptableError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(detail: string) {
-    super(503, 'service_unavailable', 'Service unavailable', detail);
+  constructor(detail: string, retryAfterSeconds?: number, code = 'service_unavailable') {
+    super(503, code, 'Service unavailable', detail, {}, retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(detail: string, retryAfterSeconds: number, code = 'rate_limited') {
+    super(429, code, 'Too many requests', detail, {}, { 'Retry-After': String(retryAfterSeconds) });
   }
 }
