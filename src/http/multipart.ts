@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { AppError, BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
+import { AppError, BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
+import { inputProblems } from './input-hygiene';
 
 export interface MultipartResult {
   fields: Record<string, string>;
@@ -53,7 +54,12 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
     bb.on('filesLimit', () => fail(new BadRequestError('too_many_files', `At most ${limits.files} file parts.`)));
     bb.on('fieldsLimit', () => fail(new BadRequestError('too_many_fields', `At most ${limits.fields} fields.`)));
     bb.on('error', (err) => fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${(err as Error).message}`)));
-    bb.on('close', () => { if (!failed) resolve(result); });
+    bb.on('close', () => {
+      if (failed) return;
+      const dirty = inputProblems({ ...result.fields, ...Object.fromEntries(result.files.map((f) => [`${f.name}.filename`, f.filename])) }, 'body');
+      if (dirty.length) reject(new ValidationError(dirty));
+      else resolve(result);
+    });
     req.on('aborted', () => fail(new BadRequestError('request_aborted', 'The client aborted the upload.')));
     req.pipe(bb);
   });

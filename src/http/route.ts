@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import type { Role } from '../auth/api-key.entity';
 import { UnsupportedMediaTypeError, ValidationError, type FieldError } from './errors';
+import { inputProblems } from './input-hygiene';
 import { problemSchema } from './openapi';
 
 export interface HttpResult {
@@ -97,6 +98,8 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: Mou
       chain.push(parsers[spec.bodySize ?? 'default']);
     }
     chain.push(async (req, res) => {
+      const dirty = [...inputProblems(req.params, 'params'), ...inputProblems(req.query, 'query'), ...(spec.body ? inputProblems(req.body, 'body') : [])];
+      if (dirty.length) throw new ValidationError(dirty);
       const errors: FieldError[] = [];
       const params = parse(spec.params, req.params, 'params', errors);
       const query = parse(spec.query, req.query, 'query', errors);
