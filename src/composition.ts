@@ -8,12 +8,14 @@ import { createMetrics, type Metrics } from './observability/metrics';
 import { ApiKeysService } from './auth/api-keys.service';
 import { KeyCache } from './auth/key-cache';
 import { apiKeyRoutes } from './auth/api-keys.routes';
-import { authenticate, authorize, perKeyRateLimit } from './auth/auth.middleware';
+import { authenticate, authorize } from './auth/auth.middleware';
 import { auditRoutes } from './audit/audit.routes';
 import { startSealer } from './audit/audit-sealer';
 import { consoleRouter } from './console/console.routes';
 import { createApp } from './http/app';
 import { createRegistry } from './http/openapi';
+import { MemoryCounter, RedisCounter, type RateCounter } from './http/rate-counter';
+import { createRateLimits } from './http/rate-limit';
 import { assertHandlers, JOB_POLICIES, type JobHandlers } from './jobs/catalogue';
 import type { JobRunner } from './jobs/job-runner';
 import { InProcessJobRunner } from './jobs/in-process-runner';
@@ -102,14 +104,18 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   uow.onCommit(() => jobs.wake());
 
   let app: Express | undefined;
+  let rateCounter: RateCounter | undefined;
   if (role === 'api') {
+    rateCounter = config.REDIS_URL
+      ? new RedisCounter(config.REDIS_URL, config.RATE_LIMIT_PREFIX ?? `${config.QUEUE_PREFIX}:rl:`, logger.child({ module: 'rate-limit' }))
+      : new MemoryCounter();
     app = createApp({
       logger,
       metrics,
       registry: createRegistry(),
       authenticate: authenticate(keys),
       authorize,
-      rateLimit: perKeyRateLimit(config.RATE_LIMIT_PER_MINUTE),
+      rateLimits: createRateLimits(rateCounter, { perKeyPerMinute: config.RATE_LIMIT_PER_MINUTE, authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE }),
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       extra: [{ path: '/console', handler: consoleRouter() }],
       routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
@@ -133,6 +139,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       await sealer?.stop();
       await lists.stop();
       await keyCache.stop();
+      await rateCounter?.close();
       await db.close();
     },
   };

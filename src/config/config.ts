@@ -36,8 +36,12 @@ export const configSchema = z.object({
   BATCH_BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
   /** Largest list file upload (all parts together), in bytes; bigger files go through `npm run lists:import`. */
   UPLOAD_LIMIT_BYTES: positiveInt.default(64 * 1024 * 1024),
-  /** Requests per minute allowed for one API key. */
+  /** Request units per minute for one API key (a batch counts one per declaration); shared by every process through Redis when REDIS_URL is set. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
+  /** Failed authentications per minute from one client address (IPv6: its /64) before it gets 429 without its key being looked up. */
+  AUTH_FAILURES_PER_MINUTE: positiveInt.default(20),
+  /** Prefix of the rate-limit counters in Redis (default: QUEUE_PREFIX + ":rl:"); processes sharing it share the limits. */
+  RATE_LIMIT_PREFIX: z.string().min(1).optional(),
   /** Milliseconds an authenticated API key is cached per process (0: ask the database on every request); revocations reach every process at once by NOTIFY. */
   AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   /** PostgreSQL connection pool size per process. */

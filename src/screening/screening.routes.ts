@@ -25,6 +25,7 @@ export function screeningRoutes(index: ReferenceIndex, ruleset: Ruleset): RouteD
   return [
     route({
       method: 'post', path: '/v1/screen/parties', tag: 'Screening', roles: ['broker', 'reviewer', 'supervisor', 'admin'], body: screenPartiesBody,
+      rateUnits: (b) => b.parties.length / 10, // ten parties cost about what one declaration does
       summary: 'Screen up to 100 parties against every active entity list; one result per party, best matches first',
       responses: { 200: { description: 'Matches at or above minScore', schema: z.object({ results: z.array(z.object({ matches: z.array(matchSchema) })), listVersions: z.record(z.string(), z.string()) }) } },
       handler: ({ body }) => {
