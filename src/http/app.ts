@@ -14,8 +14,10 @@ export interface AppDeps extends MountDeps {
   metrics: Metrics;
   registry: OpenAPIRegistry;
   routes: RouteDef[];
-  /** Each check answers true when its dependency is usable. */
+  /** Each check answers true when its dependency is usable; any false makes /readyz 503. */
   readiness: Record<string, () => Promise<boolean>>;
+  /** Checks reported in /readyz that do not make it fail (Redis: submissions are answered without it). */
+  advisory?: Record<string, () => Promise<boolean>>;
   /** Extra routers mounted before the API (e.g. the web console). */
   extra?: { path: string; handler: RequestHandler | express.Router }[];
 }
@@ -64,9 +66,11 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {
-    const entries = await Promise.all(Object.entries(deps.readiness).map(async ([name, check]) => [name, await withTimeout(check, 2000)] as const));
-    const checks = Object.fromEntries(entries.map(([n, ok]) => [n, ok ? 'ok' : 'down']));
-    const ready = entries.every(([, ok]) => ok);
+    const run = (all: Record<string, () => Promise<boolean>> = {}) =>
+      Promise.all(Object.entries(all).map(async ([name, check]) => [name, await withTimeout(check, 2000)] as const));
+    const [required, advisory] = await Promise.all([run(deps.readiness), run(deps.advisory)]);
+    const checks = Object.fromEntries([...required, ...advisory].map(([n, ok]) => [n, ok ? 'ok' : 'down']));
+    const ready = required.every(([, ok]) => ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   app.get('/metrics', async (_req, res) => {
