@@ -117,8 +117,9 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       authorize,
       rateLimits: createRateLimits(rateCounter, { perKeyPerMinute: config.RATE_LIMIT_PER_MINUTE, authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE }),
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
+      metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
+      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
       },
@@ -133,9 +134,11 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     async start() {
       await lists.start();
       await jobs.start();
+      if (role === 'api') metrics.startRefresh(config.METRICS_REFRESH_MS);
       sealer = startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) => logger.error({ err }, 'audit sealing failed'));
     },
     async close() {
+      metrics.stopRefresh();
       await jobs.stop();
       await sealer?.stop();
       await lists.stop();

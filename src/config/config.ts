@@ -44,6 +44,10 @@ export const configSchema = z.object({
   RATE_LIMIT_PREFIX: z.string().min(1).optional(),
   /** Milliseconds an authenticated API key is cached per process (0: ask the database on every request); revocations reach every process at once by NOTIFY. */
   AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (at least 16 characters); unset, it is public. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Milliseconds between refreshes of the metrics that need a query (queue depth); a scrape itself queries nothing. */
+  METRICS_REFRESH_MS: positiveInt.default(15_000),
   /** PostgreSQL connection pool size per process. */
   DB_POOL_SIZE: positiveInt.default(20),
   /** Milliseconds one SQL statement may run before PostgreSQL cancels it (503 to the client; 0: no limit). Migrations and audit exports are exempt. */
@@ -88,6 +92,12 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
   /** Let webhooks target loopback, private and other non-public addresses (tests, closed networks only). */
   WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+  /** Lowest minScore a broker may pass to POST /v1/screen/parties (the enhanced-due-diligence band); below it is 400. */
+  SCREEN_BROKER_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.7),
+  /** Matches per party returned to a broker by POST /v1/screen/parties (staff get up to 20). */
+  SCREEN_BROKER_MAX_MATCHES: z.coerce.number().int().min(1).max(20).default(5),
+  /** Most active webhooks one organisation may have (another registration is 409 webhook_limit_reached). */
+  WEBHOOKS_PER_ORGANIZATION: positiveInt.default(20),
   /** First retry delay of a failed webhook delivery, in milliseconds; doubles on each of the 8 attempts. */
   WEBHOOK_RETRY_BASE_MS: positiveInt.default(5000),
 });
