@@ -8,12 +8,14 @@ import { createMetrics, type Metrics } from './observability/metrics';
 import { ApiKeysService } from './auth/api-keys.service';
 import { KeyCache } from './auth/key-cache';
 import { apiKeyRoutes } from './auth/api-keys.routes';
-import { authenticate, authorize, perKeyRateLimit } from './auth/auth.middleware';
+import { authenticate, authorize } from './auth/auth.middleware';
 import { auditRoutes } from './audit/audit.routes';
 import { startSealer } from './audit/audit-sealer';
 import { consoleRouter } from './console/console.routes';
 import { createApp } from './http/app';
 import { createRegistry } from './http/openapi';
+import { MemoryCounter, RedisCounter, type RateCounter } from './http/rate-counter';
+import { createRateLimits } from './http/rate-limit';
 import { assertHandlers, JOB_POLICIES, type JobHandlers } from './jobs/catalogue';
 import type { JobRunner } from './jobs/job-runner';
 import { InProcessJobRunner } from './jobs/in-process-runner';
@@ -102,24 +104,30 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   uow.onCommit(() => jobs.wake());
 
   let app: Express | undefined;
+  let rateCounter: RateCounter | undefined;
   if (role === 'api') {
+    rateCounter = config.REDIS_URL
+      ? new RedisCounter(config.REDIS_URL, config.RATE_LIMIT_PREFIX ?? `${config.QUEUE_PREFIX}:rl:`, logger.child({ module: 'rate-limit' }))
+      : new MemoryCounter();
     app = createApp({
       logger,
       metrics,
       registry: createRegistry(),
       authenticate: authenticate(keys),
       authorize,
-      rateLimit: perKeyRateLimit(config.RATE_LIMIT_PER_MINUTE),
+      rateLimits: createRateLimits(rateCounter, { perKeyPerMinute: config.RATE_LIMIT_PER_MINUTE, authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE }),
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
+      metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
+      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
-        ...(config.REDIS_URL ? { redis: () => jobs.ready() } : {}),
         // Ready only while this process holds every active list version (it screens nothing older).
         lists: () => lists.index.holdsActiveVersions(),
       },
       readinessDetails: () => ({ lists: lists.index.versions() }),
+      // The API answers submissions from the database alone (jobs wait in the outbox), so Redis down is reported, not fatal.
+      advisory: config.REDIS_URL ? { redis: () => jobs.ready() } : {},
     });
   }
 
@@ -129,13 +137,16 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     async start() {
       await lists.start();
       await jobs.start();
+      if (role === 'api') metrics.startRefresh(config.METRICS_REFRESH_MS);
       sealer = startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) => logger.error({ err }, 'audit sealing failed'));
     },
     async close() {
+      metrics.stopRefresh();
       await jobs.stop();
       await sealer?.stop();
       await lists.stop();
       await keyCache.stop();
+      await rateCounter?.close();
       await db.close();
     },
   };

@@ -68,7 +68,10 @@ export async function exportEvents(dataSource: DataSource, out: Writable, format
     const { rows: [stats] } = await client.query(`SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last FROM audit_events WHERE ${where}`);
 
     if (format === 'csv') await write(out, `${CSV_COLUMNS.join(',')}\n`);
+    // An export runs as long as the client reads: DB_STATEMENT_TIMEOUT_MS is for request-path statements, not this one.
+    await client.query('SET statement_timeout = 0');
     await pipeline(client.query(copyTo(COPY_SQL[format](where))), out, { end: false });
+    await client.query('RESET statement_timeout');
     const manifest: ExportManifest = {
       rowCount: stats.n,
       firstSeq: stats.first === null ? null : Number(stats.first),

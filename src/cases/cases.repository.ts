@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { PRIORITY_NAMES, type CasePriority } from './priority';
 import type { ListCasesQuery } from './cases.schemas';
+import { decodeOpaqueCursor, isCursorTimestamp, isUuid } from '../http/pagination';
 
 /** A review_cases row with what a view of it needs (reference, claimant's name, pending decision). */
 export interface CaseRow {
@@ -151,15 +152,9 @@ export function encodeClaimCursor(r: CaseRow): string {
   return Buffer.from(JSON.stringify(k)).toString('base64url');
 }
 
-export function decodeClaimCursor(cursor: string): Keyset | undefined {
-  try {
-    const k = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Number.isInteger(k.p) && typeof k.d === 'string' && typeof k.c === 'string' && typeof k.id === 'string'
-      && !Number.isNaN(Date.parse(k.d)) && !Number.isNaN(Date.parse(k.c)) && /^[0-9a-f-]{36}$/i.test(k.id)) return k;
-  } catch {
-    // fall through
-  }
-  return undefined;
+export function decodeClaimCursor(cursor: string): Keyset {
+  return decodeOpaqueCursor<Keyset>(cursor, (k) => Number.isInteger(k.p) && (k.p as number) >= 0 && (k.p as number) <= 100
+    && isCursorTimestamp(k.d) && isCursorTimestamp(k.c) && isUuid(k.id));
 }
 
 /** The filtered page query; returns limit + 1 rows so the caller knows whether there is more. */

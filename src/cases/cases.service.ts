@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service';
 import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { publicHit } from '../declarations/screening-pipeline';
-import { NotFoundError, ValidationError } from '../http/errors';
+import { NotFoundError } from '../http/errors';
 import { decodeCursor, encodeCursor } from '../http/pagination';
 import type { Hit } from '../screening/hits';
 import { claimableStatuses } from './case-rules';
@@ -90,7 +90,6 @@ export class CasesService {
     if (q.cursor && q.order === 'newest') after.newest = decodeCursor(q.cursor);
     if (q.cursor && q.order === 'claim') {
       after.claim = decodeClaimCursor(q.cursor);
-      if (!after.claim) throw new ValidationError([{ path: 'query.cursor', message: 'Invalid cursor' }]);
     }
     const rows = await listCases(this.dataSource.manager, q, actor.keyId, after);
     const items = rows.slice(0, q.limit);

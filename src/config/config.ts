@@ -36,12 +36,26 @@ export const configSchema = z.object({
   BATCH_BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
   /** Largest list file upload (all parts together), in bytes; bigger files go through `npm run lists:import`. */
   UPLOAD_LIMIT_BYTES: positiveInt.default(64 * 1024 * 1024),
-  /** Requests per minute allowed for one API key. */
+  /** Request units per minute for one API key (a batch counts one per declaration); shared by every process through Redis when REDIS_URL is set. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
+  /** Failed authentications per minute from one client address (IPv6: its /64) before it gets 429 without its key being looked up. */
+  AUTH_FAILURES_PER_MINUTE: positiveInt.default(20),
+  /** Prefix of the rate-limit counters in Redis (default: QUEUE_PREFIX + ":rl:"); processes sharing it share the limits. */
+  RATE_LIMIT_PREFIX: z.string().min(1).optional(),
   /** Milliseconds an authenticated API key is cached per process (0: ask the database on every request); revocations reach every process at once by NOTIFY. */
   AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (at least 16 characters); unset, it is public. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Milliseconds between refreshes of the metrics that need a query (queue depth); a scrape itself queries nothing. */
+  METRICS_REFRESH_MS: positiveInt.default(15_000),
   /** PostgreSQL connection pool size per process. */
   DB_POOL_SIZE: positiveInt.default(20),
+  /** Milliseconds one SQL statement may run before PostgreSQL cancels it (503 to the client; 0: no limit). Migrations and audit exports are exempt. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Milliseconds a statement may wait for a lock (503 to the client; 0: no limit). */
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Milliseconds to wait for a free pool connection before answering 503. */
+  DB_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
   /** Prefix of every BullMQ key in Redis (lets several deployments share one Redis). */
   QUEUE_PREFIX: z.string().min(1).default('dus'),
   /** Jobs one worker process runs at once. */
@@ -82,6 +96,12 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
   /** Let webhooks target loopback, private and other non-public addresses (tests, closed networks only). */
   WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+  /** Lowest minScore a broker may pass to POST /v1/screen/parties (the enhanced-due-diligence band); below it is 400. */
+  SCREEN_BROKER_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.7),
+  /** Matches per party returned to a broker by POST /v1/screen/parties (staff get up to 20). */
+  SCREEN_BROKER_MAX_MATCHES: z.coerce.number().int().min(1).max(20).default(5),
+  /** Most active webhooks one organisation may have (another registration is 409 webhook_limit_reached). */
+  WEBHOOKS_PER_ORGANIZATION: positiveInt.default(20),
   /** First retry delay of a failed webhook delivery, in milliseconds; doubles on each of the 8 attempts. */
   WEBHOOK_RETRY_BASE_MS: positiveInt.default(5000),
 });

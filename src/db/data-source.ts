@@ -2,8 +2,21 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from '../../migrations';
 
-/** One DataSource per process; entities and migrations are listed explicitly so the same code runs from ts and dist. */
-export function createDataSource(url: string, poolSize: number): DataSource {
+export interface SessionTimeouts {
+  /** statement_timeout in ms (0: none). */
+  statementMs: number;
+  /** lock_timeout in ms (0: none). */
+  lockMs: number;
+  /** How long pool.connect waits (a new connection or a free one) before failing. */
+  connectMs: number;
+}
+
+/**
+ * One DataSource per process; entities and migrations are listed explicitly so the same code runs from ts and dist.
+ * Timeouts are session settings sent at connection start, so a runaway query or a lock queue answers 503 instead of
+ * holding a pool connection for ever.
+ */
+export function createDataSource(url: string, poolSize: number, timeouts?: SessionTimeouts): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -13,7 +26,13 @@ export function createDataSource(url: string, poolSize: number): DataSource {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 30000, options: '-c timezone=UTC' },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: timeouts?.connectMs ?? 30000,
+      options: '-c timezone=UTC',
+      ...(timeouts?.statementMs ? { statement_timeout: timeouts.statementMs } : {}),
+      ...(timeouts?.lockMs ? { lock_timeout: timeouts.lockMs } : {}),
+    },
   });
 }
 

@@ -20,7 +20,10 @@ export async function openDatabase(config: Config): Promise<Database> {
     embedded = await startEmbeddedPostgres(config.DATA_DIR, pool);
     url = embedded.url;
   }
-  const dataSource = createDataSource(url, pool);
+  // The embedded server ignores startup parameters, and its single session makes lock waits moot.
+  const dataSource = createDataSource(url, pool, embedded ? undefined : {
+    statementMs: config.DB_STATEMENT_TIMEOUT_MS, lockMs: config.DB_LOCK_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS,
+  });
   try {
     await dataSource.initialize();
     await migrateWithLock(dataSource);

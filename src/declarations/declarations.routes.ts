@@ -45,6 +45,7 @@ export function declarationsRoutes(declarations: DeclarationsService, batches: B
     }),
     route({
       method: 'post', path: '/v1/declarations/batch', tag: 'Declarations', roles: ['broker'], body: batchSchema, bodySize: 'batch',
+      rateUnits: (b) => b.declarations.length,
       summary: 'Submit up to 1,000 declarations; screened by background workers',
       responses: { 202: { description: 'Accepted', schema: z.object({ batchId: z.string(), total: z.number(), invalid: z.number() }) } },
       handler: async ({ actor, body }) => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Metrics } from '../observability/metrics';
 import { errorMiddleware, notFoundHandler } from './error-middleware';
+import { UnauthorizedError } from './errors';
+import { securityHeaders } from './security-headers';
 import { generateDocument } from './openapi';
 import { mountRoutes, type MountDeps, type RouteDef } from './route';
 
@@ -14,10 +16,14 @@ export interface AppDeps extends MountDeps {
   metrics: Metrics;
   registry: OpenAPIRegistry;
   routes: RouteDef[];
-  /** Each check answers true when its dependency is usable. */
+  /** Each check answers true when its dependency is usable; any false makes /readyz 503. */
   readiness: Record<string, () => Promise<boolean>>;
   /** Extra fields of the /readyz body (e.g. the list versions this process holds). */
   readinessDetails?: () => Record<string, unknown>;
+  /** Checks reported in /readyz that do not make it fail (Redis: submissions are answered without it). */
+  advisory?: Record<string, () => Promise<boolean>>;
+  /** METRICS_TOKEN: when set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   /** Extra routers mounted before the API (e.g. the web console). */
   extra?: { path: string; handler: RequestHandler | express.Router }[];
 }
@@ -46,11 +52,26 @@ async function withTimeout(check: () => Promise<boolean>, ms: number): Promise<b
   }
 }
 
+/** Compares digests so the comparison takes the same time whatever the given token is. */
+function tokenMatches(given: string, expected: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function metricsAuth(token: string | undefined): RequestHandler {
+  return (req, _res, next) => {
+    if (!token) return next();
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+    next(given && tokenMatches(given, token) ? undefined : new UnauthorizedError('/metrics needs Authorization: Bearer <METRICS_TOKEN>.'));
+  };
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
   app.use(pinoHttp({
     logger: deps.logger,
     genReqId: (req, res) => {
@@ -66,12 +87,14 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {
-    const entries = await Promise.all(Object.entries(deps.readiness).map(async ([name, check]) => [name, await withTimeout(check, 2000)] as const));
-    const checks = Object.fromEntries(entries.map(([n, ok]) => [n, ok ? 'ok' : 'down']));
-    const ready = entries.every(([, ok]) => ok);
+    const run = (all: Record<string, () => Promise<boolean>> = {}) =>
+      Promise.all(Object.entries(all).map(async ([name, check]) => [name, await withTimeout(check, 2000)] as const));
+    const [required, advisory] = await Promise.all([run(deps.readiness), run(deps.advisory)]);
+    const checks = Object.fromEntries([...required, ...advisory].map(([n, ok]) => [n, ok ? 'ok' : 'down']));
+    const ready = required.every(([, ok]) => ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...deps.readinessDetails?.() });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAuth(deps.metricsToken), async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
+import { databaseTrouble } from '../db/unavailable';
+import { AppError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -31,6 +32,20 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
   }
 }
 
+/** Seconds a client should wait before retrying while the database is away (a restart takes a few seconds). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+function fromDatabase(err: unknown): AppError | undefined {
+  switch (databaseTrouble(err)) {
+    case 'unavailable':
+      return new ServiceUnavailableError('The database is unreachable; retry shortly.', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS, code: 'database_unavailable' });
+    case 'busy':
+      return new ServiceUnavailableError('The database is too busy to answer in time; retry shortly.', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS, code: 'database_busy' });
+    default:
+      return undefined;
+  }
+}
+
 export function problemTypeUri(code: string): string {
   return `urn:dual-use-screening:problem:${code}`;
 }
@@ -38,7 +53,7 @@ export function problemTypeUri(code: string): string {
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const requestId = String(req.id ?? '');
-    const known = err instanceof AppError ? err : fromBodyParser(err as BodyParserError);
+    const known = err instanceof AppError ? err : fromBodyParser(err as BodyParserError) ?? fromDatabase(err);
     if (res.headersSent) {
       // A stream failed half-way: the status is gone, so cut the connection rather than send a truncated body as whole.
       logger.error({ err, requestId }, 'error after response started');
@@ -46,7 +61,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (known) {
-      if (known.status >= 500) logger.error({ err, requestId }, known.message);
+      if (known.status >= 500) logger[known.status === 503 ? 'warn' : 'error']({ err, requestId }, known.message);
       res.set(known.headers);
       res.status(known.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({
         type: problemTypeUri(known.code),

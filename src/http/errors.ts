@@ -8,15 +8,14 @@ export interface FieldError {
 }
 
 export class AppError extends Error {
-  /** Response headers that go with the problem (e.g. Retry-After). */
-  headers: Record<string, string> = {};
-
   constructor(
     readonly status: number,
     readonly code: string,
     readonly title: string,
     detail?: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that belong to the answer (Retry-After on 429 and 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
     this.name = new.target.name;
@@ -85,7 +84,12 @@ export class NotAcceptableError extends AppError {
 
 export class ServiceUnavailableError extends AppError {
   constructor(detail: string, options: { code?: string; retryAfterSeconds?: number } = {}) {
-    super(503, options.code ?? 'service_unavailable', 'Service unavailable', detail);
-    if (options.retryAfterSeconds !== undefined) this.headers['Retry-After'] = String(options.retryAfterSeconds);
+    super(503, options.code ?? 'service_unavailable', 'Service unavailable', detail, {}, options.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(options.retryAfterSeconds) });
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(detail: string, retryAfterSeconds: number, code = 'rate_limited') {
+    super(429, code, 'Too many requests', detail, {}, { 'Retry-After': String(retryAfterSeconds) });
   }
 }

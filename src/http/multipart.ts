@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { AppError, BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
+import { AppError, BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
+import { inputProblems } from './input-hygiene';
 
 export interface MultipartResult {
   fields: Record<string, string>;
@@ -41,6 +42,8 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
     bb.on('field', (name, value) => { result.fields[name] = value; });
     bb.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
+      // A body cut mid-file errors the file stream as well as busboy; unhandled, that error would kill the process.
+      stream.on('error', (err: Error) => fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${err.message}`)));
       stream.on('data', (chunk: Buffer) => {
         total += chunk.length;
         if (total > limits.totalBytes) fail(new PayloadTooLargeError(limits.totalBytes));
@@ -51,7 +54,12 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
     bb.on('filesLimit', () => fail(new BadRequestError('too_many_files', `At most ${limits.files} file parts.`)));
     bb.on('fieldsLimit', () => fail(new BadRequestError('too_many_fields', `At most ${limits.fields} fields.`)));
     bb.on('error', (err) => fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${(err as Error).message}`)));
-    bb.on('close', () => { if (!failed) resolve(result); });
+    bb.on('close', () => {
+      if (failed) return;
+      const dirty = inputProblems({ ...result.fields, ...Object.fromEntries(result.files.map((f) => [`${f.name}.filename`, f.filename])) }, 'body');
+      if (dirty.length) reject(new ValidationError(dirty));
+      else resolve(result);
+    });
     req.on('aborted', () => fail(new BadRequestError('request_aborted', 'The client aborted the upload.')));
     req.pipe(bb);
   });

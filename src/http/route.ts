@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import type { Role } from '../auth/api-key.entity';
 import { UnsupportedMediaTypeError, ValidationError, type FieldError } from './errors';
+import { inputProblems } from './input-hygiene';
+import type { RateLimits } from './rate-limit';
 import { problemSchema } from './openapi';
 
 export interface HttpResult {
@@ -41,6 +43,8 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   body?: B;
   /** JSON body size class: ordinary (BODY_LIMIT_BYTES) or batch (BATCH_BODY_LIMIT_BYTES). */
   bodySize?: 'default' | 'batch';
+  /** Rate-limit units the request costs once its body is valid (default 1): a batch costs one per declaration. */
+  rateUnits?: (body: Infer<B>) => number;
   /** For handlers that read the request stream themselves (multipart uploads): documented, not parsed here. */
   rawBody?: { contentType: string; schema: z.ZodType };
   responses: Record<number, ResponseSpec>;
@@ -78,7 +82,7 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
 export interface MountDeps {
   authenticate: RequestHandler;
   authorize(roles: readonly Role[]): RequestHandler;
-  rateLimit: RequestHandler;
+  rateLimits: RateLimits;
   bodyLimits: { default: number; batch: number };
 }
 
@@ -91,17 +95,22 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: Mou
     batch: express.json({ limit: deps.bodyLimits.batch, type: () => true }),
   };
   for (const { spec } of defs) {
-    const chain: RequestHandler[] = [deps.authenticate, deps.authorize(spec.roles), deps.rateLimit];
+    // The address guard runs before authentication so a flood of bad keys is refused without a database query.
+    const chain: RequestHandler[] = [deps.rateLimits.beforeAuth, deps.authenticate, deps.authorize(spec.roles), deps.rateLimits.perKey];
     if (spec.body && methodsWithBody.has(spec.method)) {
       chain.push((req, _res, next) => next(req.is('application/json') ? undefined : new UnsupportedMediaTypeError('application/json')));
       chain.push(parsers[spec.bodySize ?? 'default']);
     }
     chain.push(async (req, res) => {
+      const dirty = [...inputProblems(req.params, 'params'), ...inputProblems(req.query, 'query'), ...(spec.body ? inputProblems(req.body, 'body') : [])];
+      if (dirty.length) throw new ValidationError(dirty);
       const errors: FieldError[] = [];
       const params = parse(spec.params, req.params, 'params', errors);
       const query = parse(spec.query, req.query, 'query', errors);
       const body = parse(spec.body, req.body, 'body', errors);
       if (errors.length) throw new ValidationError(errors);
+      const units = spec.rateUnits ? Math.max(1, Math.ceil(spec.rateUnits(body as never))) : 1;
+      if (units > 1) await deps.rateLimits.charge(req, res, units - 1);
       const result = await spec.handler({ params, query, body, actor: req.actor!, req, res } as RouteContext<unknown, unknown, unknown> as never);
       if (!result) return;
       if (result.headers) res.set(result.headers);

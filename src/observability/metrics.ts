@@ -9,6 +9,12 @@ export interface Metrics extends JobMetrics {
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
   queueDepth: Gauge<'state'>;
+  /**
+   * Gauges that need a query (queue depth) are refreshed by this loop, so a scrape costs no database or Redis round
+   * trip however often (or by whom) /metrics is fetched.
+   */
+  startRefresh(intervalMs: number): void;
+  stopRefresh(): void;
 }
 
 /** One registry per service instance (tests build several in one process). */
@@ -26,15 +32,28 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
     name: 'jobs_total', help: 'Background jobs by name and outcome (completed, retried, failed)', labelNames: ['name', 'outcome'] as const, registers: [registry],
   });
   const gauge: Gauge<'state'> = new Gauge({
-    name: 'job_queue_depth', help: 'Background jobs by state', labelNames: ['state'] as const, registers: [registry],
-    async collect() {
-      try {
-        const depth = await queueDepth();
-        for (const [state, n] of Object.entries(depth)) gauge.set({ state }, n);
-      } catch {
-        // The queue backend is down: /readyz says so; the metrics page must still answer.
-      }
-    },
+    name: 'job_queue_depth', help: 'Background jobs by state (refreshed in the background, not per scrape)', labelNames: ['state'] as const, registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, jobs, queueDepth: gauge };
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = async () => {
+    try {
+      const depth = await queueDepth();
+      for (const [state, n] of Object.entries(depth)) gauge.set({ state }, n);
+    } catch {
+      // The queue backend is down: /readyz says so; the gauge keeps its last values.
+    }
+  };
+  return {
+    registry, httpRequests, httpDuration, jobs, queueDepth: gauge,
+    startRefresh(intervalMs: number) {
+      if (timer) return;
+      void refresh();
+      timer = setInterval(() => { void refresh(); }, intervalMs);
+      timer.unref();
+    },
+    stopRefresh() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
 }

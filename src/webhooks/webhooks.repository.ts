@@ -55,6 +55,16 @@ export async function insertWebhook(m: EntityManager, row: { organization: strin
   return rows[0];
 }
 
+/**
+ * Active webhooks of an organisation, counted under a transaction-scoped advisory lock on it so two concurrent
+ * registrations cannot both pass the cap.
+ */
+export async function countWebhooksLocked(m: EntityManager, organization: string): Promise<number> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext('webhooks:' || $1))`, [organization]);
+  const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM webhooks WHERE organization = $1 AND deleted_at IS NULL`, [organization]);
+  return n;
+}
+
 /** Active webhooks, newest first; `organization` undefined means every organisation's. */
 export async function listWebhooks(m: EntityManager, organization: string | undefined, limit: number, after?: Cursor): Promise<WebhookRow[]> {
   const params: unknown[] = [limit];

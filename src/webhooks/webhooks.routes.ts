@@ -11,7 +11,7 @@ export function webhookRoutes(webhooks: WebhooksService): RouteDef[] {
       method: 'post', path: '/v1/webhooks', tag: 'Webhooks',
       summary: 'Register a webhook: signed POSTs on the chosen events (the signing secret is shown once)',
       roles: ROLES, body: createWebhookBody,
-      responses: { 201: { description: 'Created', schema: createdWebhook } },
+      responses: { 201: { description: 'Created', schema: createdWebhook }, 409: { description: 'webhook_limit_reached: the organisation has WEBHOOKS_PER_ORGANIZATION webhooks already' } },
       handler: async ({ actor, body }) => ({ status: 201, body: await webhooks.create(actor, body) }),
     }),
     route({

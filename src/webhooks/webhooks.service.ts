@@ -2,13 +2,13 @@ import type { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import { auditActor, seesAllOrganizations, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { decodeCursor, page, type Cursor } from '../http/pagination';
 import { newWebhookSecret } from './signing';
 import { assertAllowedUrl, UrlRefusedError, type Resolver } from './url-guard';
 import type { CreateWebhookInput, DeliveryView, WebhookView } from './webhooks.schemas';
 import {
-  findWebhook, insertWebhook, listDeliveries, listWebhooks, markWebhookDeleted, type DeliveryRow, type WebhookRow,
+  countWebhooksLocked, findWebhook, insertWebhook, listDeliveries, listWebhooks, markWebhookDeleted, type DeliveryRow, type WebhookRow,
 } from './webhooks.repository';
 
 function view(row: WebhookRow): WebhookView {
@@ -51,6 +51,8 @@ function uuidCursor(cursor: string | undefined): Cursor | undefined {
 export interface WebhooksServiceOptions {
   /** WEBHOOK_ALLOW_PRIVATE_URLS */
   allowPrivateUrls: boolean;
+  /** WEBHOOKS_PER_ORGANIZATION: each webhook fans every event out into deliveries, so their number is bounded. */
+  maxPerOrganization: number;
   resolve?: Resolver;
 }
 
@@ -74,6 +76,10 @@ export class WebhooksService {
     // The column is read only by the deliver job; no answer, listing, log line or audit event carries it.
     const secret = newWebhookSecret();
     return this.uow.run(async (m) => {
+      const max = this.options.maxPerOrganization;
+      if (await countWebhooksLocked(m, organization) >= max) {
+        throw new ConflictError('webhook_limit_reached', `Organisation ${organization} already has ${max} webhooks, the most allowed; delete one first.`);
+      }
       const row = await insertWebhook(m, {
         organization, url: input.url, events: input.events, description: input.description ?? null, secret, createdBy: actor.keyId,
       });

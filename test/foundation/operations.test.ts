@@ -10,7 +10,7 @@ describe('operations endpoints', () => {
     const ready = await t.http.get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ database: 'ok', redis: 'ok', lists: 'ok' });
-    expect(ready.body.lists).toEqual({ chpl: expect.any(String) });
+    expect(ready.body.lists).toEqual({ chpl: expect.any(String), un: expect.any(String) });
   });
 
   it('exposes Prometheus metrics: requests and latency by route, job counts, queue depth', async () => {

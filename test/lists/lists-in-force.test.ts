@@ -71,7 +71,7 @@ describe('a process behind the lists in force waits or answers 503, and is not r
       await blocker.end();
     }
     const caughtUp = await eventually(async () => { const r = await t.http.get('/readyz'); return r.status === 200 ? r : undefined; });
-    expect(caughtUp.body.lists).toEqual({ chpl: expect.any(String), watch: v2 });
+    expect(caughtUp.body.lists).toEqual({ chpl: expect.any(String), un: expect.any(String), watch: v2 });
   });
 });
 
