@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 
 export type ListKind = 'goods' | 'entities';
-export type VersionStatus = 'importing' | 'active' | 'failed' | 'superseded';
+export type VersionStatus = 'importing' | 'held' | 'active' | 'failed' | 'superseded';
 
 @Entity({ name: 'lists' })
 export class ReferenceList {
@@ -48,7 +48,7 @@ export class ListVersion {
   @Column({ type: 'text', nullable: true })
   error!: string | null;
 
-  /** upload (HTTP), cli, or seed. */
+  /** upload (HTTP), cli, seed, or fetch (from the list's source). */
   @Column({ type: 'text', default: 'upload' })
   source!: string;
 

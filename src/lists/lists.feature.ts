@@ -25,7 +25,7 @@ export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWo
   const index = new ReferenceIndex(deps.dataSource, deps.logger);
   // Other processes learn of an activation by polling; this one is told at once.
   const refresher = new PollLoop(() => index.refresh().then(() => 0), deps.config.LIST_REFRESH_MS, (err) => deps.logger.error({ err }, 'list index refresh failed'));
-  const service = new ListsService(deps.dataSource, deps.uow, deps.logger, () => refresher.wake());
+  const service = new ListsService(deps.dataSource, deps.uow, deps.logger, () => refresher.wake(), deps.config.LIST_SHRINK_GUARD_PERCENT);
   const hs = loadHsNomenclature();
   return {
     service,

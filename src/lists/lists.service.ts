@@ -11,6 +11,7 @@ import { ImportFormatError } from './list-entry';
 import { ListVersion, ReferenceList, type ListKind } from './list.entity';
 import { FORMATS, type ImportFormat, type ImportParts } from './importers';
 import { writeEntries } from './entries.repository';
+import { heldReason, shrinkVerdict } from './shrink-guard';
 import { readRescreenRun, scheduleRescreen, type RescreenView } from '../rescreen/rescreen-runs';
 
 export interface UploadedPart {
@@ -29,7 +30,7 @@ export interface NewVersionInput {
   format: ImportFormat;
   kind?: ListKind;
   name?: string;
-  source: 'upload' | 'cli' | 'seed';
+  source: 'upload' | 'cli' | 'seed' | 'fetch';
 }
 
 export interface VersionView {
@@ -76,6 +77,8 @@ export class ListsService {
     private readonly uow: UnitOfWork,
     private readonly logger: Logger,
     private readonly onActivated: () => void,
+    /** LIST_SHRINK_GUARD_PERCENT: a version removing more of the active version's entries is held, not activated. */
+    private readonly shrinkGuardPercent = 100,
   ) {}
 
   /** Checks the format against the list kind and the parts present; throws a ValidationError naming the field. */
@@ -144,7 +147,10 @@ export class ListsService {
     await this.importVersion(version, parts);
   }
 
-  /** Parses parts into entries of the version (streaming, in batches), then activates it; a format error fails it. */
+  /**
+   * Parses parts into entries of the version (streaming, in batches), then activates it, or holds it when it would
+   * remove too much of the active version (the shrink guard); a format error fails it.
+   */
   async importVersion(version: ListVersion, parts: ImportParts): Promise<VersionView> {
     const list = await this.dataSource.getRepository(ReferenceList).findOneByOrFail({ id: version.listId });
     let counts: { entries: number; duplicates: number };
@@ -155,7 +161,30 @@ export class ListsService {
       await this.fail(version, err.message);
       return versionView(await this.dataSource.getRepository(ListVersion).findOneByOrFail({ id: version.id }));
     }
+    if (await this.holdIfShrinking(version, list.kind, counts)) {
+      return versionView(await this.dataSource.getRepository(ListVersion).findOneByOrFail({ id: version.id }));
+    }
     return this.activate(version.id, counts);
+  }
+
+  /** Holds the version (status held, the reason in `error`, audited) when the shrink guard says so; true if held. */
+  private async holdIfShrinking(version: ListVersion, kind: ListKind, counts: { entries: number; duplicates: number }): Promise<boolean> {
+    return this.uow.run(async (m) => {
+      const list = await m.findOneOrFail(ReferenceList, { where: { id: version.listId }, lock: { mode: 'pessimistic_write' } });
+      const verdict = await shrinkVerdict(m, kind, list.activeVersionId, version.id, this.shrinkGuardPercent);
+      if (!verdict) return false;
+      const reason = heldReason(verdict);
+      this.logger.warn({ versionId: version.id, listId: list.id, ...verdict }, 'list version held by the shrink guard');
+      const now = new Date();
+      const res = await m.update(ListVersion, { id: version.id, status: 'importing' },
+        { status: 'held', error: reason, finishedAt: now, entryCount: counts.entries, duplicateCount: counts.duplicates });
+      if (!res.affected) return true; // another attempt of the same job settled it
+      await recordAudit(m, version.importedBy, {
+        action: 'list_version.held', subjectType: 'list_version', subjectId: version.id,
+        data: { listId: list.id, reason, ...verdict, entryCount: counts.entries, sha256: version.sha256 },
+      });
+      return true;
+    });
   }
 
   private async fail(version: ListVersion, message: string): Promise<void> {
