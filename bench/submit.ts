@@ -25,7 +25,7 @@ const DATA = join(ROOT, 'test', 'fixtures', 'data', 'entities');
 
 
 function start(entry: string, env: Record<string, string>): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), entry], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), entry], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, LIST_SOURCES: 'off' } });
   let out = '';
   child.stderr?.on('data', (d) => { out += d; process.stderr.write(d); });
   const url = new Promise<string>((resolve, reject) => {

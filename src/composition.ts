@@ -26,6 +26,7 @@ import { createWebhooksFeature } from './webhooks/webhooks.feature';
 import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
+import { createListSourcesFeature } from './list-sources/list-sources.feature';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -63,6 +64,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   if (config.BOOTSTRAP_ADMIN_KEY) await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
 
   const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config });
+  const sources = createListSourcesFeature({ dataSource, uow, logger: logger.child({ module: 'list-sources' }), config, lists: lists.service });
 
   const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });
 
@@ -77,13 +79,16 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   });
 
   const handlers: Partial<JobHandlers> = {
-    ...lists.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...rescreen.jobHandlers,
+    ...lists.jobHandlers, ...sources.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...rescreen.jobHandlers,
   };
-  const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies };
+  const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies, ...sources.jobPolicies };
   assertHandlers(handlers);
 
   let jobs!: JobRunner;
   const metrics = createMetrics(() => jobs.depth());
+  sources.registerMetrics(metrics.registry);
+  // Scheduled source checks run where jobs run: the worker, or the API when it processes jobs (embedded, RUN_JOBS_IN_API).
+  const runsJobs = isEmbedded(config) || !config.REDIS_URL || role === 'worker' || config.RUN_JOBS_IN_API;
   const jobLogger = logger.child({ module: 'jobs' });
   if (isEmbedded(config) || !config.REDIS_URL) {
     // The embedded database runs one transaction at a time: more job loops would only queue for it.
@@ -112,7 +117,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       rateLimit: perKeyRateLimit(config.RATE_LIMIT_PER_MINUTE),
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
+      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         ...(config.REDIS_URL ? { redis: () => jobs.ready() } : {}),
@@ -126,9 +131,11 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     async start() {
       await lists.start();
       await jobs.start();
+      await sources.start({ schedule: runsJobs });
       sealer = startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) => logger.error({ err }, 'audit sealing failed'));
     },
     async close() {
+      await sources.stop();
       await jobs.stop();
       await sealer?.stop();
       await lists.stop();

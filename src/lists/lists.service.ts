@@ -119,15 +119,24 @@ export class ListsService {
     return this.uow.run((m) => this.openVersion(m, actor, input, parts));
   }
 
-  /** Creates the list when new, then a version in status importing, with their audit events. */
-  private async openVersion(m: EntityManager, actor: AuditActor, input: NewVersionInput, parts: PartDigest[]): Promise<ListVersion> {
+  /**
+   * Locks the list (creating it, audited, when new) after checking the format and part names against it: uploads and
+   * list sources (which name the parts they will fetch) share these rules.
+   */
+  async ensureList(m: EntityManager, actor: AuditActor, input: Omit<NewVersionInput, 'source'>, partNames: string[]): Promise<ReferenceList> {
     let list = await m.findOne(ReferenceList, { where: { id: input.listId }, lock: { mode: 'pessimistic_write' } });
-    const kind = this.validateUpload(input, parts.map((p) => p.name), list);
+    const kind = this.validateUpload({ ...input, source: 'upload' }, partNames, list);
     if (!list) {
       list = m.create(ReferenceList, { id: input.listId, kind, name: input.name ?? input.listId, activeVersionId: null });
       await m.insert(ReferenceList, list);
       await recordAudit(m, actor, { action: 'list.created', subjectType: 'list', subjectId: list.id, data: { kind, name: list.name } });
     }
+    return list;
+  }
+
+  /** Creates the list when new, then a version in status importing, with their audit events. */
+  private async openVersion(m: EntityManager, actor: AuditActor, input: NewVersionInput, parts: PartDigest[]): Promise<ListVersion> {
+    const list = await this.ensureList(m, actor, input, parts.map((p) => p.name));
     const v = m.create(ListVersion, { listId: list.id, status: 'importing', format: input.format, sha256: digestParts(parts), source: input.source, importedBy: actor });
     await m.save(v);
     await recordAudit(m, actor, {

@@ -15,7 +15,7 @@ interface Running {
 
 /** Starts the built service exactly as `npm start` does, with no DATABASE_URL and no REDIS_URL. */
 async function start(dataDir: string): Promise<Running> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', LIST_SOURCES: 'off' };
   const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });

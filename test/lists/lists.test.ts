@@ -129,14 +129,14 @@ describe('npm run lists:import (files too big for HTTP)', () => {
   it('imports from disk, activates the version and audits it', async () => {
     const { stdout } = await run(process.execPath, ['dist/src/lists/import-cli.js', '--list', 'ofac-sdn', '--format', 'ofac-sdn-csv',
       '--file', `sdn=${OFAC_2019.sdn}`, '--file', `alt=${OFAC_2019.alt}`, '--file', `add=${OFAC_2019.add}`], {
-      cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' },
+      cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent', LIST_SOURCES: 'off' },
     });
     expect(stdout).toMatch(/Imported 7379 entries into ofac-sdn/);
     const lists = await t.http.get('/v1/lists').set(...bearer(t.adminKey));
     expect(lists.body.items.find((l: { id: string }) => l.id === 'ofac-sdn').activeVersion).toMatchObject({ status: 'active', source: 'cli', entryCount: 7379 });
     const [{ n }] = await t.service.db.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'list_version.activated'`);
     expect(n).toBe(2);
-    const usage = await run(process.execPath, ['dist/src/lists/import-cli.js', '--list', 'x'], { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl } }).catch((e) => e);
+    const usage = await run(process.execPath, ['dist/src/lists/import-cli.js', '--list', 'x'], { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, LIST_SOURCES: 'off' } }).catch((e) => e);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toMatch(/Usage/);
   }, 60000);
