@@ -56,15 +56,16 @@ export interface SourceSettings {
 
 /**
  * Creates or replaces a source's settings. New URLs or a new format forget the conditional-GET validators (they
- * describe other files); the status and history stay. The next check is due at once.
+ * describe other files); the status and history stay. The caller enqueues the first check itself, so the next
+ * scheduled one is an interval away.
  */
 export async function upsertSource(m: EntityManager, s: SourceSettings): Promise<{ created: boolean }> {
   const rows: { created: boolean }[] = await m.query(
     `INSERT INTO list_sources (list_id, format, urls, refresh_minutes, enabled, origin, next_check_at)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, now())
+     VALUES ($1, $2, $3::jsonb, $4::int, $5, $6, now() + $4::int * interval '1 minute')
      ON CONFLICT (list_id) DO UPDATE SET
        format = EXCLUDED.format, urls = EXCLUDED.urls, refresh_minutes = EXCLUDED.refresh_minutes, enabled = EXCLUDED.enabled,
-       origin = EXCLUDED.origin, next_check_at = now(), updated_at = now(),
+       origin = EXCLUDED.origin, next_check_at = EXCLUDED.next_check_at, updated_at = now(),
        validators = CASE WHEN list_sources.urls = EXCLUDED.urls AND list_sources.format = EXCLUDED.format
                          THEN list_sources.validators ELSE '{}'::jsonb END
      RETURNING (xmax = 0) AS created`,
