@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { auditActor } from '../auth/actor';
 import { route, type RouteDef } from '../http/route';
 import { listParams } from '../lists/lists.schemas';
@@ -6,6 +7,12 @@ import { sourceBody, sourceView } from './list-sources.schemas';
 
 export function listSourceRoutes(sources: ListSourcesService): RouteDef[] {
   return [
+    route({
+      method: 'get', path: '/v1/list-sources', tag: 'Lists', roles: ['admin', 'auditor'],
+      summary: 'Every list source with the state of its checks (one request for the console)',
+      responses: { 200: { description: 'Sources, by list id', schema: z.object({ items: z.array(sourceView) }) } },
+      handler: async () => ({ status: 200, body: { items: await sources.all() } }),
+    }),
     route({
       method: 'put', path: '/v1/lists/{listId}/source', tag: 'Lists', roles: ['admin'], params: listParams, body: sourceBody,
       summary: 'Set where a list is fetched from (creates the list when new); the first fetch starts at once',

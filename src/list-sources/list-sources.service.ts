@@ -9,7 +9,7 @@ import type { ImportFormat } from '../lists/importers';
 import { digestParts, sha256, type ListsService } from '../lists/lists.service';
 import { fetchParts, SourceFetchError, type FetchLimits, type PartResult } from './fetcher';
 import {
-  claimDueSources, findSource, insertSourceIfAbsent, knownDigests, leaseSource, recordCheck, releaseSource, upsertSource,
+  allSources, claimDueSources, findSource, insertSourceIfAbsent, knownDigests, leaseSource, recordCheck, releaseSource, upsertSource,
   type CheckResult, type SourceRow, type Validators,
 } from './list-sources.repository';
 import type { SourceBody, SourceStatus, SourceView } from './list-sources.schemas';
@@ -85,6 +85,10 @@ export class ListSourcesService {
     const row = await findSource(this.dataSource, listId);
     if (!row) throw new NotFoundError('List source');
     return sourceView(row);
+  }
+
+  async all(): Promise<SourceView[]> {
+    return (await allSources(this.dataSource)).map(sourceView);
   }
 
   /** POST refresh: a fetch job now, whatever the schedule (a disabled source too: an admin asked). Audited. */
