@@ -26,7 +26,7 @@ import { createWebhooksFeature } from './webhooks/webhooks.feature';
 import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
-import { createListSourcesFeature } from './list-sources/list-sources.feature';
+import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -39,6 +39,7 @@ export interface Service {
   jobs: JobRunner;
   keys: ApiKeysService;
   lists: ListsFeature;
+  sources: ListSourcesFeature;
   declarations: DeclarationsFeature;
   cases: CasesFeature;
   allowList: AllowListFeature;
@@ -127,7 +128,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   let sealer: { stop(): Promise<void> } | undefined;
   return {
-    config, logger, db, uow, metrics, jobs, keys, lists, declarations, cases, allowList, app,
+    config, logger, db, uow, metrics, jobs, keys, lists, sources, declarations, cases, allowList, app,
     async start() {
       await lists.start();
       await jobs.start();
