@@ -122,6 +122,8 @@ export interface CheckResult {
   validators?: Validators;
   /** Set when the fetch created a version. */
   versionId?: string;
+  /** Set when the bytes are those of a stored version: the source now points at it, and nothing changed. */
+  sameAsVersionId?: string;
 }
 
 /** Records the outcome of one check: reachable (ok) or not (stale, the error kept). */
@@ -131,19 +133,26 @@ export async function recordCheck(db: Db, listId: string, r: CheckResult): Promi
        status = CASE WHEN $2 = 'error' THEN 'stale' ELSE 'ok' END,
        last_outcome = $2, last_checked_at = now(), last_error = $3,
        validators = COALESCE($4::jsonb, validators),
-       last_version_id = COALESCE($5::uuid, last_version_id),
+       last_version_id = COALESCE($5::uuid, $6::uuid, last_version_id),
        last_changed_at = CASE WHEN $5::uuid IS NULL THEN last_changed_at ELSE now() END,
        updated_at = now()
      WHERE list_id = $1`,
-    [listId, r.outcome, r.error ?? null, r.validators ? JSON.stringify(r.validators) : null, r.versionId ?? null]);
+    [listId, r.outcome, r.error ?? null, r.validators ? JSON.stringify(r.validators) : null, r.versionId ?? null, r.sameAsVersionId ?? null]);
 }
 
-/** The digests a fetch must not store again: the active version's and the newest version's (held, failed...). */
-export async function knownDigests(db: Db, listId: string): Promise<string[]> {
-  const rows: { sha256: string }[] = await db.query(
-    `SELECT v.sha256 FROM lists l JOIN list_versions v ON v.id = l.active_version_id WHERE l.id = $1
-     UNION (SELECT sha256 FROM list_versions WHERE list_id = $1 ORDER BY created_at DESC LIMIT 1)`, [listId]);
-  return rows.map((r) => r.sha256);
+/**
+ * The stored version a fetch with this digest would repeat: the active version first, else the newest one (held,
+ * failed, importing...), whose file is already being dealt with.
+ */
+export async function versionWithDigest(db: Db, listId: string, digest: string): Promise<string | null> {
+  const rows: { id: string }[] = await db.query(
+    `SELECT id FROM (
+       SELECT v.id, 0 AS rank FROM lists l JOIN list_versions v ON v.id = l.active_version_id WHERE l.id = $1 AND v.sha256 = $2
+       UNION ALL
+       (SELECT id, 1 FROM list_versions WHERE list_id = $1 ORDER BY created_at DESC LIMIT 1)
+     ) candidates
+     WHERE id IN (SELECT id FROM list_versions WHERE sha256 = $2) ORDER BY rank LIMIT 1`, [listId, digest]);
+  return rows[0]?.id ?? null;
 }
 
 export interface ListAgeRow {

@@ -9,7 +9,7 @@ import type { ImportFormat } from '../lists/importers';
 import { digestParts, sha256, type ListsService } from '../lists/lists.service';
 import { fetchParts, SourceFetchError, type FetchLimits, type PartResult } from './fetcher';
 import {
-  allSources, claimDueSources, findSource, insertSourceIfAbsent, knownDigests, leaseSource, recordCheck, releaseSource, upsertSource,
+  allSources, claimDueSources, findSource, insertSourceIfAbsent, leaseSource, recordCheck, releaseSource, upsertSource, versionWithDigest,
   type CheckResult, type SourceRow, type Validators,
 } from './list-sources.repository';
 import type { SourceBody, SourceStatus, SourceView } from './list-sources.schemas';
@@ -167,7 +167,8 @@ export class ListSourcesService {
     const files = parts.filter((p): p is Extract<PartResult, { notModified: false }> => !p.notModified);
     const validators: Validators = Object.fromEntries(files.map((p) => [p.part, p.validators]));
     const digest = digestParts(files.map((p) => ({ name: p.part, sha256: sha256(p.content) })));
-    if ((await knownDigests(this.dataSource, source.listId)).includes(digest)) return { outcome: 'unchanged', validators };
+    const same = await versionWithDigest(this.dataSource, source.listId, digest);
+    if (same) return { outcome: 'unchanged', validators, sameAsVersionId: same };
     const version = await this.lists.createVersion(SYSTEM_ACTOR, { listId: source.listId, format: source.format as ImportFormat, source: 'fetch' },
       files.map((p) => ({ name: p.part, content: p.content })));
     return { outcome: 'changed', validators, versionId: version.id };

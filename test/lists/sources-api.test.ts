@@ -101,8 +101,24 @@ describe('list source API: validation, roles, audit, OFAC parts, defaults, metri
     // The same four files set as the source of the uploaded list make no new version there (sha256 dedupe).
     await put('ofac-2025', { format: 'ofac-sdn-csv', urls });
     const same = await eventually(async () => { const s = await source('ofac-2025'); return s.lastOutcome ? s : undefined; }, 30000);
-    expect(same).toMatchObject({ status: 'ok', lastOutcome: 'unchanged', lastVersionId: null });
+    expect(same).toMatchObject({ status: 'ok', lastOutcome: 'unchanged', lastVersionId: uploaded.id, lastChangedAt: null });
     expect((await t.http.get('/v1/lists/ofac-2025/versions').set(...bearer(t.adminKey))).body.items).toHaveLength(1);
+  });
+
+  it('holds an uploaded version that removes more than LIST_SHRINK_GUARD_PERCENT of the active one', async () => {
+    const csv = readFileSync(join(__dirname, '..', 'fixtures', 'lists', 'entities-sample.csv'), 'utf8').trimEnd().split('\n');
+    const active = await uploadList(t.http, t.adminKey, 'guarded', 'entities-csv', { file: Buffer.from(csv.join('\n')) }, 'entities');
+    expect(active.entryCount).toBe(csv.length - 1);
+    const res = await t.http.post('/v1/lists/guarded/versions').set(...bearer(t.adminKey)).field('format', 'entities-csv')
+      .attach('file', Buffer.from(csv.slice(0, -1).join('\n')), 'smaller.csv');
+    expect(res.status).toBe(202);
+    const held = await eventually(async () => {
+      const v = (await t.http.get(`/v1/lists/guarded/versions/${res.body.versionId}`).set(...bearer(auditor))).body;
+      return v.status !== 'importing' ? v : undefined;
+    });
+    expect(held).toMatchObject({ status: 'held', entryCount: csv.length - 2, activatedAt: null, error: expect.stringMatching(/^held by the shrink guard: removes 1 of the 5 entries/) });
+    const lists = (await t.http.get('/v1/lists').set(...bearer(auditor))).body.items;
+    expect(lists.find((l: { id: string }) => l.id === 'guarded').activeVersion.id).toBe(active.id);
   });
 
   it('installs the shipped default sources once; with LIST_SOURCES=off the scheduler never claims them', async () => {
