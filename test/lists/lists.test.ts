@@ -13,7 +13,8 @@ describe('reference lists through the API', () => {
   let t: TestService;
   let auditor: string;
   beforeAll(async () => {
-    t = await startTestService();
+    // These tests replace whole lists on purpose: the shrink guard (tested in sources*.test.ts) would hold them.
+    t = await startTestService({ LIST_SHRINK_GUARD_PERCENT: 100 });
     auditor = await t.key('auditor', 'authority');
   });
   afterAll(() => t.close());
