@@ -146,6 +146,15 @@ describe('list source API: validation, roles, audit, OFAC parts, defaults, metri
     expect(await claim(false)).toEqual([]);
   });
 
+  it('describes the source routes and the held status in /openapi.json', async () => {
+    const doc = (await t.http.get('/openapi.json')).body;
+    expect(Object.keys(doc.paths['/v1/lists/{listId}/source']).sort()).toEqual(['get', 'put']);
+    expect(Object.keys(doc.paths['/v1/lists/{listId}/source/refresh'])).toEqual(['post']);
+    expect(doc.components.schemas.ListSource.properties.status.enum).toEqual(['never', 'ok', 'stale', 'failed']);
+    expect(doc.components.schemas.ListVersion.properties.status.enum).toContain('held');
+    expect(doc.components.schemas.ListUpload.properties).toHaveProperty('comments');
+  });
+
   it('exports each list\'s age and each source\'s status and last outcome on /metrics', async () => {
     const text = (await t.http.get('/metrics')).text;
     expect(text).toMatch(/^list_active_version_age_seconds\{list_id="chpl"\} \d+(\.\d+)?(e[-+]\d+)?$/m);
