@@ -23,7 +23,7 @@ const LISTS = join(__dirname, '..', 'test', 'fixtures', 'lists');
 
 const SOURCES: { listId: string; format: string; parts: Record<string, string> }[] = [
   { listId: 'ofac-sdn', format: 'ofac-sdn-csv', parts: { sdn: join(DATA, 'ofac-sample-2025', 'sdn.csv'), alt: join(DATA, 'ofac-sample-2025', 'alt.csv'), add: join(DATA, 'ofac-sample-2025', 'add.csv'), comments: join(DATA, 'ofac-sample-2025', 'sdn_comments.csv') } },
-  { listId: 'un-sc', format: 'un-xml', parts: { file: join(DATA, 'un', 'UN_consolidated_2026-02-27.xml') } },
+  { listId: 'un', format: 'un-xml', parts: { file: join(DATA, 'un', 'UN_consolidated_2026-02-27.xml') } },
   { listId: 'eu-fsf', format: 'eu-fsf-xml', parts: { file: join(DATA, 'eu-fsf', 'eu_fsf_sample.xml') } },
   { listId: 'us-csl', format: 'csl-csv', parts: { file: join(DATA, 'csl', 'csl_us_consolidated_sample.csv') } },
   { listId: 'uk-sanctions', format: 'uk-sanctions-xml', parts: { file: join(LISTS, 'uk-sanctions-sample.xml') } },

@@ -20,7 +20,7 @@ export const DEFAULT_SOURCES: readonly DefaultSource[] = Object.freeze<DefaultSo
     urls: { sdn: `${OFAC}/SDN.CSV`, alt: `${OFAC}/ALT.CSV`, add: `${OFAC}/ADD.CSV`, comments: `${OFAC}/SDN_COMMENTS.CSV` },
   },
   {
-    listId: 'un-sc', name: 'UN Security Council Consolidated List', format: 'un-xml', refreshMinutes: 60,
+    listId: 'un', name: 'UN Security Council Consolidated List', format: 'un-xml', refreshMinutes: 60,
     urls: { file: 'https://scsanctions.un.org/resources/xml/en/consolidated.xml' },
   },
   {

@@ -125,7 +125,7 @@ describe('list source API: validation, roles, audit, OFAC parts, defaults, metri
     const ds = t.service.db.dataSource;
     const shipped = new ListSourcesService(ds, t.service.uow, t.service.lists.service, pino({ level: 'silent' }),
       { timeoutMs: 1000, maxBytes: 1000, shippedSources: true });
-    expect(await shipped.installDefaults(DEFAULT_SOURCES)).toEqual(['ofac-sdn', 'un-sc', 'eu-fsf', 'us-csl', 'uk-sanctions']);
+    expect(await shipped.installDefaults(DEFAULT_SOURCES)).toEqual(['ofac-sdn', 'un', 'eu-fsf', 'us-csl', 'uk-sanctions']);
     expect(await shipped.installDefaults(DEFAULT_SOURCES)).toEqual([]);
     const ofac = await source('ofac-sdn');
     expect(ofac).toMatchObject({ origin: 'shipped', status: 'never', format: 'ofac-sdn-csv', enabled: true });
@@ -142,7 +142,7 @@ describe('list source API: validation, roles, audit, OFAC parts, defaults, metri
         await runner.release();
       }
     };
-    expect(await claim(true)).toEqual(expect.arrayContaining(['ofac-sdn', 'un-sc', 'eu-fsf', 'us-csl', 'uk-sanctions']));
+    expect(await claim(true)).toEqual(expect.arrayContaining(['ofac-sdn', 'un', 'eu-fsf', 'us-csl', 'uk-sanctions']));
     expect(await claim(false)).toEqual([]);
   });
 
