@@ -43,6 +43,12 @@ export function sourceView(row: SourceRow): SourceView {
   };
 }
 
+/** The upload rules name parts as fields; in a source they are keys of urls (or url itself for one file). */
+function sourceFieldPath(path: string): string {
+  if (path === 'format' || path === 'kind') return `body.${path}`;
+  return path === 'file' ? 'body.url' : `body.urls.${path}`;
+}
+
 export interface SourcesOptions extends FetchLimits {
   /** LIST_SOURCES=on: the shipped defaults are installed and fetched. */
   shippedSources: boolean;
@@ -67,11 +73,11 @@ export class ListSourcesService {
       try {
         await this.lists.ensureList(m, actor, { listId, format: body.format, kind: body.kind, name: body.name }, Object.keys(urls));
       } catch (err) {
-        // The upload rules name parts as fields; here they are keys of urls (or url itself for one file).
-        if (err instanceof ValidationError) throw new ValidationError(err.errors.map((e) => ({ ...e, path: `body.${e.path === 'file' ? 'url' : e.path === 'format' || e.path === 'kind' ? e.path : `urls.${e.path}`}` })));
+        if (err instanceof ValidationError) throw new ValidationError(err.errors.map((e) => ({ ...e, path: sourceFieldPath(e.path) })));
         throw err;
       }
-      const { created } = await upsertSource(m, { listId, format: body.format, urls, refreshMinutes: body.refreshMinutes, enabled: body.enabled, origin: 'admin' });
+      const settings = { listId, format: body.format, urls, refreshMinutes: body.refreshMinutes, enabled: body.enabled, origin: 'admin' as const };
+      const { created } = await upsertSource(m, settings);
       await recordAudit(m, actor, {
         action: created ? 'list_source.created' : 'list_source.updated', subjectType: 'list', subjectId: listId,
         data: { format: body.format, urls, refreshMinutes: body.refreshMinutes, enabled: body.enabled },
