@@ -112,7 +112,7 @@ async function main() {
     const admin = `bench-admin-${randomBytes(12).toString('hex')}`;
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: join(__dirname, '..'),
-      env: { PATH: process.env.PATH, DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: admin, LOG_LEVEL: 'warn', PORT: '0', NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' },
+      env: { PATH: process.env.PATH, DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: admin, LOG_LEVEL: 'warn', PORT: '0', LIST_SOURCES: 'off', NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' },
     });
     try {
       const url = await new Promise<string>((resolve, reject) => {

@@ -226,7 +226,7 @@ async function main() {
   let server: import('node:http').Server | undefined;
   try {
     const admin = `bench-admin-${randomBytes(12).toString('hex')}`;
-    const config = loadConfig({}, { DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: admin, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 10_000_000, DB_POOL_SIZE: 24 });
+    const config = loadConfig({}, { DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: admin, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 10_000_000, DB_POOL_SIZE: 24, LIST_SOURCES: 'off' });
     service = await createService(config, 'api');
     await service.start();
     server = service.app!.listen(0);

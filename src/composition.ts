@@ -28,6 +28,7 @@ import { createWebhooksFeature } from './webhooks/webhooks.feature';
 import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
+import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -40,6 +41,7 @@ export interface Service {
   jobs: JobRunner;
   keys: ApiKeysService;
   lists: ListsFeature;
+  sources: ListSourcesFeature;
   declarations: DeclarationsFeature;
   cases: CasesFeature;
   allowList: AllowListFeature;
@@ -65,6 +67,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   if (config.BOOTSTRAP_ADMIN_KEY) await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
 
   const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config });
+  const sources = createListSourcesFeature({ dataSource, uow, logger: logger.child({ module: 'list-sources' }), config, lists: lists.service });
 
   const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });
 
@@ -79,13 +82,16 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   });
 
   const handlers: Partial<JobHandlers> = {
-    ...lists.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...rescreen.jobHandlers,
+    ...lists.jobHandlers, ...sources.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...rescreen.jobHandlers,
   };
-  const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies };
+  const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies, ...sources.jobPolicies };
   assertHandlers(handlers);
 
   let jobs!: JobRunner;
   const metrics = createMetrics(() => jobs.depth());
+  sources.registerMetrics(metrics.registry);
+  // Scheduled source checks run where jobs run: the worker, or the API when it processes jobs (embedded, RUN_JOBS_IN_API).
+  const runsJobs = isEmbedded(config) || !config.REDIS_URL || role === 'worker' || config.RUN_JOBS_IN_API;
   const jobLogger = logger.child({ module: 'jobs' });
   if (isEmbedded(config) || !config.REDIS_URL) {
     // The embedded database runs one transaction at a time: more job loops would only queue for it.
@@ -119,7 +125,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
+      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         // Ready only while this process holds every active list version (it screens nothing older).
@@ -133,15 +139,17 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   let sealer: { stop(): Promise<void> } | undefined;
   return {
-    config, logger, db, uow, metrics, jobs, keys, lists, declarations, cases, allowList, app,
+    config, logger, db, uow, metrics, jobs, keys, lists, sources, declarations, cases, allowList, app,
     async start() {
       await lists.start();
       await jobs.start();
+      await sources.start({ schedule: runsJobs });
       if (role === 'api') metrics.startRefresh(config.METRICS_REFRESH_MS);
       sealer = startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) => logger.error({ err }, 'audit sealing failed'));
     },
     async close() {
       metrics.stopRefresh();
+      await sources.stop();
       await jobs.stop();
       await sealer?.stop();
       await lists.stop();

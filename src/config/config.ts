@@ -72,6 +72,18 @@ export const configSchema = z.object({
   LIST_REFRESH_MS: positiveInt.default(2000),
   /** Milliseconds a screening waits for this process to load a just-activated list version before answering 503 with Retry-After. */
   LIST_WAIT_MS: positiveInt.default(5000),
+  /** Shipped default list sources (OFAC, UN, EU, US CSL, UK): `on` installs them if absent and fetches them, `off` neither. */
+  LIST_SOURCES: z.enum(['on', 'off']).default('on'),
+  /** Percent of the active version's entries a new version may remove and still activate; more makes it `held`. */
+  LIST_SHRINK_GUARD_PERCENT: z.coerce.number().min(0).max(100).default(10),
+  /** Milliseconds between looks for list sources due a fetch (in processes that run jobs). */
+  LIST_SOURCES_POLL_MS: positiveInt.default(30000),
+  /** Milliseconds one source fetch (every part, bodies included) may take before it is abandoned. */
+  LIST_FETCH_TIMEOUT_MS: positiveInt.default(120000),
+  /** Largest fetched list (all parts together), in bytes; a bigger answer is an error and keeps the active version. */
+  LIST_FETCH_MAX_BYTES: positiveInt.default(256 * 1024 * 1024),
+  /** First retry delay of a failed source fetch, in milliseconds; doubles on each of the 4 attempts. */
+  LIST_FETCH_RETRY_BASE_MS: positiveInt.default(30000),
   /** Path of the screening rule set (bands, weights, country sets, keywords); default config/ruleset.json. */
   RULESET_PATH: z.string().min(1).optional(),
   /** Minutes a reviewer has to decide a critical (BLOCK-level) case (fractions allowed: 0.05 is 3 seconds, for drills and tests). */

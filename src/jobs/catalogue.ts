@@ -18,6 +18,8 @@ export interface JobPayloads {
   'cases.escalate': { caseId: string; deadline: string };
   /** Re-screen open, held and recently cleared declarations against what a newly activated list version changed. */
   'lists.rescreen': { versionId: string };
+  /** Check a list's source (conditional GET); new content becomes a version imported like an upload. */
+  'lists.fetch': { listId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -39,6 +41,9 @@ export const JOB_POLICIES: JobPolicies = {
   // A job that fires a little before its deadline (clock skew) fails and retries: 1 s doubling.
   'cases.escalate': { attempts: 12, backoffMs: 1000 },
   'lists.rescreen': { attempts: 5, backoffMs: 5000 },
+  // An unreachable publisher: 30 s doubling over 4 attempts (about 3.5 minutes), then the next scheduled check.
+  // Base overridable (LIST_FETCH_RETRY_BASE_MS).
+  'lists.fetch': { attempts: 4, backoffMs: 30000 },
 };
 
 export const JOB_NAMES = Object.keys(JOB_POLICIES) as JobName[];

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     const result = await service.lists.service.importVersion(version, parts);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (result.status === 'active') console.log(`Imported ${result.entryCount} entries into ${values.list} (version ${result.id}) in ${seconds} s; it is active.`);
+    else if (result.status === 'held') console.log(`Imported ${result.entryCount} entries into ${values.list} (version ${result.id}) in ${seconds} s; it is HELD, not active: ${result.error}`);
     else throw new Error(`Import failed: ${result.error}`);
   } finally {
     await service.close();

@@ -48,7 +48,7 @@ export class ListVersion {
   @Column({ type: 'text', nullable: true })
   error!: string | null;
 
-  /** upload (HTTP), cli, or seed. */
+  /** upload (HTTP), cli, seed, or fetch (from the list's source). */
   @Column({ type: 'text', default: 'upload' })
   source!: string;
 

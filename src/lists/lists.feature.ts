@@ -33,7 +33,7 @@ export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWo
   const wake = () => refresher.wake();
   // The embedded database serves one process only, which is told directly.
   const listener = deps.config.DATABASE_URL ? new PgListener(deps.config.DATABASE_URL, LIST_GENERATION_CHANNEL, wake, wake, deps.logger) : undefined;
-  const service = new ListsService(deps.dataSource, deps.uow, deps.logger, wake);
+  const service = new ListsService(deps.dataSource, deps.uow, deps.logger, wake, deps.config.LIST_SHRINK_GUARD_PERCENT);
   const hs = loadHsNomenclature();
   return {
     service,

@@ -6,10 +6,14 @@ import { readMultipart } from '../http/multipart';
 import { fieldErrors, route, type RouteDef } from '../http/route';
 import { normalizeHsCode } from '../screening/hs-code';
 import type { HsNomenclature } from './hs-nomenclature';
+import { FORMATS } from './importers';
 import type { ListsService } from './lists.service';
 import type { ReferenceIndex } from './reference-index';
 import { paginationQuery } from '../http/pagination';
 import { diffQuery, goodsParams, goodsResult, listParams, listView, uploadBody, uploadFields, versionDiff, versionParams, versionsPage, versionView } from './lists.schemas';
+
+/** The most file parts any format takes (ofac-sdn-csv: sdn, alt, add and comments). */
+const MAX_PARTS = Math.max(...Object.values(FORMATS).map((f) => f.parts.length));
 
 export interface ListsRoutesDeps {
   lists: ListsService;
@@ -31,7 +35,7 @@ export function listsRoutes({ lists, index, hs, uploadLimitBytes }: ListsRoutesD
       rawBody: { contentType: 'multipart/form-data', schema: uploadBody },
       responses: { 202: { description: 'Accepted; poll the version for its status', schema: z.object({ versionId: z.string(), status: z.string() }) } },
       handler: async ({ params, req, actor }) => {
-        const form = await readMultipart(req, { totalBytes: uploadLimitBytes, files: 3, fields: 5 });
+        const form = await readMultipart(req, { totalBytes: uploadLimitBytes, files: MAX_PARTS, fields: 5 });
         const fields = uploadFields.safeParse(form.fields);
         if (!fields.success) throw new ValidationError(fieldErrors('body', fields.error));
         const names = form.files.map((f) => f.name);

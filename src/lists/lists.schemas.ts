@@ -25,12 +25,13 @@ export const uploadBody = z.object({
   sdn: z.string().describe('ofac-sdn-csv: sdn.csv').optional(),
   alt: z.string().describe('ofac-sdn-csv: alt.csv').optional(),
   add: z.string().describe('ofac-sdn-csv: add.csv').optional(),
+  comments: z.string().describe('ofac-sdn-csv: sdn_comments.csv').optional(),
 }).openapi('ListUpload');
 
 export const versionView = z.object({
   id: z.string().uuid(),
   listId: z.string(),
-  status: z.enum(['importing', 'held', 'active', 'failed', 'superseded']),
+  status: z.enum(['importing', 'held', 'active', 'failed', 'superseded']).describe('held: kept from activation by the shrink guard (the reason is in error) until an admin activates it'),
   format: z.string(),
   sha256: z.string(),
   entryCount: z.number().int().nullable(),

@@ -13,6 +13,7 @@ import { ListVersion, ReferenceList, type ListKind } from './list.entity';
 import { FORMATS, type ImportFormat, type ImportParts } from './importers';
 import { writeEntries } from './entries.repository';
 import { defaultAgainst, diffVersions, type VersionDiff } from './version-diff';
+import { heldReason, shrinkVerdict } from './shrink-guard';
 import { readRescreenRun, scheduleRescreen, type RescreenView } from '../rescreen/rescreen-runs';
 
 export interface UploadedPart {
@@ -31,7 +32,7 @@ export interface NewVersionInput {
   format: ImportFormat;
   kind?: ListKind;
   name?: string;
-  source: 'upload' | 'cli' | 'seed';
+  source: 'upload' | 'cli' | 'seed' | 'fetch';
 }
 
 export interface VersionView {
@@ -81,6 +82,8 @@ export class ListsService {
     private readonly uow: UnitOfWork,
     private readonly logger: Logger,
     private readonly onActivated: () => void,
+    /** LIST_SHRINK_GUARD_PERCENT: a version removing more of the active version's entries is held, not activated. */
+    private readonly shrinkGuardPercent = 100,
   ) {}
 
   /** Checks the format against the list kind and the parts present; throws a ValidationError naming the field. */
@@ -121,15 +124,24 @@ export class ListsService {
     return this.uow.run((m) => this.openVersion(m, actor, input, parts));
   }
 
-  /** Creates the list when new, then a version in status importing, with their audit events. */
-  private async openVersion(m: EntityManager, actor: AuditActor, input: NewVersionInput, parts: PartDigest[]): Promise<ListVersion> {
+  /**
+   * Locks the list (creating it, audited, when new) after checking the format and part names against it: uploads and
+   * list sources (which name the parts they will fetch) share these rules.
+   */
+  async ensureList(m: EntityManager, actor: AuditActor, input: Omit<NewVersionInput, 'source'>, partNames: string[]): Promise<ReferenceList> {
     let list = await m.findOne(ReferenceList, { where: { id: input.listId }, lock: { mode: 'pessimistic_write' } });
-    const kind = this.validateUpload(input, parts.map((p) => p.name), list);
+    const kind = this.validateUpload({ ...input, source: 'upload' }, partNames, list);
     if (!list) {
       list = m.create(ReferenceList, { id: input.listId, kind, name: input.name ?? input.listId, activeVersionId: null });
       await m.insert(ReferenceList, list);
       await recordAudit(m, actor, { action: 'list.created', subjectType: 'list', subjectId: list.id, data: { kind, name: list.name } });
     }
+    return list;
+  }
+
+  /** Creates the list when new, then a version in status importing, with their audit events. */
+  private async openVersion(m: EntityManager, actor: AuditActor, input: NewVersionInput, parts: PartDigest[]): Promise<ListVersion> {
+    const list = await this.ensureList(m, actor, input, parts.map((p) => p.name));
     const v = m.create(ListVersion, { listId: list.id, status: 'importing', format: input.format, sha256: digestParts(parts), source: input.source, importedBy: actor });
     await m.save(v);
     await recordAudit(m, actor, {
@@ -149,7 +161,10 @@ export class ListsService {
     await this.importVersion(version, parts);
   }
 
-  /** Parses parts into entries of the version (streaming, in batches), then activates it; a format error fails it. */
+  /**
+   * Parses parts into entries of the version (streaming, in batches), then activates it, or holds it when it would
+   * remove too much of the active version (the shrink guard); a format error fails it.
+   */
   async importVersion(version: ListVersion, parts: ImportParts): Promise<VersionView> {
     const list = await this.dataSource.getRepository(ReferenceList).findOneByOrFail({ id: version.listId });
     let counts: { entries: number; duplicates: number };
@@ -160,7 +175,30 @@ export class ListsService {
       await this.fail(version, err.message);
       return versionView(await this.dataSource.getRepository(ListVersion).findOneByOrFail({ id: version.id }));
     }
+    if (await this.holdIfShrinking(version, list.kind, counts)) {
+      return versionView(await this.dataSource.getRepository(ListVersion).findOneByOrFail({ id: version.id }));
+    }
     return this.activate(version.id, counts);
+  }
+
+  /** Holds the version (status held, the reason in `error`, audited) when the shrink guard says so; true if held. */
+  private async holdIfShrinking(version: ListVersion, kind: ListKind, counts: { entries: number; duplicates: number }): Promise<boolean> {
+    return this.uow.run(async (m) => {
+      const list = await m.findOneOrFail(ReferenceList, { where: { id: version.listId }, lock: { mode: 'pessimistic_write' } });
+      const verdict = await shrinkVerdict(m, kind, list.activeVersionId, version.id, this.shrinkGuardPercent);
+      if (!verdict) return false;
+      const reason = heldReason(verdict);
+      this.logger.warn({ versionId: version.id, listId: list.id, ...verdict }, 'list version held by the shrink guard');
+      const now = new Date();
+      const res = await m.update(ListVersion, { id: version.id, status: 'importing' },
+        { status: 'held', error: reason, finishedAt: now, entryCount: counts.entries, duplicateCount: counts.duplicates });
+      if (!res.affected) return true; // another attempt of the same job settled it
+      await recordAudit(m, version.importedBy, {
+        action: 'list_version.held', subjectType: 'list_version', subjectId: version.id,
+        data: { listId: list.id, reason, ...verdict, entryCount: counts.entries, sha256: version.sha256 },
+      });
+      return true;
+    });
   }
 
   private async fail(version: ListVersion, message: string): Promise<void> {

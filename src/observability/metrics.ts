@@ -57,3 +57,50 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
     },
   };
 }
+
+export interface ListMetricsRow {
+  listId: string;
+  /** Seconds since the active version was activated; null without one. */
+  ageSeconds: number | null;
+  /** never, ok, stale or failed; null when the list has no source. */
+  sourceStatus: string | null;
+  lastOutcome: string | null;
+  lastCheckedAt: Date | null;
+}
+
+/**
+ * List freshness, read from the database when scraped: the fetches run in the worker while /metrics is served by
+ * the API, so only the database knows every process's latest outcome.
+ */
+export function registerListMetrics(registry: Registry, read: () => Promise<ListMetricsRow[]>): void {
+  let rows: Promise<ListMetricsRow[]> | null = null;
+  // One query per scrape: the registry collects every metric at once, so the three gauges share the query in flight.
+  const load = (): Promise<ListMetricsRow[]> => {
+    rows ??= read().finally(() => { rows = null; });
+    return rows;
+  };
+  const age: Gauge<'list_id'> = new Gauge({
+    name: 'list_active_version_age_seconds', help: 'Seconds since the active version of each list was activated', labelNames: ['list_id'] as const, registers: [registry],
+    async collect() {
+      age.reset();
+      for (const r of await load().catch(() => [])) if (r.ageSeconds !== null) age.set({ list_id: r.listId }, r.ageSeconds);
+    },
+  });
+  const status: Gauge<'list_id' | 'status'> = new Gauge({
+    name: 'list_source_status', help: "1 for each list source's current status (never, ok, stale, failed)", labelNames: ['list_id', 'status'] as const, registers: [registry],
+    async collect() {
+      status.reset();
+      for (const r of await load().catch(() => [])) if (r.sourceStatus) status.set({ list_id: r.listId, status: r.sourceStatus }, 1);
+    },
+  });
+  const lastFetch: Gauge<'list_id' | 'outcome'> = new Gauge({
+    name: 'list_source_last_fetch_timestamp_seconds', help: "Unix time of each source's last check, labelled with its outcome (not_modified, unchanged, changed, error)",
+    labelNames: ['list_id', 'outcome'] as const, registers: [registry],
+    async collect() {
+      lastFetch.reset();
+      for (const r of await load().catch(() => [])) {
+        if (r.lastCheckedAt && r.lastOutcome) lastFetch.set({ list_id: r.listId, outcome: r.lastOutcome }, r.lastCheckedAt.getTime() / 1000);
+      }
+    },
+  });
+}

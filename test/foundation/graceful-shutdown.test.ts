@@ -10,7 +10,7 @@ describe('graceful shutdown', () => {
   it('finishes a request in flight when SIGTERM arrives, then exits 0', async () => {
     const db = await createTestDatabase();
     const child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: db.url, BOOTSTRAP_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', PORT: '0' },
+      cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: db.url, BOOTSTRAP_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', PORT: '0', LIST_SOURCES: 'off' },
     });
     try {
       let out = '';

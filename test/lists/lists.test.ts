@@ -13,7 +13,8 @@ describe('reference lists through the API', () => {
   let t: TestService;
   let auditor: string;
   beforeAll(async () => {
-    t = await startTestService();
+    // These tests replace whole lists on purpose: the shrink guard (tested in sources*.test.ts) would hold them.
+    t = await startTestService({ LIST_SHRINK_GUARD_PERCENT: 100 });
     auditor = await t.key('auditor', 'authority');
   });
   afterAll(() => t.close());
@@ -136,14 +137,14 @@ describe('npm run lists:import (files too big for HTTP)', () => {
   it('imports from disk, activates the version and audits it', async () => {
     const { stdout } = await run(process.execPath, ['dist/src/lists/import-cli.js', '--list', 'ofac-sdn', '--format', 'ofac-sdn-csv',
       '--file', `sdn=${OFAC_2019.sdn}`, '--file', `alt=${OFAC_2019.alt}`, '--file', `add=${OFAC_2019.add}`], {
-      cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' },
+      cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent', LIST_SOURCES: 'off' },
     });
     expect(stdout).toMatch(/Imported 7379 entries into ofac-sdn/);
     const lists = await t.http.get('/v1/lists').set(...bearer(t.adminKey));
     expect(lists.body.items.find((l: { id: string }) => l.id === 'ofac-sdn').activeVersion).toMatchObject({ status: 'active', source: 'cli', entryCount: 7379 });
     const [{ n }] = await t.service.db.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'list_version.activated' AND data->>'listId' = 'ofac-sdn'`);
     expect(n).toBe(1);
-    const usage = await run(process.execPath, ['dist/src/lists/import-cli.js', '--list', 'x'], { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl } }).catch((e) => e);
+    const usage = await run(process.execPath, ['dist/src/lists/import-cli.js', '--list', 'x'], { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: t.databaseUrl, LIST_SOURCES: 'off' } }).catch((e) => e);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toMatch(/Usage/);
   }, 60000);

@@ -3,9 +3,12 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Starts the compiled worker entry point (`npm run worker`) as its own process, as production runs it. */
+/**
+ * Starts the compiled worker entry point (`npm run worker`) as its own process, as production runs it; never with
+ * the shipped list sources (tests do not reach the internet).
+ */
 export function spawnWorker(env: Record<string, string>): { child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): Promise<void> } {
-  const child = spawn(process.execPath, ['dist/src/worker.js'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  const child = spawn(process.execPath, ['dist/src/worker.js'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, LIST_SOURCES: 'off' } });
   let out = '';
   child.stdout?.on('data', (d) => { out += d; });
   child.stderr?.on('data', (d) => { out += d; });

@@ -53,6 +53,8 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     LIST_REFRESH_MS: 200,
     RESCREEN_CATCHUP_DELAY_MS: 500,
     DB_POOL_SIZE: 5,
+    // Tests never reach the internet: no shipped default sources (a test's own sources point at a local server).
+    LIST_SOURCES: 'off',
     ...overrides,
   });
   const service = await createService(config, options.role ?? 'api');

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { verifyResult as verifyResultSchema } from '../../audit/audit.schemas';
 import type { hitSchema } from '../../declarations/declarations.schemas';
 import type { versionView as listVersionSchema } from '../../lists/lists.schemas';
+import type { sourceView as listSourceSchema } from '../../list-sources/list-sources.schemas';
 /**
  * The API shapes the console reads, written by hand from the zod schemas of each feature (src/<feature>/*.schemas.ts):
  * the browser bundle must not pull in zod or server code. Fields the console does not use are left out.
@@ -27,7 +28,10 @@ export interface AuditActor {
 }
 
 // --- lists (src/lists/lists.schemas.ts) ---
-export type VersionStatus = 'importing' | 'active' | 'failed' | 'superseded';
+export type VersionStatus = 'importing' | 'held' | 'active' | 'failed' | 'superseded';
+
+/** src/list-sources/list-sources.schemas.ts */
+export type ListSource = z.infer<typeof listSourceSchema>;
 
 /** The server's zod schema is the contract; the console adds what GET of one version returns besides. */
 export type ListVersion = z.infer<typeof listVersionSchema> & {

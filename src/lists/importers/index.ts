@@ -12,9 +12,10 @@ import { importFtmJsonl } from './ftm-jsonl';
 import { importGoods } from './goods';
 import { importOfacSdn } from './ofac-sdn';
 import { importUnXml } from './un-xml';
+import { importUkSanctionsXml } from './uk-sanctions-xml';
 
 export type ImportFormat =
-  | 'ofac-sdn-csv' | 'csl-csv' | 'un-xml' | 'eu-fsf-xml' | 'ftm-jsonl' | 'entities-csv' | 'goods-tsv' | 'goods-csv';
+  | 'ofac-sdn-csv' | 'csl-csv' | 'un-xml' | 'eu-fsf-xml' | 'uk-sanctions-xml' | 'ftm-jsonl' | 'entities-csv' | 'goods-tsv' | 'goods-csv';
 
 /** Part name -> factory of a fresh byte stream (an importer may read a part more than once). */
 export interface ImportParts {
@@ -34,6 +35,7 @@ export const FORMATS: Record<ImportFormat, FormatSpec> = {
   'csl-csv': { kind: 'entities', ...FILE },
   'un-xml': { kind: 'entities', ...FILE },
   'eu-fsf-xml': { kind: 'entities', ...FILE },
+  'uk-sanctions-xml': { kind: 'entities', ...FILE },
   'ftm-jsonl': { kind: 'entities', ...FILE },
   'entities-csv': { kind: 'entities', ...FILE },
   'goods-tsv': { kind: 'goods', ...FILE },
@@ -47,6 +49,7 @@ const ENTITY_IMPORTERS: Partial<Record<ImportFormat, Importer<EntityEntry>>> = {
   'csl-csv': (parts) => importCslCsv(parts.file()),
   'un-xml': (parts) => importUnXml(parts.file()),
   'eu-fsf-xml': (parts) => importEuFsfXml(parts.file()),
+  'uk-sanctions-xml': (parts) => importUkSanctionsXml(parts.file()),
   'ftm-jsonl': (parts) => importFtmJsonl(parts.file()),
   'entities-csv': (parts) => importEntitiesCsv(parts.file()),
 };

@@ -7,10 +7,11 @@ import type { PageContext } from './page';
 
 const FORMATS: [string, string][] = [
   ['entities-csv', 'entities-csv (simple custom list)'],
-  ['ofac-sdn-csv', 'ofac-sdn-csv (sdn, alt, add files)'],
+  ['ofac-sdn-csv', 'ofac-sdn-csv (sdn, alt, add, comments files)'],
   ['csl-csv', 'csl-csv (US Consolidated Screening List)'],
   ['un-xml', 'un-xml (UN consolidated list)'],
   ['eu-fsf-xml', 'eu-fsf-xml (EU financial sanctions)'],
+  ['uk-sanctions-xml', 'uk-sanctions-xml (UK Sanctions List, FCDO)'],
   ['ftm-jsonl', 'ftm-jsonl (FollowTheMoney entities)'],
   ['goods-tsv', 'goods-tsv (HS prefix, severity, label)'],
   ['goods-csv', 'goods-csv (HS prefix, severity, label)'],
@@ -51,7 +52,8 @@ export function uploadForm(ctx: PageContext, lists: ListView[], refresh: () => P
   const name = h('input', { name: 'name', maxlength: 200, autocomplete: 'off' });
   const single = h('div', null, field('File', fileInput('file', true)));
   const ofac = h('div', { hidden: true },
-    field('sdn.csv', fileInput('sdn', false)), field('alt.csv (optional)', fileInput('alt', false)), field('add.csv (optional)', fileInput('add', false)));
+    field('sdn.csv', fileInput('sdn', false)), field('alt.csv (optional)', fileInput('alt', false)), field('add.csv (optional)', fileInput('add', false)),
+    field('sdn_comments.csv (optional)', fileInput('comments', false)));
   const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Upload');
   const syncParts = (): void => {

@@ -2,7 +2,8 @@ import { getJson } from '../api';
 import { badge, h, replace, table } from '../dom';
 import { dateTime, rescreenText } from '../format';
 import { announce, errorMessage } from '../live';
-import type { ListVersion, ListView, Paged } from '../types';
+import type { ListSource, ListVersion, ListView, Paged } from '../types';
+import { ageCell, refreshButton, sourceCell } from '../components/list-source';
 import { uploadForm } from './list-upload';
 import type { PageContext } from './page';
 
@@ -37,11 +38,19 @@ function rescreenCell(ctx: PageContext, v: ListVersion | null, lookUp: boolean):
 
 const VERSION_HEADERS = ['Uploaded', 'Status', 'Format', 'Entries', 'Duplicates', 'SHA-256', 'Source', 'Activation', 'Re-screening', 'Error'];
 
+const LIST_HEADERS = ['List', 'Kind', 'Status', 'Entries', 'Active since', 'Age', 'Source', 'SHA-256', 'Last re-screening', ''];
+
+/** What a list's row shows besides the list: its source (admins and auditors), and how to re-render after a refresh. */
+interface RowExtras {
+  source?: ListSource;
+  reload: () => Promise<void>;
+}
+
 /** A list's row, with a button that shows its versions (import status, counts, errors) underneath. */
-function listRows(list: ListView, ctx: PageContext): HTMLTableRowElement[] {
+function listRows(list: ListView, ctx: PageContext, extras: RowExtras): HTMLTableRowElement[] {
   const active = list.activeVersion;
   const detailsId = `versions-${list.id}`;
-  const details = h('tr', { id: detailsId, class: 'details', hidden: true }, h('td', { colspan: 8 }));
+  const details = h('tr', { id: detailsId, class: 'details', hidden: true }, h('td', { colspan: LIST_HEADERS.length }));
   const toggle = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': detailsId }, 'Versions');
   toggle.addEventListener('click', async () => {
     const open = toggle.getAttribute('aria-expanded') === 'true';
@@ -63,26 +72,37 @@ function listRows(list: ListView, ctx: PageContext): HTMLTableRowElement[] {
     h('td', null, active ? badge(active.status, active.status) : badge('none', 'none')),
     h('td', { class: 'num' }, active?.entryCount ?? '—'),
     h('td', null, active ? dateTime(active.activatedAt) : '—'),
+    ageCell(active),
+    sourceCell(extras.source),
     h('td', null, active ? h('code', { title: active.sha256 }, active.sha256.slice(0, 12)) : '—'),
     rescreenCell(ctx, active, true),
-    h('td', null, toggle));
+    h('td', { class: 'actions' }, toggle, extras.source && ctx.user.role === 'admin' ? [' ', refreshButton(ctx, extras.source, extras.reload)] : null));
   return [row, details];
 }
 
+/** Sources are for admins and auditors; other roles see the lists without them. */
+async function loadSources(ctx: PageContext): Promise<Map<string, ListSource>> {
+  if (ctx.user.role !== 'admin' && ctx.user.role !== 'auditor') return new Map();
+  const { items } = await getJson<{ items: ListSource[] }>('/v1/list-sources', undefined, ctx.signal);
+  return new Map(items.map((s) => [s.listId, s]));
+}
+
 export async function renderLists(ctx: PageContext): Promise<void> {
-  const { items } = await getJson<{ items: ListView[] }>('/v1/lists', undefined, ctx.signal);
-  const body = h('tbody', null, items.flatMap((l) => listRows(l, ctx)));
+  const [{ items }, sources] = await Promise.all([getJson<{ items: ListView[] }>('/v1/lists', undefined, ctx.signal), loadSources(ctx)]);
+  const rows = (lists: ListView[], bySource: Map<string, ListSource>): HTMLTableRowElement[] =>
+    lists.flatMap((l) => listRows(l, ctx, { source: bySource.get(l.id), reload: () => refresh() }));
+  const body = h('tbody', null, rows(items, sources));
   const tableEl = h('table', { class: 'data' },
     h('caption', { class: 'visually-hidden' }, 'Lists and their active versions'),
-    h('thead', null, h('tr', null, ['List', 'Kind', 'Status', 'Entries', 'Active since', 'SHA-256', 'Last re-screening', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', null, h('tr', null, LIST_HEADERS.map((t) => h('th', { scope: 'col' }, t)))),
     body);
   const count = h('span', null);
   const setCount = (n: number): void => { count.textContent = `${n} list${n === 1 ? '' : 's'}.`; };
   setCount(items.length);
   const refresh = async (): Promise<void> => {
     try {
-      const fresh = await getJson<{ items: ListView[] }>('/v1/lists', undefined, ctx.signal);
-      replace(body, fresh.items.flatMap((l) => listRows(l, ctx)));
+      const [fresh, freshSources] = await Promise.all([getJson<{ items: ListView[] }>('/v1/lists', undefined, ctx.signal), loadSources(ctx)]);
+      replace(body, rows(fresh.items, freshSources));
       setCount(fresh.items.length);
     } catch (err) {
       announce(`Could not refresh the lists: ${errorMessage(err)}`, 'error');
@@ -90,7 +110,8 @@ export async function renderLists(ctx: PageContext): Promise<void> {
   };
   replace(ctx.main,
     h('h1', { tabindex: -1 }, 'Lists'),
-    h('p', { class: 'muted' }, count, ' A new version is imported in the background and activated atomically when it is valid; open and recent declarations are then screened again against what changed.'),
+    h('p', { class: 'muted' }, count, ' A new version is imported in the background and activated atomically when it is valid; open and recent declarations are then screened again against what changed.',
+      ' A version that would remove too many entries of the active one is held until an admin activates it.'),
     h('section', { 'aria-label': 'Lists' }, tableEl),
     ctx.user.role === 'admin' ? uploadForm(ctx, items, refresh) : null);
 }
