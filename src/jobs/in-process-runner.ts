@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { backoffDelay, JOB_POLICIES, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
-import type { JobRunner } from './job-runner';
+import { backoffDelay, JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
+import { runFinalFailure, type JobLiveness, type JobRunner, type OutboxJobRef } from './job-runner';
 import { PollLoop } from './poll-loop';
 import type { JobMetrics } from '../observability/metrics';
 
@@ -34,6 +34,8 @@ export class InProcessJobRunner implements JobRunner {
     private readonly soleRunner: boolean,
     /** The catalogue's policies, as adjusted by configuration. */
     private readonly policies: JobPolicies = JOB_POLICIES,
+    /** Told when a job throws on its last attempt, before the row is marked failed. */
+    private readonly failureHooks: FinalFailureHandlers = {},
   ) {
     this.loops = Array.from({ length: concurrency }, () =>
       new PollLoop(() => this.runOne(), pollMs, (err) => this.logger.error({ err }, 'job loop failed')));
@@ -63,6 +65,11 @@ export class InProcessJobRunner implements JobRunner {
     return true;
   }
 
+  /** The outbox is the queue: a pending row is waiting or running (a dead runner's lease expires and it is taken again). */
+  async liveness(rows: OutboxJobRef[]): Promise<JobLiveness[]> {
+    return rows.map((r) => (r.status === 'pending' ? 'live' : r.status === 'failed' ? 'failed' : 'gone'));
+  }
+
   private async runOne(): Promise<number> {
     const rows: ClaimedRow[] = await this.dataSource.query(
       // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE ... RETURNING comes back as [rows, count]).
@@ -87,6 +94,7 @@ export class InProcessJobRunner implements JobRunner {
       const message = err instanceof Error ? err.message : String(err);
       if (final) {
         this.logger.error({ err, job: row.job_name, id: row.id }, 'job failed after its last attempt');
+        await runFinalFailure(this.failureHooks, row.job_name, row.payload, err, this.logger);
         await this.dataSource.query(
           `UPDATE outbox SET status = 'failed', finished_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1`, [row.id, message]);
       } else {

@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { RouteDef } from '../http/route';
-import type { JobHandlers } from '../jobs/catalogue';
+import type { FinalFailureHandlers, JobHandlers, StuckWorkFinder } from '../jobs/catalogue';
 import { PollLoop } from '../jobs/poll-loop';
 import { loadHsNomenclature, type HsNomenclature } from './hs-nomenclature';
 import { ListsService } from './lists.service';
 import { listsRoutes } from './lists.routes';
 import { ReferenceIndex } from './reference-index';
 import { seedLists } from './seed';
+import { stuckImports } from './stuck-imports';
 
 export interface ListsFeature {
   service: ListsService;
@@ -17,6 +18,8 @@ export interface ListsFeature {
   hs: HsNomenclature;
   routes: RouteDef[];
   jobHandlers: Pick<JobHandlers, 'lists.import'>;
+  failureHandlers: Pick<FinalFailureHandlers, 'lists.import'>;
+  stuckWork: StuckWorkFinder;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -33,6 +36,8 @@ export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWo
     hs,
     routes: listsRoutes({ lists: service, index, hs, uploadLimitBytes: deps.config.UPLOAD_LIMIT_BYTES }),
     jobHandlers: { 'lists.import': ({ versionId }) => service.importStoredVersion(versionId) },
+    failureHandlers: { 'lists.import': ({ versionId }, error) => service.failImport(versionId, error) },
+    stuckWork: stuckImports,
     async start() {
       const seeded = await seedLists(deps.dataSource, service);
       if (seeded.length) deps.logger.info({ seeded }, 'seed lists loaded');
