@@ -114,3 +114,28 @@ describe('the reconciler finishes a batch whose chunk jobs ended without screeni
     expect({ n, distinct }).toEqual({ n: 70, distinct: 70 });
   }, 60000);
 });
+
+describe('the reconciler records the failure of a job that gave up without recording it (in-process)', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ REDIS_URL: undefined, RECONCILE_AFTER_MS: 300, RECONCILE_INTERVAL_MS: 3600000 });
+  });
+  afterAll(() => t.close());
+
+  it('fails the batch with the job\'s last error instead of retrying it forever', async () => {
+    const ds = t.service.db.dataSource;
+    const broker = await t.key('broker', 'gave-up-brokers');
+    await t.service.jobs.stop();
+    const res = await t.http.post('/v1/declarations/batch').set(...bearer(broker))
+      .send({ declarations: Array.from({ length: 10 }, (_, i) => declaration({ reference: `GU-${i}` })) });
+    const batchId = res.body.batchId as string;
+    // The runner marked the row failed but died before the final-failure handler ran.
+    await ds.query(`UPDATE batches SET status = 'processing', created_at = now() - interval '1 minute' WHERE id = $1`, [batchId]);
+    await ds.query(`UPDATE outbox SET status = 'failed', attempts = 10, last_error = 'connection terminated unexpectedly', finished_at = now() WHERE dedupe_key = $1`, [`batches.screen:${batchId}:0`]);
+
+    expect(await t.service.reconciler!.reconcileOnce()).toEqual({ requeued: 0, failed: 1 });
+    const b = (await t.http.get(`/v1/batches/${batchId}`).set(...bearer(broker))).body;
+    expect(b).toMatchObject({ status: 'failed', processed: 0, error: 'item 0 could not be screened: connection terminated unexpectedly' });
+    expect(await t.service.reconciler!.reconcileOnce()).toEqual({ requeued: 0, failed: 0 });
+  }, 30000);
+});
