@@ -92,7 +92,14 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const inProcess = isEmbedded(config) || !config.REDIS_URL;
   if (inProcess) {
     // The embedded database runs one transaction at a time: more job loops would only queue for it.
-    jobs = new InProcessJobRunner(dataSource, handlers, jobLogger, metrics, db.embedded ? Math.min(2, config.WORKER_CONCURRENCY) : config.WORKER_CONCURRENCY, config.OUTBOX_POLL_MS, db.embedded, policies, failureHooks);
+    jobs = new InProcessJobRunner(dataSource, handlers, jobLogger, metrics, {
+      concurrency: db.embedded ? Math.min(2, config.WORKER_CONCURRENCY) : config.WORKER_CONCURRENCY,
+      pollMs: config.OUTBOX_POLL_MS,
+      soleRunner: db.embedded,
+      timeoutMs: config.JOB_TIMEOUT_MS,
+      policies,
+      failureHooks,
+    });
   } else {
     jobs = new BullMqJobRunner(dataSource, handlers, jobLogger, metrics, {
       redisUrl: config.REDIS_URL,
