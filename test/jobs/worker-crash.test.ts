@@ -44,7 +44,7 @@ describe('a worker killed in the middle of a list import', () => {
     const written = await eventually(async () => {
       const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM entity_entries WHERE version_id = $1`, [versionId]);
       return n > 0 ? n : undefined;
-    }, 60000, 10).catch((err) => { throw new Error(`${err.message}; worker said: ${first.output().slice(-2000)}`); });
+    }, 150000, 10).catch((err) => { throw new Error(`${err.message}; worker said: ${first.output().slice(-2000)}`); });
     await first.kill('SIGKILL');
     const [killed] = await ds.query(`SELECT v.status, (SELECT count(*)::int FROM entity_entries WHERE version_id = v.id) AS n FROM list_versions v WHERE v.id = $1`, [versionId]);
     expect(written).toBeGreaterThan(0);
@@ -55,11 +55,11 @@ describe('a worker killed in the middle of a list import', () => {
     const version = await eventually(async () => {
       const v = await t.http.get(`/v1/lists/ofac-sdn-crash/versions/${versionId}`).set(...bearer(t.adminKey));
       return v.body.status === 'active' ? v.body : undefined;
-    }, 90000).catch((err) => { throw new Error(`${err.message}; worker said: ${second.output().slice(-2000)}`); });
+    }, 150000).catch((err) => { throw new Error(`${err.message}; worker said: ${second.output().slice(-2000)}`); });
     expect(version.entryCount).toBe(SDN_2019_ENTRIES);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM entity_entries WHERE version_id = $1`, [versionId]);
     expect(n).toBe(SDN_2019_ENTRIES);
     const [{ activations }] = await ds.query(`SELECT count(*)::int AS activations FROM audit_events WHERE action = 'list_version.activated' AND subject_id = $1`, [versionId]);
     expect(activations).toBe(1);
-  }, 180000);
+  }, 330000);
 });
