@@ -11,6 +11,7 @@ import { listsRoutes } from './lists.routes';
 import { ReferenceIndex } from './reference-index';
 import { seedLists } from './seed';
 import { stuckImports } from './stuck-imports';
+import { withImportLock } from './import-lock';
 
 export interface ListsFeature {
   service: ListsService;
@@ -35,7 +36,7 @@ export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWo
     index,
     hs,
     routes: listsRoutes({ lists: service, index, hs, uploadLimitBytes: deps.config.UPLOAD_LIMIT_BYTES }),
-    jobHandlers: { 'lists.import': ({ versionId }) => service.importStoredVersion(versionId) },
+    jobHandlers: { 'lists.import': ({ versionId }) => withImportLock(deps.dataSource, deps.logger, versionId, () => service.importStoredVersion(versionId)) },
     failureHandlers: { 'lists.import': ({ versionId }, error) => service.failImport(versionId, error) },
     stuckWork: stuckImports,
     async start() {
