@@ -16,10 +16,11 @@ import { createApp } from './http/app';
 import { createRegistry } from './http/openapi';
 import { MemoryCounter, RedisCounter, type RateCounter } from './http/rate-counter';
 import { createRateLimits } from './http/rate-limit';
-import { assertHandlers, JOB_POLICIES, type JobHandlers } from './jobs/catalogue';
+import { assertHandlers, JOB_POLICIES, type FinalFailureHandlers, type JobHandlers } from './jobs/catalogue';
 import type { JobRunner } from './jobs/job-runner';
 import { InProcessJobRunner } from './jobs/in-process-runner';
 import { BullMqJobRunner } from './jobs/bullmq-runner';
+import { Reconciler } from './jobs/reconciler';
 import { createListsFeature, type ListsFeature } from './lists/lists.feature';
 import { createDeclarationsFeature, type DeclarationsFeature } from './declarations/declarations.feature';
 import { loadRuleset } from './screening/ruleset';
@@ -39,6 +40,8 @@ export interface Service {
   uow: UnitOfWork;
   metrics: Metrics;
   jobs: JobRunner;
+  /** Present where this process runs jobs: repairs work left unfinished by lost jobs. */
+  reconciler?: Reconciler;
   keys: ApiKeysService;
   lists: ListsFeature;
   sources: ListSourcesFeature;
@@ -84,8 +87,9 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const handlers: Partial<JobHandlers> = {
     ...lists.jobHandlers, ...sources.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...rescreen.jobHandlers,
   };
-  const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies, ...sources.jobPolicies };
+  const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies, ...sources.jobPolicies, ...declarations.jobPolicies };
   assertHandlers(handlers);
+  const failureHooks: FinalFailureHandlers = { ...lists.failureHandlers, ...declarations.failureHandlers };
 
   let jobs!: JobRunner;
   const metrics = createMetrics(() => jobs.depth());
@@ -93,9 +97,17 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   // Scheduled source checks run where jobs run: the worker, or the API when it processes jobs (embedded, RUN_JOBS_IN_API).
   const runsJobs = isEmbedded(config) || !config.REDIS_URL || role === 'worker' || config.RUN_JOBS_IN_API;
   const jobLogger = logger.child({ module: 'jobs' });
-  if (isEmbedded(config) || !config.REDIS_URL) {
+  const inProcess = isEmbedded(config) || !config.REDIS_URL;
+  if (inProcess) {
     // The embedded database runs one transaction at a time: more job loops would only queue for it.
-    jobs = new InProcessJobRunner(dataSource, handlers, jobLogger, metrics, db.embedded ? Math.min(2, config.WORKER_CONCURRENCY) : config.WORKER_CONCURRENCY, config.OUTBOX_POLL_MS, db.embedded, policies);
+    jobs = new InProcessJobRunner(dataSource, handlers, jobLogger, metrics, {
+      concurrency: db.embedded ? Math.min(2, config.WORKER_CONCURRENCY) : config.WORKER_CONCURRENCY,
+      pollMs: config.OUTBOX_POLL_MS,
+      soleRunner: db.embedded,
+      timeoutMs: config.JOB_TIMEOUT_MS,
+      policies,
+      failureHooks,
+    });
   } else {
     jobs = new BullMqJobRunner(dataSource, handlers, jobLogger, metrics, {
       redisUrl: config.REDIS_URL,
@@ -105,8 +117,14 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       pollMs: config.OUTBOX_POLL_MS,
       lockMs: config.JOB_LOCK_MS,
       policies,
+      failureHooks,
     });
   }
+  // Where jobs run, so does their repair (the worker; the API itself in embedded or in-process mode).
+  const reconciler = inProcess || role === 'worker' || config.RUN_JOBS_IN_API
+    ? new Reconciler(dataSource, jobs, [lists.stuckWork, declarations.stuckWork, rescreen.stuckWork], failureHooks, jobLogger,
+      { afterMs: config.RECONCILE_AFTER_MS, intervalMs: config.RECONCILE_INTERVAL_MS })
+    : undefined;
   uow.onCommit(() => jobs.wake());
 
   let app: Express | undefined;
@@ -139,10 +157,11 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   let sealer: { stop(): Promise<void> } | undefined;
   return {
-    config, logger, db, uow, metrics, jobs, keys, lists, sources, declarations, cases, allowList, app,
+    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, allowList, app,
     async start() {
       await lists.start();
       await jobs.start();
+      reconciler?.start();
       await sources.start({ schedule: runsJobs });
       if (role === 'api') metrics.startRefresh(config.METRICS_REFRESH_MS);
       sealer = startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) => logger.error({ err }, 'audit sealing failed'));
@@ -150,6 +169,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     async close() {
       metrics.stopRefresh();
       await sources.stop();
+      await reconciler?.stop();
       await jobs.stop();
       await sealer?.stop();
       await lists.stop();

@@ -64,6 +64,14 @@ export const configSchema = z.object({
   RUN_JOBS_IN_API: bool.default(false),
   /** Milliseconds a worker's hold on a job lasts without renewal; a crashed worker's jobs go to others after it. */
   JOB_LOCK_MS: positiveInt.default(30000),
+  /** Milliseconds one in-process job attempt (no Redis, or embedded) may run before it counts as failed and its lease ends. */
+  JOB_TIMEOUT_MS: positiveInt.default(600000),
+  /** Milliseconds unfinished work (importing version, queued/running re-screen, queued/processing batch) may sit without a live job before the reconciler re-queues it. */
+  RECONCILE_AFTER_MS: positiveInt.default(300000),
+  /** Milliseconds between reconciler passes (run by the processes that run jobs, one at a time per database). */
+  RECONCILE_INTERVAL_MS: positiveInt.default(60000),
+  /** First retry delay of a failed batch chunk, in milliseconds; doubles on each of the 10 attempts, then the batch fails. */
+  BATCH_RETRY_BASE_MS: positiveInt.default(1000),
   /** Milliseconds between audit-chain sealing rounds. */
   AUDIT_SEAL_INTERVAL_MS: positiveInt.default(500),
   /** Milliseconds between outbox polls (the relay is also woken right after each commit). */

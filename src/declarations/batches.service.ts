@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import { auditActor, type Actor } from '../auth/actor';
 import type { AuditActor } from '../audit/audit-event.entity';
@@ -91,7 +91,40 @@ export class BatchesService {
     }
   }
 
-  private async countProcessed(m: import('typeorm').EntityManager, batchId: string, actor: AuditActor): Promise<void> {
+  /**
+   * The chunk's job failed on its last attempt: the batch ends `failed` with the reason (naming the item that would not
+   * go through), so the broker is not left polling a batch that stays `processing`. Items already screened stay filed;
+   * other chunks may still finish theirs. Idempotent: a batch that already ended is left alone.
+   */
+  async failChunk(batchId: string, from: number, to: number, error: string): Promise<void> {
+    await this.uow.run(async (m) => {
+      const [item] = await m.query(
+        `SELECT min(idx) AS idx FROM batch_items WHERE batch_id = $1 AND idx >= $2 AND idx < $3 AND declaration_id IS NULL AND error IS NULL`, [batchId, from, to]);
+      const where = item?.idx != null ? `item ${item.idx}` : `items ${from} to ${to - 1}`;
+      const reason = `${where} could not be screened: ${error}`;
+      const [b] = await m.query(
+        `WITH u AS (UPDATE batches SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'processing')
+                    RETURNING submitted_by, organization, processed, total)
+         SELECT * FROM u`, [batchId, reason]);
+      if (!b) return;
+      const [key] = await m.query(`SELECT role FROM api_keys WHERE id = $1`, [b.submitted_by]);
+      await recordAudit(m, { keyId: b.submitted_by, role: key?.role ?? 'broker', organization: b.organization }, {
+        action: 'batch.failed', subjectType: 'batch', subjectId: batchId, data: { error: reason, processed: b.processed, total: b.total },
+      });
+    });
+  }
+
+  /** Reconciler: the chunk jobs (outbox dedupe keys) of unfinished batches older than `olderThanMs` that still have items to screen. */
+  async stuckChunks(m: EntityManager, olderThanMs: number): Promise<string[]> {
+    const rows: { key: string }[] = await m.query(
+      `SELECT DISTINCT 'batches.screen:' || b.id || ':' || (i.idx / $2) * $2 AS key
+       FROM batches b JOIN batch_items i ON i.batch_id = b.id AND i.declaration_id IS NULL AND i.error IS NULL
+       WHERE b.status IN ('queued', 'processing') AND b.created_at < now() - ($1::int * interval '1 millisecond')`,
+      [olderThanMs, CHUNK]);
+    return rows.map((r) => r.key);
+  }
+
+  private async countProcessed(m: EntityManager, batchId: string, actor: AuditActor): Promise<void> {
     const [b] = await m.query(
       `WITH u AS (UPDATE batches SET processed = processed + 1 WHERE id = $1 RETURNING processed, total, organization) SELECT * FROM u`, [batchId]);
     if (b.processed < b.total) return;
@@ -106,7 +139,7 @@ export class BatchesService {
     const items = await this.dataSource.query(
       `SELECT idx, declaration_id, error FROM batch_items WHERE batch_id = $1 AND (declaration_id IS NOT NULL OR error IS NOT NULL) ORDER BY idx`, [id]);
     return {
-      id: b.id, status: b.status, total: b.total, processed: b.processed, createdAt: b.created_at.toISOString(), finishedAt: b.finished_at?.toISOString() ?? null,
+      id: b.id, status: b.status, total: b.total, processed: b.processed, ...(b.error ? { error: b.error } : {}), createdAt: b.created_at.toISOString(), finishedAt: b.finished_at?.toISOString() ?? null,
       items: items.map((i: { idx: number; declaration_id: string | null; error: unknown }) => ({
         index: i.idx, ...(i.declaration_id ? { declarationId: i.declaration_id } : {}), ...(i.error ? { error: i.error } : {}),
       })),

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { RouteDef } from '../http/route';
-import type { JobHandlers } from '../jobs/catalogue';
+import { JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobPolicies, type StuckWorkFinder } from '../jobs/catalogue';
 import type { ListsFeature } from '../lists/lists.feature';
 import type { Ruleset } from '../screening/ruleset';
 import type { SuppressionSource } from '../screening/suppressions';
@@ -18,6 +18,9 @@ export interface DeclarationsFeature {
   pipeline: ScreeningPipeline;
   routes: RouteDef[];
   jobHandlers: Pick<JobHandlers, 'batches.screen'>;
+  jobPolicies: Pick<JobPolicies, 'batches.screen'>;
+  failureHandlers: Pick<FinalFailureHandlers, 'batches.screen'>;
+  stuckWork: StuckWorkFinder;
 }
 
 export function createDeclarationsFeature(deps: {
@@ -32,5 +35,8 @@ export function createDeclarationsFeature(deps: {
     pipeline,
     routes: declarationsRoutes(service, batches),
     jobHandlers: { 'batches.screen': ({ batchId, from, to }) => batches.screenChunk(batchId, from, to) },
+    jobPolicies: { 'batches.screen': { ...JOB_POLICIES['batches.screen'], backoffMs: deps.config.BATCH_RETRY_BASE_MS } },
+    failureHandlers: { 'batches.screen': ({ batchId, from, to }, error) => batches.failChunk(batchId, from, to, error) },
+    stuckWork: (m, olderThanMs) => batches.stuckChunks(m, olderThanMs),
   };
 }

@@ -56,7 +56,7 @@ export function declarationsRoutes(declarations: DeclarationsService, batches: B
     route({
       method: 'get', path: '/v1/batches/{id}', tag: 'Declarations', roles: ['broker'], params: idParams,
       summary: 'Progress of a batch: status, total, processed, and each finished item',
-      responses: { 200: { description: 'The batch', schema: z.object({ id: z.string(), status: z.enum(['queued', 'processing', 'completed', 'failed']), total: z.number(), processed: z.number(), items: z.array(z.object({ index: z.number(), declarationId: z.string().optional(), error: z.unknown().optional() })) }) } },
+      responses: { 200: { description: 'The batch', schema: z.object({ id: z.string(), status: z.enum(['queued', 'processing', 'completed', 'failed']), total: z.number(), processed: z.number(), error: z.string().optional().describe('Why a failed batch failed (the item that could not be screened)'), items: z.array(z.object({ index: z.number(), declarationId: z.string().optional(), error: z.unknown().optional() })) }) } },
       handler: async ({ actor, params }) => ({ status: 200, body: await batches.get(actor, params.id) }),
     }),
   ];

@@ -2,8 +2,8 @@ import { Queue, Worker, type Job } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { JOB_POLICIES, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
-import type { JobRunner } from './job-runner';
+import { JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
+import { runFinalFailure, type JobLiveness, type JobRunner, type OutboxJobRef } from './job-runner';
 import { PollLoop } from './poll-loop';
 import { requeueJobsLostByRedis } from './redis-loss';
 import type { JobMetrics } from '../observability/metrics';
@@ -12,9 +12,18 @@ export const QUEUE_NAME = 'jobs';
 const RELAY_BATCH = 200;
 /** How often the relay asks Redis whether it restarted (its run_id). */
 const REDIS_CHECK_MS = 2000;
+/**
+ * How often a job may lose its worker (crash, SIGKILL, an event loop blocked past the lock) and still be handed to
+ * another one: a rolling restart must not fail a long import, but a job that keeps killing its workers must stop.
+ * Beyond it BullMQ fails the job; the reconciler then records the failure (final-failure handler).
+ */
+export const MAX_STALLED_COUNT = 2;
+/** BullMQ states in which a job still holds its work. */
+const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 interface OutboxRow {
   id: string;
+  job_id: string;
   job_name: JobName;
   payload: unknown;
   delay_ms: number;
@@ -30,12 +39,16 @@ export interface BullMqRunnerOptions {
   lockMs: number;
   /** The catalogue's policies, as adjusted by configuration (default: the catalogue's). */
   policies?: JobPolicies;
+  /** Told when a job throws on its last attempt. */
+  failureHooks?: FinalFailureHandlers;
 }
 
 /**
- * The production backend. The relay moves committed outbox rows into BullMQ (job id `o<outbox id>`, so a row relayed
- * twice after a crash is still one job) and marks them relayed; while Redis is down the rows simply wait. Workers run
- * the catalogue's handlers with the catalogue's attempts and exponential backoff.
+ * The production backend. The relay moves committed outbox rows into BullMQ and marks them relayed; while Redis is down
+ * the rows simply wait. The job id is a random uuid the relay stores on the row when it first claims it: a row relayed
+ * twice after a crash is still one job, and no other database (a fresh one, or a restored backup of this one, whose
+ * outbox ids start over) can send a job id BullMQ still holds and would silently drop. Workers run the catalogue's
+ * handlers with the catalogue's attempts and exponential backoff.
  */
 export class BullMqJobRunner implements JobRunner {
   private readonly producer: Redis;
@@ -102,10 +115,10 @@ export class BullMqJobRunner implements JobRunner {
     }
     const rows: OutboxRow[] = await this.dataSource.query(
       `WITH claimed AS (
-         UPDATE outbox SET locked_until = now() + interval '30 seconds'
+         UPDATE outbox SET locked_until = now() + interval '30 seconds', job_id = COALESCE(job_id, gen_random_uuid())
          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND (locked_until IS NULL OR locked_until < now())
                       ORDER BY id LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED)
-         RETURNING id, job_name, payload, GREATEST(0, (extract(epoch FROM available_at - now()) * 1000))::int AS delay_ms)
+         RETURNING id, job_id, job_name, payload, GREATEST(0, (extract(epoch FROM available_at - now()) * 1000))::int AS delay_ms)
        SELECT * FROM claimed ORDER BY id`,
     );
     if (rows.length === 0) return 0;
@@ -117,7 +130,7 @@ export class BullMqJobRunner implements JobRunner {
           name: r.job_name,
           data: r.payload,
           opts: {
-            jobId: `o${r.id}`,
+            jobId: r.job_id,
             delay: r.delay_ms,
             attempts: policy.attempts,
             backoff: { type: 'exponential', delay: policy.backoffMs },
@@ -142,9 +155,11 @@ export class BullMqJobRunner implements JobRunner {
       connection: this.workerConnection,
       prefix: this.options.prefix,
       concurrency: this.options.concurrency,
-      // A job whose worker died (no lock renewal) is handed to another worker after this long.
+      // A job whose worker died stops renewing its lock (renewed every lockDuration / 2); the stalled check, run every
+      // stalledInterval by each worker, hands it to another worker: within about 2 x JOB_LOCK_MS of the crash.
       lockDuration: this.options.lockMs,
       stalledInterval: this.options.lockMs,
+      maxStalledCount: MAX_STALLED_COUNT,
     });
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'worker connection error'));
     this.worker.on('completed', (job) => this.metrics.jobs.inc({ name: job.name, outcome: 'completed' }));
@@ -156,9 +171,27 @@ export class BullMqJobRunner implements JobRunner {
     });
   }
 
+  /** Relayed rows are asked of Redis; the others are live while the relay has still to send them. */
+  async liveness(rows: OutboxJobRef[]): Promise<JobLiveness[]> {
+    return Promise.all(rows.map(async (r): Promise<JobLiveness> => {
+      if (r.status === 'pending') return 'live';
+      if (r.status !== 'relayed') return r.status === 'failed' ? 'failed' : 'gone';
+      const state = await this.queue.getJobState(r.jobId);
+      if (LIVE_STATES.has(state)) return 'live';
+      return state === 'failed' ? 'failed' : 'gone';
+    }));
+  }
+
   private async process(job: Job): Promise<void> {
     const handler = this.handlers[job.name as JobName] as ((p: unknown, m: { attempt: number; jobId: string }) => Promise<void>) | undefined;
     if (!handler) throw new Error(`no handler for job ${job.name}`);
-    await handler(job.data, { attempt: job.attemptsMade + 1, jobId: String(job.id) });
+    const attempt = job.attemptsMade + 1;
+    try {
+      await handler(job.data, { attempt, jobId: String(job.id) });
+    } catch (err) {
+      // Recorded while this worker still holds the job: the domain state says "failed" before BullMQ does.
+      if (attempt >= (job.opts.attempts ?? 1)) await runFinalFailure(this.options.failureHooks ?? {}, job.name as JobName, job.data, err, this.logger);
+      throw err;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { DispatchedEvent } from '../webhooks/events';
 
 /**
@@ -50,6 +51,19 @@ export const JOB_NAMES = Object.keys(JOB_POLICIES) as JobName[];
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], meta: { attempt: number; jobId: string }) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
+
+/**
+ * Called once a job has thrown on its last attempt (or BullMQ gave it up after stalling too often), so the domain state
+ * records the failure instead of waiting for work that will never come. Must be idempotent: the reconciler may call it
+ * again for a job it finds failed while its work still looks unfinished.
+ */
+export type FinalFailureHandlers = { [N in JobName]?: (payload: JobPayloads[N], error: string) => Promise<void> };
+
+/**
+ * A feature's view of its unfinished work: the dedupe keys of the outbox rows (jobs) whose work is still pending in the
+ * domain tables and has not moved for `olderThanMs`. The reconciler re-queues those whose job is gone.
+ */
+export type StuckWorkFinder = (m: EntityManager, olderThanMs: number) => Promise<string[]>;
 
 export class MissingJobHandlerError extends Error {
   constructor(names: string[]) {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { backoffDelay, JOB_POLICIES, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
-import type { JobRunner } from './job-runner';
+import { backoffDelay, JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
+import { runFinalFailure, type JobLiveness, type JobRunner, type OutboxJobRef } from './job-runner';
 import { PollLoop } from './poll-loop';
 import type { JobMetrics } from '../observability/metrics';
 
@@ -12,8 +12,29 @@ interface ClaimedRow {
   attempts: number;
 }
 
-/** How long a claimed job may run before another runner may take it over (a crashed process never finishes it). */
-const LEASE = `interval '10 minutes'`;
+export interface InProcessRunnerOptions {
+  concurrency: number;
+  pollMs: number;
+  /** True when this is the only process running jobs (embedded mode): leases left by its previous run are stale. */
+  soleRunner: boolean;
+  /**
+   * How long one attempt may run (JOB_TIMEOUT_MS). It is the row's lease too: past it, another runner may take the job
+   * over (a crashed process never finishes it), and this loop stops waiting and counts the attempt as failed, so a
+   * handler that never settles (a query whose answer never comes) cannot hold a job loop forever.
+   */
+  timeoutMs: number;
+  /** The catalogue's policies, as adjusted by configuration. */
+  policies?: JobPolicies;
+  /** Told when a job throws on its last attempt, before the row is marked failed. */
+  failureHooks?: FinalFailureHandlers;
+}
+
+export class JobTimeoutError extends Error {
+  constructor(name: string, ms: number) {
+    super(`${name} did not finish within ${ms} ms (JOB_TIMEOUT_MS); given up as a failed attempt`);
+    this.name = 'JobTimeoutError';
+  }
+}
 
 /**
  * The embedded backend: the outbox table is the queue. Each loop claims the oldest due row with a lease, runs its
@@ -22,25 +43,24 @@ const LEASE = `interval '10 minutes'`;
  */
 export class InProcessJobRunner implements JobRunner {
   private readonly loops: PollLoop[];
+  private readonly policies: JobPolicies;
+  private readonly failureHooks: FinalFailureHandlers;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly handlers: JobHandlers,
     private readonly logger: Logger,
     private readonly metrics: JobMetrics,
-    concurrency: number,
-    pollMs: number,
-    /** True when this is the only process running jobs (embedded mode): leases left by its previous run are stale. */
-    private readonly soleRunner: boolean,
-    /** The catalogue's policies, as adjusted by configuration. */
-    private readonly policies: JobPolicies = JOB_POLICIES,
+    private readonly options: InProcessRunnerOptions,
   ) {
-    this.loops = Array.from({ length: concurrency }, () =>
-      new PollLoop(() => this.runOne(), pollMs, (err) => this.logger.error({ err }, 'job loop failed')));
+    this.policies = options.policies ?? JOB_POLICIES;
+    this.failureHooks = options.failureHooks ?? {};
+    this.loops = Array.from({ length: options.concurrency }, () =>
+      new PollLoop(() => this.runOne(), options.pollMs, (err) => this.logger.error({ err }, 'job loop failed')));
   }
 
   async start(): Promise<void> {
-    if (this.soleRunner) await this.dataSource.query(`UPDATE outbox SET locked_until = NULL WHERE status = 'pending' AND locked_until IS NOT NULL`);
+    if (this.options.soleRunner) await this.dataSource.query(`UPDATE outbox SET locked_until = NULL WHERE status = 'pending' AND locked_until IS NOT NULL`);
     for (const loop of this.loops) loop.start();
   }
 
@@ -63,23 +83,29 @@ export class InProcessJobRunner implements JobRunner {
     return true;
   }
 
+  /** The outbox is the queue: a pending row is waiting or running (a dead runner's lease expires and it is taken again). */
+  async liveness(rows: OutboxJobRef[]): Promise<JobLiveness[]> {
+    return rows.map((r) => (r.status === 'pending' ? 'live' : r.status === 'failed' ? 'failed' : 'gone'));
+  }
+
   private async runOne(): Promise<number> {
     const rows: ClaimedRow[] = await this.dataSource.query(
       // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE ... RETURNING comes back as [rows, count]).
       `WITH claimed AS (
-         UPDATE outbox SET locked_until = now() + ${LEASE}, attempts = attempts + 1
+         UPDATE outbox SET locked_until = now() + ($1::int * interval '1 millisecond'), attempts = attempts + 1
          WHERE id = (SELECT id FROM outbox WHERE status = 'pending' AND available_at <= now()
                        AND (locked_until IS NULL OR locked_until < now())
                      ORDER BY available_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
          RETURNING id, job_name, payload, attempts)
        SELECT * FROM claimed`,
+      [this.options.timeoutMs],
     );
     const row = rows[0];
     if (!row) return 0;
     const policy = this.policies[row.job_name];
     const handler = this.handlers[row.job_name] as (p: unknown, m: { attempt: number; jobId: string }) => Promise<void>;
     try {
-      await handler(row.payload, { attempt: row.attempts, jobId: `o${row.id}` });
+      await this.withTimeout(row.job_name, handler(row.payload, { attempt: row.attempts, jobId: `o${row.id}` }));
       await this.dataSource.query(`UPDATE outbox SET status = 'done', finished_at = now(), locked_until = NULL WHERE id = $1`, [row.id]);
       this.metrics.jobs.inc({ name: row.job_name, outcome: 'completed' });
     } catch (err) {
@@ -87,6 +113,7 @@ export class InProcessJobRunner implements JobRunner {
       const message = err instanceof Error ? err.message : String(err);
       if (final) {
         this.logger.error({ err, job: row.job_name, id: row.id }, 'job failed after its last attempt');
+        await runFinalFailure(this.failureHooks, row.job_name, row.payload, err, this.logger);
         await this.dataSource.query(
           `UPDATE outbox SET status = 'failed', finished_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1`, [row.id, message]);
       } else {
@@ -97,5 +124,19 @@ export class InProcessJobRunner implements JobRunner {
       this.metrics.jobs.inc({ name: row.job_name, outcome: final ? 'failed' : 'retried' });
     }
     return 1;
+  }
+
+  /** The attempt's outcome, or a JobTimeoutError once the lease is over; an abandoned attempt settling later is ignored. */
+  private async withTimeout(name: string, attempt: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new JobTimeoutError(name, this.options.timeoutMs)), this.options.timeoutMs);
+    });
+    attempt.catch(() => undefined);
+    try {
+      await Promise.race([attempt, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

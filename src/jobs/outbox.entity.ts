@@ -14,6 +14,10 @@ export class OutboxJob {
   @Column({ type: 'jsonb' })
   payload!: unknown;
 
+  /** The BullMQ job id: a random uuid given when the relay first sends the row (NULL before; `o<id>` for rows relayed before it existed). */
+  @Column({ name: 'job_id', type: 'uuid', nullable: true })
+  jobId!: string | null;
+
   @Column({ name: 'dedupe_key', type: 'text', nullable: true, unique: true })
   dedupeKey!: string | null;
 

@@ -27,11 +27,11 @@ export async function requeueJobsLostByRedis(dataSource: DataSource, redis: Redi
   let requeued = 0;
   let after = '0';
   for (;;) {
-    const rows: { id: string }[] = await dataSource.query(
-      `SELECT id FROM outbox WHERE status = 'relayed' AND finished_at > now() - ${RECHECK_WINDOW} AND id > $1 ORDER BY id LIMIT ${BATCH}`, [after]);
+    const rows: { id: string; job_id: string }[] = await dataSource.query(
+      `SELECT id, COALESCE(job_id::text, 'o' || id) AS job_id FROM outbox WHERE status = 'relayed' AND finished_at > now() - ${RECHECK_WINDOW} AND id > $1 ORDER BY id LIMIT ${BATCH}`, [after]);
     if (rows.length === 0) break;
     const pipeline = redis.pipeline();
-    for (const r of rows) pipeline.exists(jobKey(`o${r.id}`));
+    for (const r of rows) pipeline.exists(jobKey(r.job_id));
     const results = await pipeline.exec();
     if (!results || results.some(([err]) => err)) throw new Error('could not check the jobs in Redis');
     const lost = rows.filter((_, i) => results[i][1] === 0).map((r) => r.id);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { RouteDef } from '../http/route';
-import type { JobHandlers } from '../jobs/catalogue';
+import type { FinalFailureHandlers, JobHandlers, StuckWorkFinder } from '../jobs/catalogue';
 import { PgListener } from '../db/pg-listener';
 import { PollLoop } from '../jobs/poll-loop';
 import { loadHsNomenclature, type HsNomenclature } from './hs-nomenclature';
@@ -11,6 +11,8 @@ import { ListsService } from './lists.service';
 import { listsRoutes } from './lists.routes';
 import { ReferenceIndex } from './reference-index';
 import { awaitSeeds, seedLists } from './seed';
+import { stuckImports } from './stuck-imports';
+import { withImportLock } from './import-lock';
 
 /** Channel of the NOTIFY sent by the list_generation trigger (migration ListGeneration1764190600000). */
 export const LIST_GENERATION_CHANNEL = 'list_generation';
@@ -21,6 +23,8 @@ export interface ListsFeature {
   hs: HsNomenclature;
   routes: RouteDef[];
   jobHandlers: Pick<JobHandlers, 'lists.import'>;
+  failureHandlers: Pick<FinalFailureHandlers, 'lists.import'>;
+  stuckWork: StuckWorkFinder;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -40,7 +44,9 @@ export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWo
     index,
     hs,
     routes: listsRoutes({ lists: service, index, hs, uploadLimitBytes: deps.config.UPLOAD_LIMIT_BYTES }),
-    jobHandlers: { 'lists.import': ({ versionId }) => service.importStoredVersion(versionId) },
+    jobHandlers: { 'lists.import': ({ versionId }) => withImportLock(deps.dataSource, deps.logger, versionId, () => service.importStoredVersion(versionId)) },
+    failureHandlers: { 'lists.import': ({ versionId }, error) => service.failImport(versionId, error) },
+    stuckWork: stuckImports,
     async start() {
       const seeded = await seedLists(deps.dataSource, service);
       if (seeded.length) deps.logger.info({ seeded }, 'seed lists loaded');

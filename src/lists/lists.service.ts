@@ -201,6 +201,13 @@ export class ListsService {
     });
   }
 
+  /** The import job failed on its last attempt (or gave up stalling): the version fails with the reason. Idempotent. */
+  async failImport(versionId: string, message: string): Promise<void> {
+    const version = await this.dataSource.getRepository(ListVersion).findOneBy({ id: versionId });
+    if (!version || version.status !== 'importing') return;
+    await this.fail(version, `import failed: ${message}`);
+  }
+
   private async fail(version: ListVersion, message: string): Promise<void> {
     this.logger.warn({ versionId: version.id, error: message }, 'list version failed to import');
     await this.uow.run(async (m) => {

@@ -50,6 +50,19 @@ async function restartRescreen(m: EntityManager, run: { versionId: string; previ
   await enqueueInTransaction(m, 'lists.rescreen', { versionId: run.versionId }, { dedupeKey: key });
 }
 
+/**
+ * Reconciler: the jobs (outbox dedupe keys) of runs left queued or running after `olderThanMs` whose lease has expired
+ * (a run saving progress renews it).
+ */
+export async function stuckRescreenRuns(m: EntityManager, olderThanMs: number): Promise<string[]> {
+  const rows: { key: string }[] = await m.query(
+    `SELECT 'lists.rescreen:' || version_id AS key FROM rescreen_runs
+     WHERE status IN ('queued', 'running') AND (locked_until IS NULL OR locked_until < now())
+       AND COALESCE(started_at, created_at) < now() - ($1::int * interval '1 millisecond')`,
+    [olderThanMs]);
+  return rows.map((r) => r.key);
+}
+
 export async function readRescreenRun(db: DataSource | EntityManager, versionId: string): Promise<RescreenView | null> {
   const [r] = await db.query(
     `SELECT status, delta_entries, candidates, processed, flagged, started_at, finished_at, error FROM rescreen_runs WHERE version_id = $1`, [versionId]);

@@ -3,14 +3,17 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { ScreeningPipeline } from '../declarations/screening-pipeline';
-import { JOB_POLICIES, type JobHandlers } from '../jobs/catalogue';
+import { JOB_POLICIES, type JobHandlers, type StuckWorkFinder } from '../jobs/catalogue';
 import type { ReferenceIndex } from '../lists/reference-index';
 import type { Ruleset } from '../screening/ruleset';
 import { RescreenService } from './rescreen.service';
+import { stuckRescreenRuns } from './rescreen-runs';
 
 export interface RescreenFeature {
   service: RescreenService;
   jobHandlers: Pick<JobHandlers, 'lists.rescreen'>;
+  /** A run's job records its own failure on its last attempt; a lost one is re-queued by the reconciler. */
+  stuckWork: StuckWorkFinder;
 }
 
 export function createRescreenFeature(deps: {
@@ -24,6 +27,7 @@ export function createRescreenFeature(deps: {
   });
   return {
     service,
+    stuckWork: stuckRescreenRuns,
     jobHandlers: {
       'lists.rescreen': ({ versionId }, { attempt }) => service.run(versionId, attempt >= JOB_POLICIES['lists.rescreen'].attempts),
     },
