@@ -53,7 +53,8 @@ describe('limits on webhooks, party screening and /metrics; security headers', (
 
     const staff = await screen(t.adminKey, 0);
     expect(staff.status).toBe(200);
-    expect(staff.body.results[0].matches).toHaveLength(12);
+    // Every lookalike (more than a broker's cap); the seeded UN list may add weak matches of its own at minScore 0.
+    expect(staff.body.results[0].matches.filter((m: { listId: string }) => m.listId === 'lookalikes')).toHaveLength(12);
   });
 
   it('serves /metrics only with the token, and a scrape queries nothing', async () => {
