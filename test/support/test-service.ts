@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -27,6 +27,9 @@ async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** One checkpoint signing key per test file, as a deployment configures one (AUDIT_SIGNING_KEY) for all its processes. */
+export const TEST_AUDIT_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+
 /** A fresh database copied from the migrated template. */
 export async function createTestDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = `${testDbPrefix()}${randomBytes(6).toString('hex')}`;
@@ -52,6 +55,7 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     OUTBOX_POLL_MS: 100,
     LIST_REFRESH_MS: 200,
     DB_POOL_SIZE: 5,
+    AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
     ...overrides,
   });
   const service = await createService(config, options.role ?? 'api');
