@@ -107,6 +107,9 @@ export class AuditAnchor1764191200000 implements MigrationInterface {
           EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO dus_runtime', s);
           EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT USAGE, SELECT ON SEQUENCES TO dus_runtime', s);
           REVOKE UPDATE, DELETE, TRUNCATE ON audit_events, audit_checkpoints, audit_verifications FROM dus_runtime;
+          -- New events arrive unsealed and stamped by the database clock: chain columns and occurred_at are not insertable.
+          REVOKE INSERT ON audit_events FROM dus_runtime;
+          GRANT INSERT (actor, action, subject_type, subject_id, data) ON audit_events TO dus_runtime;
           REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM dus_runtime;
           GRANT EXECUTE ON FUNCTION audit_seal(bigint[], bigint[], text[], text[]) TO dus_runtime;
         EXCEPTION WHEN insufficient_privilege THEN

@@ -15,7 +15,8 @@ function ident(name: string): string {
  * applied. The owner connection is closed before the service starts: the runtime never holds owner credentials open.
  */
 export async function migrateAsOwner(ownerUrl: string, runtimeUser: string): Promise<string[]> {
-  const owner = createDataSource(ownerUrl, 1);
+  // Two connections: migrateWithLock holds one for its advisory lock while the migrations run on another.
+  const owner = createDataSource(ownerUrl, 2);
   await owner.initialize();
   try {
     const applied = await migrateWithLock(owner);
