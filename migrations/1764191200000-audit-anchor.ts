@@ -110,7 +110,9 @@ export class AuditAnchor1764191200000 implements MigrationInterface {
           -- New events arrive unsealed and stamped by the database clock: chain columns and occurred_at are not insertable.
           REVOKE INSERT ON audit_events FROM dus_runtime;
           GRANT INSERT (actor, action, subject_type, subject_id, data) ON audit_events TO dus_runtime;
-          REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM dus_runtime;
+          IF to_regclass('schema_migrations') IS NOT NULL THEN
+            REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM dus_runtime;
+          END IF;
           GRANT EXECUTE ON FUNCTION audit_seal(bigint[], bigint[], text[], text[]) TO dus_runtime;
         EXCEPTION WHEN insufficient_privilege THEN
           RAISE NOTICE 'grants to dus_runtime not made: %', SQLERRM;

@@ -99,7 +99,7 @@ describe('database role split', () => {
     await eventually(async () => (await t.http.get(`/v1/lists/house-watch/versions/${upload.body.versionId}`).set(...bearer(t.adminKey))).body.status === 'active', 60000);
 
     const full = await t.http.get('/v1/audit/verify?full=true').set(...bearer(auditor));
-    expect(full.body).toMatchObject({ ok: true, unsealed: 0, mode: 'full' });
+    expect(full.body).toMatchObject({ ok: true, mode: 'full' });
     expect(full.body.checked).toBeGreaterThan(5);
     expect(full.body.checkpoint.seq).toBe(full.body.headSeq);
     const exported = await t.http.get(`/v1/audit/events?declarationId=${res.body.id}`).set(...bearer(auditor));
@@ -109,6 +109,18 @@ describe('database role split', () => {
     expect(checkpoints.body.items.length).toBeGreaterThan(0);
     const incremental = await t.http.get('/v1/audit/verify').set(...bearer(auditor));
     expect(incremental.body).toMatchObject({ ok: true, mode: 'incremental' });
+  });
+
+  it('starts a process that has only the runtime credentials once the owner has migrated (as docker-compose runs it)', async () => {
+    const second = await startTestService({ DATABASE_URL: withUser(db.url, role) }, { database: db });
+    try {
+      const [{ u }] = await second.service.db.dataSource.query(`SELECT current_user AS u`);
+      expect(u).toBe(role);
+      await second.key('reviewer', 'authority');
+      expect((await second.http.get('/v1/audit/verify').set(...bearer(second.adminKey))).body).toMatchObject({ ok: true });
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses MIGRATION_DATABASE_URL without DATABASE_URL', () => {
