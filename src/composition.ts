@@ -9,11 +9,8 @@ import { ApiKeysService } from './auth/api-keys.service';
 import { KeyCache } from './auth/key-cache';
 import { apiKeyRoutes } from './auth/api-keys.routes';
 import { authenticate, authorize, perKeyRateLimit } from './auth/auth.middleware';
-import { auditRoutes } from './audit/audit.routes';
-import { startSealer } from './audit/audit-sealer';
-import { startCheckpointer } from './audit/audit-checkpoints';
-import { loadAuditSigner, trustedKeys } from './audit/audit-signing';
-import { auditPrivileges } from './db/roles';
+import { createAuditFeature } from './audit/audit.feature';
+import { loadAuditSigner } from './audit/audit-signing';
 import { consoleRouter } from './console/console.routes';
 import { createApp } from './http/app';
 import { createRegistry } from './http/openapi';
@@ -57,23 +54,12 @@ export interface Service {
  * (and the integration tests) all start here.
  */
 export async function createService(config: Config, role: ProcessRole, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Service> {
-  // Before the database opens: a bad or unreadable key stops the start with nothing to clean up.
+  // Before the database opens: a bad or unreadable signing key stops the start with nothing to clean up.
   const auditSigner = loadAuditSigner(config);
-  const auditTrusted = trustedKeys(auditSigner, config.AUDIT_TRUSTED_PUBLIC_KEYS);
   const db = await openDatabase(config);
   const { dataSource } = db;
   const uow = new UnitOfWork(dataSource);
-  const auditLogger = logger.child({ module: 'audit' });
-  auditLogger.info({ keyId: auditSigner.keyId, publicKey: auditSigner.publicKey, source: auditSigner.source }, 'audit checkpoint signing key');
-  if (!db.embedded) {
-    if (auditSigner.source === 'file') {
-      auditLogger.warn({ dataDir: config.DATA_DIR }, 'AUDIT_SIGNING_KEY is not set: checkpoints are signed with a key file in DATA_DIR; give every process the same AUDIT_SIGNING_KEY');
-    }
-    const privileges = await auditPrivileges(dataSource);
-    if (privileges.superuser || privileges.update || privileges.owner) {
-      auditLogger.warn(privileges, 'the runtime database role can rewrite the audit log: set MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a dus_runtime member');
-    }
-  }
+  const audit = await createAuditFeature({ dataSource, config, logger: logger.child({ module: 'audit' }), signer: auditSigner, embedded: db.embedded });
   const keyCache = new KeyCache(config.AUTH_CACHE_MS, logger.child({ module: 'auth' }));
   await keyCache.start(config.DATABASE_URL);
   const keys = new ApiKeysService(dataSource, uow, keyCache);
@@ -129,7 +115,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       rateLimit: perKeyRateLimit(config.RATE_LIMIT_PER_MINUTE),
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...auditRoutes({ dataSource, signer: auditSigner, trusted: auditTrusted }), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
+      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         ...(config.REDIS_URL ? { redis: () => jobs.ready() } : {}),
@@ -137,21 +123,16 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     });
   }
 
-  let sealer: { stop(): Promise<void> } | undefined;
-  let checkpointer: { stop(): Promise<void> } | undefined;
   return {
     config, logger, db, uow, metrics, jobs, keys, lists, declarations, cases, allowList, app,
     async start() {
       await lists.start();
       await jobs.start();
-      sealer = startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) => logger.error({ err }, 'audit sealing failed'));
-      checkpointer = startCheckpointer(dataSource, auditSigner, config.AUDIT_CHECKPOINT_MINUTES * 60_000,
-        (err) => auditLogger.error({ err }, 'audit checkpoint failed'));
+      audit.start();
     },
     async close() {
       await jobs.stop();
-      await sealer?.stop();
-      await checkpointer?.stop();
+      await audit.stop();
       await lists.stop();
       await keyCache.stop();
       await db.close();
