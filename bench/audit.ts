@@ -13,6 +13,8 @@ import { recordAudit, SYSTEM_ACTOR } from '../src/audit/audit.service';
 import { sealPending, startSealer } from '../src/audit/audit-sealer';
 import { chainHash, GENESIS_HASH } from '../src/audit/audit-chain';
 import { verifyChain } from '../src/audit/audit-verify';
+import { signerFrom, trustedKeys } from '../src/audit/audit-signing';
+import { generateKeyPairSync } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +41,8 @@ async function appendBench(ds: DataSource) {
   await sealer.stop();
   const sealStart = Date.now();
   await sealPending(ds);
-  const verify = await verifyChain(ds);
+  const signer = signerFrom(generateKeyPairSync('ed25519').privateKey, 'config');
+  const verify = await verifyChain(ds, signer, trustedKeys(signer), { full: true });
   console.log(`append (ours: insert without lock, sealer chains): ${EVENTS} events, ${WRITERS} writers, ${(EVENTS / seconds).toFixed(0)} events/s; backlog sealed ${Date.now() - sealStart} ms after the last write; chain ok=${verify.ok} checked=${verify.checked}`);
 
   await ds.query(`CREATE TABLE naive_chain (seq bigint PRIMARY KEY, data jsonb NOT NULL, prev_hash text NOT NULL, hash text NOT NULL)`);

@@ -9,8 +9,8 @@ import { ApiKeysService } from './auth/api-keys.service';
 import { KeyCache } from './auth/key-cache';
 import { apiKeyRoutes } from './auth/api-keys.routes';
 import { authenticate, authorize } from './auth/auth.middleware';
-import { auditRoutes } from './audit/audit.routes';
-import { startSealer } from './audit/audit-sealer';
+import { createAuditFeature } from './audit/audit.feature';
+import { loadAuditSigner } from './audit/audit-signing';
 import { consoleRouter } from './console/console.routes';
 import { createApp } from './http/app';
 import { createRegistry } from './http/openapi';
@@ -61,9 +61,12 @@ export interface Service {
  * (and the integration tests) all start here.
  */
 export async function createService(config: Config, role: ProcessRole, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Service> {
+  // Before the database opens: a bad or unreadable signing key stops the start with nothing to clean up.
+  const auditSigner = loadAuditSigner(config);
   const db = await openDatabase(config);
   const { dataSource } = db;
   const uow = new UnitOfWork(dataSource);
+  const audit = await createAuditFeature({ dataSource, config, logger: logger.child({ module: 'audit' }), signer: auditSigner, embedded: db.embedded });
   const keyCache = new KeyCache(config.AUTH_CACHE_MS, logger.child({ module: 'auth' }));
   await keyCache.start(config.DATABASE_URL);
   const keys = new ApiKeysService(dataSource, uow, keyCache);
@@ -143,7 +146,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
+      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         // Ready only while this process holds every active list version (it screens nothing older).
@@ -155,7 +158,6 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     });
   }
 
-  let sealer: { stop(): Promise<void> } | undefined;
   return {
     config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, allowList, app,
     async start() {
@@ -164,14 +166,14 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       reconciler?.start();
       await sources.start({ schedule: runsJobs });
       if (role === 'api') metrics.startRefresh(config.METRICS_REFRESH_MS);
-      sealer = startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) => logger.error({ err }, 'audit sealing failed'));
+      audit.start();
     },
     async close() {
       metrics.stopRefresh();
       await sources.stop();
       await reconciler?.stop();
       await jobs.stop();
-      await sealer?.stop();
+      await audit.stop();
       await lists.stop();
       await keyCache.stop();
       await rateCounter?.close();

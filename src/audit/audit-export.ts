@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
+import type { Checkpoint } from './audit-checkpoints';
 
 export interface ExportFilter {
   from?: Date;
@@ -18,6 +19,8 @@ export interface ExportManifest {
   /** The chain head when the export was taken: keep it outside the database to detect a later rewrite. */
   chainHeadSeq: number;
   chainHeadHash: string | null;
+  /** The signed checkpoint at chainHeadSeq (null for an empty chain): verifiable offline with the public key. */
+  checkpoint: Checkpoint | null;
   filter: Record<string, string>;
   generatedAt: string;
 }
@@ -48,15 +51,18 @@ function csvCell(value: string): string {
  * Streams sealed events in chain order with PostgreSQL's COPY: bytes flow from the database socket to the response
  * with backpressure and are never turned into rows or strings, so memory stays flat for any number of events. Then a
  * manifest: NDJSON's last line is `{"manifest": {...}}`; CSV's last line is a `#manifest,` comment row holding the
- * same JSON. Events sealed after the export began (seq above the head taken first) are left out, so the manifest
- * describes exactly what was sent.
+ * same JSON. Events sealed after the export began (seq above the head taken first, or the checkpoint's) are left out,
+ * so the manifest describes exactly what was sent.
  */
-export async function exportEvents(dataSource: DataSource, out: Writable, format: ExportFormat, filter: ExportFilter): Promise<ExportManifest> {
+export async function exportEvents(dataSource: DataSource, out: Writable, format: ExportFormat, filter: ExportFilter, checkpoint: Checkpoint | null = null): Promise<ExportManifest> {
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   const client: PoolClient = await pool.connect();
   let failed: unknown;
   try {
-    const { rows: [head] } = await client.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
+    // With a checkpoint the export stops exactly at its signed head; events sealed since come in the next export.
+    const { rows: [head] } = checkpoint
+      ? { rows: [{ seq: checkpoint.seq, hash: checkpoint.hash }] }
+      : await client.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
     const headSeq = head ? Number(head.seq) : 0;
     // COPY takes no bind parameters: every value is a number or goes through the driver's literal escaping.
     const conditions = ['seq IS NOT NULL', `seq <= ${headSeq}`];
@@ -78,6 +84,7 @@ export async function exportEvents(dataSource: DataSource, out: Writable, format
       lastSeq: stats.last === null ? null : Number(stats.last),
       chainHeadSeq: headSeq,
       chainHeadHash: head ? head.hash : null,
+      checkpoint,
       filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])),
       generatedAt: new Date().toISOString(),
     };

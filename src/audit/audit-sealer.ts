@@ -10,7 +10,8 @@ const BATCH = 5000;
  * transaction-scoped advisory lock (one sealer at a time across all processes), takes the committed unsealed events,
  * gives them the next sequence numbers in id order and writes prev_hash/hash. An event whose transaction commits late
  * is simply sealed in a later round, after the ones already chained: the chain order is the sealing order, gapless and
- * total, and no writer ever waits for another. The guard trigger lets the chain columns be written once, by this.
+ * total, and no writer ever waits for another. The guard trigger lets the chain columns be written once, by this
+ * (through audit_seal: the runtime role holds no UPDATE on audit_events).
  * Returns how many events it sealed (0 when nothing is ready, or another process holds the lock and `wait` is off).
  */
 export async function sealPending(dataSource: DataSource, options: { wait?: boolean } = {}): Promise<number> {
@@ -46,12 +47,9 @@ export async function sealPending(dataSource: DataSource, options: { wait?: bool
         hashes.push(hash);
         prev = hash;
       }
-      await m.query(
-        `UPDATE audit_events e SET seq = v.seq, prev_hash = v.prev, hash = v.hash
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS v(id, seq, prev, hash)
-         WHERE e.id = v.id`,
-        [ids, seqs, prevs, hashes],
-      );
+      // audit_seal (SECURITY DEFINER, owned by the migration owner) is the runtime role's only way to write chain
+      // columns: it seals unsealed rows only, and only as a contiguous continuation of the head.
+      await m.query(`SELECT audit_seal($1::bigint[], $2::bigint[], $3::text[], $4::text[])`, [ids, seqs, prevs, hashes]);
       return rows.length;
     });
     total += sealed;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEd25519PrivateKey, parseEd25519PublicKey } from '../audit/audit-signing';
 
 /** A boolean env var: "true"/"1"/"yes" or "false"/"0"/"no"; anything else is an error naming the variable. */
 const bool = z
@@ -20,6 +21,8 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** PostgreSQL URL; unset means the embedded PostgreSQL (PGlite) in DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
+  /** PostgreSQL URL of the schema owner, used only to migrate; DATABASE_URL is then the runtime role (see "Tamper evidence"). */
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
   /** Redis URL for BullMQ; unset means background jobs run in-process from the outbox table. */
   REDIS_URL: z.string().url().optional(),
   /** Directory of the embedded database (used only without DATABASE_URL). */
@@ -74,6 +77,14 @@ export const configSchema = z.object({
   BATCH_RETRY_BASE_MS: positiveInt.default(1000),
   /** Milliseconds between audit-chain sealing rounds. */
   AUDIT_SEAL_INTERVAL_MS: positiveInt.default(500),
+  /** Ed25519 private key signing audit checkpoints (PEM or base64 PKCS#8 DER); unset: DATA_DIR/audit-signing-key.pem, made once. */
+  AUDIT_SIGNING_KEY: z.string().optional().refine((v) => v === undefined || parses(() => parseEd25519PrivateKey(v)), 'must be an Ed25519 private key (PEM or base64 PKCS#8 DER)'),
+  /** Earlier checkpoint public keys still trusted after a key rotation: comma-separated base64 SubjectPublicKeyInfo DER. */
+  AUDIT_TRUSTED_PUBLIC_KEYS: z.string().optional()
+    .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter(Boolean))
+    .refine((keys) => keys.every((k) => parses(() => parseEd25519PublicKey(k))), 'must be comma-separated base64 Ed25519 public keys (SPKI DER)'),
+  /** Minutes between signed checkpoints of the audit chain head (fractions allowed); exports and verifications also sign one. */
+  AUDIT_CHECKPOINT_MINUTES: positiveNumber.default(5),
   /** Milliseconds between outbox polls (the relay is also woken right after each commit). */
   OUTBOX_POLL_MS: positiveInt.default(1000),
   /** Milliseconds between checks for newly activated list versions (each process reloads its index). */
@@ -126,6 +137,15 @@ export const configSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: positiveInt.default(5000),
 });
 
+function parses(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
 export class ConfigError extends Error {
@@ -146,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  if (parsed.data.MIGRATION_DATABASE_URL && !parsed.data.DATABASE_URL) {
+    throw new ConfigError(['MIGRATION_DATABASE_URL: needs DATABASE_URL (the embedded database has one role, so there is nothing to split)']);
   }
   return Object.freeze(parsed.data);
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import { createDataSource } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrateWithLock } from './migrate';
+import { migrateAsOwner } from './roles';
 
 export interface Database {
   dataSource: DataSource;
@@ -10,7 +11,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR; then applies migrations. */
+/**
+ * Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR; then applies migrations (as the owner of
+ * MIGRATION_DATABASE_URL when set).
+ */
 export async function openDatabase(config: Config): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = config.DATABASE_URL;
@@ -26,7 +30,13 @@ export async function openDatabase(config: Config): Promise<Database> {
   });
   try {
     await dataSource.initialize();
-    await migrateWithLock(dataSource);
+    if (config.MIGRATION_DATABASE_URL && !embedded) {
+      // Split roles: the owner migrates; this process keeps only the runtime role's connections.
+      const [{ user }] = await dataSource.query(`SELECT current_user AS user`);
+      await migrateAsOwner(config.MIGRATION_DATABASE_URL, user);
+    } else {
+      await migrateWithLock(dataSource);
+    }
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();

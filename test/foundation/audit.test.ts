@@ -116,11 +116,14 @@ describe('tamper detection', () => {
     expect((await verify(`?anchorSeq=${anchor.seq}&anchorHash=${anchor.hash}`)).body.ok).toBe(true);
 
     await withGuardDisabled(`UPDATE audit_events SET data = jsonb_set(data, '{organization}', '"evil"') WHERE seq = 3`);
-    const altered = await verify();
+    // An edit that leaves the hashes alone sits below the checkpoint the clean verify signed: only a full rehash sees it.
+    const altered = await verify('?full=true');
     expect(altered.body).toMatchObject({ ok: false, firstBadSeq: 3 });
     expect(altered.body.problem).toMatch(/altered/);
+    // After a failed verification, the default (incremental) call rehashes from genesis too.
+    expect((await verify()).body).toMatchObject({ ok: false, firstBadSeq: 3, mode: 'full' });
 
-    // Rewrite the whole chain consistently from event 3 on: the chain verifies, only the anchor exposes it.
+    // Rewrite the chain consistently from event 3 on: internally consistent, but the signed checkpoint and the anchor expose it.
     const rows = await ds().query(`SELECT seq FROM audit_events WHERE seq >= 3 ORDER BY seq`);
     const { chainHash, contentOf, EVENT_COLUMNS } = await import('../../src/audit/audit-chain');
     let prev = (await ds().query(`SELECT hash FROM audit_events WHERE seq = 2`))[0].hash;
@@ -130,12 +133,14 @@ describe('tamper detection', () => {
       await withGuardDisabled(`UPDATE audit_events SET prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${seq}`);
       prev = hash;
     }
-    expect((await verify()).body.ok).toBe(true);
+    const rewritten = await verify('?full=true');
+    expect(rewritten.body).toMatchObject({ ok: false, firstBadSeq: anchor.seq });
+    expect(rewritten.body.problem).toMatch(/signed in its checkpoint/);
     const anchored = await verify(`?anchorSeq=${anchor.seq}&anchorHash=${anchor.hash}`);
     expect(anchored.body).toMatchObject({ ok: false, anchor: { ok: false } });
 
     await withGuardDisabled(`DELETE FROM audit_events WHERE seq = 2`);
-    const removed = await verify();
+    const removed = await verify('?full=true');
     expect(removed.body).toMatchObject({ ok: false, firstBadSeq: 2 });
     expect(removed.body.problem).toMatch(/missing/);
   });

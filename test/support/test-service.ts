@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -26,6 +26,9 @@ async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
     await client.end();
   }
 }
+
+/** One checkpoint signing key per test file, as a deployment configures one (AUDIT_SIGNING_KEY) for all its processes. */
+export const TEST_AUDIT_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
 
 /** A fresh database copied from the migrated template. */
 export async function createTestDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
@@ -55,6 +58,7 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     DB_POOL_SIZE: 5,
     // Tests never reach the internet: no shipped default sources (a test's own sources point at a local server).
     LIST_SOURCES: 'off',
+    AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
     ...overrides,
   });
   const service = await createService(config, options.role ?? 'api');
