@@ -59,7 +59,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const uow = new UnitOfWork(dataSource);
   const keyCache = new KeyCache(config.AUTH_CACHE_MS, logger.child({ module: 'auth' }));
   await keyCache.start(config.DATABASE_URL);
-  const keys = new ApiKeysService(dataSource, uow, keyCache);
+  const keys = new ApiKeysService(dataSource, uow, { cache: keyCache, logger: logger.child({ module: 'auth' }), lastUsedIntervalMs: config.API_KEY_LAST_USED_MINUTES * 60_000 });
   if (config.BOOTSTRAP_ADMIN_KEY) await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
 
   const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config });

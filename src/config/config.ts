@@ -40,6 +40,8 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
   /** Milliseconds an authenticated API key is cached per process (0: ask the database on every request); revocations reach every process at once by NOTIFY. */
   AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
+  /** Minutes between two writes of an API key's lastUsedAt (coarse on purpose: no write per request; 0 turns it off). */
+  API_KEY_LAST_USED_MINUTES: z.coerce.number().min(0).max(1440).default(5),
   /** PostgreSQL connection pool size per process. */
   DB_POOL_SIZE: positiveInt.default(20),
   /** Prefix of every BullMQ key in Redis (lets several deployments share one Redis). */
