@@ -44,7 +44,7 @@ export class DeclarationsService {
     const start = await this.idempotency.begin(actor.organization, idempotencyKey, requestHash(input));
     if (start.kind === 'replay') return { status: start.status, body: start.body as Record<string, unknown>, replayed: true };
     try {
-      const result = await this.pipeline.screen(input);
+      const result = await this.pipeline.screen(input, actor.organization);
       const body = await this.uow.runStatement((m) => writeNewDeclaration(m, this.config, {
         actor: auditActor(actor), organization: actor.organization, submittedBy: actor.keyId, input, result, trigger: 'submission', batchId: null, idempotencyKey,
       }));

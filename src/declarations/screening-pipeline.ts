@@ -51,10 +51,10 @@ export class ScreeningPipeline {
     return this.context.ruleset.rulesetVersion;
   }
 
-  /** Pure screening plus the false-positive marks (read outside any transaction). */
-  async screen(declaration: DeclarationInput, manager: EntityManager = this.dataSource.manager): Promise<ScreeningResult> {
+  /** Pure screening plus the false-positive marks that hold for the declaration's organisation (read outside any transaction). */
+  async screen(declaration: DeclarationInput, organization: string, manager: EntityManager = this.dataSource.manager): Promise<ScreeningResult> {
     const hits = collectHits(declaration, this.context);
-    await applySuppressions(manager, hits, this.suppressions, (l, e) => this.context.index.entryHash(l, e));
+    await applySuppressions(manager, hits, this.suppressions, (l, e) => this.context.index.entryHash(l, e), organization);
     const { outcome, riskScore } = decide(hits, this.context.ruleset);
     return {
       outcome, riskScore, hits,
