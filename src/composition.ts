@@ -23,6 +23,7 @@ import { createDeclarationsFeature, type DeclarationsFeature } from './declarati
 import { loadRuleset } from './screening/ruleset';
 import { screeningRoutes } from './screening/screening.routes';
 import { createWebhooksFeature } from './webhooks/webhooks.feature';
+import { registerWebhookEventSchemas } from './webhooks/event-data';
 import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
@@ -106,7 +107,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     app = createApp({
       logger,
       metrics,
-      registry: createRegistry(),
+      registry: registerWebhookEventSchemas(createRegistry()),
       authenticate: authenticate(keys),
       authorize,
       rateLimit: perKeyRateLimit(config.RATE_LIMIT_PER_MINUTE),

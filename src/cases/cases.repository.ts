@@ -124,7 +124,7 @@ export async function claimNext(
        FROM claimed)
      SELECT c.id, c.declaration_id, d.reference, c.organization, c.status, c.level, c.priority, c.risk_score, c.deadline, c.overdue,
             c.escalated_at, c.assignee_key_id, k.name AS assignee_name, k.person AS assignee_person, c.lease_expires_at, true AS lease_active, c.resolution,
-            NULL::uuid AS pending_decision_id, NULL AS pending_action, NULL::uuid AS pending_decided_by, NULL::timestamptz AS pending_decided_at,
+            NULL::uuid AS pending_decision_id, NULL AS pending_action, NULL::uuid AS pending_decided_by, NULL AS pending_decided_by_person, NULL::timestamptz AS pending_decided_at,
             c.created_at, c.updated_at, c.closed_at, c.previous_assignee
      FROM claimed c JOIN declarations d ON d.id = c.declaration_id LEFT JOIN api_keys k ON k.id = c.assignee_key_id`,
     [actor.keyId, statuses, leaseMs, JSON.stringify(actor)]);
