@@ -32,7 +32,7 @@ describe('API keys and authentication', () => {
   });
 
   it('stops a revoked key at once', async () => {
-    const created = await t.http.post('/v1/api-keys').set(...bearer(t.adminKey)).send({ name: 'temp admin', role: 'admin', organization: 'authority' });
+    const created = await t.http.post('/v1/api-keys').set(...bearer(t.adminKey)).send({ name: 'temp admin', role: 'admin', organization: 'authority', person: 'temp-admin@authority.example' });
     const secret = created.body.secret;
     expect((await t.http.get('/v1/api-keys').set(...bearer(secret))).status).toBe(200);
     const revoked = await t.http.delete(`/v1/api-keys/${created.body.id}`).set(...bearer(t.adminKey));
