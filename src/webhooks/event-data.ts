@@ -32,9 +32,15 @@ export const webhookEventData = {
 
 export type WebhookEventDataType = keyof typeof webhookEventData;
 
-/** The event's data as a subscriber may see it. */
+const stripping = Object.fromEntries(Object.entries(webhookEventData).map(([type, schema]) => [type, schema.partial()])) as unknown as
+  Record<WebhookEventDataType, z.ZodType<Record<string, unknown>>>;
+
+/**
+ * The event's data as a subscriber may see it: every unlisted key dropped. Fields are not required here, so an event
+ * already in the outbox from an older release is still delivered (stripped) rather than failing forever.
+ */
 export function publicEventData(type: WebhookEventDataType, data: unknown): Record<string, unknown> {
-  return webhookEventData[type].parse(data) as Record<string, unknown>;
+  return stripping[type].parse(data);
 }
 
 /** Puts each event's data schema in the OpenAPI document's components, so subscribers can generate types. */
