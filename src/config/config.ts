@@ -24,7 +24,7 @@ export const configSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** Directory of the embedded database (used only without DATABASE_URL). */
   DATA_DIR: z.string().min(1).default('./data'),
-  /** Secret of an admin API key guaranteed to exist at start (at least 24 characters). */
+  /** Secret of an admin API key made at start while no active admin key exists (at least 24 characters); never restored once revoked. */
   BOOTSTRAP_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Organisation that owns the bootstrap admin key (the customs authority). */
   BOOTSTRAP_ADMIN_ORGANIZATION: z.string().min(1).default('customs-authority'),
