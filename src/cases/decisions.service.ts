@@ -138,7 +138,8 @@ export class DecisionsService {
     const allowListEntryIds = await this.mark(m, who, c, decision);
     await recordAudit(m, who, {
       action: 'case.closed', subjectType: 'case', subjectId: c.id,
-      data: { declarationId: c.declaration_id, resolution, decisionId: decision.id, decidedBy: decision.decided_by, approvedBy: decision.approved_by, allowListEntryIds },
+      data: { declarationId: c.declaration_id, resolution, decisionId: decision.id, decidedBy: decision.decided_by, approvedBy: decision.approved_by,
+        decidedByPerson: decision.decided_by_person, approvedByPerson: decision.approved_by_person, allowListEntryIds },
     });
     await emitWebhookEvent(m, {
       type: 'case.decided', organization: c.organization, subjectId: c.id, eventId: decision.id,
