@@ -66,7 +66,7 @@ async function claimBench(service: Service, api: Api) {
   await ds.query(`VACUUM ANALYZE review_cases`);
   const keys: string[] = [];
   for (let i = 0; i < REVIEWERS; i += 1) {
-    const res = await call(api, api.admin, 'POST', '/v1/api-keys', { name: `bench reviewer ${i}`, role: 'reviewer', organization: 'customs-authority' });
+    const res = await call(api, api.admin, 'POST', '/v1/api-keys', { name: `bench reviewer ${i}`, role: 'reviewer', organization: 'customs-authority', person: `bench-reviewer-${i}@bench.example` });
     keys.push(res.body.secret);
   }
   console.log(`claims: ${CASES} open cases inserted in ${Date.now() - t0} ms; ${REVIEWERS} reviewers claiming`);

@@ -26,6 +26,7 @@ import { createDeclarationsFeature, type DeclarationsFeature } from './declarati
 import { loadRuleset } from './screening/ruleset';
 import { screeningRoutes } from './screening/screening.routes';
 import { createWebhooksFeature } from './webhooks/webhooks.feature';
+import { registerWebhookEventSchemas } from './webhooks/event-data';
 import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
@@ -69,7 +70,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const audit = await createAuditFeature({ dataSource, config, logger: logger.child({ module: 'audit' }), signer: auditSigner, embedded: db.embedded });
   const keyCache = new KeyCache(config.AUTH_CACHE_MS, logger.child({ module: 'auth' }));
   await keyCache.start(config.DATABASE_URL);
-  const keys = new ApiKeysService(dataSource, uow, keyCache);
+  const keys = new ApiKeysService(dataSource, uow, { cache: keyCache, logger: logger.child({ module: 'auth' }), lastUsedIntervalMs: config.API_KEY_LAST_USED_MINUTES * 60_000 });
   if (config.BOOTSTRAP_ADMIN_KEY) await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
 
   const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config });
@@ -139,7 +140,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     app = createApp({
       logger,
       metrics,
-      registry: createRegistry(),
+      registry: registerWebhookEventSchemas(createRegistry()),
       authenticate: authenticate(keys),
       authorize,
       rateLimits: createRateLimits(rateCounter, { perKeyPerMinute: config.RATE_LIMIT_PER_MINUTE, authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE }),

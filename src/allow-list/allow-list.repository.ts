@@ -17,6 +17,8 @@ export interface AllowListRow {
   reason: string;
   created_by: string | null;
   created_by_role: string;
+  created_by_person: string | null;
+  scope: string;
   created_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
@@ -38,34 +40,37 @@ export interface NewMark {
   reason: string;
   createdBy: string | null;
   createdByRole: string;
+  /** The organisation the mark holds for, or 'all'. */
+  scope: string;
   days: number;
 }
 
-const SELECT = `SELECT *, expires_at <= now() AS expired FROM allow_list_entries`;
+const SELECT = `SELECT a.*, k.person AS created_by_person, a.expires_at <= now() AS expired
+  FROM allow_list_entries a LEFT JOIN api_keys k ON k.id = a.created_by`;
 
 export async function insertMark(m: EntityManager, k: NewMark): Promise<AllowListRow> {
   const [row] = await m.query(
     `INSERT INTO allow_list_entries (party_fingerprint, list_id, entry_id, entry_hash, party, matched_name, hit_id, case_id, declaration_id,
-       decision_id, reason, created_by, created_by_role, expires_at)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, now() + ($14::int * interval '1 day'))
-     RETURNING *, false AS expired`,
+       decision_id, reason, created_by, created_by_role, scope, expires_at)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, now() + ($15::int * interval '1 day'))
+     RETURNING id`,
     [k.partyFingerprint, k.listId, k.entryId, k.entryHash, JSON.stringify(k.party), k.matchedName, k.hitId, k.caseId, k.declarationId,
-      k.decisionId, k.reason, k.createdBy, k.createdByRole, k.days]);
-  return row;
+      k.decisionId, k.reason, k.createdBy, k.createdByRole, k.scope, k.days]);
+  return (await readMark(m, row.id))!;
 }
 
-/** Unrevoked, unexpired marks for these party fingerprints, newest first. */
-export async function activeMarks(m: EntityManager, fingerprints: string[]): Promise<Suppression[]> {
+/** Unrevoked, unexpired marks for these party fingerprints that hold for this organisation, newest first. */
+export async function activeMarks(m: EntityManager, fingerprints: string[], organization: string): Promise<Suppression[]> {
   const rows: { id: string; party_fingerprint: string; list_id: string; entry_id: string; entry_hash: string }[] = await m.query(
     `SELECT id, party_fingerprint, list_id, entry_id, entry_hash FROM allow_list_entries
-     WHERE party_fingerprint = ANY($1::text[]) AND revoked_at IS NULL AND expires_at > now()
+     WHERE party_fingerprint = ANY($1::text[]) AND revoked_at IS NULL AND expires_at > now() AND scope IN ($2, 'all')
      ORDER BY created_at DESC, id DESC`,
-    [fingerprints]);
+    [fingerprints, organization]);
   return rows.map((r) => ({ id: r.id, partyFingerprint: r.party_fingerprint, listId: r.list_id, entryId: r.entry_id, entryHash: r.entry_hash }));
 }
 
 export async function readMark(m: EntityManager, id: string, lock = false): Promise<AllowListRow | undefined> {
-  const [row] = await m.query(`${SELECT} WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const [row] = await m.query(`${SELECT} WHERE a.id = $1${lock ? ' FOR UPDATE OF a' : ''}`, [id]);
   return row;
 }
 
@@ -77,11 +82,12 @@ export async function listMarks(m: EntityManager, q: AllowListQuery, after?: { a
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
-  if (q.listId) where.push(`list_id = ${p(q.listId)}`);
-  if (q.entryId) where.push(`entry_id = ${p(q.entryId)}`);
-  if (q.status === 'revoked') where.push('revoked_at IS NOT NULL');
-  if (q.status === 'expired') where.push('revoked_at IS NULL AND expires_at <= now()');
-  if (q.status === 'active') where.push('revoked_at IS NULL AND expires_at > now()');
-  if (after) where.push(`(created_at, id) < (${p(after.at)}::timestamptz, ${p(after.id)}::uuid)`);
-  return m.query(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${p(q.limit + 1)}`, params);
+  if (q.listId) where.push(`a.list_id = ${p(q.listId)}`);
+  if (q.entryId) where.push(`a.entry_id = ${p(q.entryId)}`);
+  if (q.scope) where.push(`a.scope = ${p(q.scope)}`);
+  if (q.status === 'revoked') where.push('a.revoked_at IS NOT NULL');
+  if (q.status === 'expired') where.push('a.revoked_at IS NULL AND a.expires_at <= now()');
+  if (q.status === 'active') where.push('a.revoked_at IS NULL AND a.expires_at > now()');
+  if (after) where.push(`(a.created_at, a.id) < (${p(after.at)}::timestamptz, ${p(after.id)}::uuid)`);
+  return m.query(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.created_at DESC, a.id DESC LIMIT ${p(q.limit + 1)}`, params);
 }

@@ -8,6 +8,7 @@ export const allowListQuery = paginationQuery.extend({
   listId: z.string().max(63).optional(),
   entryId: z.string().max(200).optional(),
   status: allowListStatus.optional().describe('active: suppressing (unless the list entry changed since); expired; revoked'),
+  scope: z.string().max(100).optional().describe('An organisation, or all'),
 });
 export type AllowListQuery = z.output<typeof allowListQuery>;
 
@@ -27,7 +28,8 @@ export const allowListEntryView = z.object({
   declarationId: z.string().nullable(),
   decisionId: z.string().nullable(),
   reason: z.string(),
-  createdBy: z.object({ keyId: z.string().nullable(), role: z.string() }),
+  createdBy: z.object({ keyId: z.string().nullable(), role: z.string(), person: z.string().nullable() }),
+  scope: z.string().describe('The organisation whose declarations the mark suppresses the pair for, or all (approved by a supervisor for every organisation)'),
   createdAt: z.string(),
   expiresAt: z.string(),
   status: allowListStatus,

@@ -19,7 +19,9 @@ export interface MarkRequest {
   /** Who made the change (the decider, or the approver whose approval made the decision final). */
   actor: AuditActor;
   /** Who judged the hits false: the decider. */
-  markedBy: { keyId: string; role: string };
+  markedBy: { keyId: string; role: string; person: string | null };
+  /** The organisation the marks hold for, or 'all'. */
+  scope: string;
 }
 
 /** The false-positive allow-list: marks made by decisions, listed and revoked by people. */
@@ -47,7 +49,8 @@ export class AllowListService {
       declarationId: r.declaration_id,
       decisionId: r.decision_id,
       reason: r.reason,
-      createdBy: { keyId: r.created_by, role: r.created_by_role },
+      createdBy: { keyId: r.created_by, role: r.created_by_role, person: r.created_by_person },
+      scope: r.scope,
       createdAt: r.created_at.toISOString(),
       expiresAt: r.expires_at.toISOString(),
       status: (r.revoked_at ? 'revoked' : r.expired ? 'expired' : 'active') as 'active' | 'expired' | 'revoked',
@@ -77,13 +80,13 @@ export class AllowListService {
         partyFingerprint: hit.partyFingerprint, listId: hit.listId, entryId: hit.entryId, entryHash,
         party: { name: query.name ?? '', ...(query.country ? { country: query.country } : {}), subject: hit.subject },
         matchedName: hit.matched ?? null, hitId, caseId: req.caseId, declarationId: req.declarationId, decisionId: req.decisionId,
-        reason: req.reason, createdBy: req.markedBy.keyId, createdByRole: req.markedBy.role, days: this.days,
+        reason: req.reason, createdBy: req.markedBy.keyId, createdByRole: req.markedBy.role, scope: req.scope, days: this.days,
       });
       await recordAudit(m, req.actor, {
         action: 'allow_list.created', subjectType: 'allow_list_entry', subjectId: row.id,
         data: {
           caseId: req.caseId, declarationId: req.declarationId, decisionId: req.decisionId, hitId, listId: hit.listId, entryId: hit.entryId,
-          entryHash, partyFingerprint: hit.partyFingerprint, party: row.party, markedBy: req.markedBy.keyId, reason: req.reason, expiresAt: row.expires_at.toISOString(),
+          entryHash, partyFingerprint: hit.partyFingerprint, party: row.party, markedBy: req.markedBy.keyId, markedByPerson: req.markedBy.person, scope: req.scope, reason: req.reason, expiresAt: row.expires_at.toISOString(),
         },
       });
       ids.push(row.id);

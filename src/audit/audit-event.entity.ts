@@ -4,6 +4,8 @@ export interface AuditActor {
   keyId: string | null;
   role: string;
   organization: string | null;
+  /** The person holding the key (absent for the service itself and for keys made without one). */
+  person?: string;
 }
 
 /**

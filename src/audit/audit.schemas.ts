@@ -47,8 +47,11 @@ export const verifyResult = z.object({
   anchor: z.object({ seq: z.number().int(), expectedHash: z.string(), ok: z.boolean() }).optional(),
 }).openapi('AuditVerifyResult');
 
-/** Who did it: the API key, its role and organisation (role 'system' with nulls for the service itself). */
-export const auditActorSchema = z.object({ keyId: z.string().nullable(), role: z.string(), organization: z.string().nullable() }).openapi('AuditActor');
+/** Who did it: the API key, its role, organisation and person (role 'system' with nulls for the service itself). */
+export const auditActorSchema = z.object({
+  keyId: z.string().nullable(), role: z.string(), organization: z.string().nullable(),
+  person: z.string().optional().describe('The person holding the key (events before persons were recorded have none)'),
+}).openapi('AuditActor');
 
 export const exportEventSchema = z.object({
   seq: z.number().int(),

@@ -3,6 +3,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export const ROLES = ['broker', 'reviewer', 'supervisor', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Roles whose keys must name the person holding them: four-eyes compares persons, not keys. */
+export const PERSONAL_ROLES: readonly Role[] = ['reviewer', 'supervisor', 'admin'];
+
 @Entity({ name: 'api_keys' })
 export class ApiKey {
   @PrimaryGeneratedColumn('uuid')
@@ -16,6 +19,22 @@ export class ApiKey {
 
   @Column({ type: 'text' })
   organization!: string;
+
+  /** The person holding the key (a stable id such as an e-mail); required for reviewer, supervisor and admin keys. */
+  @Column({ type: 'text', nullable: true })
+  person!: string | null;
+
+  /** After this instant the key answers 401. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
+
+  /** Kept coarsely (at most one write per key every few minutes), for spotting unused keys. */
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt!: Date | null;
+
+  /** Made from BOOTSTRAP_ADMIN_KEY; once revoked it is never restored. */
+  @Column({ type: 'boolean', default: false })
+  bootstrap!: boolean;
 
   /** sha256 of the secret; the secret itself is never stored. */
   @Index({ unique: true })

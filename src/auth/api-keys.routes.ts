@@ -28,7 +28,7 @@ export function apiKeyRoutes(keys: ApiKeysService): RouteDef[] {
       method: 'get', path: '/v1/me', tag: 'API keys', summary: 'The calling key: its name, role and organisation',
       roles: ROLES,
       responses: { 200: { description: 'The caller', schema: whoAmI } },
-      handler: ({ actor }) => ({ status: 200, body: { keyId: actor.keyId, name: actor.name, role: actor.role, organization: actor.organization } }),
+      handler: ({ actor }) => ({ status: 200, body: { keyId: actor.keyId, name: actor.name, role: actor.role, organization: actor.organization, person: actor.person } }),
     }),
   ];
 }

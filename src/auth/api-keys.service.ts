@@ -1,22 +1,18 @@
 import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
 import { NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import { auditActor, type Actor } from './actor';
 import { ApiKey, type Role } from './api-key.entity';
+import type { ApiKeyView, CreateApiKeyInput } from './api-keys.schemas';
 import { hashSecret, newSecret, secretPrefix } from './secrets';
 import { REVOCATION_CHANNEL, type KeyCache } from './key-cache';
 import type { UnitOfWork } from '../db/unit-of-work';
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  role: Role;
-  organization: string;
-  secretPrefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+export type { ApiKeyView } from './api-keys.schemas';
+
+export const BOOTSTRAP_PERSON = 'bootstrap-admin';
 
 function view(key: ApiKey): ApiKeyView {
   return {
@@ -24,29 +20,70 @@ function view(key: ApiKey): ApiKeyView {
     name: key.name,
     role: key.role,
     organization: key.organization,
+    person: key.person ?? null,
     secretPrefix: key.secretPrefix,
     createdAt: key.createdAt.toISOString(),
+    expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
+    lastUsedAt: key.lastUsedAt ? key.lastUsedAt.toISOString() : null,
     revokedAt: key.revokedAt ? key.revokedAt.toISOString() : null,
   };
 }
 
-export class ApiKeysService {
-  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, private readonly cache?: KeyCache) {}
+export interface ApiKeysOptions {
+  cache?: KeyCache;
+  logger?: Logger;
+  /** Milliseconds between two writes of one key's last_used_at (0: never written). */
+  lastUsedIntervalMs?: number;
+}
 
-  async create(actor: Actor | null, input: { name: string; role: Role; organization: string }, secret = newSecret()): Promise<ApiKeyView & { secret: string }> {
+export class ApiKeysService {
+  private readonly cache?: KeyCache;
+  private readonly logger?: Logger;
+  private readonly lastUsedIntervalMs: number;
+  /** When this process last wrote each key's last_used_at: most requests write nothing. */
+  private readonly touched = new Map<string, number>();
+
+  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, options: ApiKeysOptions = {}) {
+    this.cache = options.cache;
+    this.logger = options.logger;
+    this.lastUsedIntervalMs = options.lastUsedIntervalMs ?? 5 * 60_000;
+  }
+
+  async create(actor: Actor | null, input: CreateApiKeyInput, secret = newSecret(), bootstrap = false): Promise<ApiKeyView & { secret: string }> {
     return this.uow.run(async (m) => {
       const key = m.create(ApiKey, {
-        ...input,
+        name: input.name,
+        role: input.role,
+        organization: input.organization,
+        person: input.person ?? null,
+        expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+        lastUsedAt: null,
+        bootstrap,
         secretHash: hashSecret(secret),
         secretPrefix: secretPrefix(secret),
         createdBy: actor?.keyId ?? null,
         revokedAt: null,
       });
+      // Roles the person already holds through other live keys: one person as reviewer and supervisor defeats nothing
+      // by itself (four-eyes compares persons) but is worth an auditor's look.
+      const otherRoles: { role: Role }[] = key.person ? await m.query(
+        `SELECT DISTINCT role FROM api_keys WHERE person = $1 AND role <> $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) ORDER BY role`,
+        [key.person, key.role]) : [];
       await m.save(key);
-      await recordAudit(m, actor ? auditActor(actor) : SYSTEM_ACTOR, {
+      const who = actor ? auditActor(actor) : SYSTEM_ACTOR;
+      await recordAudit(m, who, {
         action: 'api_key.created', subjectType: 'api_key', subjectId: key.id,
-        data: { name: key.name, role: key.role, organization: key.organization, secretPrefix: key.secretPrefix },
+        data: {
+          name: key.name, role: key.role, organization: key.organization, secretPrefix: key.secretPrefix,
+          person: key.person, expiresAt: key.expiresAt?.toISOString() ?? null, ...(bootstrap ? { bootstrap: true } : {}),
+        },
       });
+      if (otherRoles.length) {
+        await recordAudit(m, who, {
+          action: 'api_key.person_multiple_roles', subjectType: 'api_key', subjectId: key.id,
+          data: { person: key.person, role: key.role, otherRoles: otherRoles.map((r) => r.role) },
+        });
+      }
       return { ...view(key), secret };
     });
   }
@@ -67,7 +104,7 @@ export class ApiKeysService {
       if (key.revokedAt) return view(key);
       key.revokedAt = new Date();
       await m.save(key);
-      await recordAudit(m, auditActor(actor), { action: 'api_key.revoked', subjectType: 'api_key', subjectId: key.id, data: { name: key.name } });
+      await recordAudit(m, auditActor(actor), { action: 'api_key.revoked', subjectType: 'api_key', subjectId: key.id, data: { name: key.name, person: key.person } });
       // Delivered at commit to every process's key cache.
       await m.query(`SELECT pg_notify($1, $2)`, [REVOCATION_CHANNEL, key.id]);
       this.cache?.evictKey(key.id);
@@ -75,35 +112,71 @@ export class ApiKeysService {
     });
   }
 
-  /** The actor behind a secret, or undefined when it is unknown or revoked. Checked on every request. */
+  /** The actor behind a secret, or undefined when it is unknown, revoked or expired. Checked on every request. */
   async authenticate(secret: string): Promise<Actor | undefined> {
     const hash = hashSecret(secret);
     const cached = this.cache?.get(hash);
-    if (cached) return cached;
-    const rows: { id: string; name: string; role: Role; organization: string }[] = await this.dataSource.query(
-      `SELECT id, name, role, organization FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL`, [hash]);
+    if (cached) {
+      this.touch(cached.keyId);
+      return cached;
+    }
+    const rows: { id: string; name: string; role: Role; organization: string; person: string | null; expires_at: Date | null }[] = await this.dataSource.query(
+      `SELECT id, name, role, organization, person, expires_at FROM api_keys
+       WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`, [hash]);
     const row = rows[0];
     if (!row) return undefined;
-    const actor: Actor = { keyId: row.id, name: row.name, role: row.role, organization: row.organization };
+    const actor: Actor = {
+      keyId: row.id, name: row.name, role: row.role, organization: row.organization, person: row.person,
+      expiresAtMs: row.expires_at ? row.expires_at.getTime() : null,
+    };
     this.cache?.set(hash, actor);
+    this.touch(actor.keyId);
     return actor;
   }
 
-  /** Guarantees an active admin key with this secret (BOOTSTRAP_ADMIN_KEY); idempotent across restarts and processes. */
+  /**
+   * Records that a key was used, coarsely: at most one write per key per interval from this process, and the UPDATE's
+   * own condition keeps other processes from writing again within the interval. Never on the request's critical path.
+   */
+  private touch(keyId: string): void {
+    if (this.lastUsedIntervalMs <= 0) return;
+    const now = Date.now();
+    const last = this.touched.get(keyId);
+    if (last !== undefined && now - last < this.lastUsedIntervalMs) return;
+    if (this.touched.size > 10_000) this.touched.clear();
+    this.touched.set(keyId, now);
+    this.dataSource.query(
+      `UPDATE api_keys SET last_used_at = date_trunc('second', now())
+       WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - $2::int * interval '1 millisecond')`,
+      [keyId, this.lastUsedIntervalMs],
+    ).catch((err: unknown) => {
+      this.touched.delete(keyId);
+      this.logger?.debug({ err: err instanceof Error ? err.message : err, keyId }, 'could not record key use');
+    });
+  }
+
+  /**
+   * BOOTSTRAP_ADMIN_KEY: makes an admin key with this secret only while no active admin key exists, so a fresh
+   * deployment can create the rest through the API. A revoked bootstrap key stays revoked: an admin's revocation wins over
+   * configuration (the warning names the situation, never the secret). Idempotent across restarts and processes.
+   */
   async ensureBootstrapKey(secret: string, organization: string): Promise<void> {
-    const existing: { revoked_at: Date | null }[] = await this.dataSource.query(
-      `SELECT revoked_at FROM api_keys WHERE secret_hash = $1`, [hashSecret(secret)]);
+    const existing: { id: string; revoked_at: Date | null }[] = await this.dataSource.query(
+      `SELECT id, revoked_at FROM api_keys WHERE secret_hash = $1`, [hashSecret(secret)]);
     if (existing.length && !existing[0].revoked_at) return;
     if (existing.length) {
-      // Configuration wins over a revocation: the operator asked for this key to work.
-      await this.uow.run(async (m) => {
-        const [{ id }] = await m.query(`WITH restored AS (UPDATE api_keys SET revoked_at = NULL WHERE secret_hash = $1 RETURNING id) SELECT id FROM restored`, [hashSecret(secret)]);
-        await recordAudit(m, SYSTEM_ACTOR, { action: 'api_key.restored', subjectType: 'api_key', subjectId: id, data: { reason: 'BOOTSTRAP_ADMIN_KEY' } });
-      });
+      this.logger?.warn({ keyId: existing[0].id },
+        'BOOTSTRAP_ADMIN_KEY names an API key that was revoked; it is not restored. Use another admin key, or set BOOTSTRAP_ADMIN_KEY to a new secret (it takes effect only while no active admin key exists).');
+      return;
+    }
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`);
+    if (n > 0) {
+      this.logger?.info('BOOTSTRAP_ADMIN_KEY not used: an active admin key exists (the bootstrap key is made only for a deployment without one)');
       return;
     }
     try {
-      await this.create(null, { name: 'bootstrap admin', role: 'admin', organization }, secret);
+      await this.create(null, { name: 'bootstrap admin', role: 'admin', organization, person: BOOTSTRAP_PERSON }, secret, true);
     } catch (err) {
       // Another process created it at the same moment: the unique index on secret_hash decided.
       if ((err as { code?: string }).code !== '23505') throw err;

@@ -10,7 +10,7 @@ export function authenticate(keys: ApiKeysService): RequestHandler {
     const match = BEARER.exec(req.get('authorization') ?? '');
     if (!match) throw new UnauthorizedError();
     const actor = await keys.authenticate(match[1]);
-    if (!actor) throw new UnauthorizedError('The API key is unknown or revoked.');
+    if (!actor) throw new UnauthorizedError('The API key is unknown, revoked or expired.');
     req.actor = actor;
     next();
   };

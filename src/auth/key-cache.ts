@@ -27,7 +27,7 @@ export class KeyCache {
     if (!this.enabled) return undefined;
     const hit = this.entries.get(secretHash);
     if (!hit) return undefined;
-    if (hit.expires < Date.now()) {
+    if (hit.expires < Date.now() || (hit.actor.expiresAtMs !== null && hit.actor.expiresAtMs <= Date.now())) {
       this.entries.delete(secretHash);
       return undefined;
     }

@@ -1,4 +1,4 @@
-import { assertClaimant, claimableStatuses, needsApproval, type CaseState } from './case-rules';
+import { assertClaimant, claimableStatuses, needsApproval, samePerson, type CaseState } from './case-rules';
 import { raisedPriority } from './sla';
 
 const me = { keyId: 'k-me', role: 'reviewer' as const };
@@ -36,6 +36,15 @@ describe('case rules', () => {
     expect(needsApproval('release', 'REVIEW')).toBe(false);
     expect(needsApproval('hold', 'BLOCK')).toBe(false);
     expect(needsApproval('escalate', 'BLOCK')).toBe(false);
+    // False-positive marks for every organisation need a supervisor's approval, whatever the level.
+    expect(needsApproval('release', 'REVIEW', true)).toBe(true);
+  });
+
+  it('treats two keys naming one person as one person for four-eyes', () => {
+    expect(samePerson({ keyId: 'k1', person: 'alice' }, { keyId: 'k2', person: 'alice' })).toBe(true);
+    expect(samePerson({ keyId: 'k1', person: 'alice' }, { keyId: 'k1', person: 'bob' })).toBe(true);
+    expect(samePerson({ keyId: 'k1', person: 'alice' }, { keyId: 'k2', person: 'bob' })).toBe(false);
+    expect(samePerson({ keyId: 'k1', person: null }, { keyId: 'k2', person: null })).toBe(false);
   });
 
   it('keeps escalated cases for supervisors', () => {

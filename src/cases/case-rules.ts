@@ -32,7 +32,15 @@ export function assertClaimant(c: CaseState, actor: { keyId: string; role: Role 
   if (c.status === 'escalated' && actor.role !== 'supervisor') throw new SupervisorRequiredError();
 }
 
-/** Four-eyes: every refusal, and the release of a BLOCK-level case, waits for a second person's approval. */
-export function needsApproval(action: DecisionAction, level: 'REVIEW' | 'BLOCK'): boolean {
-  return action === 'refuse' || (action === 'release' && level === 'BLOCK');
+/**
+ * Four-eyes: every refusal, the release of a BLOCK-level case, and false-positive marks meant for every organisation
+ * wait for a second person's approval.
+ */
+export function needsApproval(action: DecisionAction, level: 'REVIEW' | 'BLOCK', marksForAll = false): boolean {
+  return action === 'refuse' || (action === 'release' && level === 'BLOCK') || marksForAll;
+}
+
+/** Whether two decision-makers are the same person: the same key, or keys naming the same person. */
+export function samePerson(a: { keyId: string; person: string | null }, b: { keyId: string; person: string | null }): boolean {
+  return a.keyId === b.keyId || (a.person !== null && a.person === b.person);
 }

@@ -16,7 +16,7 @@ export class SupervisorRequiredError extends AppError {
 
 export class FourEyesError extends AppError {
   constructor() {
-    super(403, 'four_eyes_required', 'Forbidden', 'The decision must be approved by a supervisor other than the one who made it (another API key).');
+    super(403, 'four_eyes_required', 'Forbidden', 'The decision must be approved by a supervisor other than the person who made it (with whichever key).');
   }
 }
 
@@ -53,5 +53,11 @@ export class NotAwaitingApprovalError extends ConflictError {
 export class AlreadyEscalatedError extends ConflictError {
   constructor() {
     super('case_already_escalated', 'This case is already escalated to the supervisors.');
+  }
+}
+
+export class DecisionOutdatedError extends ConflictError {
+  constructor() {
+    super('decision_outdated', 'The case was screened again after this decision was made: the decision lapsed and the case went back to the queue for a new look.');
   }
 }

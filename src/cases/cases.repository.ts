@@ -19,12 +19,14 @@ export interface CaseRow {
   escalated_at: Date | null;
   assignee_key_id: string | null;
   assignee_name: string | null;
+  assignee_person: string | null;
   lease_expires_at: Date | null;
   lease_active: boolean;
   resolution: 'released' | 'refused' | null;
   pending_decision_id: string | null;
   pending_action: string | null;
   pending_decided_by: string | null;
+  pending_decided_by_person: string | null;
   pending_decided_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -33,9 +35,9 @@ export interface CaseRow {
 
 const SELECT_CASE = `
   SELECT c.id, c.declaration_id, d.reference, c.organization, c.status, c.level, c.priority, c.risk_score, c.deadline, c.overdue,
-         c.escalated_at, c.assignee_key_id, k.name AS assignee_name, c.lease_expires_at,
+         c.escalated_at, c.assignee_key_id, k.name AS assignee_name, k.person AS assignee_person, c.lease_expires_at,
          (c.assignee_key_id IS NOT NULL AND c.lease_expires_at > now()) AS lease_active,
-         c.resolution, c.pending_decision_id, p.action AS pending_action, p.decided_by AS pending_decided_by, p.decided_at AS pending_decided_at,
+         c.resolution, c.pending_decision_id, p.action AS pending_action, p.decided_by AS pending_decided_by, p.decided_by_person AS pending_decided_by_person, p.decided_at AS pending_decided_at,
          c.created_at, c.updated_at, c.closed_at
   FROM review_cases c
   JOIN declarations d ON d.id = c.declaration_id
@@ -58,6 +60,7 @@ export function caseView(r: CaseRow) {
     escalated: r.escalated_at !== null,
     assignee: r.assignee_key_id,
     assigneeName: r.assignee_name,
+    assigneePerson: r.assignee_person,
     leaseExpiresAt: r.lease_expires_at?.toISOString() ?? null,
     claimed: r.lease_active,
     resolution: r.resolution,
@@ -65,8 +68,9 @@ export function caseView(r: CaseRow) {
       decisionId: r.pending_decision_id,
       action: r.pending_action as 'release' | 'refuse',
       decidedBy: r.pending_decided_by!,
+      decidedByPerson: r.pending_decided_by_person,
       decidedAt: r.pending_decided_at!.toISOString(),
-      awaiting: `a supervisor other than key ${r.pending_decided_by}`,
+      awaiting: `a supervisor other than ${r.pending_decided_by_person ?? `key ${r.pending_decided_by}`} (any of that person's keys)`,
     } : null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -120,8 +124,8 @@ export async function claimNext(
          'leaseExpiresAt', to_char(claimed.lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
        FROM claimed)
      SELECT c.id, c.declaration_id, d.reference, c.organization, c.status, c.level, c.priority, c.risk_score, c.deadline, c.overdue,
-            c.escalated_at, c.assignee_key_id, k.name AS assignee_name, c.lease_expires_at, true AS lease_active, c.resolution,
-            NULL::uuid AS pending_decision_id, NULL AS pending_action, NULL::uuid AS pending_decided_by, NULL::timestamptz AS pending_decided_at,
+            c.escalated_at, c.assignee_key_id, k.name AS assignee_name, k.person AS assignee_person, c.lease_expires_at, true AS lease_active, c.resolution,
+            NULL::uuid AS pending_decision_id, NULL AS pending_action, NULL::uuid AS pending_decided_by, NULL AS pending_decided_by_person, NULL::timestamptz AS pending_decided_at,
             c.created_at, c.updated_at, c.closed_at, c.previous_assignee
      FROM claimed c JOIN declarations d ON d.id = c.declaration_id LEFT JOIN api_keys k ON k.id = c.assignee_key_id`,
     [actor.keyId, statuses, leaseMs, JSON.stringify(actor)]);

@@ -53,11 +53,11 @@ export function casesRoutes(cases: CasesService, decisions: DecisionsService): R
     }),
     route({
       method: 'post', path: '/v1/cases/{id}/approval', tag: 'Review', roles: ['supervisor'], params: caseParams, body: approvalBody,
-      summary: 'Four-eyes step: a supervisor other than the decider approves (the decision becomes final) or rejects (the case goes back to the queue)',
+      summary: 'Four-eyes step: a supervisor who is not the person who decided approves (the decision becomes final) or rejects (the case goes back to the queue)',
       responses: {
         200: { description: 'The case after the approval, and the decision', schema: decisionResult },
-        403: { description: 'four_eyes_required: the decider\'s key may not approve its own decision' },
-        409: { description: 'case_not_awaiting_approval' },
+        403: { description: 'four_eyes_required: the person who decided may not approve, with any of their keys' },
+        409: { description: 'case_not_awaiting_approval, or decision_outdated: the case was screened again after the decision; the decision lapsed and the case is back in the queue' },
       },
       handler: async ({ actor, params, body }) => ({ status: 200, body: await decisions.approve(actor, params.id, body) }),
     }),

@@ -8,11 +8,14 @@ export const caseStatus = z.enum(['open', 'held', 'escalated', 'awaiting_approva
   .describe('open: in the queue; held: waiting for documents (still open); escalated: for supervisors only; awaiting_approval: a decision waits for a second person; closed: decided');
 export const priorityName = z.enum(['critical', 'high', 'normal', 'low']);
 export const decisionAction = z.enum(['release', 'hold', 'refuse', 'escalate']);
-export const approvalState = z.enum(['not_required', 'pending', 'approved', 'rejected']);
+export const approvalState = z.enum(['not_required', 'pending', 'approved', 'rejected', 'outdated'])
+  .describe('outdated: the case was screened again after the decision; the decision lapsed and the case went back to the queue');
+export const falsePositiveScope = z.enum(['organization', 'all'])
+  .describe('organization (default): the marks suppress the pair for the declaration\'s organisation only; all: for every organisation, which needs a supervisor\'s approval');
 
 export const caseParams = z.object({ id: z.string().uuid() });
 
-const keyRef = z.object({ keyId: z.string().nullable(), name: z.string().nullable() });
+const keyRef = z.object({ keyId: z.string().nullable(), name: z.string().nullable(), person: z.string().nullable().describe('The person holding the key') });
 
 export const decisionView = z.object({
   id: z.string().uuid(),
@@ -20,6 +23,7 @@ export const decisionView = z.object({
   level: z.enum(['REVIEW', 'BLOCK']).describe('The case level when decided'),
   reason: z.string(),
   falsePositiveHitIds: z.array(z.string()),
+  falsePositiveScope,
   screeningId: z.string().nullable().describe('The screening whose hits the decision named'),
   decidedBy: keyRef.extend({ role: z.string() }),
   decidedAt: z.string(),
@@ -44,6 +48,7 @@ export const caseView = z.object({
   escalated: z.boolean(),
   assignee: z.string().nullable().describe('Key id of the claimant (see claimed: the claim may have lapsed)'),
   assigneeName: z.string().nullable(),
+  assigneePerson: z.string().nullable(),
   leaseExpiresAt: z.string().nullable(),
   claimed: z.boolean().describe('Whether assignee holds an unexpired claim right now'),
   resolution: z.enum(['released', 'refused']).nullable(),
@@ -51,6 +56,7 @@ export const caseView = z.object({
     decisionId: z.string().uuid(),
     action: decisionAction,
     decidedBy: z.string(),
+    decidedByPerson: z.string().nullable().describe('Four-eyes: no key of this person may approve'),
     decidedAt: z.string(),
     awaiting: z.string().describe('Who may approve'),
   }).nullable(),
@@ -75,7 +81,13 @@ export const decisionBody = z.object({
   reason: z.string().trim().min(3).max(2000),
   falsePositiveHitIds: z.array(z.string().min(1).max(100)).max(200).optional()
     .describe('Party hits (ids from the case\'s latest screening) that were false; with release or refuse only. Each becomes an allow-list entry when the decision is final (after its approval where one is needed)'),
-}).strict().openapi('CaseDecisionRequest');
+  falsePositiveScope: falsePositiveScope.optional()
+    .describe('all: the marks hold for every organisation; the decision then waits for a supervisor\'s approval, whatever its level'),
+}).strict().superRefine((b, ctx) => {
+  if (b.falsePositiveScope === 'all' && !b.falsePositiveHitIds?.length) {
+    ctx.addIssue({ code: 'custom', path: ['falsePositiveScope'], message: 'scope all needs falsePositiveHitIds' });
+  }
+}).openapi('CaseDecisionRequest');
 export type DecisionBody = z.output<typeof decisionBody>;
 
 export const approvalBody = z.object({

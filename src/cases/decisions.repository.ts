@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 
 export type DecisionAction = 'release' | 'hold' | 'refuse' | 'escalate';
-export type ApprovalState = 'not_required' | 'pending' | 'approved' | 'rejected';
+export type ApprovalState = 'not_required' | 'pending' | 'approved' | 'rejected' | 'outdated';
+export type FalsePositiveScope = 'organization' | 'all';
 
 export interface DecisionRow {
   id: string;
@@ -12,12 +13,15 @@ export interface DecisionRow {
   level: 'REVIEW' | 'BLOCK';
   reason: string;
   false_positive_hit_ids: string[];
+  false_positive_scope: FalsePositiveScope;
   decided_by: string;
+  decided_by_person: string | null;
   decided_by_role: string;
   decided_by_name: string | null;
   decided_at: Date;
   approval: ApprovalState;
   approved_by: string | null;
+  approved_by_person: string | null;
   approved_by_name: string | null;
   approval_reason: string | null;
   approved_at: Date | null;
@@ -36,11 +40,12 @@ export function decisionView(r: DecisionRow) {
     level: r.level,
     reason: r.reason,
     falsePositiveHitIds: r.false_positive_hit_ids,
+    falsePositiveScope: r.false_positive_scope,
     screeningId: r.screening_id,
-    decidedBy: { keyId: r.decided_by, name: r.decided_by_name, role: r.decided_by_role },
+    decidedBy: { keyId: r.decided_by, name: r.decided_by_name, person: r.decided_by_person, role: r.decided_by_role },
     decidedAt: r.decided_at.toISOString(),
     approval: r.approval,
-    approvedBy: r.approved_by ? { keyId: r.approved_by, name: r.approved_by_name } : null,
+    approvedBy: r.approved_by ? { keyId: r.approved_by, name: r.approved_by_name, person: r.approved_by_person } : null,
     approvalReason: r.approval_reason,
     approvedAt: r.approved_at?.toISOString() ?? null,
   };
@@ -49,20 +54,25 @@ export type DecisionView = ReturnType<typeof decisionView>;
 
 export async function insertDecision(m: EntityManager, d: {
   caseId: string; declarationId: string; screeningId: string | null; action: DecisionAction; level: string; reason: string;
-  falsePositiveHitIds: string[]; decidedBy: string; decidedByRole: string; approval: ApprovalState;
+  falsePositiveHitIds: string[]; falsePositiveScope: FalsePositiveScope; decidedBy: string; decidedByPerson: string; decidedByRole: string; approval: ApprovalState;
 }): Promise<string> {
   const [row] = await m.query(
-    `INSERT INTO case_decisions (case_id, declaration_id, screening_id, action, level, reason, false_positive_hit_ids, decided_by, decided_by_role, approval)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10) RETURNING id`,
-    [d.caseId, d.declarationId, d.screeningId, d.action, d.level, d.reason, d.falsePositiveHitIds, d.decidedBy, d.decidedByRole, d.approval]);
+    `INSERT INTO case_decisions (case_id, declaration_id, screening_id, action, level, reason, false_positive_hit_ids, false_positive_scope,
+       decided_by, decided_by_person, decided_by_role, approval)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $11, $12) RETURNING id`,
+    [d.caseId, d.declarationId, d.screeningId, d.action, d.level, d.reason, d.falsePositiveHitIds, d.falsePositiveScope,
+      d.decidedBy, d.decidedByPerson, d.decidedByRole, d.approval]);
   return row.id;
 }
 
-export async function recordApproval(m: EntityManager, decisionId: string, approved: boolean, approvedBy: string, reason: string): Promise<void> {
+export async function recordApproval(
+  m: EntityManager, decisionId: string, outcome: 'approved' | 'rejected' | 'outdated', approvedBy: { keyId: string; person: string }, reason: string,
+): Promise<void> {
   await m.query(
-    `UPDATE case_decisions SET approval = $2, approved_by = $3, approval_reason = $4, approved_at = date_trunc('milliseconds', clock_timestamp())
+    `UPDATE case_decisions SET approval = $2, approved_by = $3, approved_by_person = $4, approval_reason = $5,
+       approved_at = date_trunc('milliseconds', clock_timestamp())
      WHERE id = $1`,
-    [decisionId, approved ? 'approved' : 'rejected', approvedBy, reason]);
+    [decisionId, outcome, approvedBy.keyId, approvedBy.person, reason]);
 }
 
 export async function readDecision(m: EntityManager, id: string): Promise<DecisionRow> {

@@ -1,15 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
-import { auditActor, type Actor } from '../auth/actor';
+import { auditActor, personOf, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { falsePositiveErrors } from '../allow-list/false-positives';
 import type { AllowListService } from '../allow-list/allow-list.service';
 import { NotFoundError, ValidationError } from '../http/errors';
 import type { Hit } from '../screening/hits';
 import { emitWebhookEvent } from '../webhooks/events';
-import { assertClaimant, needsApproval } from './case-rules';
-import { AlreadyEscalatedError, FourEyesError, NotAwaitingApprovalError } from './cases.errors';
+import { assertClaimant, needsApproval, samePerson } from './case-rules';
+import { AlreadyEscalatedError, DecisionOutdatedError, FourEyesError, NotAwaitingApprovalError } from './cases.errors';
 import { caseView, lockCase, readCase, type CaseRow, type CaseView } from './cases.repository';
 import type { ApprovalBody, DecisionBody } from './cases.schemas';
 import { decisionView, insertDecision, readDecision, recordApproval, type DecisionRow, type DecisionView } from './decisions.repository';
@@ -47,15 +47,20 @@ export class DecisionsService {
       const errors = falsePositiveErrors(screening?.hits ?? [], falsePositives);
       if (errors.length) throw new ValidationError(errors);
 
-      const pending = needsApproval(body.action, c.level);
+      const scope = body.falsePositiveScope ?? 'organization';
+      const pending = needsApproval(body.action, c.level, scope === 'all');
       const decisionId = await insertDecision(m, {
         caseId, declarationId: c.declaration_id, screeningId: screening?.id ?? null, action: body.action, level: c.level, reason: body.reason,
-        falsePositiveHitIds: falsePositives, decidedBy: actor.keyId, decidedByRole: actor.role, approval: pending ? 'pending' : 'not_required',
+        falsePositiveHitIds: falsePositives, falsePositiveScope: scope, decidedBy: actor.keyId, decidedByPerson: personOf(actor), decidedByRole: actor.role,
+        approval: pending ? 'pending' : 'not_required',
       });
       const who = auditActor(actor);
       await recordAudit(m, who, {
         action: 'case.decision', subjectType: 'case', subjectId: caseId,
-        data: { decisionId, declarationId: c.declaration_id, action: body.action, level: c.level, reason: body.reason, falsePositiveHitIds: falsePositives, approval: pending ? 'pending' : 'not_required' },
+        data: {
+          decisionId, declarationId: c.declaration_id, screeningId: screening?.id ?? null, action: body.action, level: c.level, reason: body.reason,
+          falsePositiveHitIds: falsePositives, falsePositiveScope: scope, approval: pending ? 'pending' : 'not_required',
+        },
       });
       const decision = await readDecision(m, decisionId);
 
@@ -80,31 +85,47 @@ export class DecisionsService {
     });
   }
 
-  /** The second person: approving makes the pending decision final; rejecting sends the case back to the queue. */
+  /**
+   * The second person: approving makes the pending decision final; rejecting sends the case back to the queue. A decision
+   * made on a screening that a re-screening has since replaced lapses instead of being approved: the approver would
+   * confirm a judgement of hits that are no longer the case's, so the case goes back to the queue (409 decision_outdated).
+   */
   async approve(actor: Actor, caseId: string, body: ApprovalBody): Promise<DecisionResult> {
-    return this.uow.run(async (m) => {
+    const result = await this.uow.run(async (m) => {
       const c = await lockCase(m, caseId);
       if (!c) throw new NotFoundError('Case');
       if (c.status !== 'awaiting_approval' || !c.pending_decision_id) throw new NotAwaitingApprovalError();
       const pending = await readDecision(m, c.pending_decision_id);
-      if (pending.decided_by === actor.keyId) throw new FourEyesError();
-      await recordApproval(m, pending.id, body.approve, actor.keyId, body.reason);
+      if (samePerson({ keyId: pending.decided_by, person: pending.decided_by_person }, { keyId: actor.keyId, person: personOf(actor) })) throw new FourEyesError();
+      const [{ latest_screening_id: latest }]: { latest_screening_id: string | null }[] = await m.query(
+        `SELECT latest_screening_id FROM declarations WHERE id = $1`, [c.declaration_id]);
+      const outdated = body.approve && pending.screening_id !== latest;
+      const outcome = outdated ? 'outdated' : body.approve ? 'approved' : 'rejected';
+      await recordApproval(m, pending.id, outcome, { keyId: actor.keyId, person: personOf(actor) }, body.reason);
       const who = auditActor(actor);
       await recordAudit(m, who, {
-        action: 'case.approval', subjectType: 'case', subjectId: caseId,
-        data: { decisionId: pending.id, declarationId: c.declaration_id, action: pending.action, approve: body.approve, reason: body.reason, decidedBy: pending.decided_by },
+        action: outdated ? 'case.decision_outdated' : 'case.approval', subjectType: 'case', subjectId: caseId,
+        data: {
+          decisionId: pending.id, declarationId: c.declaration_id, action: pending.action, approve: body.approve, reason: body.reason,
+          decidedBy: pending.decided_by, decidedByPerson: pending.decided_by_person,
+          ...(outdated ? { decisionScreeningId: pending.screening_id, latestScreeningId: latest } : {}),
+        },
       });
       const decision = await readDecision(m, pending.id);
-      if (body.approve) {
+      if (outcome === 'approved') {
         await this.finalize(m, who, c, decision, pending.action === 'refuse' ? 'refused' : 'released');
       } else {
-        // Rejected: back to the queue undecided; an escalated case stays with the supervisors.
+        // Rejected or outdated: back to the queue undecided and unclaimed; an escalated case stays with the supervisors.
         await m.query(
-          `UPDATE review_cases SET status = CASE WHEN escalated_at IS NULL THEN 'open' ELSE 'escalated' END, pending_decision_id = NULL, updated_at = now() WHERE id = $1`,
+          `UPDATE review_cases SET status = CASE WHEN escalated_at IS NULL THEN 'open' ELSE 'escalated' END, pending_decision_id = NULL,
+             assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
           [caseId]);
       }
-      return { case: caseView((await readCase(m, caseId))!), decision: decisionView(decision) };
+      return { outdated, case: caseView((await readCase(m, caseId))!), decision: decisionView(decision) };
     });
+    // Thrown after the commit: the lapse of the decision must stick although the caller gets an error.
+    if (result.outdated) throw new DecisionOutdatedError();
+    return { case: result.case, decision: result.decision };
   }
 
   /** The final step: case closed, declaration released or refused, false positives allow-listed, broker told. */
@@ -117,7 +138,8 @@ export class DecisionsService {
     const allowListEntryIds = await this.mark(m, who, c, decision);
     await recordAudit(m, who, {
       action: 'case.closed', subjectType: 'case', subjectId: c.id,
-      data: { declarationId: c.declaration_id, resolution, decisionId: decision.id, decidedBy: decision.decided_by, approvedBy: decision.approved_by, allowListEntryIds },
+      data: { declarationId: c.declaration_id, resolution, decisionId: decision.id, decidedBy: decision.decided_by, approvedBy: decision.approved_by,
+        decidedByPerson: decision.decided_by_person, approvedByPerson: decision.approved_by_person, allowListEntryIds },
     });
     await emitWebhookEvent(m, {
       type: 'case.decided', organization: c.organization, subjectId: c.id, eventId: decision.id,
@@ -129,7 +151,9 @@ export class DecisionsService {
     if (!d.screening_id || d.false_positive_hit_ids.length === 0) return Promise.resolve([]);
     return this.allowList.markFalsePositives(m, {
       caseId: c.id, declarationId: c.declaration_id, decisionId: d.id, screeningId: d.screening_id, hitIds: d.false_positive_hit_ids,
-      reason: d.reason, actor: who, markedBy: { keyId: d.decided_by, role: d.decided_by_role },
+      reason: d.reason, actor: who, markedBy: { keyId: d.decided_by, role: d.decided_by_role, person: d.decided_by_person },
+      // Marks hold for the declaration's organisation, or for every one when a supervisor approved that.
+      scope: d.false_positive_scope === 'all' && d.approval === 'approved' ? 'all' : c.organization,
     });
   }
 }

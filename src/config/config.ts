@@ -27,7 +27,7 @@ export const configSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** Directory of the embedded database (used only without DATABASE_URL). */
   DATA_DIR: z.string().min(1).default('./data'),
-  /** Secret of an admin API key guaranteed to exist at start (at least 24 characters). */
+  /** Secret of an admin API key made at start while no active admin key exists (at least 24 characters); never restored once revoked. */
   BOOTSTRAP_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Organisation that owns the bootstrap admin key (the customs authority). */
   BOOTSTRAP_ADMIN_ORGANIZATION: z.string().min(1).default('customs-authority'),
@@ -51,6 +51,8 @@ export const configSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Milliseconds between refreshes of the metrics that need a query (queue depth); a scrape itself queries nothing. */
   METRICS_REFRESH_MS: positiveInt.default(15_000),
+  /** Minutes between two writes of an API key's lastUsedAt (coarse on purpose: no write per request; 0 turns it off). */
+  API_KEY_LAST_USED_MINUTES: z.coerce.number().min(0).max(1440).default(5),
   /** PostgreSQL connection pool size per process. */
   DB_POOL_SIZE: positiveInt.default(20),
   /** Milliseconds one SQL statement may run before PostgreSQL cancels it (503 to the client; 0: no limit). Migrations and audit exports are exempt. */

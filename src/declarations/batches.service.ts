@@ -68,7 +68,7 @@ export class BatchesService {
       `SELECT idx, body FROM batch_items WHERE batch_id = $1 AND idx >= $2 AND idx < $3 AND declaration_id IS NULL AND error IS NULL ORDER BY idx`,
       [batchId, from, to]);
     for (const item of pending) {
-      const result = await this.declarations.pipeline.screen(item.body);
+      const result = await this.declarations.pipeline.screen(item.body, batch.organization);
       try {
         await this.uow.run(async (m) => {
           const [claimed] = await m.query(

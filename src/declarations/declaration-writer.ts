@@ -7,6 +7,7 @@ import { casePriority, PRIORITY_NAMES, slaMinutes } from '../cases/priority';
 import { escalationJob } from '../cases/sla';
 import type { JobName, JobPayloads } from '../jobs/catalogue';
 import type { DispatchedEvent } from '../webhooks/events';
+import { publicEventData } from '../webhooks/event-data';
 import type { DeclarationInput } from './declarations.schemas';
 import { publicHit, type ScreeningResult } from './screening-pipeline';
 
@@ -79,7 +80,7 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
   }
   const event: DispatchedEvent = {
     eventId: screeningId, type: 'declaration.screened', organization: d.organization, subjectId: declarationId, createdAt: result.screenedAt,
-    data: { declarationId, reference: input.reference, outcome: result.outcome, riskScore: result.riskScore, screeningId, caseId },
+    data: publicEventData('declaration.screened', { declarationId, reference: input.reference, outcome: result.outcome, riskScore: result.riskScore, screeningId, caseId }),
   };
   outbox.push({ name: 'webhooks.dispatch', payload: event, dedupeKey: `webhooks.dispatch:${event.type}:${declarationId}:${screeningId}`, delayMs: 0, onlyForWebhookEvent: event.type });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import '../http/openapi';
+import { auditActorSchema } from '../audit/audit.schemas';
 import { isCountryCode } from '../identifiers/countries';
 import { normalizeHsCode } from '../screening/hs-code';
 
@@ -103,13 +104,137 @@ export const screeningSchema = z.object({
 
 export const declarationStatus = z.enum(['screening', 'cleared', 'under_review', 'released', 'held', 'refused']);
 
+/*
+ * What reviewers, supervisors and auditors see: hits with their risk weight and party fingerprint (the key of
+ * false-positive marks), the case, every decision and the audit history.
+ */
+export const internalHitSchema = hitSchema.extend({
+  weight: z.number().describe('Contribution to the risk score'),
+  partyFingerprint: z.string().optional().describe('The declared party\'s fingerprint: the key of false-positive marks'),
+}).openapi('InternalHit');
+export const internalScreeningSchema = screeningSchema.extend({ hits: z.array(internalHitSchema) }).openapi('InternalScreening');
+
+/*
+ * Broker views. A broker is told its answer, never the review: parsing through these schemas strips every key they do
+ * not list (zod drops unknown keys), so a field added to a hit, a screening or a declaration stays internal until
+ * someone lists it here. Tipping off a consignee about a review, its reasons or who works it is the harm avoided.
+ */
+const brokerTokenSchema = z.object({ queryToken: z.string().nullable(), listToken: z.string().nullable(), similarity: z.number(), note: z.string() });
+const brokerEvidenceSchema = z.object({
+  rule: z.string().nullish(),
+  matchKind: z.enum(['name', 'identifier']).nullish(),
+  query: z.object({ name: z.string(), country: z.string().nullish() }).nullish(),
+  match: z.object({
+    queryName: z.string(), listName: z.string(), summary: z.string(), tokens: z.array(brokerTokenSchema),
+    identifier: z.object({ queryType: z.string(), listType: z.string(), value: z.string() }).nullish(),
+  }).nullish(),
+  entry: z.object({ kind: z.string().nullish(), names: z.array(z.string()).nullish(), countries: z.array(z.string()).nullish(), programs: z.array(z.string()).nullish() }).nullish(),
+  hsCode: z.string().nullish(),
+  prefix: z.string().nullish(),
+  label: z.string().nullish(),
+  type: z.string().nullish(),
+  value: z.string().nullish(),
+  reason: z.string().nullish(),
+  keyword: z.string().nullish(),
+  country: z.string().nullish(),
+  countryOfOrigin: z.string().nullish(),
+}).describe('Why the hit was raised, in public terms (no scoring weights)');
+
+export const brokerHitSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['goods', 'party', 'route', 'indicator']),
+  severity: z.enum(['critical', 'high', 'medium', 'low']),
+  score: z.number(),
+  subject: z.string(),
+  listId: z.string().optional(),
+  entryId: z.string().optional(),
+  matched: z.string().optional(),
+  explanation: z.string(),
+  evidence: brokerEvidenceSchema.optional(),
+  suppressed: z.boolean().optional(),
+}).openapi('BrokerHit');
+
+export const brokerScreeningSchema = z.object({
+  id: z.string(),
+  outcome: z.enum(['CLEAR', 'REVIEW', 'BLOCK']),
+  riskScore: z.number().int().min(0).max(100),
+  hits: z.array(brokerHitSchema),
+  listVersions: z.record(z.string(), z.string()),
+  rulesetVersion: z.string(),
+  screenedAt: z.string(),
+  trigger: z.string(),
+}).openapi('BrokerScreening');
+
 export const submitResponse = z.object({
   id: z.string().uuid(),
   reference: z.string(),
   status: declarationStatus,
-  screening: screeningSchema,
-  caseId: z.string().uuid().nullable(),
+  screening: brokerScreeningSchema,
+  caseId: z.string().uuid().nullable().describe('Opaque reference of the review opened, if any (brokers cannot read cases)'),
 }).openapi('SubmitResult');
+
+export const declarationSummary = z.object({
+  id: z.string(), reference: z.string(), organization: z.string(), procedure: z.string(), status: declarationStatus,
+  outcome: z.string().nullable(), riskScore: z.number().nullable(), batchId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+}).openapi('DeclarationSummary');
+
+export const declarationList = z.object({ items: z.array(declarationSummary), nextCursor: z.string().nullable() }).openapi('DeclarationList');
+
+/** The decision that gave the declaration its status: what, and when; never who or why. */
+export const finalDecisionSchema = z.object({
+  action: z.enum(['release', 'hold', 'refuse']),
+  decidedAt: z.string(),
+}).openapi('FinalDecision');
+
+const declarationBody = z.record(z.string(), z.unknown()).describe('The declaration as submitted (see Declaration)');
+
+export const brokerDeclarationDetail = declarationSummary.extend({
+  declaration: declarationBody,
+  screening: brokerScreeningSchema.nullable(),
+  previousScreenings: z.array(brokerScreeningSchema),
+  decision: finalDecisionSchema.nullable().describe('Set once released, held or refused'),
+}).openapi('BrokerDeclaration', { description: 'What the owner broker sees: its answer, not the review' });
+
+const historyEventSchema = z.object({
+  seq: z.union([z.string(), z.number()]).nullable(),
+  occurredAt: z.string(),
+  actor: auditActorSchema,
+  action: z.string(),
+  subjectType: z.string(),
+  subjectId: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const declarationDetail = declarationSummary.extend({
+  declaration: declarationBody,
+  screening: internalScreeningSchema.nullable(),
+  previousScreenings: z.array(internalScreeningSchema),
+  decision: finalDecisionSchema.nullable(),
+  case: z.object({
+    id: z.string(), status: z.string(), level: z.string(), priority: z.number(), deadline: z.string(), overdue: z.boolean(),
+    assignee: z.string().nullable(), createdAt: z.string(), closedAt: z.string().nullable(),
+  }).nullable(),
+  history: z.array(historyEventSchema).describe('Audit events of the declaration and its case, oldest first'),
+}).openapi('DeclarationDetail', { description: 'What reviewers, supervisors and auditors see' });
+
+export const batchItemError = z.object({
+  code: z.string(),
+  message: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const batchView = z.object({
+  id: z.string().uuid(),
+  status: z.enum(['queued', 'processing', 'completed', 'failed']),
+  total: z.number().int(),
+  processed: z.number().int(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.string().optional().describe('Why a failed batch failed (the item that could not be screened)'),
+  items: z.array(z.object({ index: z.number().int(), declarationId: z.string().optional(), error: batchItemError.optional() })),
+}).openapi('Batch');
+
+export const batchAccepted = z.object({ batchId: z.string(), total: z.number().int(), invalid: z.number().int() }).openapi('BatchAccepted');
 
 export const listQuery = z.object({
   status: declarationStatus.optional(),

@@ -44,7 +44,7 @@ export class DeclarationsService {
     const start = await this.idempotency.begin(actor.organization, idempotencyKey, requestHash(input));
     if (start.kind === 'replay') return { status: start.status, body: start.body as Record<string, unknown>, replayed: true };
     try {
-      const result = await this.pipeline.screen(input);
+      const result = await this.pipeline.screen(input, actor.organization);
       const body = await this.uow.runStatement((m) => writeNewDeclaration(m, this.config, {
         actor: auditActor(actor), organization: actor.organization, submittedBy: actor.keyId, input, result, trigger: 'submission', batchId: null, idempotencyKey,
       }));
@@ -56,32 +56,51 @@ export class DeclarationsService {
     }
   }
 
-  /** A declaration with its latest screening, earlier screenings, case and history; 404 outside the caller's reach. */
+  /**
+   * A declaration with its latest screening, earlier screenings and final decision, plus its case and history for the
+   * customs authority; 404 outside the caller's reach. The route parses the answer through the caller's view schema.
+   */
   async get(actor: Actor, id: string): Promise<Record<string, unknown>> {
     const [d] = await this.dataSource.query(`SELECT * FROM declarations WHERE id = $1`, [id]);
     if (!d || (!seesAllOrganizations(actor) && d.organization !== actor.organization)) throw new NotFoundError('Declaration');
     const screenings = await this.dataSource.query(
       `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE declaration_id = $1 ORDER BY screened_at DESC`, [id]);
+    const view = (s: Record<string, unknown>) => ({
+      id: s.id, trigger: s.trigger, outcome: s.outcome, riskScore: s.risk_score, hits: s.hits, listVersions: s.list_versions,
+      rulesetVersion: s.ruleset_version, screenedAt: (s.screened_at as Date).toISOString(),
+    });
+    const answer: Record<string, unknown> = {
+      ...this.summary(d),
+      declaration: d.body,
+      screening: screenings[0] ? view(screenings[0]) : null,
+      previousScreenings: screenings.slice(1).map(view),
+      decision: await this.finalDecision(id, d.status),
+    };
+    // The review itself is for the customs authority only: a broker's answer never even reads it.
+    if (!seesAllOrganizations(actor)) return answer;
     const [reviewCase] = await this.dataSource.query(
       `SELECT id, status, level, priority, deadline, overdue, assignee_key_id, created_at, closed_at FROM review_cases WHERE declaration_id = $1`, [id]);
     const history = await this.dataSource.query(
       `SELECT seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", actor, action, subject_type AS "subjectType", subject_id AS "subjectId", data
        FROM audit_events WHERE subject_id = $1 OR subject_id = $2 ORDER BY id`, [id, reviewCase?.id ?? id]);
-    const view = (s: Record<string, unknown>) => ({
-      id: s.id, trigger: s.trigger, outcome: s.outcome, riskScore: s.risk_score, hits: s.hits, listVersions: s.list_versions,
-      rulesetVersion: s.ruleset_version, screenedAt: (s.screened_at as Date).toISOString(),
-    });
     return {
-      ...this.summary(d),
-      declaration: d.body,
-      screening: screenings[0] ? view(screenings[0]) : null,
-      previousScreenings: screenings.slice(1).map(view),
+      ...answer,
       case: reviewCase ? {
         id: reviewCase.id, status: reviewCase.status, level: reviewCase.level, priority: reviewCase.priority, deadline: reviewCase.deadline.toISOString(),
         overdue: reviewCase.overdue, assignee: reviewCase.assignee_key_id, createdAt: reviewCase.created_at.toISOString(), closedAt: reviewCase.closed_at?.toISOString() ?? null,
       } : null,
       history,
     };
+  }
+
+  /** The decision that gave a released, held or refused declaration its status (final: approved where it needed to be). */
+  private async finalDecision(declarationId: string, status: string): Promise<{ action: string; decidedAt: string } | null> {
+    if (!['released', 'held', 'refused'].includes(status)) return null;
+    const [row]: { action: string; decided_at: Date }[] = await this.dataSource.query(
+      `SELECT action, COALESCE(approved_at, decided_at) AS decided_at FROM case_decisions
+       WHERE declaration_id = $1 AND action IN ('release', 'hold', 'refuse') AND approval IN ('not_required', 'approved')
+       ORDER BY COALESCE(approved_at, decided_at) DESC, id DESC LIMIT 1`, [declarationId]);
+    return row ? { action: row.action, decidedAt: row.decided_at.toISOString() } : null;
   }
 
   summary(d: Record<string, any>): Record<string, unknown> {

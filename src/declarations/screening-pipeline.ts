@@ -53,13 +53,14 @@ export class ScreeningPipeline {
   }
 
   /**
-   * Screening plus the false-positive marks (read outside any transaction), against every list version active when
-   * the call was made (the index waits for a newer activation, or throws a 503 error), and with one consistent set.
+   * Screening plus the false-positive marks that hold for the declaration's organisation (read outside any
+   * transaction), against every list version active when the call was made (the index waits for a newer activation,
+   * or throws a 503 error), and with one consistent set.
    */
-  async screen(declaration: DeclarationInput, manager: EntityManager = this.dataSource.manager): Promise<ScreeningResult> {
+  async screen(declaration: DeclarationInput, organization: string, manager: EntityManager = this.dataSource.manager): Promise<ScreeningResult> {
     const lists = await this.context.index.current();
     const hits = collectHits(declaration, { ...this.context, index: lists });
-    await applySuppressions(manager, hits, this.suppressions, (l, e) => lists.entryHash(l, e));
+    await applySuppressions(manager, hits, this.suppressions, (l, e) => lists.entryHash(l, e), organization);
     const { outcome, riskScore } = decide(hits, this.context.ruleset);
     return {
       outcome, riskScore, hits,

@@ -62,7 +62,7 @@ export async function rescreenDelistings(deps: DelistingDeps, run: DelistingRun)
 async function rescreenOne(deps: DelistingDeps, run: DelistingRun, c: OpenCaseHits, removed: string[], changed: string[]): Promise<boolean> {
   const [d]: { id: string; organization: string; reference: string; body: DeclarationInput }[] = await deps.dataSource.query(
     `SELECT id, organization, reference, body FROM declarations WHERE id = $1`, [c.declaration_id]);
-  const result = await deps.pipeline.screen(d.body);
+  const result = await deps.pipeline.screen(d.body, d.organization);
   return deps.uow.run(async (m) => {
     const [current]: { closed_at: Date | null }[] = await m.query(`SELECT closed_at FROM review_cases WHERE id = $1 FOR UPDATE`, [c.case_id]);
     if (!current || current.closed_at) return false;

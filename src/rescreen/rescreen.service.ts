@@ -188,7 +188,7 @@ export class RescreenService {
 
   /** Screens one declaration in full; records it when a live hit on a changed entry is confirmed. */
   private async flag(run: RunRow, d: Candidate, keys: Set<string>): Promise<void> {
-    const result = await this.pipeline.screen(d.body);
+    const result = await this.pipeline.screen(d.body, d.organization);
     const confirmed = result.hits.filter((h) => !h.suppressed && h.listId === run.list_id && h.entryId !== undefined && keys.has(h.entryId));
     if (confirmed.length === 0) return;
     await this.uow.run(async (m) => {

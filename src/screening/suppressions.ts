@@ -13,7 +13,8 @@ export interface Suppression {
 
 /** Where active (unexpired, unrevoked) marks come from; the review workflow provides the real one. */
 export interface SuppressionSource {
-  find(manager: EntityManager, partyFingerprints: string[]): Promise<Suppression[]>;
+  /** Marks that hold for declarations of this organisation (its own marks and those approved for all). */
+  find(manager: EntityManager, partyFingerprints: string[], organization: string): Promise<Suppression[]>;
 }
 
 export const NO_SUPPRESSIONS: SuppressionSource = { find: async () => [] };
@@ -27,10 +28,11 @@ export async function applySuppressions(
   hits: Hit[],
   source: SuppressionSource,
   currentEntryHash: (listId: string, entryId: string) => string | undefined,
+  organization: string,
 ): Promise<void> {
   const fingerprints = [...new Set(hits.filter((h) => h.kind === 'party' && h.partyFingerprint).map((h) => h.partyFingerprint!))];
   if (fingerprints.length === 0) return;
-  const marks = await source.find(manager, fingerprints);
+  const marks = await source.find(manager, fingerprints, organization);
   if (marks.length === 0) return;
   for (const hit of hits) {
     if (hit.kind !== 'party' || !hit.listId || !hit.entryId) continue;

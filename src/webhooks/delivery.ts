@@ -4,6 +4,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { backoffDelay, type JobHandlers, type JobPolicy } from '../jobs/catalogue';
 import { enqueueInTransaction } from '../jobs/outbox';
+import { publicEventData } from './event-data';
 import type { DispatchedEvent } from './events';
 import { sendWebhook, type SendInput, type SendResult } from './sender';
 import {
@@ -34,7 +35,7 @@ export interface DeliveryDeps {
 
 /** The body every subscriber receives, serialised once so each retry sends (and signs) the same bytes. */
 export function eventBody(event: DispatchedEvent): string {
-  return JSON.stringify({ id: event.eventId, type: event.type, createdAt: event.createdAt, organization: event.organization, data: event.data });
+  return JSON.stringify({ id: event.eventId, type: event.type, createdAt: event.createdAt, organization: event.organization, data: publicEventData(event.type, event.data) });
 }
 
 export function webhookJobHandlers(deps: DeliveryDeps): Pick<JobHandlers, 'webhooks.dispatch' | 'webhooks.deliver'> {

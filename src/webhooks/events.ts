@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { enqueueInTransaction } from '../jobs/outbox';
+import { publicEventData } from './event-data';
 
 /** The events a webhook may subscribe to. Adding one here is all it takes to make it subscribable. */
 export const WEBHOOK_EVENT_TYPES = ['declaration.screened', 'declaration.rescreened', 'case.decided', 'batch.completed'] as const;
@@ -48,7 +49,7 @@ export async function emitWebhookEvent(manager: EntityManager, event: WebhookEve
     organization: event.organization,
     subjectId: event.subjectId,
     createdAt: new Date().toISOString(),
-    data: event.data,
+    data: publicEventData(event.type, event.data),
   };
   await enqueueInTransaction(manager, 'webhooks.dispatch', payload, { dedupeKey: `webhooks.dispatch:${event.type}:${event.subjectId}:${eventId}` });
 }

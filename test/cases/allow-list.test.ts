@@ -13,15 +13,18 @@ describe('false positives and the allow-list', () => {
   let reviewer: { id: string; secret: string };
   let supervisor: { id: string; secret: string };
   let auditor: string;
+  let otherBroker: string;
   const ds = () => t.service.db.dataSource;
 
   /** Flags a declaration, has the reviewer release it naming its party hit false, and a supervisor approve. */
-  async function markFalsePositive(): Promise<{ caseId: string; partyHit: HitView }> {
+  async function markFalsePositive(falsePositiveScope?: 'all'): Promise<{ caseId: string; partyHit: HitView }> {
     const { caseId, answer } = await submitForCase(t, broker, withConsignee(DECLARED));
     expect(answer.screening.outcome).toBe('BLOCK');
     const partyHit = answer.screening.hits.find((h: HitView) => h.kind === 'party');
     expect((await claim(t, reviewer.secret)).body.id).toBe(caseId);
-    const res = await decide(t, reviewer.secret, caseId!, { action: 'release', reason: 'Our consignee is registered in Almaty, not the listed one', falsePositiveHitIds: [partyHit.id] });
+    const res = await decide(t, reviewer.secret, caseId!, {
+      action: 'release', reason: 'Our consignee is registered in Almaty, not the listed one', falsePositiveHitIds: [partyHit.id], ...(falsePositiveScope ? { falsePositiveScope } : {}),
+    });
     expect(res.status).toBe(200);
     expect(res.body.case.status).toBe('awaiting_approval');
     const [{ n }] = await ds().query(`SELECT count(*)::int AS n FROM allow_list_entries WHERE case_id = $1`, [caseId]);
@@ -37,6 +40,7 @@ describe('false positives and the allow-list', () => {
     reviewer = await keyWithId(t, 'reviewer');
     supervisor = await keyWithId(t, 'supervisor');
     auditor = await t.key('auditor', 'customs-authority');
+    otherBroker = await t.key('broker', 'globex-brokers');
     await uploadWatchList(t, 'watch', [{ id: 'N-1', name: LISTED, countries: ['RU'] }]);
   }, 90000);
   afterAll(() => t.close());
@@ -67,7 +71,7 @@ describe('false positives and the allow-list', () => {
     const mark = list.body.items[0];
     expect(mark).toMatchObject({
       listId: 'watch', entryId: 'N-1', entryHash: expect.stringMatching(/^[0-9a-f]{32}$/), entryChanged: false, hitId: partyHit.id, caseId,
-      party: { name: DECLARED, country: 'RU', subject: 'consignee' }, createdBy: { keyId: reviewer.id, role: 'reviewer' }, status: 'active',
+      party: { name: DECLARED, country: 'RU', subject: 'consignee' }, createdBy: { keyId: reviewer.id, role: 'reviewer', person: expect.any(String) }, scope: 'acme-brokers', status: 'active',
       reason: 'Our consignee is registered in Almaty, not the listed one',
     });
     const days = (Date.parse(mark.expiresAt) - Date.parse(mark.createdAt)) / 86_400_000;
@@ -78,7 +82,11 @@ describe('false positives and the allow-list', () => {
     const again = await submit(t.http, broker, withConsignee(DECLARED));
     expect(again.status).toBe(201);
     const hit = again.body.screening.hits.find((h: HitView) => h.kind === 'party');
-    expect(hit).toMatchObject({ id: partyHit.id, suppressed: true, suppressedBy: mark.id });
+    // The broker learns the hit no longer counts; which mark suppressed it is for the authority.
+    expect(hit).toMatchObject({ id: partyHit.id, suppressed: true });
+    expect(hit).not.toHaveProperty('suppressedBy');
+    const internal = await t.http.get(`/v1/declarations/${again.body.id}`).set(...bearer(auditor));
+    expect(internal.body.screening.hits.find((h: HitView) => h.kind === 'party')).toMatchObject({ suppressed: true, suppressedBy: mark.id });
     expect(again.body.screening.outcome).toBe('CLEAR');
     expect(again.body.status).toBe('cleared');
 
@@ -96,6 +104,39 @@ describe('false positives and the allow-list', () => {
     expect((await t.http.get('/v1/allow-list?status=revoked').set(...bearer(auditor))).body.items).toHaveLength(1);
     expect((await t.http.get('/v1/allow-list?status=active').set(...bearer(auditor))).body.items).toHaveLength(0);
     await ds().query(`UPDATE review_cases SET status = 'closed', closed_at = now() WHERE closed_at IS NULL`);
+  });
+
+  it('keeps a mark to the organisation of the declaration it was made on', async () => {
+    const { partyHit } = await markFalsePositive();
+    const [mark] = (await t.http.get('/v1/allow-list?status=active').set(...bearer(auditor))).body.items;
+    expect(mark).toMatchObject({ hitId: partyHit.id, scope: 'acme-brokers' });
+
+    const own = await submit(t.http, broker, withConsignee(DECLARED));
+    expect(own.body.screening.hits.find((h: HitView) => h.kind === 'party')).toMatchObject({ suppressed: true });
+    const other = await submit(t.http, otherBroker, withConsignee(DECLARED));
+    expect(other.body.screening.hits.find((h: HitView) => h.kind === 'party').suppressed).toBeUndefined();
+    expect(other.body.screening.outcome).toBe('BLOCK');
+    await t.http.delete(`/v1/allow-list/${mark.id}`).set(...bearer(t.adminKey)).expect(200);
+    await ds().query(`UPDATE review_cases SET status = 'closed', closed_at = now() WHERE closed_at IS NULL`);
+  });
+
+  it('applies a mark to every organisation only when a supervisor approves it for all', async () => {
+    const { caseId: noIds } = await submitForCase(t, broker, withConsignee(DECLARED));
+    expect((await claim(t, reviewer.secret)).body.id).toBe(noIds);
+    const bad = await decide(t, reviewer.secret, noIds!, { action: 'release', reason: 'not them', falsePositiveScope: 'all' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ path: 'body.falsePositiveScope', message: expect.stringContaining('falsePositiveHitIds') }]);
+    await t.http.post(`/v1/cases/${noIds}/unclaim`).set(...bearer(reviewer.secret)).expect(200);
+    await ds().query(`UPDATE review_cases SET status = 'closed', closed_at = now() WHERE id = $1`, [noIds]);
+
+    const { caseId, partyHit } = await markFalsePositive('all');
+    const [mark] = (await t.http.get('/v1/allow-list?status=active').set(...bearer(auditor))).body.items;
+    expect(mark).toMatchObject({ hitId: partyHit.id, caseId, scope: 'all' });
+    expect((await t.http.get('/v1/allow-list?scope=all').set(...bearer(auditor))).body.items.map((m: { id: string }) => m.id)).toEqual([mark.id]);
+    const other = await submit(t.http, otherBroker, withConsignee(DECLARED));
+    expect(other.body.screening.hits.find((h: HitView) => h.kind === 'party')).toMatchObject({ suppressed: true });
+    expect(other.body.screening.outcome).toBe('CLEAR');
+    await t.http.delete(`/v1/allow-list/${mark.id}`).set(...bearer(t.adminKey)).expect(200);
   });
 
   it('stops suppressing when the list entry changes', async () => {
@@ -118,7 +159,14 @@ describe('false positives and the allow-list', () => {
     expect(second.body.items).toHaveLength(1);
     expect(Date.parse(first.body.items[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(second.body.items[0].createdAt));
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
-    expect(second.body.nextCursor).toBeNull();
+    const seen = [first.body.items[0].id, second.body.items[0].id];
+    for (let cursor = second.body.nextCursor; cursor;) {
+      const next = await t.http.get(`/v1/allow-list?limit=1&cursor=${cursor}`).set(...bearer(auditor));
+      seen.push(...next.body.items.map((m: { id: string }) => m.id));
+      cursor = next.body.nextCursor;
+    }
+    const [{ n }] = await ds().query(`SELECT count(*)::int AS n FROM allow_list_entries`);
+    expect(new Set(seen).size).toBe(n);
     expect((await t.http.delete('/v1/allow-list/00000000-0000-4000-8000-000000000000').set(...bearer(t.adminKey))).status).toBe(404);
   });
 });

@@ -1,11 +1,11 @@
 import { declaration, indexed, submit, uploadList } from '../support/factories';
-import { bearer, type TestService } from '../support/test-service';
+import { bearer, testPerson, type TestService } from '../support/test-service';
 
-/** A key created through the API, with its id (the identity decisions and claims record). */
-export async function keyWithId(t: TestService, role: string, organization = 'customs-authority'): Promise<{ id: string; secret: string }> {
-  const res = await t.http.post('/v1/api-keys').set(...bearer(t.adminKey)).send({ name: `${role} ${Math.random().toString(36).slice(2, 8)}`, role, organization });
+/** A key created through the API, with its id (the identity decisions and claims record); a person of its own unless named. */
+export async function keyWithId(t: TestService, role: string, organization = 'customs-authority', person = testPerson(role)): Promise<{ id: string; secret: string; person?: string }> {
+  const res = await t.http.post('/v1/api-keys').set(...bearer(t.adminKey)).send({ name: `${role} ${Math.random().toString(36).slice(2, 8)}`, role, organization, person });
   if (res.status !== 201) throw new Error(`creating a ${role} key failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id: res.body.id, secret: res.body.secret };
+  return { id: res.body.id, secret: res.body.secret, person: res.body.person ?? undefined };
 }
 
 /** An entities-csv file (id,name,kind,aliases,countries,programs,identifiers) from rows. */

@@ -56,7 +56,7 @@ describe('web console assets', () => {
     const key = await t.key('reviewer', 'customs-authority');
     const res = await t.http.get('/v1/me').set(...bearer(key));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ keyId: expect.any(String), name: 'reviewer key', role: 'reviewer', organization: 'customs-authority' });
+    expect(res.body).toEqual({ keyId: expect.any(String), name: 'reviewer key', role: 'reviewer', organization: 'customs-authority', person: expect.stringContaining('@') });
     expect(JSON.stringify(res.body)).not.toContain(key);
     expect((await t.http.get('/v1/me')).status).toBe(401);
   });

@@ -146,7 +146,7 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     await s.page.getByRole('status').filter({ hasText: /Refusal recorded; waiting for a supervisor's approval\. 1 false positive/ }).waitFor();
     const fourEyes = s.page.getByRole('region', { name: /Waiting for approval: refusal/ });
     await fourEyes.waitFor();
-    expect(await fourEyes.textContent()).toMatch(/Decided by reviewer key \(reviewer\)/);
+    expect(await fourEyes.textContent()).toMatch(/Decided by reviewer-[0-9a-f]+@test\.example \(reviewer key “reviewer key”\)/);
     expect(await s.page.getByRole('form', { name: /Decision/ }).count()).toBe(0);
 
     const detail = await t.http.get(`/v1/cases/${blockCaseId}`).set(...bearer(keys.auditor));
@@ -170,7 +170,7 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     await screenshot(s.page, 'case-approval');
     await s.page.getByRole('button', { name: 'Approve' }).click();
     await s.page.getByRole('status').filter({ hasText: 'Approved: the decision is final.' }).waitFor();
-    await s.page.getByRole('region', { name: 'Closed: refused' }).filter({ hasText: /approved by supervisor key/ }).waitFor();
+    await s.page.getByRole('region', { name: 'Closed: refused' }).filter({ hasText: /approved by supervisor-[0-9a-f]+@test\.example \(key “supervisor key”\)/ }).waitFor();
   }, 60_000);
 
   it('an auditor finds the refused declaration, downloads the log and verifies the chain', async () => {

@@ -23,15 +23,18 @@ describe('reading declarations', () => {
   });
   afterAll(() => t.close());
 
-  it('shows the owner broker its declaration with screening and history, and hides it from other organisations', async () => {
+  it('shows the owner broker its declaration with its screening (not the review), the authority its case and history, and hides it from other organisations', async () => {
     const own = await t.http.get(`/v1/declarations/${acmeIds[5]}`).set(...bearer(acme));
     expect(own.status).toBe(200);
-    expect(own.body).toMatchObject({ id: acmeIds[5], reference: 'ACME-RU', organization: 'acme', status: 'under_review', declaration: { reference: 'ACME-RU' } });
+    expect(own.body).toMatchObject({ id: acmeIds[5], reference: 'ACME-RU', organization: 'acme', status: 'under_review', declaration: { reference: 'ACME-RU' }, decision: null });
     expect(own.body.screening.hits.length).toBeGreaterThan(0);
-    expect(own.body.case).toMatchObject({ status: 'open', level: expect.stringMatching(/REVIEW|BLOCK/) });
-    expect(own.body.history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(['declaration.submitted', 'declaration.screened', 'case.opened']));
+    expect(own.body).not.toHaveProperty('case');
+    expect(own.body).not.toHaveProperty('history');
     expect((await t.http.get(`/v1/declarations/${acmeIds[5]}`).set(...bearer(globex))).status).toBe(404);
-    expect((await t.http.get(`/v1/declarations/${acmeIds[5]}`).set(...bearer(reviewer))).status).toBe(200);
+    const authority = await t.http.get(`/v1/declarations/${acmeIds[5]}`).set(...bearer(reviewer));
+    expect(authority.status).toBe(200);
+    expect(authority.body.case).toMatchObject({ status: 'open', level: expect.stringMatching(/REVIEW|BLOCK/) });
+    expect(authority.body.history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(['declaration.submitted', 'declaration.screened', 'case.opened']));
     expect((await t.http.get(`/v1/declarations/${acmeIds[5]}`).set(...bearer(auditor))).status).toBe(200);
     expect((await t.http.get(`/v1/declarations/${acmeIds[5]}`).set(...bearer(t.adminKey))).status).toBe(403);
   });

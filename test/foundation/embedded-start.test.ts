@@ -19,7 +19,7 @@ describe('zero-setup start (embedded PostgreSQL, in-process jobs)', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(first.output()).toContain('BOOTSTRAP_ADMIN_KEY');
 
-    const created = await request(first.url).post('/v1/api-keys').set('Authorization', `Bearer ${ADMIN}`).send({ name: 'survivor', role: 'reviewer', organization: 'authority' });
+    const created = await request(first.url).post('/v1/api-keys').set('Authorization', `Bearer ${ADMIN}`).send({ name: 'survivor', role: 'reviewer', organization: 'authority', person: 'survivor@authority.example' });
     if (created.status !== 201) throw new Error(`create key answered ${created.status}: ${JSON.stringify(created.body)}\n${first.output()}`);
     const goods = await request(first.url).get('/v1/goods/8542.31.000.0').set('Authorization', `Bearer ${ADMIN}`);
     expect(goods.body.entries).toEqual([expect.objectContaining({ listId: 'chpl', prefix: '854231', severity: 'high' })]);

@@ -12,8 +12,8 @@ export interface TestService {
   http: TestAgent;
   adminKey: string;
   databaseUrl: string;
-  /** Creates a key through the API and returns its secret. */
-  key(role: string, organization?: string): Promise<string>;
+  /** Creates a key through the API and returns its secret; reviewer, supervisor and admin keys get a person of their own unless one is named. */
+  key(role: string, organization?: string, person?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -66,8 +66,8 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
   const http = request(service.app!);
   return {
     service, config, http, adminKey, databaseUrl: db.url,
-    async key(role, organization = 'acme-brokers') {
-      const res = await http.post('/v1/api-keys').set('Authorization', `Bearer ${adminKey}`).send({ name: `${role} key`, role, organization });
+    async key(role, organization = 'acme-brokers', person = testPerson(role)) {
+      const res = await http.post('/v1/api-keys').set('Authorization', `Bearer ${adminKey}`).send({ name: `${role} key`, role, organization, person });
       if (res.status !== 201) throw new Error(`creating a ${role} key failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.secret as string;
     },
@@ -76,6 +76,11 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
       if (!options.database) await db.drop();
     },
   };
+}
+
+/** A person of their own for each personal key (reviewer, supervisor, admin), so four-eyes sees different people. */
+export function testPerson(role: string): string | undefined {
+  return ['reviewer', 'supervisor', 'admin'].includes(role) ? `${role}-${randomBytes(4).toString('hex')}@test.example` : undefined;
 }
 
 export function bearer(key: string): [string, string] {

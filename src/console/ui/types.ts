@@ -14,6 +14,8 @@ export interface WhoAmI {
   name: string;
   role: Role;
   organization: string;
+  /** The person holding the key: four-eyes compares persons. */
+  person: string | null;
 }
 
 export interface Paged<T> {
@@ -25,6 +27,7 @@ export interface AuditActor {
   keyId: string | null;
   role: string;
   organization: string | null;
+  person?: string;
 }
 
 // --- lists (src/lists/lists.schemas.ts) ---
@@ -209,10 +212,11 @@ export interface ReviewCase {
   /** Key id of the claimant; `claimed` says whether the claim is live. */
   assignee: string | null;
   assigneeName: string | null;
+  assigneePerson?: string | null;
   leaseExpiresAt: string | null;
   claimed: boolean;
   resolution: 'released' | 'refused' | null;
-  awaitingApproval: { decisionId: string; action: DecisionAction; decidedBy: string; decidedAt: string; awaiting: string } | null;
+  awaitingApproval: { decisionId: string; action: DecisionAction; decidedBy: string; decidedByPerson?: string | null; decidedAt: string; awaiting: string } | null;
   createdAt: string;
   updatedAt?: string;
   closedAt: string | null;
@@ -221,6 +225,7 @@ export interface ReviewCase {
 export interface KeyRef {
   keyId: string | null;
   name: string | null;
+  person?: string | null;
 }
 
 export interface CaseDecision {
@@ -231,7 +236,8 @@ export interface CaseDecision {
   falsePositiveHitIds: string[];
   decidedBy: KeyRef & { role: string };
   decidedAt: string;
-  approval: 'not_required' | 'pending' | 'approved' | 'rejected';
+  approval: 'not_required' | 'pending' | 'approved' | 'rejected' | 'outdated';
+  falsePositiveScope?: 'organization' | 'all';
   approvedBy: KeyRef | null;
   approvalReason: string | null;
   approvedAt: string | null;

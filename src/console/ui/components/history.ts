@@ -19,6 +19,6 @@ export function historyList(events: HistoryEvent[] | undefined): HTMLElement {
   if (!events?.length) return h('p', { class: 'muted' }, 'No history yet.');
   return h('ol', { class: 'history' }, events.map((e) => h('li', null,
     h('time', { datetime: e.occurredAt }, dateTime(e.occurredAt)), ' ',
-    h('strong', null, e.action), ` by ${e.actor.role}${e.actor.organization ? ` (${e.actor.organization})` : ''}`,
+    h('strong', null, e.action), ` by ${e.actor.person ? `${e.actor.person}, ` : ''}${e.actor.role}${e.actor.organization ? ` (${e.actor.organization})` : ''}`,
     dataSummary(e.data) ? h('span', { class: 'muted' }, ` — ${dataSummary(e.data)}`) : null)));
 }

@@ -2,7 +2,7 @@ import { getJson, postJson } from '../api';
 import { claimedBy, isOverdue, leaseLeft, undecided } from '../cases-model';
 import { claimNext } from '../claim';
 import { approvalForm } from '../components/approval-form';
-import { decisionsList, fourEyes } from '../components/case-state';
+import { decisionsList, fourEyes, isOwnDecision } from '../components/case-state';
 import { declarationView } from '../components/declaration-view';
 import { decisionForm } from '../components/decision-form';
 import { historyList } from '../components/history';
@@ -33,7 +33,7 @@ function leaseBox(ctx: PageContext, c: ReviewCase, renew: () => void, unclaim: (
 
 function claimLine(ctx: PageContext, c: ReviewCase, reload: () => void, unclaim: () => void): HTMLElement | string {
   if (claimedBy(c, ctx.user.keyId, Date.now())) return leaseBox(ctx, c, reload, unclaim);
-  if (c.claimed) return `Claimed by ${c.assigneeName ?? 'another reviewer'}`;
+  if (c.claimed) return `Claimed by ${c.assigneePerson ?? c.assigneeName ?? 'another reviewer'}`;
   return undecided(c) ? 'Not claimed' : '';
 }
 
@@ -75,7 +75,7 @@ export async function renderCase(ctx: PageContext): Promise<void> {
     }) : null;
 
     const pending = c.awaitingApproval;
-    const mayApprove = ctx.user.role === 'supervisor' && pending !== null && pending.decidedBy !== ctx.user.keyId;
+    const mayApprove = ctx.user.role === 'supervisor' && pending !== null && !isOwnDecision(pending, ctx.user);
     const approval = mayApprove ? approvalForm(async (approve, reason) => {
       try {
         await postJson(`${path}/approval`, { approve, reason });
@@ -103,7 +103,7 @@ export async function renderCase(ctx: PageContext): Promise<void> {
         h('span', null, `opened ${duration(now - Date.parse(c.createdAt))} ago`),
         claimLine(scope, c, reload, unclaim),
         canWork && !mine ? h('button', { type: 'button', 'aria-keyshortcuts': 'n', onclick: () => void claimNext() }, 'Claim next case ', h('kbd', null, 'n')) : null),
-      fourEyes(c, detail.decisions, ctx.user.keyId, approval?.element ?? null),
+      fourEyes(c, detail.decisions, ctx.user, approval?.element ?? null),
       h('div', { class: decision ? 'split with-decision' : 'split' }, declarationView(body, hits, { organization: detail.declaration.organization, createdAt: detail.declaration.createdAt }), hitsPanel),
       decision?.element ?? null,
       h('section', { 'aria-labelledby': 'decisions-title' }, h('h2', { id: 'decisions-title' }, 'Decisions'), decisionsList(detail.decisions)),

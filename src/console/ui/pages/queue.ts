@@ -21,7 +21,7 @@ function caseRow(c: ReviewCase, ctx: PageContext, now: number, leases: Map<HTMLE
   const overdue = isOverdue(c, now);
   const mine = claimedBy(c, ctx.user.keyId, now);
   const left = leaseLeft(c, now);
-  let holder: HTMLElement | string = c.claimed ? c.assigneeName ?? 'claimed' : '—';
+  let holder: HTMLElement | string = c.claimed ? c.assigneePerson ?? c.assigneeName ?? 'claimed' : '—';
   if (mine) {
     holder = h('span', { class: 'lease' }, countdown(left ?? 0));
     leases.set(holder, c);
