@@ -4,6 +4,7 @@ import { Declarations1764190200000 } from './1764190200000-declarations';
 import { Webhooks1764190300000 } from './1764190300000-webhooks';
 import { Review1764190400000 } from './1764190400000-review';
 import { JobBackendState1764190500000 } from './1764190500000-job-backend-state';
+import { Stats1764191300000 } from './1764191300000-stats';
 
 /** Applied in this order; a migration is never edited after it lands. */
-export const MIGRATIONS = [Foundation1764190000000, Lists1764190100000, Declarations1764190200000, Webhooks1764190300000, Review1764190400000, JobBackendState1764190500000];
+export const MIGRATIONS = [Foundation1764190000000, Lists1764190100000, Declarations1764190200000, Webhooks1764190300000, Review1764190400000, JobBackendState1764190500000, Stats1764191300000];

@@ -26,6 +26,7 @@ import { createWebhooksFeature } from './webhooks/webhooks.feature';
 import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
+import { createStatsFeature, type StatsFeature } from './stats/stats.feature';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -41,6 +42,7 @@ export interface Service {
   declarations: DeclarationsFeature;
   cases: CasesFeature;
   allowList: AllowListFeature;
+  stats: StatsFeature;
   /** Present in the API role. */
   app?: Express;
   /** Starts the background loops (job relay/processing, audit sealer, list index refresh). */
@@ -75,6 +77,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const rescreen = createRescreenFeature({
     dataSource, uow, logger: logger.child({ module: 'rescreen' }), config, index: lists.index, pipeline: declarations.pipeline, ruleset,
   });
+  const stats = createStatsFeature({ dataSource, uow, ruleset });
 
   const handlers: Partial<JobHandlers> = {
     ...lists.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...rescreen.jobHandlers,
@@ -112,7 +115,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       rateLimit: perKeyRateLimit(config.RATE_LIMIT_PER_MINUTE),
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
+      routes: [...apiKeyRoutes(keys), ...auditRoutes(dataSource), ...lists.routes, ...screeningRoutes(lists.index, ruleset), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         ...(config.REDIS_URL ? { redis: () => jobs.ready() } : {}),
@@ -122,7 +125,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   let sealer: { stop(): Promise<void> } | undefined;
   return {
-    config, logger, db, uow, metrics, jobs, keys, lists, declarations, cases, allowList, app,
+    config, logger, db, uow, metrics, jobs, keys, lists, declarations, cases, allowList, stats, app,
     async start() {
       await lists.start();
       await jobs.start();

@@ -1,0 +1,168 @@
+import type { EntityManager } from 'typeorm';
+import { factsSql, type Metric } from './stats-facts';
+
+/** Days are 'YYYY-MM-DD' (UTC); `to` bounds are exclusive here. */
+export interface FactRange {
+  from: string;
+  to: string;
+  /** Days before this one are read from the rollup, the rest computed live. */
+  closedEnd: string;
+  organization?: string;
+}
+
+export interface FactRow {
+  key: string;
+  label: string;
+  count: number;
+  value: number;
+}
+
+/** Serialises rollup work between processes: two requests never roll up the same day twice. */
+const ROLLUP_LOCK = 1_764_191_300;
+
+/**
+ * The facts of one metric over a range: closed days from stats_daily, the rest (today) from the live facts query,
+ * bounded by the declarations' created_at index. $1 metric, $2 from, $3 closedEnd, $4 to, $5 organization.
+ */
+function rangeFacts(): string {
+  return `
+    f AS (
+      SELECT day, key, label, count, value FROM stats_daily
+      WHERE metric = $1 AND day >= $2::date AND day < least($3::date, $4::date) AND ($5::text IS NULL OR organization = $5)
+      UNION ALL
+      SELECT day, key, label, count, value FROM (${factsSql(`(greatest($2::date, $3::date)::timestamp AT TIME ZONE 'UTC')`, `($4::date::timestamp AT TIME ZONE 'UTC')`)}) live
+      WHERE metric = $1 AND ($5::text IS NULL OR organization = $5))`;
+}
+
+function params(metric: Metric, r: FactRange): unknown[] {
+  return [metric, r.from, r.closedEnd, r.to, r.organization ?? null];
+}
+
+export class StatsRepository {
+  /** Rolls up every day in [from, to) that has no rollup yet; returns how many days it rolled up. */
+  async rollUp(m: EntityManager, from: string, to: string): Promise<number> {
+    if (from >= to) return 0;
+    const missingSql = `SELECT g::date AS day FROM generate_series($1::date, $2::date - 1, interval '1 day') g
+      WHERE NOT EXISTS (SELECT 1 FROM stats_rollup_days r WHERE r.day = g::date)`;
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM (${missingSql}) x`, [from, to]);
+    if (n === 0) return 0;
+    await m.query(`SELECT pg_advisory_xact_lock($1)`, [ROLLUP_LOCK]);
+    await m.query(
+      `WITH missing AS (${missingSql}),
+       bounds AS (SELECT min(day) AS lo, max(day) + 1 AS hi FROM missing)
+       INSERT INTO stats_daily (metric, day, organization, key, label, count, value)
+       SELECT f.metric, f.day, f.organization, f.key, f.label, f.count, f.value
+       FROM (${factsSql(`((SELECT lo FROM bounds)::timestamp AT TIME ZONE 'UTC')`, `((SELECT hi FROM bounds)::timestamp AT TIME ZONE 'UTC')`)}) f
+       WHERE f.day IN (SELECT day FROM missing) AND f.key IS NOT NULL`,
+      [from, to],
+    );
+    const done = await m.query(`INSERT INTO stats_rollup_days (day) ${missingSql} ON CONFLICT (day) DO NOTHING RETURNING day`, [from, to]);
+    return done.length;
+  }
+
+  async outcomes(m: EntityManager, r: FactRange, interval: 'day' | 'week'): Promise<{ period: string; clear: number; review: number; block: number }[]> {
+    const unit = interval === 'week' ? 'week' : 'day';
+    const rows: { period: string; clear: string; review: string; block: string }[] = await m.query(
+      `WITH ${rangeFacts()},
+       periods AS (
+         SELECT p::date AS period FROM generate_series(date_trunc('${unit}', $2::date::timestamp), ($4::date - 1)::timestamp, interval '1 ${unit}') p)
+       SELECT to_char(p.period, 'YYYY-MM-DD') AS period,
+              coalesce(sum(f.count) FILTER (WHERE f.key = 'CLEAR'), 0) AS clear,
+              coalesce(sum(f.count) FILTER (WHERE f.key = 'REVIEW'), 0) AS review,
+              coalesce(sum(f.count) FILTER (WHERE f.key = 'BLOCK'), 0) AS block
+       FROM periods p LEFT JOIN f ON date_trunc('${unit}', f.day::timestamp)::date = p.period
+       GROUP BY p.period ORDER BY p.period`,
+      params('outcome', r),
+    );
+    return rows.map((x) => ({ period: x.period, clear: Number(x.clear), review: Number(x.review), block: Number(x.block) }));
+  }
+
+  /** The top keys of a metric by count (ties by key), with the total value. */
+  async top(m: EntityManager, metric: Metric, r: FactRange, limit: number, onlyKeysLike?: string[]): Promise<FactRow[]> {
+    const p = params(metric, r);
+    const filter = onlyKeysLike ? `WHERE split_part(key, '|', 1) = ANY($7::text[])` : '';
+    const rows: { key: string; label: string; count: string; value: string }[] = await m.query(
+      `WITH ${rangeFacts()}
+       SELECT key, max(label) AS label, sum(count) AS count, sum(value) AS value FROM f ${filter}
+       GROUP BY key ORDER BY sum(count) DESC, key LIMIT $6`,
+      onlyKeysLike ? [...p, limit, onlyKeysLike] : [...p, limit],
+    );
+    return rows.map((x) => ({ key: x.key, label: x.label ?? '', count: Number(x.count), value: Number(x.value) }));
+  }
+
+  async listNames(m: EntityManager, ids: string[]): Promise<Map<string, string>> {
+    const rows: { id: string; name: string }[] = await m.query(`SELECT id, name FROM lists WHERE id = ANY($1::text[])`, [ids]);
+    return new Map(rows.map((x) => [x.id, x.name]));
+  }
+
+  /** False-positive marks made in the range on each list entry ("listId:entryId"). Days as in FactRange. */
+  async marks(m: EntityManager, entries: string[], r: FactRange): Promise<Map<string, number>> {
+    if (!entries.length) return new Map();
+    const rows: { k: string; n: string }[] = await m.query(
+      `SELECT a.list_id || ':' || a.entry_id AS k, count(*) AS n
+       FROM allow_list_entries a
+       JOIN unnest($1::text[]) AS e(k) ON a.list_id = split_part(e.k, ':', 1) AND a.entry_id = substr(e.k, length(split_part(e.k, ':', 1)) + 2)
+       LEFT JOIN declarations d ON d.id = a.declaration_id
+       WHERE a.created_at >= ($2::date::timestamp AT TIME ZONE 'UTC') AND a.created_at < ($3::date::timestamp AT TIME ZONE 'UTC')
+         AND ($4::text IS NULL OR d.organization = $4)
+       GROUP BY 1`,
+      [entries, r.from, r.to, r.organization ?? null],
+    );
+    return new Map(rows.map((x) => [x.k, Number(x.n)]));
+  }
+
+  /** Open cases now: how many, overdue, by age. */
+  async openCases(m: EntityManager, organization?: string): Promise<{ open: number; overdue: number; buckets: number[] }> {
+    const [row] = await m.query(
+      `SELECT count(*) AS open,
+              count(*) FILTER (WHERE overdue OR deadline < now()) AS overdue,
+              count(*) FILTER (WHERE created_at > now() - interval '4 hours') AS b0,
+              count(*) FILTER (WHERE created_at <= now() - interval '4 hours' AND created_at > now() - interval '1 day') AS b1,
+              count(*) FILTER (WHERE created_at <= now() - interval '1 day' AND created_at > now() - interval '3 days') AS b2,
+              count(*) FILTER (WHERE created_at <= now() - interval '3 days' AND created_at > now() - interval '7 days') AS b3,
+              count(*) FILTER (WHERE created_at <= now() - interval '7 days') AS b4
+       FROM review_cases WHERE closed_at IS NULL AND ($1::text IS NULL OR organization = $1)`,
+      [organization ?? null],
+    );
+    return { open: Number(row.open), overdue: Number(row.overdue), buckets: [row.b0, row.b1, row.b2, row.b3, row.b4].map(Number) };
+  }
+
+  /** Minutes from opening to closing of the cases closed in [from, to). */
+  async decisionMinutes(m: EntityManager, r: FactRange): Promise<{ p50: number | null; p90: number | null }> {
+    const [row] = await m.query(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x.minutes) AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY x.minutes) AS p90
+       FROM (SELECT extract(epoch FROM closed_at - created_at) / 60 AS minutes FROM review_cases
+             WHERE closed_at >= ($1::date::timestamp AT TIME ZONE 'UTC') AND closed_at < ($2::date::timestamp AT TIME ZONE 'UTC')
+               AND ($3::text IS NULL OR organization = $3)) x`,
+      [r.from, r.to, r.organization ?? null],
+    );
+    const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
+    return { p50: round(row.p50), p90: round(row.p90) };
+  }
+
+  /**
+   * Decisions made in [from, to) by each key. PERSON: the key's name stands for the person until API keys carry a
+   * `person` column (issue 10); then select `coalesce(k.person, k.name)` here and group on it.
+   */
+  async decisionsByPerson(m: EntityManager, r: FactRange): Promise<{ person: string; keyId: string; decisions: number }[]> {
+    const rows: { person: string; key_id: string; decisions: string }[] = await m.query(
+      `SELECT coalesce(k.name, d.decided_by::text) AS person, d.decided_by AS key_id, count(*) AS decisions
+       FROM case_decisions d
+       JOIN review_cases c ON c.id = d.case_id
+       LEFT JOIN api_keys k ON k.id = d.decided_by
+       WHERE d.decided_at >= ($1::date::timestamp AT TIME ZONE 'UTC') AND d.decided_at < ($2::date::timestamp AT TIME ZONE 'UTC')
+         AND ($3::text IS NULL OR c.organization = $3)
+       GROUP BY 1, 2 ORDER BY 3 DESC, 1`,
+      [r.from, r.to, r.organization ?? null],
+    );
+    return rows.map((x) => ({ person: x.person, keyId: x.key_id, decisions: Number(x.decisions) }));
+  }
+
+  async listAges(m: EntityManager): Promise<{ listId: string; name: string; kind: string; versionId: string; activatedAt: Date | null; ageHours: string | null }[]> {
+    return m.query(
+      `SELECT l.id AS "listId", l.name, l.kind, v.id AS "versionId", v.activated_at AS "activatedAt",
+              round((extract(epoch FROM now() - coalesce(v.activated_at, v.created_at)) / 3600)::numeric, 1) AS "ageHours"
+       FROM lists l JOIN list_versions v ON v.id = l.active_version_id ORDER BY l.id`,
+    );
+  }
+}

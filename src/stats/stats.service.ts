@@ -1,0 +1,131 @@
+import type { DataSource } from 'typeorm';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { BadRequestError } from '../http/errors';
+import { countryName } from '../identifiers/countries';
+import type { HsNomenclature } from '../lists/hs-nomenclature';
+import type { Ruleset } from '../screening/ruleset';
+import type { FactRange } from './stats.repository';
+import { StatsRepository } from './stats.repository';
+import {
+  MAX_RANGE_DAYS, type CasesResponse, type HitsQuery, type HitsResponse, type ListAgesResponse, type OutcomesQuery,
+  type OutcomesResponse, type RangeQuery, type ReexportResponse,
+} from './stats.schemas';
+
+const DAY_MS = 86_400_000;
+/** A day is rolled up only this long after it ended: a declaration written at 23:59:59.9 has committed by then. */
+const CLOSE_GRACE_MS = 15 * 60_000;
+const AGE_BUCKETS = ['<4h', '4-24h', '1-3d', '3-7d', '>7d'];
+
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+export interface StatsClock {
+  now(): number;
+}
+
+/**
+ * Statistics for supervisors and auditors. Closed days come from the daily rollup (rolled up on first use, or by
+ * `rollUpClosedDays`); today is computed live. Cases figures that describe "now" (open, overdue, age) are always live,
+ * from the partial index over open cases.
+ */
+export class StatsService {
+  private readonly repo = new StatsRepository();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly ruleset: Ruleset,
+    private readonly hs: HsNomenclature,
+    private readonly clock: StatsClock = Date,
+  ) {}
+
+  /** The range as whole days: `to` exclusive from here on. Rolls up the closed days it covers that are missing. */
+  async range(q: RangeQuery): Promise<FactRange & { lastDay: string }> {
+    const today = new Date(this.clock.now()).toISOString().slice(0, 10);
+    const lastDay = q.to ?? today;
+    const from = q.from ?? addDays(lastDay, -29);
+    if (from > lastDay) throw new BadRequestError('invalid_range', '`from` is after `to`.');
+    const to = addDays(lastDay, 1);
+    if ((Date.parse(to) - Date.parse(from)) / DAY_MS > MAX_RANGE_DAYS) {
+      throw new BadRequestError('invalid_range', `A range covers at most ${MAX_RANGE_DAYS} days.`);
+    }
+    const closedEnd = new Date(this.clock.now() - CLOSE_GRACE_MS).toISOString().slice(0, 10);
+    const rollTo = to < closedEnd ? to : closedEnd;
+    if (from < rollTo) await this.uow.run((m) => this.repo.rollUp(m, from, rollTo));
+    return { from, to, closedEnd, organization: q.organization, lastDay };
+  }
+
+  /** Rolls up every closed day of the last `days` days (a job or a bench calls this ahead of the first request). */
+  async rollUpClosedDays(days: number): Promise<number> {
+    const closedEnd = new Date(this.clock.now() - CLOSE_GRACE_MS).toISOString().slice(0, 10);
+    return this.uow.run((m) => this.repo.rollUp(m, addDays(closedEnd, -days), closedEnd));
+  }
+
+  async outcomes(q: OutcomesQuery): Promise<OutcomesResponse> {
+    const r = await this.range(q);
+    const series = await this.repo.outcomes(this.dataSource.manager, r, q.interval);
+    return { from: r.from, to: r.lastDay, interval: q.interval, series };
+  }
+
+  async hits(q: HitsQuery): Promise<HitsResponse> {
+    const r = await this.range(q);
+    const m = this.dataSource.manager;
+    const rows = await this.repo.top(m, q.by, r, q.limit);
+    const base = { from: r.from, to: r.lastDay, by: q.by };
+    if (q.by === 'list') {
+      const names = await this.repo.listNames(m, rows.map((x) => x.key));
+      return { ...base, items: rows.map((x) => ({ key: x.key, label: names.get(x.key) ?? x.key, count: x.count })) };
+    }
+    if (q.by === 'entry') {
+      const marks = await this.repo.marks(m, rows.map((x) => x.key), r);
+      return {
+        ...base,
+        items: rows.map((x) => {
+          const falsePositives = marks.get(x.key) ?? 0;
+          return { key: x.key, label: x.label || x.key, count: x.count, falsePositives, falsePositiveRate: x.count ? Math.round((falsePositives / x.count) * 1000) / 1000 : null };
+        }),
+      };
+    }
+    if (q.by === 'hsChapter') {
+      return { ...base, items: rows.map((x) => ({ key: x.key, label: this.hs.lookup(x.key).description ?? `Chapter ${x.key}`, count: x.count })) };
+    }
+    return { ...base, items: rows.map((x) => ({ key: x.key, label: countryName(x.key) ?? x.key, count: x.count })) };
+  }
+
+  async cases(q: RangeQuery): Promise<CasesResponse> {
+    const r = await this.range({ ...q });
+    const m = this.dataSource.manager;
+    const [open, decisionMinutes, byPerson] = await Promise.all([
+      this.repo.openCases(m, r.organization), this.repo.decisionMinutes(m, r), this.repo.decisionsByPerson(m, r),
+    ]);
+    return {
+      from: r.from, to: r.lastDay, open: open.open, overdue: open.overdue,
+      ageBuckets: AGE_BUCKETS.map((bucket, i) => ({ bucket, count: open.buckets[i] })),
+      decisionMinutes, byPerson,
+    };
+  }
+
+  /** Controlled lines whose origin bans export to Russia (the route rule's country set), by origin and destination. */
+  async reexport(q: RangeQuery): Promise<ReexportResponse> {
+    const r = await this.range(q);
+    const rows = await this.repo.top(this.dataSource.manager, 'reexport', r, 10_000, [...this.ruleset.exportBan]);
+    return {
+      from: r.from, to: r.lastDay,
+      items: rows.map((x) => {
+        const [originCountry, destinationCountry, currency] = x.key.split('|');
+        return { originCountry, destinationCountry, currency: currency ?? '', lines: x.count, value: Math.round(x.value * 100) / 100 };
+      }),
+    };
+  }
+
+  async listAges(): Promise<ListAgesResponse> {
+    const rows = await this.repo.listAges(this.dataSource.manager);
+    return {
+      items: rows.map((x) => ({
+        listId: x.listId, name: x.name, kind: x.kind, versionId: x.versionId,
+        activatedAt: x.activatedAt ? new Date(x.activatedAt).toISOString() : null, ageHours: x.ageHours === null ? null : Number(x.ageHours),
+      })),
+    };
+  }
+}
