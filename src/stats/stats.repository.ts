@@ -20,6 +20,9 @@ export interface FactRow {
 /** Serialises rollup work between processes: two requests never roll up the same day twice. */
 const ROLLUP_LOCK = 1_764_191_300;
 
+const MISSING_SQL = `SELECT g::date AS day FROM generate_series($1::date, $2::date - 1, interval '1 day') g
+  WHERE NOT EXISTS (SELECT 1 FROM stats_rollup_days r WHERE r.day = g::date)`;
+
 /**
  * The facts of one metric over a range: closed days from stats_daily, the rest (today) from the live facts query,
  * bounded by the declarations' created_at index. $1 metric, $2 from, $3 closedEnd, $4 to, $5 organization.
@@ -39,13 +42,17 @@ function params(metric: Metric, r: FactRange): unknown[] {
 }
 
 export class StatsRepository {
+  /** How many days in [from, to) have no rollup yet (one index-only look, outside any transaction). */
+  async missingDays(m: EntityManager, from: string, to: string): Promise<number> {
+    if (from >= to) return 0;
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM (${MISSING_SQL}) x`, [from, to]);
+    return n;
+  }
+
   /** Rolls up every day in [from, to) that has no rollup yet; returns how many days it rolled up. */
   async rollUp(m: EntityManager, from: string, to: string): Promise<number> {
     if (from >= to) return 0;
-    const missingSql = `SELECT g::date AS day FROM generate_series($1::date, $2::date - 1, interval '1 day') g
-      WHERE NOT EXISTS (SELECT 1 FROM stats_rollup_days r WHERE r.day = g::date)`;
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM (${missingSql}) x`, [from, to]);
-    if (n === 0) return 0;
+    const missingSql = MISSING_SQL;
     await m.query(`SELECT pg_advisory_xact_lock($1)`, [ROLLUP_LOCK]);
     await m.query(
       `WITH missing AS (${missingSql}),

@@ -52,7 +52,7 @@ export class StatsService {
     }
     const closedEnd = new Date(this.clock.now() - CLOSE_GRACE_MS).toISOString().slice(0, 10);
     const rollTo = to < closedEnd ? to : closedEnd;
-    if (from < rollTo) await this.uow.run((m) => this.repo.rollUp(m, from, rollTo));
+    if (await this.repo.missingDays(this.dataSource.manager, from, rollTo)) await this.uow.run((m) => this.repo.rollUp(m, from, rollTo));
     return { from, to, closedEnd, organization: q.organization, lastDay };
   }
 
