@@ -4,7 +4,7 @@
  * Seeds N declarations spread over the last 365 days (INSERT ... SELECT generate_series, the same row shapes the
  * service writes: body, submission screening with its hits, review case, decision) with realistic rates: 8% carry a
  * controlled line (goods hit, REVIEW), 1.5% a listed party (BLOCK); cases older than two days are decided. Then prints:
- *  1. the seeding time and the time to roll up the 364 closed days (what the first request of a fresh install pays;
+ *  1. the seeding time and the time to roll up the 365 days (what the first request of a fresh install pays;
  *     after that one day a day) and to roll up one day;
  *  2. p50/p95 latency of every endpoint over HTTP for a 30-day and a 365-day range (and with an organisation filter).
  * It creates and drops its own database; no Redis needed.
@@ -103,12 +103,12 @@ async function main(): Promise<void> {
     console.log(`\nseeded in ${((performance.now() - t) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
 
     t = performance.now();
-    const days = await service.stats.service.rollUpClosedDays(366);
-    console.log(`rolled up ${days} closed days in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const days = await service.stats.service.rollUp(366);
+    console.log(`rolled up ${days} days (to the watermark) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     await ds.query(`DELETE FROM stats_daily WHERE day = (now() - interval '5 days')::date`);
     await ds.query(`DELETE FROM stats_rollup_days WHERE day = (now() - interval '5 days')::date`);
     t = performance.now();
-    await service.stats.service.rollUpClosedDays(366);
+    await service.stats.service.rollUp(366);
     console.log(`rolled up one day in ${(performance.now() - t).toFixed(0)} ms (the daily cost)`);
     const [{ rows }] = await ds.query(`SELECT count(*) AS rows FROM stats_daily`);
     console.log(`stats_daily rows: ${rows}`);

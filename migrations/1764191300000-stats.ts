@@ -1,11 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Statistics (issue 11): daily rollups of closed days, and indexes that let the live part (today, open cases,
- * decisions in a range) be computed without scanning whole tables.
+ * Statistics (issue 11): daily rollups kept up to a watermark a couple of minutes behind now, and indexes that let the
+ * live part (the minutes after the watermark, open cases, decisions in a range) be computed without scanning whole tables.
  *
  * A declaration is counted once, on the day it was submitted, as screened at submission: those rows never change
- * afterwards, so a day's rollup stays true once the day has closed. Nothing is added to the hot write path.
+ * afterwards, so rolled-up counts stay true. Nothing is added to the hot write path.
  */
 export class Stats1764191300000 implements MigrationInterface {
   name = 'Stats1764191300000';
@@ -22,10 +22,12 @@ export class Stats1764191300000 implements MigrationInterface {
         value numeric NOT NULL DEFAULT 0,
         PRIMARY KEY (metric, day, organization, key)
       )`);
-    // A day listed here has its stats_daily rows (possibly none: a day without declarations).
+    // A day's stats_daily rows count its declarations created before `through` (the day's end once it is complete);
+    // requests compute the rest live. A day without a row here has nothing rolled up yet.
     await q.query(`
       CREATE TABLE stats_rollup_days (
         day date PRIMARY KEY,
+        through timestamptz NOT NULL,
         rolled_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX review_cases_open_age ON review_cases (created_at) WHERE closed_at IS NULL`);

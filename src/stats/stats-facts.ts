@@ -1,11 +1,11 @@
 /**
  * The facts every statistic is summed from, per UTC day and organisation, computed from declarations and their
- * submission screenings. The same SQL fills the daily rollup of closed days and answers the live part (today) at
- * request time, so the two can never count differently.
+ * submission screenings. The same SQL adds to the daily rollup (up to a watermark) and answers the live part (after
+ * the watermark) at request time, so the two can never count differently, nor count a declaration twice.
  *
  * Counting rules (the tests count the same way):
  * - each declaration counts once, on the day it was submitted, as screened at submission (re-screenings are not
- *   counted again: a closed day's figures never change);
+ *   counted again: rolled-up figures never change);
  * - suppressed hits (false-positive marks) are not counted;
  * - outcome: declarations by outcome;
  * - list, entry: hits naming a list entry (goods and parties), label = the matched name or goods label;
@@ -17,14 +17,18 @@
 export const METRICS = ['outcome', 'list', 'entry', 'hsChapter', 'originCountry', 'destinationCountry', 'reexport'] as const;
 export type Metric = (typeof METRICS)[number];
 
-/** Rows (metric, day, organization, key, label, count, value) for declarations created in [lower, upper). */
+/**
+ * Rows (metric, day, organization, key, label, count, value) for the declarations created in [lower, upper) that the
+ * rollup does not hold yet (created at or after their day's watermark).
+ */
 export function factsSql(lower: string, upper: string): string {
   return `
     WITH src AS (
       SELECT d.id, (d.created_at AT TIME ZONE 'UTC')::date AS day, d.organization, d.procedure, d.body, s.outcome, s.hits
       FROM declarations d
       JOIN screenings s ON s.declaration_id = d.id AND s.trigger IN ('submission', 'batch')
-      WHERE d.created_at >= ${lower} AND d.created_at < ${upper}),
+      LEFT JOIN stats_rollup_days r ON r.day = (d.created_at AT TIME ZONE 'UTC')::date
+      WHERE d.created_at >= ${lower} AND d.created_at < ${upper} AND d.created_at >= coalesce(r.through, '-infinity')),
     h AS (
       SELECT src.id, src.day, src.organization, src.procedure, src.body, x.hit
       FROM src CROSS JOIN LATERAL jsonb_array_elements(src.hits) AS x(hit)

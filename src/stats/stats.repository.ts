@@ -1,12 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { factsSql, type Metric } from './stats-facts';
 
-/** Days are 'YYYY-MM-DD' (UTC); `to` bounds are exclusive here. */
+/** Days are 'YYYY-MM-DD' (UTC); `to` is exclusive here. */
 export interface FactRange {
   from: string;
   to: string;
-  /** Days before this one are read from the rollup, the rest computed live. */
-  closedEnd: string;
   organization?: string;
 }
 
@@ -17,54 +15,76 @@ export interface FactRow {
   value: number;
 }
 
-/** Serialises rollup work between processes: two requests never roll up the same day twice. */
+/** Serialises rollup work between processes: two requests never add the same declarations twice. */
 const ROLLUP_LOCK = 1_764_191_300;
 
-const MISSING_SQL = `SELECT g::date AS day FROM generate_series($1::date, $2::date - 1, interval '1 day') g
-  WHERE NOT EXISTS (SELECT 1 FROM stats_rollup_days r WHERE r.day = g::date)`;
+/** Days of [$from, $to) whose watermark is behind min(day end, $until), or that have none yet. */
+const BEHIND_SQL = `SELECT g::date AS day FROM generate_series($1::date, $2::date - 1, interval '1 day') g
+  LEFT JOIN stats_rollup_days r ON r.day = g::date
+  WHERE r.day IS NULL OR r.through < least((g::date + 1)::timestamp AT TIME ZONE 'UTC', $3::timestamptz)`;
 
 /**
- * The facts of one metric over a range: closed days from stats_daily, the rest (today) from the live facts query,
- * bounded by the declarations' created_at index. $1 metric, $2 from, $3 closedEnd, $4 to, $5 organization.
+ * The facts of one metric over a range: the rollup rows of its days plus, computed live, the declarations after each
+ * day's watermark (the earliest watermark bounds the index range scan). One statement, so the rollup rows and the
+ * watermarks come from one snapshot. $1 metric, $2 from, $3 to, $4 organization.
  */
 function rangeFacts(): string {
+  const dayStart = (d: string) => `(${d}::timestamp AT TIME ZONE 'UTC')`;
+  const lower = `coalesce((SELECT min(coalesce(r.through, ${dayStart('g::date')}))
+      FROM generate_series($2::date, $3::date - 1, interval '1 day') g LEFT JOIN stats_rollup_days r ON r.day = g::date
+      WHERE r.day IS NULL OR r.through < ${dayStart('(g::date + 1)')}), ${dayStart('$3::date')})`;
   return `
     f AS (
       SELECT day, key, label, count, value FROM stats_daily
-      WHERE metric = $1 AND day >= $2::date AND day < least($3::date, $4::date) AND ($5::text IS NULL OR organization = $5)
+      WHERE metric = $1 AND day >= $2::date AND day < $3::date AND ($4::text IS NULL OR organization = $4)
       UNION ALL
-      SELECT day, key, label, count, value FROM (${factsSql(`(greatest($2::date, $3::date)::timestamp AT TIME ZONE 'UTC')`, `($4::date::timestamp AT TIME ZONE 'UTC')`)}) live
-      WHERE metric = $1 AND ($5::text IS NULL OR organization = $5))`;
+      SELECT day, key, label, count, value FROM (${factsSql(lower, dayStart('$3::date'))}) live
+      WHERE metric = $1 AND ($4::text IS NULL OR organization = $4))`;
 }
 
 function params(metric: Metric, r: FactRange): unknown[] {
-  return [metric, r.from, r.closedEnd, r.to, r.organization ?? null];
+  return [metric, r.from, r.to, r.organization ?? null];
 }
 
 export class StatsRepository {
-  /** How many days in [from, to) have no rollup yet (one index-only look, outside any transaction). */
-  async missingDays(m: EntityManager, from: string, to: string): Promise<number> {
-    if (from >= to) return 0;
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM (${MISSING_SQL}) x`, [from, to]);
-    return n;
+  /** Whether a day of [from, to) has its watermark behind `until` (one small look, outside any transaction). */
+  async behind(m: EntityManager, from: string, to: string, until: Date): Promise<boolean> {
+    if (from >= to) return false;
+    const rows = await m.query(`${BEHIND_SQL} LIMIT 1`, [from, to, until]);
+    return rows.length > 0;
   }
 
-  /** Rolls up every day in [from, to) that has no rollup yet; returns how many days it rolled up. */
-  async rollUp(m: EntityManager, from: string, to: string): Promise<number> {
+  /**
+   * Adds to the rollup of the days in [from, to) the declarations created between each day's watermark and `until`
+   * (or the day's end), then moves the watermarks. Runs in the caller's transaction, under a lock.
+   */
+  async advance(m: EntityManager, from: string, to: string, until: Date): Promise<number> {
     if (from >= to) return 0;
-    const missingSql = MISSING_SQL;
     await m.query(`SELECT pg_advisory_xact_lock($1)`, [ROLLUP_LOCK]);
     await m.query(
-      `WITH missing AS (${missingSql}),
-       bounds AS (SELECT min(day) AS lo, max(day) + 1 AS hi FROM missing)
-       INSERT INTO stats_daily (metric, day, organization, key, label, count, value)
-       SELECT f.metric, f.day, f.organization, f.key, f.label, f.count, f.value
-       FROM (${factsSql(`((SELECT lo FROM bounds)::timestamp AT TIME ZONE 'UTC')`, `((SELECT hi FROM bounds)::timestamp AT TIME ZONE 'UTC')`)}) f
-       WHERE f.day IN (SELECT day FROM missing) AND f.key IS NOT NULL`,
+      `INSERT INTO stats_rollup_days (day, through)
+       SELECT g::date, g::timestamp AT TIME ZONE 'UTC' FROM generate_series($1::date, $2::date - 1, interval '1 day') g
+       ON CONFLICT (day) DO NOTHING`,
       [from, to],
     );
-    const done = await m.query(`INSERT INTO stats_rollup_days (day) ${missingSql} ON CONFLICT (day) DO NOTHING RETURNING day`, [from, to]);
-    return done.length;
+    const [{ lo }] = await m.query(
+      `SELECT min(r.through) AS lo FROM (${BEHIND_SQL}) b JOIN stats_rollup_days r ON r.day = b.day`, [from, to, until]);
+    if (!lo) return 0;
+    await m.query(
+      `INSERT INTO stats_daily AS s (metric, day, organization, key, label, count, value)
+       SELECT f.metric, f.day, f.organization, f.key, f.label, f.count, f.value
+       FROM (${factsSql('$1::timestamptz', 'least($2::timestamptz, $3::date::timestamp AT TIME ZONE \'UTC\')')}) f
+       WHERE f.key IS NOT NULL
+       ON CONFLICT (metric, day, organization, key) DO UPDATE
+         SET count = s.count + excluded.count, value = s.value + excluded.value, label = greatest(s.label, excluded.label)`,
+      [lo, until, to],
+    );
+    const moved = await m.query(
+      `UPDATE stats_rollup_days SET through = least((day + 1)::timestamp AT TIME ZONE 'UTC', $3::timestamptz), rolled_at = now()
+       WHERE day IN (SELECT day FROM (${BEHIND_SQL}) b) RETURNING day`,
+      [from, to, until],
+    );
+    return moved.length;
   }
 
   async outcomes(m: EntityManager, r: FactRange, interval: 'day' | 'week'): Promise<{ period: string; clear: number; review: number; block: number }[]> {
@@ -72,7 +92,7 @@ export class StatsRepository {
     const rows: { period: string; clear: string; review: string; block: string }[] = await m.query(
       `WITH ${rangeFacts()},
        periods AS (
-         SELECT p::date AS period FROM generate_series(date_trunc('${unit}', $2::date::timestamp), ($4::date - 1)::timestamp, interval '1 ${unit}') p)
+         SELECT p::date AS period FROM generate_series(date_trunc('${unit}', $2::date::timestamp), ($3::date - 1)::timestamp, interval '1 ${unit}') p)
        SELECT to_char(p.period, 'YYYY-MM-DD') AS period,
               coalesce(sum(f.count) FILTER (WHERE f.key = 'CLEAR'), 0) AS clear,
               coalesce(sum(f.count) FILTER (WHERE f.key = 'REVIEW'), 0) AS review,
@@ -87,11 +107,11 @@ export class StatsRepository {
   /** The top keys of a metric by count (ties by key), with the total value. */
   async top(m: EntityManager, metric: Metric, r: FactRange, limit: number, onlyKeysLike?: string[]): Promise<FactRow[]> {
     const p = params(metric, r);
-    const filter = onlyKeysLike ? `WHERE split_part(key, '|', 1) = ANY($7::text[])` : '';
+    const filter = onlyKeysLike ? `WHERE split_part(key, '|', 1) = ANY($6::text[])` : '';
     const rows: { key: string; label: string; count: string; value: string }[] = await m.query(
       `WITH ${rangeFacts()}
        SELECT key, max(label) AS label, sum(count) AS count, sum(value) AS value FROM f ${filter}
-       GROUP BY key ORDER BY sum(count) DESC, key LIMIT $6`,
+       GROUP BY key ORDER BY sum(count) DESC, key LIMIT $5`,
       onlyKeysLike ? [...p, limit, onlyKeysLike] : [...p, limit],
     );
     return rows.map((x) => ({ key: x.key, label: x.label ?? '', count: Number(x.count), value: Number(x.value) }));

@@ -12,8 +12,11 @@ import {
 } from './stats.schemas';
 
 const DAY_MS = 86_400_000;
-/** A day is rolled up only this long after it ended: a declaration written at 23:59:59.9 has committed by then. */
-const CLOSE_GRACE_MS = 15 * 60_000;
+/**
+ * The rollup stays this far behind now: a declaration is stamped when inserted and committed a moment later (a
+ * batch chunk's transaction takes longer), so a watermark this old never passes a row still to commit.
+ */
+const WATERMARK_LAG_MS = 2 * 60_000;
 const AGE_BUCKETS = ['<4h', '4-24h', '1-3d', '3-7d', '>7d'];
 
 function addDays(day: string, n: number): string {
@@ -25,9 +28,10 @@ export interface StatsClock {
 }
 
 /**
- * Statistics for supervisors and auditors. Closed days come from the daily rollup (rolled up on first use, or by
- * `rollUpClosedDays`); today is computed live. Cases figures that describe "now" (open, overdue, age) are always live,
- * from the partial index over open cases.
+ * Statistics for supervisors and auditors. Declarations come from the daily rollup up to a watermark two minutes
+ * behind now (brought up to date by the first request of each minute, adding only the declarations since the last
+ * one), the rest are computed live. Cases figures that describe "now" (open, overdue, age) are always live, from the
+ * partial index over open cases.
  */
 export class StatsService {
   private readonly repo = new StatsRepository();
@@ -40,7 +44,7 @@ export class StatsService {
     private readonly clock: StatsClock = Date,
   ) {}
 
-  /** The range as whole days: `to` exclusive from here on. Rolls up the closed days it covers that are missing. */
+  /** The range as whole days: `to` exclusive from here on. Brings the rollup of its days up to the watermark first. */
   async range(q: RangeQuery): Promise<FactRange & { lastDay: string }> {
     const today = new Date(this.clock.now()).toISOString().slice(0, 10);
     const lastDay = q.to ?? today;
@@ -50,16 +54,22 @@ export class StatsService {
     if ((Date.parse(to) - Date.parse(from)) / DAY_MS > MAX_RANGE_DAYS) {
       throw new BadRequestError('invalid_range', `A range covers at most ${MAX_RANGE_DAYS} days.`);
     }
-    const closedEnd = new Date(this.clock.now() - CLOSE_GRACE_MS).toISOString().slice(0, 10);
-    const rollTo = to < closedEnd ? to : closedEnd;
-    if (await this.repo.missingDays(this.dataSource.manager, from, rollTo)) await this.uow.run((m) => this.repo.rollUp(m, from, rollTo));
-    return { from, to, closedEnd, organization: q.organization, lastDay };
+    await this.advance(from, to);
+    return { from, to, organization: q.organization, lastDay };
   }
 
-  /** Rolls up every closed day of the last `days` days (a job or a bench calls this ahead of the first request). */
-  async rollUpClosedDays(days: number): Promise<number> {
-    const closedEnd = new Date(this.clock.now() - CLOSE_GRACE_MS).toISOString().slice(0, 10);
-    return this.uow.run((m) => this.repo.rollUp(m, addDays(closedEnd, -days), closedEnd));
+  /** Rolls up the last `days` days to the watermark (a bench or a job calls this ahead of the first request). */
+  async rollUp(days: number): Promise<number> {
+    const today = new Date(this.clock.now()).toISOString().slice(0, 10);
+    return this.advance(addDays(today, -days), addDays(today, 1));
+  }
+
+  /** Whole minutes, so requests within a minute find the watermark current and write nothing. */
+  private async advance(from: string, to: string): Promise<number> {
+    const until = new Date(Math.floor((this.clock.now() - WATERMARK_LAG_MS) / 60_000) * 60_000);
+    const end = `${to}T00:00:00Z` < until.toISOString() ? to : addDays(until.toISOString().slice(0, 10), 1);
+    if (from >= end || !(await this.repo.behind(this.dataSource.manager, from, end, until))) return 0;
+    return this.uow.run((m) => this.repo.advance(m, from, end, until));
   }
 
   async outcomes(q: OutcomesQuery): Promise<OutcomesResponse> {

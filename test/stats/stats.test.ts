@@ -2,6 +2,7 @@ import { declaration, submit } from '../support/factories';
 import { bearer, startTestService, type TestService } from '../support/test-service';
 import { approve, claim, decide, keyWithId, reviewLevelDeclaration, submitForCase, uploadWatchList, withConsignee } from '../cases/helpers';
 import { loadRuleset } from '../../src/screening/ruleset';
+import { StatsRepository } from '../../src/stats/stats.repository';
 import {
   expectedHits, expectedOutcomesByDay, expectedReexport, percentileCont, RAW_SQL, utcDay, type Filter, type RawDeclaration,
 } from './expected';
@@ -87,11 +88,38 @@ describe('statistics API', () => {
     await shift(ids.slice(0, 4), 3);
     await shift(ids.slice(4, 7), 10);
     await shift(ids.slice(9, 10), 40);
+    // Three on one day at 10:00, 12:00 and 14:00, for the watermark test.
+    await ds().query(`UPDATE declarations SET created_at = $2::date + (ARRAY[10, 12, 14])[array_position($1::uuid[], id)] * interval '1 hour' WHERE id = ANY($1::uuid[])`,
+      [[ids[7], ids[8], ids[10]], utcDay(-5)]);
     // An open case made old and overdue.
     await ds().query(`UPDATE review_cases SET created_at = now() - interval '2 days', deadline = now() - interval '1 hour'
       WHERE id = (SELECT id FROM review_cases WHERE closed_at IS NULL ORDER BY created_at LIMIT 1)`);
   }, 180000);
   afterAll(() => t.close());
+
+  it('keeps a day rolled up to its watermark and counts the declarations after it live, never twice', async () => {
+    const day = utcDay(-5);
+    const next = utcDay(-4);
+    const repo = new StatsRepository();
+    const outcomeTotal = async () => (await repo.outcomes(ds().manager, { from: day, to: next }, 'day'))
+      .reduce((n, s) => n + s.clear + s.review + s.block, 0);
+    const rolledUp = async () => (await ds().query(`SELECT coalesce(sum(count), 0)::int AS n FROM stats_daily WHERE metric = 'outcome' AND day = $1`, [day]))[0].n;
+    const watermark = async () => (await ds().query(`SELECT through FROM stats_rollup_days WHERE day = $1`, [day]))[0].through.toISOString();
+
+    expect(await outcomeTotal()).toBe(3); // all live
+    await t.service.uow.run((m) => repo.advance(m, day, next, new Date(`${day}T13:00:00Z`)));
+    expect(await rolledUp()).toBe(2);
+    expect(await watermark()).toBe(`${day}T13:00:00.000Z`);
+    expect(await outcomeTotal()).toBe(3); // two rolled up, one live
+    await t.service.uow.run((m) => repo.advance(m, day, next, new Date(`${day}T13:00:00Z`)));
+    expect(await rolledUp()).toBe(2); // advancing to the same watermark adds nothing
+
+    const res = await get(`/v1/stats/outcomes?from=${day}&to=${day}`);
+    expect(res.body.series.reduce((n: number, s: { clear: number; review: number; block: number }) => n + s.clear + s.review + s.block, 0)).toBe(3);
+    expect(await rolledUp()).toBe(3);
+    expect(await watermark()).toBe(`${next}T00:00:00.000Z`);
+    expect(await outcomeTotal()).toBe(3);
+  });
 
   it('counts outcomes per day and per week, closed days from the rollup and today live, as counted independently', async () => {
     const res = await get('/v1/stats/outcomes');
