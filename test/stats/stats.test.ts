@@ -254,6 +254,14 @@ describe('statistics API', () => {
     expect((await get('/v1/stats/outcomes?from=yesterday')).status).toBe(400);
   });
 
+  it('describes every statistics route in the OpenAPI document, with its response schema', async () => {
+    const doc = (await t.http.get('/openapi.json')).body;
+    for (const path of ['/v1/stats/outcomes', '/v1/stats/hits', '/v1/stats/cases', '/v1/stats/reexport', '/v1/stats/lists']) {
+      expect(doc.paths[path].get.responses['200'].content['application/json'].schema).toBeDefined();
+    }
+    expect(doc.paths['/v1/stats/hits'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['by', 'from', 'to', 'limit', 'organization']));
+  });
+
   it('gives each active list its age', async () => {
     const res = await get('/v1/stats/lists');
     const watch = res.body.items.find((i: { listId: string }) => i.listId === 'watch');
