@@ -7,7 +7,7 @@
  *  1. the seeding time and the time to roll up the 365 days (what the first request of a fresh install pays;
  *     after that one day a day) and to roll up one day;
  *  2. p50/p95 latency of every endpoint over HTTP for a 30-day and a 365-day range (and with an organisation filter).
- * It creates and drops its own database; no Redis needed.
+ * It creates and drops its own database (BENCH_KEEP_DB=1 keeps it, to look at query plans); no Redis needed.
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -140,7 +140,8 @@ async function main(): Promise<void> {
   } finally {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     await service.close();
-    await withAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    if (process.env.BENCH_KEEP_DB) console.log(`kept database ${name}`);
+    else await withAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
 }
 
