@@ -31,6 +31,7 @@ import { createAllowListFeature, type AllowListFeature } from './allow-list/allo
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
 import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
+import { createStatsFeature, type StatsFeature } from './stats/stats.feature';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -49,6 +50,7 @@ export interface Service {
   declarations: DeclarationsFeature;
   cases: CasesFeature;
   allowList: AllowListFeature;
+  stats: StatsFeature;
   /** Present in the API role. */
   app?: Express;
   /** Starts the background loops (job relay/processing, audit sealer, list index refresh). */
@@ -87,6 +89,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const rescreen = createRescreenFeature({
     dataSource, uow, logger: logger.child({ module: 'rescreen' }), config, index: lists.index, pipeline: declarations.pipeline, ruleset,
   });
+  const stats = createStatsFeature({ dataSource, uow, ruleset });
 
   const handlers: Partial<JobHandlers> = {
     ...lists.jobHandlers, ...sources.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...rescreen.jobHandlers,
@@ -147,7 +150,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes],
+      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         // Ready only while this process holds every active list version (it screens nothing older).
@@ -160,7 +163,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   }
 
   return {
-    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, allowList, app,
+    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, allowList, stats, app,
     async start() {
       await lists.start();
       await jobs.start();

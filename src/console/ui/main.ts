@@ -7,6 +7,7 @@ import { h, replace } from './dom';
 import { announce, errorMessage } from './live';
 import { renderAudit } from './pages/audit';
 import { renderCase } from './pages/case';
+import { renderDashboard } from './pages/dashboard';
 import { renderDeclaration, renderDeclarations } from './pages/declarations';
 import { renderLists } from './pages/lists';
 import { renderLogin } from './pages/login';
@@ -19,6 +20,7 @@ import type { Role, WhoAmI } from './types';
 
 const PEOPLE: Role[] = ['reviewer', 'supervisor', 'auditor'];
 const ACCESS: Record<PageName, Role[]> = {
+  dashboard: ['supervisor', 'auditor', 'admin'],
   queue: PEOPLE,
   case: PEOPLE,
   declarations: [...PEOPLE, 'broker'],
@@ -27,7 +29,8 @@ const ACCESS: Record<PageName, Role[]> = {
   audit: ['auditor', 'admin'],
   'not-found': [...PEOPLE, 'broker', 'admin'],
 };
-const HOME: Record<Role, string> = { reviewer: '#/queue', supervisor: '#/queue', auditor: '#/audit', admin: '#/lists', broker: '#/declarations' };
+// Supervisors and auditors land on the figures; reviewers on their work.
+const HOME: Record<Role, string> = { reviewer: '#/queue', supervisor: '#/dashboard', auditor: '#/dashboard', admin: '#/lists', broker: '#/declarations' };
 const NAV_PAGE: Partial<Record<PageName, string>> = { case: 'queue', declaration: 'declarations' };
 
 async function renderNotFound(ctx: PageContext): Promise<void> {
@@ -35,7 +38,7 @@ async function renderNotFound(ctx: PageContext): Promise<void> {
 }
 
 const PAGES: Record<PageName, PageRender> = {
-  queue: renderQueue, case: renderCase, declarations: renderDeclarations, declaration: renderDeclaration,
+  dashboard: renderDashboard, queue: renderQueue, case: renderCase, declarations: renderDeclarations, declaration: renderDeclaration,
   lists: renderLists, audit: renderAudit, 'not-found': renderNotFound,
 };
 

@@ -1,5 +1,5 @@
-/** Hash routes keep the console to one HTML page: #/queue, #/cases/:id, #/declarations[/:id], #/lists, #/audit. */
-export type PageName = 'queue' | 'case' | 'declarations' | 'declaration' | 'lists' | 'audit' | 'not-found';
+/** Hash routes keep the console to one HTML page: #/dashboard, #/queue, #/cases/:id, #/declarations[/:id], #/lists, #/audit. */
+export type PageName = 'dashboard' | 'queue' | 'case' | 'declarations' | 'declaration' | 'lists' | 'audit' | 'not-found';
 
 export interface Route {
   page: PageName;
@@ -7,7 +7,7 @@ export interface Route {
   query: URLSearchParams;
 }
 
-const SIMPLE: Record<string, PageName> = { queue: 'queue', declarations: 'declarations', lists: 'lists', audit: 'audit' };
+const SIMPLE: Record<string, PageName> = { dashboard: 'dashboard', queue: 'queue', declarations: 'declarations', lists: 'lists', audit: 'audit' };
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
