@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../http/pagination';
-import { ValidationError } from '../http/errors';
+import { decodeOpaqueCursor, isCursorTimestamp, encodeCursor } from '../http/pagination';
 import { checkpointMessage, type AuditSigner } from './audit-signing';
 
 export type CheckpointReason = 'scheduled' | 'export' | 'verify';
@@ -75,8 +74,9 @@ export async function checkpointHead(db: Queryable, signer: AuditSigner, reason:
 
 /** Newest first, keyset-paged by seq (the cursor carries the last seq returned). */
 export async function listCheckpoints(db: Queryable, limit: number, cursor?: string): Promise<{ items: Checkpoint[]; nextCursor: string | null }> {
-  const after = decodeCursor(cursor);
-  if (after && !/^[1-9][0-9]{0,17}$/.test(after.id)) throw new ValidationError([{ path: 'query.cursor', message: 'Invalid cursor' }]);
+  // The cursor is keyed by seq (a positive integer), not the (timestamp, uuid) pair of the other collections.
+  const after = cursor === undefined ? undefined
+    : decodeOpaqueCursor<{ at: string; id: string }>(cursor, (c) => isCursorTimestamp(c.at) && typeof c.id === 'string' && /^[1-9][0-9]{0,17}$/.test(c.id));
   const rows: CheckpointRow[] = after
     ? await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, [after.id, limit + 1])
     : await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY seq DESC LIMIT $1`, [limit + 1]);

@@ -48,7 +48,7 @@ describe('web console: dashboard (Chromium)', () => {
     const brokerA = await t.key('broker', A);
     const brokerB = await t.key('broker', B);
     reviewer = await keyWithId(t, 'reviewer');
-    [{ name: reviewerName }] = await t.service.db.dataSource.query(`SELECT name FROM api_keys WHERE id = $1`, [reviewer.id]);
+    [{ person: reviewerName }] = await t.service.db.dataSource.query(`SELECT person FROM api_keys WHERE id = $1`, [reviewer.id]);
     await uploadWatchList(t, 'watch', [{ id: 'N-1', name: 'Northwind Dual Trade LLC', countries: ['RU'] }]);
     const send = async (key: string, body: Record<string, unknown>) => expect((await submit(t.http, key, body)).status).toBe(201);
     // Seeded: A has 3 clear, 1 review (CN origin), 2 re-export (DE -> RU, DE -> KG), 1 block; B has 2 clear, 1 re-export (DE -> RU).

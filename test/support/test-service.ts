@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -43,7 +43,9 @@ export async function createTestDatabase(): Promise<{ name: string; url: string;
  */
 export async function startTestService(overrides: Partial<Record<keyof Config, unknown>> = {}, options: { role?: ProcessRole; database?: { url: string; drop(): Promise<void> } } = {}): Promise<TestService> {
   const db = options.database ?? await createTestDatabase();
-  const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
+  // One bootstrap secret per database: the bootstrap key is made only while no admin key exists (never revived), so a
+  // second service on the same database must present the first one's secret.
+  const adminKey = `test-admin-${createHash('sha256').update(new URL(db.url).pathname).digest('hex').slice(0, 32)}`;
   const config = loadConfig({}, {
     DATABASE_URL: db.url,
     REDIS_URL: TEST_REDIS_URL,
