@@ -111,11 +111,13 @@ export async function measureRefreshCycle(): Promise<CycleCost[]> {
   }
 }
 
+export function printRefreshCycles(results: CycleCost[], prefix = 'lists-refresh:'): void {
+  for (const r of results) {
+    console.log(`${prefix} ${r.mode.padEnd(11)} ${r.sources} sources, ${r.requests} requests, ${(r.bytes / 1024).toFixed(0)} KiB downloaded, `
+      + `${r.ms} ms for the cycle; outcomes ${JSON.stringify(r.outcomes)}`);
+  }
+}
+
 if (require.main === module) {
-  measureRefreshCycle().then((results) => {
-    for (const r of results) {
-      console.log(`lists-refresh: ${r.mode.padEnd(11)} ${r.sources} sources, ${r.requests} requests, ${(r.bytes / 1024).toFixed(0)} KiB downloaded, `
-        + `${r.ms} ms for the cycle; outcomes ${JSON.stringify(r.outcomes)}`);
-    }
-  }).catch((err) => { console.error(err); process.exit(1); });
+  measureRefreshCycle().then((results) => printRefreshCycles(results)).catch((err) => { console.error(err); process.exit(1); });
 }

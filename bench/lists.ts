@@ -9,6 +9,7 @@
  * 2. Longest event-loop stall while this process rebuilds its index of SDN + UN from the database (sliced build,
  *    measured by monitorEventLoopDelay and a 1 ms setInterval drift probe), next to the one-piece build it replaces.
  * 3. The same for a build of 1,000,000 synthetic names (bench/support generators), plus both build times.
+ * 4. The cost of one refresh cycle with unchanged sources (five sources served locally; bench/lists-refresh.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +26,7 @@ import { dbUrl, withAdmin } from './support/database';
 import { loadOfac, loadUn } from './support/fixture-lists';
 import { companyName, extractNameParts, personName } from './support/name-parts';
 import { rng } from './support/variants';
+import { measureRefreshCycle, printRefreshCycles } from './lists-refresh';
 
 const ROOT = join(__dirname, '..');
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -200,6 +202,8 @@ async function main(): Promise<void> {
     await withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
   await syntheticStall();
+  console.log('4. one refresh cycle of five unchanged sources served locally (bench/lists-refresh.ts):');
+  printRefreshCycles(await measureRefreshCycle(), '  ');
 }
 
 main().catch((err) => {

@@ -100,7 +100,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   let jobs!: JobRunner;
   const metrics = createMetrics(() => jobs.depth());
-  sources.registerMetrics(metrics.registry);
+  metrics.addRefresher(sources.registerMetrics(metrics.registry));
   // Scheduled source checks run where jobs run: the worker, or the API when it processes jobs (embedded, RUN_JOBS_IN_API).
   const runsJobs = isEmbedded(config) || !config.REDIS_URL || role === 'worker' || config.RUN_JOBS_IN_API;
   const jobLogger = logger.child({ module: 'jobs' });

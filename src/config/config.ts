@@ -49,7 +49,7 @@ export const configSchema = z.object({
   AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (at least 16 characters); unset, it is public. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Milliseconds between refreshes of the metrics that need a query (queue depth); a scrape itself queries nothing. */
+  /** Milliseconds between refreshes of the metrics that need a query (queue depth, list freshness); a scrape itself queries nothing. */
   METRICS_REFRESH_MS: positiveInt.default(15_000),
   /** Minutes between two writes of an API key's lastUsedAt (coarse on purpose: no write per request; 0 turns it off). */
   API_KEY_LAST_USED_MINUTES: z.coerce.number().min(0).max(1440).default(5),

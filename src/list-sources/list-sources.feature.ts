@@ -19,7 +19,8 @@ export interface ListSourcesFeature {
   jobHandlers: Pick<JobHandlers, 'lists.fetch'>;
   /** Catalogue policies as configured here (the fetch retry base is LIST_FETCH_RETRY_BASE_MS). */
   jobPolicies: Pick<JobPolicies, 'lists.fetch'>;
-  registerMetrics(registry: Registry): void;
+  /** Registers the list freshness gauges; returns their reader for the metrics refresh loop. */
+  registerMetrics(registry: Registry): () => Promise<void>;
   /** Installs the shipped defaults (LIST_SOURCES=on); with `schedule`, starts the loop that enqueues due checks. */
   start(options: { schedule: boolean }): Promise<void>;
   stop(): Promise<void>;

@@ -15,6 +15,8 @@ export interface Metrics extends JobMetrics {
    */
   startRefresh(intervalMs: number): void;
   stopRefresh(): void;
+  /** Adds a reader to that loop (e.g. list freshness, which lives in the database). */
+  addRefresher(refresh: () => Promise<void>): void;
 }
 
 /** One registry per service instance (tests build several in one process). */
@@ -35,14 +37,12 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
     name: 'job_queue_depth', help: 'Background jobs by state (refreshed in the background, not per scrape)', labelNames: ['state'] as const, registers: [registry],
   });
   let timer: NodeJS.Timeout | undefined;
-  const refresh = async () => {
-    try {
-      const depth = await queueDepth();
-      for (const [state, n] of Object.entries(depth)) gauge.set({ state }, n);
-    } catch {
-      // The queue backend is down: /readyz says so; the gauge keeps its last values.
-    }
-  };
+  const refreshers: (() => Promise<void>)[] = [async () => {
+    const depth = await queueDepth();
+    for (const [state, n] of Object.entries(depth)) gauge.set({ state }, n);
+  }];
+  // A backend that is down keeps its gauges at their last values (/readyz says what is down).
+  const refresh = () => Promise.all(refreshers.map((r) => r().catch(() => undefined)));
   return {
     registry, httpRequests, httpDuration, jobs, queueDepth: gauge,
     startRefresh(intervalMs: number) {
@@ -55,12 +55,15 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
       clearInterval(timer);
       timer = undefined;
     },
+    addRefresher(r) {
+      refreshers.push(r);
+    },
   };
 }
 
 export interface ListMetricsRow {
   listId: string;
-  /** Seconds since the active version was activated; null without one. */
+  /** Seconds since the active version was activated, when read; null without one. */
   ageSeconds: number | null;
   /** never, ok, stale or failed; null when the list has no source. */
   sourceStatus: string | null;
@@ -69,38 +72,36 @@ export interface ListMetricsRow {
 }
 
 /**
- * List freshness, read from the database when scraped: the fetches run in the worker while /metrics is served by
- * the API, so only the database knows every process's latest outcome.
+ * List freshness. The fetches run in the worker while /metrics is served by the API, so only the database knows every
+ * process's latest outcome: the rows are read by the metrics refresh loop (never per scrape), and a scrape computes
+ * each list's age from the activation time read then. Returns the reader to add to that loop.
  */
-export function registerListMetrics(registry: Registry, read: () => Promise<ListMetricsRow[]>): void {
-  let rows: Promise<ListMetricsRow[]> | null = null;
-  // One query per scrape: the registry collects every metric at once, so the three gauges share the query in flight.
-  const load = (): Promise<ListMetricsRow[]> => {
-    rows ??= read().finally(() => { rows = null; });
-    return rows;
-  };
-  const age: Gauge<'list_id'> = new Gauge({
+export function registerListMetrics(registry: Registry, read: () => Promise<ListMetricsRow[]>): () => Promise<void> {
+  let rows: { row: ListMetricsRow; activatedAtMs: number | null }[] = [];
+  new Gauge({
     name: 'list_active_version_age_seconds', help: 'Seconds since the active version of each list was activated', labelNames: ['list_id'] as const, registers: [registry],
-    async collect() {
-      age.reset();
-      for (const r of await load().catch(() => [])) if (r.ageSeconds !== null) age.set({ list_id: r.listId }, r.ageSeconds);
+    collect() {
+      this.reset();
+      for (const { row, activatedAtMs } of rows) if (activatedAtMs !== null) this.set({ list_id: row.listId }, (Date.now() - activatedAtMs) / 1000);
     },
   });
-  const status: Gauge<'list_id' | 'status'> = new Gauge({
+  new Gauge({
     name: 'list_source_status', help: "1 for each list source's current status (never, ok, stale, failed)", labelNames: ['list_id', 'status'] as const, registers: [registry],
-    async collect() {
-      status.reset();
-      for (const r of await load().catch(() => [])) if (r.sourceStatus) status.set({ list_id: r.listId, status: r.sourceStatus }, 1);
+    collect() {
+      this.reset();
+      for (const { row } of rows) if (row.sourceStatus) this.set({ list_id: row.listId, status: row.sourceStatus }, 1);
     },
   });
-  const lastFetch: Gauge<'list_id' | 'outcome'> = new Gauge({
+  new Gauge({
     name: 'list_source_last_fetch_timestamp_seconds', help: "Unix time of each source's last check, labelled with its outcome (not_modified, unchanged, changed, error)",
     labelNames: ['list_id', 'outcome'] as const, registers: [registry],
-    async collect() {
-      lastFetch.reset();
-      for (const r of await load().catch(() => [])) {
-        if (r.lastCheckedAt && r.lastOutcome) lastFetch.set({ list_id: r.listId, outcome: r.lastOutcome }, r.lastCheckedAt.getTime() / 1000);
-      }
+    collect() {
+      this.reset();
+      for (const { row } of rows) if (row.lastCheckedAt && row.lastOutcome) this.set({ list_id: row.listId, outcome: row.lastOutcome }, row.lastCheckedAt.getTime() / 1000);
     },
   });
+  return async () => {
+    const readAt = Date.now();
+    rows = (await read()).map((row) => ({ row, activatedAtMs: row.ageSeconds === null ? null : readAt - row.ageSeconds * 1000 }));
+  };
 }

@@ -23,7 +23,7 @@ describe('list source API: validation, roles, audit, OFAC parts, defaults, metri
   beforeAll(async () => {
     server = new FileServer();
     await server.start();
-    t = await startTestService();
+    t = await startTestService({ METRICS_REFRESH_MS: 200 });
     auditor = await t.key('auditor', 'authority');
     reviewer = await t.key('reviewer', 'authority');
   });
@@ -156,11 +156,19 @@ describe('list source API: validation, roles, audit, OFAC parts, defaults, metri
   });
 
   it('exports each list\'s age and each source\'s status and last outcome on /metrics', async () => {
-    const text = (await t.http.get('/metrics')).text;
-    expect(text).toMatch(/^list_active_version_age_seconds\{list_id="chpl"\} \d+(\.\d+)?(e[-+]\d+)?$/m);
-    expect(text).toMatch(/^list_source_status\{list_id="ofac-fetched",status="ok"\} 1$/m);
-    expect(text).toMatch(/^list_source_status\{list_id="uk-sanctions",status="never"\} 1$/m);
-    expect(text).toMatch(/^list_source_last_fetch_timestamp_seconds\{list_id="ofac-fetched",outcome="changed"\} \d+/m);
-    expect(text).toMatch(/^list_source_last_fetch_timestamp_seconds\{list_id="ofac-2025",outcome="unchanged"\} \d+/m);
+    // Read by the metrics refresh loop, not per scrape: wait for a round that saw everything the tests above did.
+    const expected = [
+      /^list_active_version_age_seconds\{list_id="chpl"\} \d+(\.\d+)?(e[-+]\d+)?$/m,
+      /^list_source_status\{list_id="ofac-fetched",status="ok"\} 1$/m,
+      /^list_source_status\{list_id="uk-sanctions",status="never"\} 1$/m,
+      /^list_source_last_fetch_timestamp_seconds\{list_id="ofac-fetched",outcome="changed"\} \d+/m,
+      /^list_source_last_fetch_timestamp_seconds\{list_id="ofac-2025",outcome="unchanged"\} \d+/m,
+    ];
+    let text = '';
+    await eventually(async () => {
+      text = (await t.http.get('/metrics')).text;
+      return expected.every((re) => re.test(text));
+    }, 20_000).catch(() => undefined);
+    for (const re of expected) expect(text).toMatch(re);
   });
 });
