@@ -97,12 +97,15 @@ export async function measureRefreshCycle(): Promise<CycleCost[]> {
     // One unreported cycle first: it stores the ETags and warms the code paths. The sha256 rounds come last because
     // a server without ETags leaves no validators for the next conditional round.
     await cycle(service, server, 'conditional');
+    // The first fetches made a version each, except where the file equals a shipped seed (the UN list): count now.
+    const fetched = async () => (await ds.query(`SELECT count(*)::int AS n FROM list_versions WHERE source = 'fetch'`))[0].n as number;
+    const before = await fetched();
     const results: CycleCost[] = [];
     for (const mode of ['conditional', 'sha256'] as const) {
       for (let round = 0; round < 3; round++) results.push(await cycle(service, server, mode));
     }
-    const [{ versions }] = await ds.query(`SELECT count(*)::int AS versions FROM list_versions WHERE source = 'fetch'`);
-    if (versions !== SOURCES.length) throw new Error(`unchanged cycles made ${versions - SOURCES.length} new versions`);
+    const after = await fetched();
+    if (after !== before) throw new Error(`unchanged cycles made ${after - before} new versions`);
     return results;
   } finally {
     await service?.close();
