@@ -11,7 +11,6 @@
  * 3. The same for a build of 1,000,000 synthetic names (bench/support generators), plus both build times.
  * 4. The cost of one refresh cycle with unchanged sources (five sources served locally; bench/lists-refresh.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,27 +26,11 @@ import { loadOfac, loadUn } from './support/fixture-lists';
 import { companyName, extractNameParts, personName } from './support/name-parts';
 import { rng } from './support/variants';
 import { measureRefreshCycle, printRefreshCycles } from './lists-refresh';
+import { DATA, start } from './support/service';
 
-const ROOT = join(__dirname, '..');
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const DATA = join(ROOT, 'test', 'fixtures', 'data', 'entities');
 const SYNTHETIC = Number(process.env.BENCH_SYNTHETIC ?? 1_000_000);
 const LISTED = 'ROSOBORONEXPORT';
-
-function start(entry: string, env: Record<string, string>): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, [entry], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-  let out = '';
-  child.stderr?.on('data', (d) => { out += d; process.stderr.write(d); });
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => { if (code !== 0) reject(new Error(`${entry} exited ${code}: ${out}`)); });
-  });
-  return { child, url };
-}
 
 async function upload(url: string, key: string, listId: string, format: string, parts: Record<string, string>): Promise<string> {
   const form = new FormData();

@@ -1,40 +1,8 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
+import { startApiProcess, type ApiProcess } from '../../support/api-process';
 
-const ROOT = join(__dirname, '..', '..', '..');
-
-export interface EmbeddedProcess {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  output: () => string;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
-}
+export type EmbeddedProcess = ApiProcess;
 
 /** Starts the built service exactly as `npm start` does, with no DATABASE_URL and no REDIS_URL (embedded PGlite). */
-export async function startEmbeddedProcess(dataDir: string, adminKey: string, env: Record<string, string> = {}): Promise<EmbeddedProcess> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', LIST_SOURCES: 'off', ...env },
-  });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within 60 s:\n${out}`)), 60_000);
-    child.stdout.on('data', () => {
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}:\n${out}`)); });
-  });
-  return {
-    child, url, output: () => out,
-    stop() {
-      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+export function startEmbeddedProcess(dataDir: string, adminKey: string, env: Record<string, string> = {}): Promise<EmbeddedProcess> {
+  return startApiProcess({ DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: adminKey, ...env });
 }
