@@ -85,8 +85,8 @@ async function main(): Promise<void> {
     const ds = service.db.dataSource;
     const [{ id: adminId }] = await ds.query(`SELECT id FROM api_keys LIMIT 1`);
     const reviewers: { id: string }[] = await ds.query(
-      `INSERT INTO api_keys (name, role, organization, secret_hash, secret_prefix)
-       SELECT 'reviewer ' || i, 'reviewer', 'customs-authority', md5(random()::text), 'x' FROM generate_series(1, 12) i RETURNING id`);
+      `INSERT INTO api_keys (name, role, organization, secret_hash, secret_prefix, person)
+       SELECT 'reviewer ' || i, 'reviewer', 'customs-authority', md5(random()::text), 'x', 'reviewer-' || i || '@bench.example' FROM generate_series(1, 12) i RETURNING id`);
 
     let t = performance.now();
     for (let lo = 1; lo <= N; lo += CHUNK) {
