@@ -111,6 +111,11 @@ export class BatchesService {
       await recordAudit(m, { keyId: b.submitted_by, role: key?.role ?? 'broker', organization: b.organization }, {
         action: 'batch.failed', subjectType: 'batch', subjectId: batchId, data: { error: reason, processed: b.processed, total: b.total },
       });
+      // The broker is told with the failure, as with a completion: nobody should have to poll for it.
+      await emitWebhookEvent(m, {
+        type: 'batch.failed', organization: b.organization, subjectId: batchId, eventId: batchId,
+        data: { batchId, total: b.total, processed: b.processed, error: reason },
+      });
     });
   }
 

@@ -28,6 +28,10 @@ export const webhookEventData = {
     decidedAt: z.string(),
   }).openapi('CaseDecidedEvent', { description: 'What was decided and when; never who or why' }),
   'batch.completed': z.object({ batchId: z.string(), total: z.number().int() }).openapi('BatchCompletedEvent'),
+  'batch.failed': z.object({
+    batchId: z.string(), total: z.number().int(), processed: z.number().int(),
+    error: z.string().describe('Which item could not be screened, and why; items already screened stay filed'),
+  }).openapi('BatchFailedEvent'),
 } as const;
 
 export type WebhookEventDataType = keyof typeof webhookEventData;
@@ -48,5 +52,6 @@ export function registerWebhookEventSchemas(registry: OpenAPIRegistry): OpenAPIR
   registry.register('DeclarationScreenedEvent', webhookEventData['declaration.screened']);
   registry.register('CaseDecidedEvent', webhookEventData['case.decided']);
   registry.register('BatchCompletedEvent', webhookEventData['batch.completed']);
+  registry.register('BatchFailedEvent', webhookEventData['batch.failed']);
   return registry;
 }

@@ -1,5 +1,6 @@
 import { declaration } from '../support/factories';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
+import { Receiver } from '../webhooks/receiver';
 
 /**
  * A chunk that fails on every attempt. The cause is real PostgreSQL refusing the write: a check constraint (as a DBA
@@ -9,14 +10,21 @@ import { bearer, eventually, startTestService, type TestService } from '../suppo
 function batchFailure(mode: string, overrides: Record<string, unknown>) {
   describe(`a batch whose chunk exhausts its retries ends failed (${mode})`, () => {
     let t: TestService;
+    let receiver: Receiver;
     beforeAll(async () => {
-      t = await startTestService({ BATCH_RETRY_BASE_MS: 20, ...overrides });
+      receiver = await Receiver.start();
+      t = await startTestService({ BATCH_RETRY_BASE_MS: 20, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', ...overrides });
       await t.service.db.dataSource.query(`ALTER TABLE declarations ADD CONSTRAINT declarations_no_poison CHECK (reference <> 'POISON-55') NOT VALID`);
     });
-    afterAll(() => t.close());
+    afterAll(async () => {
+      await t.close();
+      await receiver.close();
+    });
 
     it('shows status failed with the reason, keeps the items already screened, and the other chunks finish', async () => {
       const broker = await t.key('broker', `poison-${mode}`);
+      const hook = await t.http.post('/v1/webhooks').set(...bearer(broker)).send({ url: receiver.url('/batches'), events: ['batch.failed'] });
+      expect(hook.status).toBe(201);
       const declarations = Array.from({ length: 120 }, (_, i) => declaration({ reference: i === 55 ? 'POISON-55' : `PB-${i}` }));
       const res = await t.http.post('/v1/declarations/batch').set(...bearer(broker)).send({ declarations });
       expect(res.status).toBe(202);
@@ -43,6 +51,11 @@ function batchFailure(mode: string, overrides: Record<string, unknown>) {
       expect(after.items.map((i: { index: number }) => i.index)).toEqual([...Array.from({ length: 55 }, (_, i) => i), ...Array.from({ length: 20 }, (_, i) => 100 + i)]);
       const [audit] = await ds.query(`SELECT data FROM audit_events WHERE action = 'batch.failed' AND subject_id = $1`, [batchId]);
       expect(audit.data.error).toBe(failed.error);
+      // The broker is told, once, with the reason (and nothing of it before the failure).
+      const told = await eventually(async () => (receiver.to('/batches').length ? receiver.to('/batches') : undefined), 30000);
+      expect(told).toHaveLength(1);
+      const event = JSON.parse(told[0].body);
+      expect(event).toMatchObject({ type: 'batch.failed', data: { batchId, total: 120, error: failed.error } });
       // Nothing repairs a failed batch: it stays failed.
       expect(await t.service.reconciler!.reconcileOnce()).toEqual({ requeued: 0, failed: 0 });
     }, 90000);
