@@ -27,7 +27,7 @@ export interface ExportManifest {
 
 export type ExportFormat = 'ndjson' | 'csv';
 
-const CSV_COLUMNS = ['seq', 'occurredAt', 'actorKeyId', 'actorRole', 'actorOrganization', 'action', 'subjectType', 'subjectId', 'data', 'prevHash', 'hash'];
+const CSV_COLUMNS = ['seq', 'occurredAt', 'actorKeyId', 'actorRole', 'actorOrganization', 'actorPerson', 'action', 'subjectType', 'subjectId', 'data', 'prevHash', 'hash'];
 const OCCURRED_AT = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
@@ -38,7 +38,7 @@ const COPY_SQL: Record<ExportFormat, (where: string) => string> = {
   ndjson: (where) => `COPY (SELECT json_build_object('seq', seq, 'occurredAt', ${OCCURRED_AT}, 'actor', actor, 'action', action,
       'subjectType', subject_type, 'subjectId', subject_id, 'data', data, 'prevHash', prev_hash, 'hash', hash)::text
     FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`,
-  csv: (where) => `COPY (SELECT seq, ${OCCURRED_AT}, actor->>'keyId', actor->>'role', actor->>'organization', action, subject_type,
+  csv: (where) => `COPY (SELECT seq, ${OCCURRED_AT}, actor->>'keyId', actor->>'role', actor->>'organization', actor->>'person', action, subject_type,
       subject_id, data::text, prev_hash, hash
     FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT WITH (FORMAT csv)`,
 };

@@ -72,12 +72,15 @@ describe('audit log', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     const lines = res.text.trim().split('\n');
-    expect(lines[0]).toBe('seq,occurredAt,actorKeyId,actorRole,actorOrganization,action,subjectType,subjectId,data,prevHash,hash');
+    expect(lines[0]).toBe('seq,occurredAt,actorKeyId,actorRole,actorOrganization,actorPerson,action,subjectType,subjectId,data,prevHash,hash');
     expect(lines).toHaveLength(1 + 320 + 1);
     expect(lines[1]).toContain(',test.concurrent,test,');
     expect(lines[lines.length - 1]).toMatch(/^#manifest,/);
     const manifest = JSON.parse(lines[lines.length - 1].slice('#manifest,'.length).replace(/^"|"$/g, '').replace(/""/g, '"'));
     expect(manifest.rowCount).toBe(320);
+    // Who did it, as a person: the keys the admin made name the admin's person.
+    const keys = await t.http.get('/v1/audit/events?action=api_key.created').set(...bearer(auditor)).set('Accept', 'text/csv');
+    expect(keys.text).toMatch(/^\d+,[^,]+,[0-9a-f-]{36},admin,[^,]+,bootstrap-admin,api_key\.created,/m);
   });
 
   it('filters by time range and answers 406 to an unknown Accept', async () => {
