@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { decodeOpaqueCursor, isCursorTimestamp, encodeCursor } from '../http/pagination';
 import { checkpointMessage, type AuditSigner } from './audit-signing';
+import { repeatSerially } from './audit-sealer';
 
 export type CheckpointReason = 'scheduled' | 'export' | 'verify';
 
@@ -87,17 +88,5 @@ export async function listCheckpoints(db: Queryable, limit: number, cursor?: str
 
 /** Signs the head every `intervalMs` when it has moved; errors are logged and retried next round. */
 export function startCheckpointer(dataSource: DataSource, signer: AuditSigner, intervalMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const timer = setInterval(() => {
-    running = running.then(() => (stopped ? null : checkpointHead(dataSource, signer, 'scheduled'))).catch(onError);
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatSerially(() => checkpointHead(dataSource, signer, 'scheduled'), intervalMs, onError);
 }

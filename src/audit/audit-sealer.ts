@@ -59,10 +59,18 @@ export async function sealPending(dataSource: DataSource, options: { wait?: bool
 
 /** Runs sealPending every `intervalMs` until stopped; errors are logged and retried next round. */
 export function startSealer(dataSource: DataSource, intervalMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
+  return repeatSerially(() => sealPending(dataSource), intervalMs, onError);
+}
+
+/**
+ * Runs `round` every `intervalMs`, never two at once (a slow round delays the next); errors go to `onError` and the
+ * next round runs as usual. stop() waits for the round in flight.
+ */
+export function repeatSerially(round: () => Promise<unknown>, intervalMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const timer = setInterval(() => {
-    running = running.then(() => (stopped ? 0 : sealPending(dataSource))).catch(onError);
+    running = running.then(() => (stopped ? null : round())).catch(onError);
   }, intervalMs);
   timer.unref();
   return {

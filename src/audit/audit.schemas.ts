@@ -53,6 +53,17 @@ export const auditActorSchema = z.object({
   person: z.string().optional().describe('The person holding the key (events before persons were recorded have none)'),
 }).openapi('AuditActor');
 
+/** An audit event as a case or declaration history shows it (sealing may not have given it a seq yet). */
+export const historyEventSchema = z.object({
+  seq: z.union([z.string(), z.number()]).nullable(),
+  occurredAt: z.string(),
+  actor: auditActorSchema,
+  action: z.string(),
+  subjectType: z.string(),
+  subjectId: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
 export const exportEventSchema = z.object({
   seq: z.number().int(),
   occurredAt: z.string(),

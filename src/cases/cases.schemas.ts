@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditActorSchema } from '../audit/audit.schemas';
+import { auditActorSchema, historyEventSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
 import { declarationSchema, declarationStatus, hitSchema, screeningSchema } from '../declarations/declarations.schemas';
@@ -98,16 +98,6 @@ export type ApprovalBody = z.output<typeof approvalBody>;
 
 export const decisionResult = z.object({ case: caseView, decision: decisionView }).openapi('CaseDecisionResult');
 
-const historyEvent = z.object({
-  seq: z.union([z.string(), z.number()]).nullable(),
-  occurredAt: z.string(),
-  actor: auditActorSchema,
-  action: z.string(),
-  subjectType: z.string(),
-  subjectId: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
-
 export const listEntryView = z.object({
   kind: z.string().optional(),
   primaryName: z.string().optional(),
@@ -131,5 +121,5 @@ export const caseDetail = z.object({
   }),
   screening: screeningSchema.extend({ hits: z.array(hitSchema.extend({ listEntry: listEntryView.nullable() })) }).nullable(),
   decisions: z.array(decisionView).describe('Newest first'),
-  history: z.array(historyEvent).describe('Audit events of the case and its declaration, oldest first'),
+  history: z.array(historyEventSchema).describe('Audit events of the case and its declaration, oldest first'),
 }).openapi('ReviewCaseDetail');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import '../http/openapi';
-import { auditActorSchema } from '../audit/audit.schemas';
+import { auditActorSchema, historyEventSchema } from '../audit/audit.schemas';
 import { isCountryCode } from '../identifiers/countries';
 import { normalizeHsCode } from '../screening/hs-code';
 
@@ -194,16 +194,6 @@ export const brokerDeclarationDetail = declarationSummary.extend({
   previousScreenings: z.array(brokerScreeningSchema),
   decision: finalDecisionSchema.nullable().describe('Set once released, held or refused'),
 }).openapi('BrokerDeclaration', { description: 'What the owner broker sees: its answer, not the review' });
-
-const historyEventSchema = z.object({
-  seq: z.union([z.string(), z.number()]).nullable(),
-  occurredAt: z.string(),
-  actor: auditActorSchema,
-  action: z.string(),
-  subjectType: z.string(),
-  subjectId: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
 
 export const declarationDetail = declarationSummary.extend({
   declaration: declarationBody,

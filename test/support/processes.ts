@@ -15,12 +15,7 @@ export function spawnWorker(env: Record<string, string>): { child: ChildProcess;
   return {
     child,
     output: () => out,
-    async kill(signal = 'SIGKILL') {
-      if (child.exitCode !== null || child.signalCode) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill(signal);
-      await exited;
-    },
+    kill: killer(child),
   };
 }
 
@@ -42,11 +37,16 @@ export async function spawnApi(env: Record<string, string>): Promise<{ url: stri
     url,
     child,
     output: () => out,
-    async kill(signal = 'SIGKILL') {
-      if (child.exitCode !== null || child.signalCode) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill(signal);
-      await exited;
-    },
+    kill: killer(child),
+  };
+}
+
+/** Sends `signal` (SIGKILL by default) unless the process has already ended, and waits for it to exit. */
+function killer(child: ChildProcess): (signal?: NodeJS.Signals) => Promise<void> {
+  return async (signal = 'SIGKILL') => {
+    if (child.exitCode !== null || child.signalCode) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
   };
 }
