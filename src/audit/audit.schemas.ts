@@ -64,14 +64,8 @@ export const historyEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export const exportEventSchema = z.object({
+export const exportEventSchema = historyEventSchema.extend({
   seq: z.number().int(),
-  occurredAt: z.string(),
-  actor: auditActorSchema,
-  action: z.string(),
-  subjectType: z.string(),
-  subjectId: z.string(),
-  data: z.record(z.string(), z.unknown()),
   prevHash: z.string(),
   hash: z.string(),
 }).openapi('AuditEvent', { description: 'One NDJSON line; the last line is {"manifest": {...}}' });

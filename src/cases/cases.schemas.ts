@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditActorSchema, historyEventSchema } from '../audit/audit.schemas';
+import { historyEventSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
 import { declarationSchema, declarationStatus, hitSchema, screeningSchema } from '../declarations/declarations.schemas';

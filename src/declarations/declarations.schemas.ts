@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import '../http/openapi';
-import { auditActorSchema, historyEventSchema } from '../audit/audit.schemas';
+import { historyEventSchema } from '../audit/audit.schemas';
 import { isCountryCode } from '../identifiers/countries';
 import { normalizeHsCode } from '../screening/hs-code';
 
