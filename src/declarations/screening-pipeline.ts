@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.service';
 import { openOrUpdateCase } from '../cases/case-opening';
 import type { ReferenceIndex } from '../lists/reference-index';
 import { collectHits, decide, type Outcome, type ScreeningContext } from '../screening/declaration-screening';
+import { loadDossier, type DossierLoader } from '../screening/dossier';
 import type { Hit } from '../screening/hits';
 import { applySuppressions, type SuppressionSource } from '../screening/suppressions';
 import { emitWebhookEvent } from '../webhooks/events';
@@ -46,6 +47,8 @@ export class ScreeningPipeline {
     private readonly context: Omit<ScreeningContext, 'index'> & { index: ReferenceIndex },
     private readonly suppressions: SuppressionSource,
     private readonly config: Config,
+    /** Readers of the records a declaration cites (licences, invoices), one per feature that owns them. */
+    private readonly dossierLoaders: readonly DossierLoader[] = [],
   ) {}
 
   get rulesetVersion(): string {
@@ -59,7 +62,8 @@ export class ScreeningPipeline {
    */
   async screen(declaration: DeclarationInput, organization: string, manager: EntityManager = this.dataSource.manager): Promise<ScreeningResult> {
     const lists = await this.context.index.current();
-    const hits = collectHits(declaration, { ...this.context, index: lists });
+    const dossier = this.dossierLoaders.length ? await loadDossier(this.dossierLoaders, manager, organization, declaration) : undefined;
+    const hits = collectHits(declaration, { ...this.context, index: lists, dossier });
     await applySuppressions(manager, hits, this.suppressions, (l, e) => lists.entryHash(l, e), organization);
     const { outcome, riskScore } = decide(hits, this.context.ruleset);
     return {

@@ -1,6 +1,7 @@
 import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
 import { validateIdentifier } from '../identifiers/validate';
 import type { HsNomenclature } from '../lists/hs-nomenclature';
+import type { Dossier } from './dossier';
 import type { LoadedLists } from '../lists/loaded-lists';
 import { normalizeHsCode } from './hs-code';
 import { hitId, type Hit } from './hits';
@@ -12,6 +13,8 @@ export interface ScreeningContext {
   index: LoadedLists;
   hs: HsNomenclature;
   ruleset: Ruleset;
+  /** The organisation's records the declaration cites (licences, invoices); absent when none were loaded. */
+  dossier?: Dossier;
 }
 
 interface SubjectParty {

@@ -1,0 +1,38 @@
+import type { EntityManager } from 'typeorm';
+import type { DeclarationInput } from '../declarations/declarations.schemas';
+
+/**
+ * The records of the declaring organisation that a declaration cites and that screening checks it against (issue 12):
+ * licences and permits cited by its lines (`items[].licenceNumber`), electronic invoices cited by the declaration
+ * (`invoiceNumbers`). They are read before screening, only when cited, so that `collectHits` stays pure and synchronous
+ * and a re-screening sees the records as they are then.
+ */
+export interface Dossier {
+  /** Cited licences by number, as they stand (validity, scope, remaining balance). A cited number absent here is unknown. */
+  licences: ReadonlyMap<string, CitedLicence>;
+  /** Cited invoices by number. A cited number absent here is missing. */
+  invoices: ReadonlyMap<string, CitedInvoice>;
+}
+
+/** Filled in by the licences feature (src/licences). */
+export interface CitedLicence {
+  number: string;
+}
+
+/** Filled in by the invoices feature (src/invoices). */
+export interface CitedInvoice {
+  number: string;
+}
+
+/** Reads part of a dossier in the caller's transaction (or outside one): each feature that owns cited records gives one. */
+export type DossierLoader = (m: EntityManager, organization: string, declaration: DeclarationInput) => Promise<Partial<Dossier>>;
+
+export function emptyDossier(): Dossier {
+  return { licences: new Map(), invoices: new Map() };
+}
+
+export async function loadDossier(loaders: readonly DossierLoader[], m: EntityManager, organization: string, declaration: DeclarationInput): Promise<Dossier> {
+  const dossier = emptyDossier();
+  for (const part of await Promise.all(loaders.map((load) => load(m, organization, declaration)))) Object.assign(dossier, part);
+  return dossier;
+}
