@@ -34,7 +34,7 @@ describe('rule set: outcome overrides, diversion hubs, the origin ban on imports
     // Elsewhere the same goods are scored as before (goods 30 + restricted origin 35): a review, not a block.
     const { answer, hits } = await screened(controlledExport([{ countryOfOrigin: 'DE' }], { countryOfDestination: 'CN', consignee: { name: 'Shenzhen Parts Co', country: 'CN' } }));
     expect(answer.screening).toMatchObject({ outcome: 'REVIEW', riskScore: 65 });
-    expect(hits.find((h) => h.evidence?.rule === 'restricted-origin-reexport').evidence.outcomeOverride).toBeUndefined();
+    expect(hits.find((h) => h.evidence?.rule === 'restricted-origin-reexport')!.evidence.outcomeOverride).toBeUndefined();
   });
 
   it('raises a diversion-hub route hit for controlled goods to or through a hub, not for other goods', async () => {
@@ -51,7 +51,7 @@ describe('rule set: outcome overrides, diversion hubs, the origin ban on imports
   it('explains an import of controlled goods made in an export-ban country (how re-export stock is built up)', async () => {
     const base = { procedure: 'import', countryOfDispatch: 'TR', countryOfDestination: 'KZ', consignee: { name: 'Astana Interiors LLP', country: 'KZ' } };
     const { answer, hits } = await screened(controlledExport([{ countryOfOrigin: 'DE' }], base));
-    const hit = hits.find((h) => h.evidence?.rule === 'restricted-origin-import');
+    const hit = hits.find((h) => h.evidence?.rule === 'restricted-origin-import')!;
     expect(hit).toMatchObject({ kind: 'route', severity: 'medium', subject: 'items[0]', matched: 'DE', weight: 15 });
     expect(hit.explanation).toContain('may later be re-exported');
     expect(answer.screening).toMatchObject({ outcome: 'REVIEW', riskScore: 45 });

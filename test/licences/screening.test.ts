@@ -108,7 +108,7 @@ describe('cited licences in screening and their drawdown', () => {
     const lic = await createLicence(t, supervisor, { limit: { value: { amount: 8000, currency: 'USD' } } });
     const { declarationId } = await submitForCase(t, broker, controlledExport([{ licenceNumber: lic.number }, { licenceNumber: lic.number }]));
     const hits = await internalHits(t, reviewer.secret, declarationId);
-    expect(hits.find((h) => h.kind === 'goods' && h.subject === 'items[0]').evidence.licence).toMatchObject({ status: 'licensed', remainingBefore: 8000, remainingAfter: 3000 });
+    expect(hits.find((h) => h.kind === 'goods' && h.subject === 'items[0]')!.evidence.licence).toMatchObject({ status: 'licensed', remainingBefore: 8000, remainingAfter: 3000 });
     expect(hits.find((h) => h.evidence?.rule === 'licence-exhausted')).toMatchObject({ subject: 'items[1]', evidence: { remainingBefore: 3000, amount: 5000 } });
   });
 
@@ -161,7 +161,7 @@ describe('cited licences in screening and their drawdown', () => {
     const res = await submit(t.http, otherBroker, controlledExport([{ quantity: 3, licenceNumber: lic.number }]));
     expect(res.status).toBe(201);
     expect(res.body.screening.outcome).toBe('CLEAR');
-    const goods = (await internalHits(t, reviewer.secret, res.body.id)).find((h) => h.kind === 'goods');
+    const goods = (await internalHits(t, reviewer.secret, res.body.id)).find((h) => h.kind === 'goods')!;
     expect(goods.evidence.licence).toMatchObject({ status: 'licensed', holderMatchedBy: 'name' });
     // Codes past six digits are not checked without NATIONAL_TARIFF_FILE.
     const odd = await submit(t.http, broker, controlledExport([{ hsCode: '8542.31.999.9' }]));
