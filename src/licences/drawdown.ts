@@ -23,7 +23,7 @@ export async function drawDownLicences(m: EntityManager, who: AuditActor, declar
   const [row]: { body: DeclarationInput }[] = await m.query(`SELECT body FROM declarations WHERE id = $1`, [declarationId]);
   if (!row || !citesLicences(row.body)) return;
   const d = row.body;
-  const rows = await licencesByNumber(m, d.items.flatMap((i) => (i.licenceNumber ? [i.licenceNumber] : [])), true);
+  const rows = await licencesByNumber(m, d.items.flatMap((i) => (i.licenceNumber ? [i.licenceNumber] : [])), { lock: true });
   if (rows.length === 0) return;
   const licences = new Map(rows.map((r) => [licenceKey(r.number), citedLicence(r)]));
   const running = new Map<string, number>();

@@ -23,9 +23,10 @@ export interface LicenceRow {
 }
 
 /** Dates as text (no time zone games), numerics as numbers, the balance used so far and the status on the given day. */
-const COLUMNS = `l.id, l.number, l.holder, l.hs_prefixes, l.destination_countries, l.valid_from::text AS valid_from, l.valid_to::text AS valid_to,
+const columns = (drawdownFilter = '') => `l.id, l.number, l.holder, l.hs_prefixes, l.destination_countries, l.valid_from::text AS valid_from, l.valid_to::text AS valid_to,
   l.limit_kind, l.limit_amount::float8 AS limit_amount, l.limit_unit, l.notes, l.created_at, l.revoked_at, l.revoke_reason,
-  COALESCE((SELECT sum(dd.amount) FROM licence_drawdowns dd WHERE dd.licence_id = l.id), 0)::float8 AS used`;
+  COALESCE((SELECT sum(dd.amount) FROM licence_drawdowns dd WHERE dd.licence_id = l.id ${drawdownFilter}), 0)::float8 AS used`;
+const COLUMNS = columns();
 const STATUS = `CASE WHEN l.revoked_at IS NOT NULL THEN 'revoked' WHEN l.valid_to < $1::date THEN 'expired' WHEN l.valid_from > $1::date THEN 'not_yet_valid' ELSE 'active' END`;
 
 export function today(): string {
@@ -51,12 +52,23 @@ export async function readLicence(m: EntityManager, id: string): Promise<Licence
   return row;
 }
 
-/** The licences with these numbers (trimmed, case-insensitive), in one query; `lock` takes their rows FOR UPDATE in id order. */
-export async function licencesByNumber(m: EntityManager, numbers: string[], lock = false): Promise<LicenceRow[]> {
+/**
+ * The licences with these numbers (trimmed, case-insensitive), in one query; `lock` takes their rows FOR UPDATE in id
+ * order. `exceptDeclaration` (organisation and reference, the declaration's unique key) leaves that declaration's own
+ * drawdowns out of `used`: re-screening a cleared or released declaration must not find its licence exhausted by itself.
+ */
+export async function licencesByNumber(
+  m: EntityManager, numbers: string[], options: { lock?: boolean; exceptDeclaration?: { organization: string; reference: string } } = {},
+): Promise<LicenceRow[]> {
   const keys = [...new Set(numbers.map(licenceKey))];
   if (keys.length === 0) return [];
-  if (lock) await m.query(`SELECT id FROM licences WHERE upper(number) = ANY($1::text[]) ORDER BY id FOR UPDATE`, [keys]);
-  return m.query(`SELECT ${COLUMNS}, ${STATUS} AS status FROM licences l WHERE upper(l.number) = ANY($2::text[])`, [today(), keys]);
+  if (options.lock) await m.query(`SELECT id FROM licences WHERE upper(number) = ANY($1::text[]) ORDER BY id FOR UPDATE`, [keys]);
+  const except = options.exceptDeclaration;
+  if (!except) return m.query(`SELECT ${COLUMNS}, ${STATUS} AS status FROM licences l WHERE upper(l.number) = ANY($2::text[])`, [today(), keys]);
+  return m.query(
+    `SELECT ${columns('AND dd.declaration_id NOT IN (SELECT d.id FROM declarations d WHERE d.organization = $3 AND d.reference = $4)')}, ${STATUS} AS status
+     FROM licences l WHERE upper(l.number) = ANY($2::text[])`,
+    [today(), keys, except.organization, except.reference]);
 }
 
 export async function listLicences(m: EntityManager, q: { number?: string; status?: string; limit: number }, cursor: Cursor | undefined): Promise<LicenceRow[]> {

@@ -109,9 +109,9 @@ export class LicencesService {
 }
 
 /** The dossier part this feature owns: the cited licences, read in one query, whichever organisation cites them. */
-export async function loadCitedLicences(m: EntityManager, _organization: string, d: DeclarationInput): Promise<Partial<Dossier>> {
+export async function loadCitedLicences(m: EntityManager, organization: string, d: DeclarationInput): Promise<Partial<Dossier>> {
   const numbers = d.items.flatMap((i) => (i.licenceNumber ? [i.licenceNumber] : []));
   if (numbers.length === 0) return { licences: new Map() };
-  const rows = await licencesByNumber(m, numbers);
+  const rows = await licencesByNumber(m, numbers, { exceptDeclaration: { organization, reference: d.reference } });
   return { licences: new Map(rows.map((r) => [licenceKey(r.number), citedLicence(r)])) };
 }

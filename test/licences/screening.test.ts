@@ -56,6 +56,12 @@ describe('cited licences in screening and their drawdown', () => {
     const after = await licence(lic.id);
     expect(after.balance).toEqual({ measure: 'pcs', limit: 100, used: 60, remaining: 40, overdrawn: false });
     expect(after.drawdowns).toEqual([expect.objectContaining({ declarationId: res.body.id, lineNo: 1, quantity: 60, unit: 'pcs', amount: 60, exceeded: false, trigger: 'clearance' })]);
+
+    // A re-screening of this declaration (as a list change triggers) does not count its own draw against it.
+    const stored = (await t.service.db.dataSource.query(`SELECT body, organization FROM declarations WHERE id = $1`, [res.body.id]))[0];
+    const again = await t.service.declarations.pipeline.screen(stored.body, stored.organization);
+    expect(again.outcome).toBe('CLEAR');
+    expect(again.hits.find((h) => h.kind === 'goods')!.evidence!.licence).toMatchObject({ status: 'licensed', remainingBefore: 100 });
   });
 
   it('draws down on a released case, once per line, and two releases competing for the last balance: one is recorded as exceeding', async () => {
