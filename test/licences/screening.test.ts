@@ -1,7 +1,7 @@
 import { drawDownLicences } from '../../src/licences/drawdown';
 import { submit } from '../support/factories';
-import { bearer, startTestService, type TestService } from '../support/test-service';
-import { claim, decide, keyWithId, submitForCase } from '../cases/helpers';
+import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
+import { approve, claim, decide, keyWithId, submitForCase } from '../cases/helpers';
 import { controlledExport, createLicence, day, internalHits, rules } from './support';
 
 /*
@@ -108,6 +108,37 @@ describe('cited licences in screening and their drawdown', () => {
       kind: 'indicator', subject: 'items[0]', matched: lic.number, weight: 30, evidence: { problem: 'exhausted', amount: 5, remainingBefore: -20 },
     });
     expect(hits.find((h) => h.kind === 'goods')).toMatchObject({ weight: 30, evidence: { licence: { number: lic.number, status: 'exhausted' } } });
+  });
+
+  it('draws down a BLOCK-level release only once a second supervisor approves it', async () => {
+    const lic = await createLicence(t, supervisor);
+    // Line 2: FPGAs made in DE bound for RU, a BLOCK under the shipped override; line 1 is licensed.
+    const { caseId, answer } = await submitForCase(t, broker, controlledExport([{ quantity: 30, licenceNumber: lic.number }, { hsCode: '8542.39', description: 'FPGA boards', countryOfOrigin: 'DE' }]));
+    expect(answer.screening.outcome).toBe('BLOCK');
+    const s1 = await keyWithId(t, 'supervisor');
+    const s2 = await keyWithId(t, 'supervisor');
+    expect((await claim(t, s1.secret)).body.id).toBe(caseId);
+    const released = await decide(t, s1.secret, caseId!, { action: 'release', reason: 'Export authorised by the ministry, letter on file' });
+    expect(released.body.case.status).toBe('awaiting_approval');
+    expect((await licence(lic.id)).balance.used).toBe(0);
+    const approved = await approve(t, s2.secret, caseId!, { approve: true, reason: 'Letter checked' });
+    expect(approved.status).toBe(200);
+    const after = await licence(lic.id);
+    expect(after.balance.used).toBe(30);
+    expect(after.drawdowns).toEqual([expect.objectContaining({ lineNo: 1, amount: 30, trigger: 'decision', exceeded: false })]);
+  });
+
+  it('draws down on a clearance in a batch too', async () => {
+    const lic = await createLicence(t, supervisor);
+    const res = await t.http.post('/v1/declarations/batch').set(...bearer(broker)).send({ declarations: [controlledExport([{ quantity: 25, licenceNumber: lic.number }])] });
+    expect(res.status).toBe(202);
+    const batch = await eventually(async () => {
+      const b = await t.http.get(`/v1/batches/${res.body.batchId}`).set(...bearer(broker));
+      return b.body.status === 'completed' && b.body;
+    });
+    const after = await licence(lic.id);
+    expect(after.balance.used).toBe(25);
+    expect(after.drawdowns).toEqual([expect.objectContaining({ declarationId: batch.items[0].declarationId, amount: 25, trigger: 'clearance' })]);
   });
 
   it('shares one balance between lines of a declaration citing the same licence', async () => {
