@@ -1,4 +1,5 @@
 import { compareInvoices, type Invoice } from './invoices-model';
+import { subjectLabel } from './tokens';
 import type { DeclarationBody, Hit } from './types';
 
 const body: DeclarationBody & { invoiceNumbers: string[] } = {
@@ -40,5 +41,9 @@ describe('invoice panel model', () => {
       [2, 1, [], false],
       [3, undefined, [], true],
     ]);
+  });
+
+  it('names a cited invoice by its place in the declaration', () => {
+    expect(subjectLabel('invoiceNumbers[1]')).toBe('cited invoice 2');
   });
 });
