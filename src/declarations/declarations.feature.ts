@@ -27,11 +27,12 @@ export interface DeclarationsFeature {
 
 export function createDeclarationsFeature(deps: {
   dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsFeature; ruleset: Ruleset; suppressions: SuppressionSource;
-  /** Readers of the records declarations cite (licences, invoices). */
-  dossierLoaders?: DossierLoader[];
+  /** Readers of the records declarations cite (invoices, licences): see src/screening/dossier.ts. */
+  dossierLoaders?: readonly DossierLoader[];
 }): DeclarationsFeature {
   const nationalTariff = loadNationalTariff(deps.config.NATIONAL_TARIFF_FILE);
-  const pipeline = new ScreeningPipeline(deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset, nationalTariff }, deps.suppressions, deps.config, deps.dossierLoaders ?? []);
+  const pipeline = new ScreeningPipeline(
+    deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset, nationalTariff }, deps.suppressions, deps.config, deps.dossierLoaders ?? []);
   const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger);
   const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.config);
   return {

@@ -1,5 +1,6 @@
 import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
 import { validateIdentifier } from '../identifiers/validate';
+import { reconcileInvoices } from '../invoices/invoice-reconciliation';
 import type { HsNomenclature } from '../lists/hs-nomenclature';
 import { checkCitedLines, measure } from '../licences/licence-check';
 import type { Dossier } from './dossier';
@@ -254,6 +255,15 @@ function screenRoute(d: DeclarationInput, ctx: ScreeningContext, controlledLines
   });
 }
 
+/**
+ * The cited electronic invoices against the declared lines (src/invoices/invoice-reconciliation.ts). Without a loaded
+ * dossier nothing was looked up, so nothing can be called missing.
+ */
+function screenInvoices(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): void {
+  if (!d.invoiceNumbers?.length || !ctx.dossier) return;
+  hits.push(...reconcileInvoices(d, ctx.dossier.invoices, ctx.ruleset));
+}
+
 /** Every hit the declaration raises, before false-positive marks are applied. Pure and synchronous. */
 export function collectHits(d: DeclarationInput, ctx: ScreeningContext): Hit[] {
   const hits: Hit[] = [];
@@ -261,6 +271,7 @@ export function collectHits(d: DeclarationInput, ctx: ScreeningContext): Hit[] {
   screenLicences(d, ctx, controlledLines, hits);
   screenParties(d, ctx, hits);
   screenRoute(d, ctx, controlledLines, hits);
+  screenInvoices(d, ctx, hits);
   return hits;
 }
 
