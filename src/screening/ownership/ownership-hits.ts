@@ -63,12 +63,13 @@ export function ownershipHit(subject: string, party: PartyInput, m: PartyMatch, 
   let explanation: string;
   let weight: number;
   if (v.owned) {
-    let owners: HitSeverity = 'low';
-    for (const p of v.paths) owners = maxSeverity(owners, lists.topicSeverity(m.listId, p.steps[p.steps.length - 1].entryId) ?? 'critical');
+    let ownerSeverity: HitSeverity = 'low';
+    for (const p of v.paths) ownerSeverity = maxSeverity(ownerSeverity, lists.topicSeverity(m.listId, p.steps[p.steps.length - 1].entryId) ?? 'critical');
     // A weak name match, or a rule set that only reviews owned entities, is never more than high.
-    severity = strong && rules.ownedOutcome === 'BLOCK' ? owners : cap(owners, 'high');
-    const aggregate = v.paths.length === 1 && v.paths[0].steps.length === 1 ? `owned ${pct(v.share)} by` : `owned ${pct(v.share)} in aggregate by listed parties:`;
-    explanation = `${head}, ${aggregate} ${v.paths.map((p) => describePath(m.listId, p)).join('; ')}`;
+    severity = strong && rules.ownedOutcome === 'BLOCK' ? ownerSeverity : cap(ownerSeverity, 'high');
+    const direct = v.paths.length === 1 && v.paths[0].steps.length === 1;
+    const owners = v.paths.map((p) => describePath(m.listId, p)).join('; ');
+    explanation = `${head}, ${direct ? `owned ${owners}` : `owned ${pct(v.share)} in aggregate by listed parties: ${owners}`}`;
     if (v.controls.length) explanation += `; also ${v.controls.map((c) => describeControl(m.listId, c)).join('; ')}`;
     weight = Math.round(rules.ownedWeight * scale);
   } else {
