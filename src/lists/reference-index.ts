@@ -6,7 +6,7 @@ import type { ListKind } from './list.entity';
 import { readEntityEntries, readGoodsEntries } from './entries.repository';
 import { FreshRun } from './fresh-run';
 import { readLinks } from './links.repository';
-import { buildListGraph, type GraphPolicy } from '../screening/ownership/list-graph';
+import { buildListGraphSliced, type GraphPolicy } from '../screening/ownership/list-graph';
 import { ListsLoadingError } from './lists.errors';
 import { LoadedLists, type GoodsHit, type LoadedList } from './loaded-lists';
 
@@ -138,7 +138,7 @@ export class ReferenceIndex {
       }
       const entities = await EntityListIndex.buildSliced(listId, versionId, entries);
       // The graph is loaded with the entries of the same version, so it is in force exactly when they are.
-      const graph = buildListGraph(entries, await readLinks(this.dataSource, versionId), this.options.graph);
+      const graph = await buildListGraphSliced(entries, await readLinks(this.dataSource, versionId), this.options.graph);
       loaded = { kind, versionId, entities, hashes, ...graph };
     } else {
       loaded = { kind, versionId, goods: await readGoodsEntries(this.dataSource, versionId) };

@@ -15,6 +15,7 @@
  * never a reason to refuse.
  */
 import type { LinkKind } from '../../lists/importers/links';
+import { runSliced } from '../matching/typed-buffers';
 
 export interface GraphLink {
   linkId: string;
@@ -69,11 +70,16 @@ export interface OwnershipVerdict {
   controls: ControlLink[];
 }
 
-const EPSILON = 1e-9;
+/** Shares are reported to 4 decimals: a change smaller than this does not move any figure or verdict. */
+const EPSILON = 1e-7;
 /** Re-evaluations per node before the worklist gives up refining it (cycles converge geometrically; this bounds them). */
 const MAX_UPDATES = 64;
 const MAX_PATHS = 5;
 const MAX_DEPTH = 8;
+/** Nodes one explanation may visit: bounds the cost of the first ask for an entity in a dense graph. */
+const PATH_BUDGET = 256;
+/** Chains contributing less than this (0-1) are not worth a line in an explanation (they still count in the share). */
+const MIN_PATH_SHARE = 0.001;
 const CONTROL_KINDS: ReadonlySet<LinkKind> = new Set(['directorship', 'linked-to', 'unknown-link', 'ownership']);
 const TIE_KINDS: ReadonlySet<LinkKind> = new Set(['family', 'associate']);
 
@@ -92,40 +98,35 @@ export class OwnershipGraph {
   private readonly idx = new Map<string, number>();
   /** Per asset: its owners with a stated share. */
   private readonly owners: Owner[][] = [];
-  private readonly shares: Float64Array;
-  private readonly listed: Uint8Array;
+  private shares = new Float64Array(0);
+  private listed = new Uint8Array(0);
   /** Per entity: links that make it controlled or tied, recorded raw; resolved against `shares` when asked. */
   private readonly controlIn: { from: number; link: GraphLink }[][] = [];
   private readonly verdicts = new Map<string, OwnershipVerdict | null>();
-  readonly linkCount: number;
+  linkCount = 0;
 
-  constructor(links: Iterable<GraphLink>, private readonly nodes: ReadonlyMap<string, GraphNode>, private readonly policy: OwnershipPolicy) {
-    const pairs = new Map<string, Owner & { to: number }>();
-    let count = 0;
-    for (const link of links) {
-      count += 1;
-      const from = this.node(link.fromId);
-      const to = this.node(link.toId);
-      if (link.kind === 'ownership' && link.percentage !== undefined) {
-        const key = `${from}>${to}`;
-        const pct = link.percentage / 100;
-        const seen = pairs.get(key);
-        if (!seen || seen.pct < pct) pairs.set(key, { from, to, pct });
-      }
-      if ((link.kind === 'ownership' && link.percentage === undefined) || (link.kind !== 'ownership' && CONTROL_KINDS.has(link.kind))) {
-        this.controlIn[to].push({ from, link });
-      } else if (TIE_KINDS.has(link.kind)) {
-        // Family and association run both ways: the relative of a listed person is as tied to them as they are to it.
-        this.controlIn[to].push({ from, link });
-        this.controlIn[from].push({ from: to, link });
-      }
+  /** Builds and settles the graph in one piece (tests, benchmarks, the delta re-screening). */
+  constructor(links: Iterable<GraphLink>, nodes: ReadonlyMap<string, GraphNode>, policy: OwnershipPolicy);
+  constructor(links: Iterable<GraphLink>, nodes: ReadonlyMap<string, GraphNode>, policy: OwnershipPolicy, settle: false);
+  constructor(private links: Iterable<GraphLink>, private readonly nodes: ReadonlyMap<string, GraphNode>, private readonly policy: OwnershipPolicy, settle = true) {
+    if (settle) for (const _ of this.settleSteps()) { /* all at once */ }
+  }
+
+  /** The same graph, settled in slices that give the event loop a turn about every `budgetMs` (a serving process). */
+  static async buildSliced(links: Iterable<GraphLink>, nodes: ReadonlyMap<string, GraphNode>, policy: OwnershipPolicy, budgetMs?: number): Promise<OwnershipGraph> {
+    const g = new OwnershipGraph(links, nodes, policy, false);
+    await runSliced(g.settleSteps(), budgetMs);
+    return g;
+  }
+
+  /** Resolves the shares, then every verdict, at index build, so that screening a party is a map lookup. */
+  private *settleSteps(): Generator<void, void> {
+    yield* this.ingest();
+    yield* this.resolveShares();
+    for (let i = 0; i < this.ids.length; i += 1) {
+      this.verdict(this.ids[i]);
+      if ((i & 255) === 255) yield;
     }
-    this.linkCount = count;
-    for (const { from, to, pct } of pairs.values()) this.owners[to].push({ from, pct });
-    this.listed = new Uint8Array(this.ids.length);
-    this.ids.forEach((id, i) => { this.listed[i] = nodes.get(id)?.listed ? 1 : 0; });
-    this.shares = new Float64Array(this.ids.length);
-    this.resolveShares();
   }
 
   private node(id: string): number {
@@ -140,8 +141,39 @@ export class OwnershipGraph {
     return i;
   }
 
+  /** Reads the links: nodes, owners with a stated share (one per pair, the largest), control and ties. */
+  private *ingest(): Generator<void, void> {
+    const pairs = new Map<number, Owner & { to: number }>();
+    let count = 0;
+    for (const link of this.links) {
+      count += 1;
+      if ((count & 4095) === 0) yield;
+      const from = this.node(link.fromId);
+      const to = this.node(link.toId);
+      if (link.kind === 'ownership' && link.percentage !== undefined) {
+        const key = from * 0x4000000 + to; // exact below 2^26 nodes per list version
+        const pct = link.percentage / 100;
+        const seen = pairs.get(key);
+        if (!seen || seen.pct < pct) pairs.set(key, { from, to, pct });
+      }
+      if ((link.kind === 'ownership' && link.percentage === undefined) || (link.kind !== 'ownership' && CONTROL_KINDS.has(link.kind))) {
+        this.controlIn[to].push({ from, link });
+      } else if (TIE_KINDS.has(link.kind)) {
+        // Family and association run both ways: the relative of a listed person is as tied to them as they are to it.
+        this.controlIn[to].push({ from, link });
+        this.controlIn[from].push({ from: to, link });
+      }
+    }
+    this.linkCount = count;
+    this.links = []; // the graph keeps what it resolved, not the raw rows
+    for (const { from, to, pct } of pairs.values()) this.owners[to].push({ from, pct });
+    this.listed = new Uint8Array(this.ids.length);
+    this.ids.forEach((id, i) => { this.listed[i] = this.nodes.get(id)?.listed ? 1 : 0; });
+    this.shares = new Float64Array(this.ids.length);
+  }
+
   /** Worklist fixed point: starts at the assets of listed owners, re-evaluates an asset when one of its owners moved. */
-  private resolveShares(): void {
+  private *resolveShares(): Generator<void, void> {
     const assetsOf: number[][] = this.ids.map(() => []);
     this.owners.forEach((os, asset) => { for (const o of os) assetsOf[o.from].push(asset); });
     const updates = new Uint8Array(this.ids.length);
@@ -155,6 +187,7 @@ export class OwnershipGraph {
     };
     for (let i = 0; i < this.ids.length; i += 1) if (this.listed[i]) for (const a of assetsOf[i]) push(a);
     for (let head = 0; head < queue.length; head += 1) {
+      if ((head & 1023) === 1023) yield;
       const n = queue[head];
       queued[n] = 0;
       let s = 0;
@@ -210,20 +243,22 @@ export class OwnershipGraph {
       controls.push(c);
     }
     if (!owned && controls.length === 0) return undefined;
-    return { entryId, share: r4(share), owned, paths: share > 0 ? this.paths(i, 0, new Set([i])) : [], controls };
+    return { entryId, share: r4(share), owned, paths: share > 0 ? this.paths(i, 0, new Set([i]), { left: PATH_BUDGET }, 1) : [], controls };
   }
 
   /** The strongest chains from node i up to listed owners, bounded in depth and breadth. */
-  private paths(i: number, depth: number, onPath: Set<number>): OwnershipPath[] {
+  private paths(i: number, depth: number, onPath: Set<number>, budget: { left: number }, reach: number): OwnershipPath[] {
     const out: OwnershipPath[] = [];
     for (const o of this.owners[i]) {
+      if (budget.left <= 0) break;
+      budget.left -= 1;
       const node = this.nodes.get(this.ids[o.from]);
       const step = { entryId: this.ids[o.from], name: node?.name ?? this.ids[o.from], percentage: r4(o.pct * 100) };
       if (this.listed[o.from]) {
         out.push({ share: o.pct, steps: [{ ...step, programs: node?.programs ?? [] }] });
-      } else if (this.shares[o.from] > 0 && depth < MAX_DEPTH && !onPath.has(o.from)) {
+      } else if (reach * o.pct * this.shares[o.from] >= MIN_PATH_SHARE && depth < MAX_DEPTH && !onPath.has(o.from)) {
         onPath.add(o.from);
-        for (const p of this.paths(o.from, depth + 1, onPath)) out.push({ share: o.pct * p.share, steps: [step, ...p.steps] });
+        for (const p of this.paths(o.from, depth + 1, onPath, budget, reach * o.pct)) out.push({ share: o.pct * p.share, steps: [step, ...p.steps] });
         onPath.delete(o.from);
       }
     }
