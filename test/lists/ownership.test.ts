@@ -117,6 +117,21 @@ describe('ownership and control: the 50% rule through the API', () => {
     expect(directed.outcome).toBe('REVIEW');
   });
 
+  it('an OFAC "Linked To:" remark is a REVIEW-level "linked to" hit beside the direct hit on the designated entity', async () => {
+    const sdn = [
+      '900001,"ZARNITSA LISTED HOLDING",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ',
+      '900002,"KVARTSIT FRONT TRADING",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"Registration Number 7700111 (Russia); Linked To: ZARNITSA LISTED HOLDING."',
+    ].join('\n');
+    await uploadList(t.http, t.adminKey, 'syn-ofac', 'ofac-sdn-csv', { sdn: Buffer.from(sdn) }, 'entities');
+    const r = await screen({ name: 'Kvartsit Front Trading', country: 'RU' });
+    expect(r.hits.map((h) => [h.entryId, h.evidence?.rule ?? 'match'])).toEqual(expect.arrayContaining([['900002', 'match'], ['900002', 'owned-or-controlled']]));
+    const linked = r.owned.find((h) => h.listId === 'syn-ofac')!;
+    expect(linked).toMatchObject({ severity: 'medium', evidence: { basis: 'controlled', blocking: false } });
+    expect(linked.explanation).toContain('linked to ZARNITSA LISTED HOLDING (listed on syn-ofac: RUSSIA-EO14024) [Linked To: ZARNITSA LISTED HOLDING]');
+    // The direct hit on the listed entity still decides: BLOCK.
+    expect(r.outcome).toBe('BLOCK');
+  });
+
   it('stores the graph with its list version, and a version that only changes the graph re-screens the declarations that matched the entity', async () => {
     const ds = t.service.db.dataSource;
     const before = await screen({ name: 'Ural Spektr Instruments LLC', country: 'RU' });
