@@ -213,7 +213,7 @@ export class OwnershipGraph {
 
   /**
    * What the graph says about an entity: undefined when it is neither owned at or above the threshold nor controlled
-   * or tied. Computed on first ask and kept (the graph is immutable).
+   * or tied. Settled for every node when the graph is built (settleSteps) and kept: the graph is immutable.
    */
   verdict(entryId: string): OwnershipVerdict | undefined {
     const cached = this.verdicts.get(entryId);
