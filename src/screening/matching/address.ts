@@ -47,8 +47,9 @@ mark('street', 'ul ulitsa ulica ulitsy vul vulytsia vulitsa vulytsya kosh koshes
   'mikrorayon mkr mkrn microdistrict kvartal');
 mark('house', 'd dom house h no nr n num number bud budynok uy');
 mark('building', 'korp korpus k bldg building bld block blk stroenie stroyeniye stroen lit litera liter');
+// A post box (P.O. Box, а/я) is not a building: its number is ignored like a flat's.
 mark('unit', 'kv kvartira apartment apt ap flat of off ofis office room rm kom komn komnata pom pomeshchenie prym prim ' +
-  'etazh et floor fl pov poverkh kimn kimnata suite ste unit kab');
+  'etazh et floor fl pov poverkh kimn kimnata suite ste unit kab box pobox postfach ya');
 mark('city', 'g gor gorod city town m misto pos poselok pgt village selo s');
 mark('region', 'obl oblast oblys region reg respublika resp republic krai kray rayon raion district okrug province prov state ' +
   'r-n rn ao');
