@@ -1,6 +1,7 @@
 import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
 import { validateIdentifier } from '../identifiers/validate';
 import type { HsNomenclature } from '../lists/hs-nomenclature';
+import { addressSentence, declaredAddress, listedAddressHits, nameMatchFloor, withAddressMatch } from './address-screening';
 import type { Dossier } from './dossier';
 import type { LoadedLists } from '../lists/loaded-lists';
 import { normalizeHsCode } from './hs-code';
@@ -55,11 +56,25 @@ function partyHit(subject: string, party: PartyInput, m: PartyMatch, ruleset: Ru
 
 function screenParties(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): void {
   for (const { subject, party } of partiesOf(d)) {
+    const address = declaredAddress(party);
     const matches = ctx.index.matcher.screen(
       { name: party.name, country: party.country, identifiers: party.identifiers },
-      { minScore: ctx.ruleset.partyBands.review, limit: 5 },
+      { minScore: nameMatchFloor(ctx.ruleset.partyBands.review, address), limit: 5 },
     );
-    for (const m of matches) hits.push(partyHit(subject, party, m, ctx.ruleset));
+    const matched = new Set<string>();
+    for (const found of matches) {
+      // The declared address can raise a name match (bounded, see address-screening.ts) but never lowers one.
+      const { match: m, address: same } = withAddressMatch(found, address, ctx.index);
+      if (m.score < ctx.ruleset.partyBands.review) continue;
+      matched.add(`${m.listId}|${m.entryId}`);
+      const hit = partyHit(subject, party, m, ctx.ruleset);
+      if (same) {
+        hit.explanation += addressSentence(same);
+        hit.evidence = { ...hit.evidence, address: same };
+      }
+      hits.push(hit);
+    }
+    hits.push(...listedAddressHits(subject, party, address, matched, ctx.index, ctx.ruleset));
     (party.identifiers ?? []).forEach((ident, j) => {
       if (ident.type === 'OTHER') return;
       const check = validateIdentifier(ident.type, ident.value);
