@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { declaration, FIXTURES, indexed, submit, uploadList } from '../support/factories';
-import { bearer, startTestService, type TestService } from '../support/test-service';
+import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 
 /*
  * Party addresses against list addresses, through the public API. The OFAC list is a real extract: the sdn.csv and
@@ -105,5 +105,25 @@ describe('addresses: declared party addresses against list addresses', () => {
     const without = await screen({ name: 'Gurgen Hous' });
     const score = (b: typeof without) => b.screening.hits.find((h) => h.kind === 'party' && h.entryId === '16274')!.score;
     expect(score(elsewhere)).toBe(score(without));
+  });
+
+  it('re-screens a cleared declaration when a new list version gives a listed entry the declared address', async () => {
+    const house = (addresses: string) => Buffer.from(`id,name,kind,countries,programs,addresses\nH-1,"Taiga Components OOO",organization,RU,INTERNAL,"${addresses}"\n`);
+    const rescreenOf = (versionId: string) => eventually(async () => {
+      const v = await t.http.get(`/v1/lists/house/versions/${versionId}`).set(...bearer(t.adminKey));
+      return v.body.rescreen?.status === 'completed' ? v.body.rescreen : undefined;
+    }, 30000);
+    const v1 = await uploadList(t.http, t.adminKey, 'house', 'entities-csv', { file: house('г. Москва') }, 'entities');
+    await rescreenOf(v1.id);
+    const address = 'Kazan, Pushkina street 5, 420111';
+    const cleared = await screen({ name: 'Volga Spare Parts LLP', address });
+    expect(cleared.screening.outcome).toBe('CLEAR');
+    await t.service.db.dataSource.query(`UPDATE declarations SET created_at = now() - interval '1 day', updated_at = now() - interval '1 day' WHERE id = $1`, [cleared.id]);
+
+    const v2 = await uploadList(t.http, t.adminKey, 'house', 'entities-csv', { file: house('420111, г. Казань, ул. Пушкина, д. 5') }, 'entities');
+    expect(await rescreenOf(v2.id)).toMatchObject({ deltaEntries: 1, flagged: 1 });
+    const flagged = await t.http.get(`/v1/declarations/${cleared.id}`).set(...bearer(reviewer));
+    expect(flagged.body).toMatchObject({ status: 'under_review', screening: { trigger: 'rescreen', outcome: 'REVIEW' } });
+    expect(listedAddressHits(flagged.body.screening.hits).map((h) => `${h.listId}:${h.entryId}`)).toEqual(['house:H-1']);
   });
 });
