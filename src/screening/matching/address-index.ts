@@ -3,7 +3,7 @@
  * whatever their names. Only specific addresses are indexed (a city is shared by millions and never identifies
  * anyone); each is keyed by street-token stem + house number and street-token stem + postcode (addressKeys), so a
  * lookup is a handful of Map reads, and each candidate is then verified by compareAddresses. Memory: a few keys per
- * specific address (about 7,000 for SDN 2019 + UN) plus one packed number per posting; the parsed forms are not
+ * specific address (3,682 of the 8,614 addresses of SDN 2019 + UN) plus one packed number per posting; the parsed forms are not
  * kept, candidates are parsed again when looked up (there are few).
  */
 import type { EntityEntry, ListAddress } from '../../lists/list-entry';

@@ -56,7 +56,7 @@ mark('region', 'obl oblast oblys region reg respublika resp republic krai kray r
 /** "str" is a street in German and a building (строение) in Russian: read as a building only in Cyrillic text. */
 const CYRILLIC_STR = 'building';
 /** Two-token abbreviations that the punctuation split tears apart: пр-т, б-р, р-н, пр-кт, ш-се. */
-const PAIRS: Record<string, string> = { 'pr t': 'prt', 'pr kt': 'prt', 'b r': 'br', 'r n': 'rn', 'pr d': 'pr-d', 'sh se': 'sh' };
+const PAIRS = new Map(Object.entries({ 'pr t': 'prt', 'pr kt': 'prt', 'b r': 'br', 'r n': 'rn', 'pr d': 'pr-d', 'sh se': 'sh' }));
 const STOP_WORDS = new Set(['de', 'del', 'la', 'le', 'el', 'the', 'of', 'and', 'im', 'imeni', 'named', 'after', 'di', 'da', 'van', 'von', 'der']);
 /** Compound street names carry their type: Zweierstrasse, Hauptgasse, Bergweg. */
 const STREET_SUFFIX_RE = /(strasse|strase|gasse|weg|platz|allee|straat|gatan|vej)$/;
@@ -81,15 +81,24 @@ function emptyParsed(): ParsedAddress {
   return { street: [], buildings: [], city: [], place: [], specific: false };
 }
 
-function countryOf(segment: string, normalized: string): string | undefined {
-  return COUNTRY_ALIASES.get(normalized) ?? countryToIso2(segment.trim()) ?? countryToIso2(normalized);
+/** Segment -> country (or '' for none): lists repeat the same few city and country segments thousands of times. */
+const countryMemo = new Map<string, string>();
+
+function countryOf(normalized: string): string | undefined {
+  let code = countryMemo.get(normalized);
+  if (code === undefined) {
+    code = COUNTRY_ALIASES.get(normalized) ?? countryToIso2(normalized) ?? '';
+    if (countryMemo.size >= 20000) countryMemo.clear();
+    countryMemo.set(normalized, code);
+  }
+  return code || undefined;
 }
 
 function tokensOf(segment: string): string[] {
   const raw = normalizeName(segment).split(' ').filter((t) => t.length > 0);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) {
-    const pair = i + 1 < raw.length ? PAIRS[`${raw[i]} ${raw[i + 1]}`] : undefined;
+    const pair = raw[i].length <= 2 && i + 1 < raw.length ? PAIRS.get(`${raw[i]} ${raw[i + 1]}`) : undefined;
     if (pair) {
       out.push(pair);
       i++;
@@ -111,7 +120,7 @@ function parseText(text: string, into: ParsedAddress, role: 'any' | 'city' | 're
     const tokens = tokensOf(segment);
     if (tokens.length === 0) continue;
     // A country is a segment of its own, a few words without a number ("Russian Federation", "Respublika Kazakhstan").
-    const country = role === 'any' && tokens.length <= 4 && !tokens.some((t) => /\d/.test(t)) ? countryOf(segment, tokens.join(' ')) : undefined;
+    const country = role === 'any' && tokens.length <= 4 && !tokens.some((t) => /\d/.test(t)) ? countryOf(tokens.join(' ')) : undefined;
     if (country) {
       into.country ??= country;
       continue;
