@@ -3,8 +3,10 @@
  * whatever their names. Only specific addresses are indexed (a city is shared by millions and never identifies
  * anyone); each is keyed by street-token stem + house number and street-token stem + postcode (addressKeys), so a
  * lookup is a handful of Map reads, and each candidate is then verified by compareAddresses. Memory: a few keys per
- * specific address (3,682 of the 8,614 addresses of SDN 2019 + UN) plus one packed number per posting; the parsed forms are not
- * kept, candidates are parsed again when looked up (there are few).
+ * specific address (3,682 of the 8,614 addresses of SDN 2019 + UN) plus one packed number per posting; the parsed
+ * forms are not kept, candidates are parsed again when looked up (there are few). The first four letters of a street
+ * token's fold are its key: case endings and romanisation variants keep them, but a typo among them makes the
+ * address-only lookup miss (a name match still compares every address of its entry).
  */
 import type { EntityEntry, ListAddress } from '../../lists/list-entry';
 import { addressKeys, compareAddresses, parseAddress, type AddressComparison, type ParsedAddress } from './address';
