@@ -12,6 +12,8 @@ import type { EntityEntry, ListAddress } from '../../lists/list-entry';
 import { addressKeys, compareAddresses, parseAddress, type AddressComparison, type ParsedAddress } from './address';
 import { SLICE } from './typed-buffers';
 
+const HAS_DIGIT = /\d/;
+
 export interface ListedAddressMatch {
   /** Position of the entry in the index's entries. */
   entry: number;
@@ -43,6 +45,10 @@ export class AddressIndex {
       withAddresses.set(entries[e].entryId, e);
       // An entry with more than 256 addresses keeps its first 256 indexed (none on the real lists has 50).
       for (let a = 0; a < Math.min(addresses.length, 256); a++) {
+        // Specific needs a house number or a postcode, both with digits: an address without one is not parsed at all
+        // (half of the list addresses are a city or a district only).
+        const { street, full, city, postcode } = addresses[a];
+        if (!HAS_DIGIT.test(`${street ?? ''}|${full ?? ''}|${city ?? ''}|${postcode ?? ''}`)) continue;
         const keys = addressKeys(parseAddress(addresses[a]));
         if (keys.length > 0) size++;
         for (const key of keys) {
