@@ -32,7 +32,7 @@ export class AddressIndex {
     readonly size: number,
   ) {}
 
-  /** The build as a step generator (see index-builder.ts): it yields every few SLICEs of entries. */
+  /** The build as a step generator (see index-builder.ts): the sliced build gives the event loop a turn at each yield. */
   static *steps(entries: readonly EntityEntry[]): Generator<void, AddressIndex> {
     const postings = new Map<string, number[]>();
     const withAddresses = new Map<string, number>();
