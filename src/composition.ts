@@ -32,6 +32,9 @@ import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
 import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
 import { createStatsFeature, type StatsFeature } from './stats/stats.feature';
+import { createLicencesFeature, type LicencesFeature } from './licences/licences.feature';
+import { createInvoicesFeature } from './invoices/invoices.feature';
+import { invoiceDossierLoader } from './invoices/invoices.repository';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -51,6 +54,7 @@ export interface Service {
   cases: CasesFeature;
   allowList: AllowListFeature;
   stats: StatsFeature;
+  licences: LicencesFeature;
   /** Present in the API role. */
   app?: Express;
   /** Starts the background loops (job relay/processing, audit sealer, list index refresh). */
@@ -82,9 +86,12 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   const ruleset = loadRuleset(config.RULESET_PATH);
   const allowList = createAllowListFeature({ dataSource, uow, config, index: lists.index });
+  const licences = createLicencesFeature({ dataSource, uow });
   const declarations = createDeclarationsFeature({
     dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source,
+    dossierLoaders: [invoiceDossierLoader(), licences.dossierLoader],
   });
+  const invoices = createInvoicesFeature({ dataSource, uow, logger: logger.child({ module: 'invoices' }), pipeline: declarations.pipeline });
   const cases = createCasesFeature({ dataSource, uow, config, allowList: allowList.service });
   const rescreen = createRescreenFeature({
     dataSource, uow, logger: logger.child({ module: 'rescreen' }), config, index: lists.index, pipeline: declarations.pipeline, ruleset,
@@ -150,7 +157,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes],
+      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes, ...licences.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         // Ready only while this process holds every active list version (it screens nothing older).
@@ -163,7 +170,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   }
 
   return {
-    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, allowList, stats, app,
+    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, allowList, stats, licences, app,
     async start() {
       await lists.start();
       await jobs.start();

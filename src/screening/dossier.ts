@@ -14,14 +14,52 @@ export interface Dossier {
   invoices: ReadonlyMap<string, CitedInvoice>;
 }
 
-/** Filled in by the licences feature (src/licences). */
+/** What a licence limits: a quantity in a unit, or a value in a currency (or nothing: the licence is unlimited). */
+export type LicenceLimit = { kind: 'quantity'; amount: number; unit: string } | { kind: 'value'; amount: number; currency: string };
+
+/** A licence or permit of the registry as it stands now (src/licences): screening checks a cited line against it. */
 export interface CitedLicence {
+  id: string;
   number: string;
+  holder: { name: string; country: string; identifiers?: { type: string; value: string }[] };
+  hsPrefixes: string[];
+  destinationCountries: string[];
+  /** YYYY-MM-DD, inclusive. */
+  validFrom: string;
+  validTo: string;
+  limit: LicenceLimit | null;
+  revoked: boolean;
+  /** Drawn so far by final releases, in the limit's measure (0 for an unlimited licence). */
+  used: number;
 }
 
-/** Filled in by the invoices feature (src/invoices). */
+/** An electronic invoice of the declaring organisation, as filed (src/invoices). */
 export interface CitedInvoice {
+  id: string;
   number: string;
+  /** YYYY-MM-DD */
+  date: string;
+  seller: CitedInvoiceParty;
+  buyer: CitedInvoiceParty;
+  /** ISO 4217: every line's value is in it. */
+  currency: string;
+  lines: CitedInvoiceLine[];
+}
+
+export interface CitedInvoiceParty {
+  name: string;
+  country: string;
+  identifiers?: { type: string; value: string }[];
+}
+
+export interface CitedInvoiceLine {
+  lineNo: number;
+  hsCode: string;
+  description: string;
+  quantity: number;
+  unit: string;
+  value: number;
+  countryOfOrigin: string;
 }
 
 /** Reads part of a dossier in the caller's transaction (or outside one): each feature that owns cited records gives one. */

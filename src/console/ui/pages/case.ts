@@ -6,7 +6,9 @@ import { decisionsList, fourEyes, isOwnDecision } from '../components/case-state
 import { declarationView } from '../components/declaration-view';
 import { decisionForm } from '../components/decision-form';
 import { historyList } from '../components/history';
+import { invoicePanel } from '../components/invoice-panel';
 import { hitList } from '../components/hits';
+import { licencesPanel } from '../components/licences-panel';
 import { badge, h, replace } from '../dom';
 import { countdown, dateTime, duration } from '../format';
 import { announce, errorMessage } from '../live';
@@ -105,6 +107,8 @@ export async function renderCase(ctx: PageContext): Promise<void> {
         canWork && !mine ? h('button', { type: 'button', 'aria-keyshortcuts': 'n', onclick: () => void claimNext() }, 'Claim next case ', h('kbd', null, 'n')) : null),
       fourEyes(c, detail.decisions, ctx.user, approval?.element ?? null),
       h('div', { class: decision ? 'split with-decision' : 'split' }, declarationView(body, hits, { organization: detail.declaration.organization, createdAt: detail.declaration.createdAt }), hitsPanel),
+      invoicePanel(body, detail.declaration.organization, hits, ctx.signal),
+      licencesPanel(body.items, ctx.signal),
       decision?.element ?? null,
       h('section', { 'aria-labelledby': 'decisions-title' }, h('h2', { id: 'decisions-title' }, 'Decisions'), decisionsList(detail.decisions)),
       h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), historyList(detail.history)));
