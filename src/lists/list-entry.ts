@@ -20,6 +20,21 @@ export interface IdentifierRef {
   label?: string;
 }
 
+/**
+ * An address as the list writes it: the structured parts where the source has them (OFAC add.csv, UN, EU, UK), else
+ * the whole line in `full` (FtM `address`, CSL `addresses`). Kept as written; src/screening/matching/address.ts
+ * normalises both sides when comparing.
+ */
+export interface ListAddress {
+  street?: string;
+  city?: string;
+  region?: string;
+  postcode?: string;
+  /** ISO 3166-1 alpha-2 when the source's country could be resolved. */
+  country?: string;
+  full?: string;
+}
+
 export interface EntityEntry {
   /** The source's own id: OFAC ent_num, UN reference number, EU logicalId, FtM id, CSL id. */
   entryId: string;
@@ -44,6 +59,8 @@ export interface EntityEntry {
    * when one of its topics is among the rule set's targetTopics (see isListTarget); absent means every entry is listed.
    */
   topics?: string[];
+  /** The list's addresses of the entity, when it gives any beyond a bare country. */
+  addresses?: ListAddress[];
 }
 
 export type GoodsSeverity = 'high' | 'medium' | 'low';

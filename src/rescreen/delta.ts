@@ -7,6 +7,8 @@ import { EntityListIndex, PartyMatcher } from '../screening/matching';
 import { readLinks } from '../lists/links.repository';
 import { OwnershipGraph } from '../screening/ownership/graph';
 import { buildListGraph, type GraphPolicy } from '../screening/ownership/list-graph';
+import { parseAddress } from '../screening/matching/address';
+import type { AddressIndex } from '../screening/matching/address-index';
 
 /**
  * What a list version changed, ready to check declarations against: a party matcher over only the added or modified
@@ -20,12 +22,15 @@ export class DeltaScreen {
     private readonly matcher: PartyMatcher | null,
     private readonly prefixes: ReadonlySet<string>,
     private readonly minScore: number,
+    /** The delta's addresses: a changed entry whose new address a declared party shares is affected too. */
+    private readonly addresses: AddressIndex | null = null,
   ) {}
 
   static forEntities(listId: string, versionId: string, entries: EntityEntry[], minScore: number): DeltaScreen {
     const matcher = entries.length ? new PartyMatcher() : null;
-    matcher?.setList(EntityListIndex.build(listId, versionId, entries));
-    return new DeltaScreen(listId, entries.length, matcher, new Set(), minScore);
+    const index = entries.length ? EntityListIndex.build(listId, versionId, entries) : null;
+    if (index) matcher?.setList(index);
+    return new DeltaScreen(listId, entries.length, matcher, new Set(), minScore, index?.addresses ?? null);
   }
 
   static forGoods(listId: string, entries: GoodsEntry[]): DeltaScreen {
@@ -70,6 +75,9 @@ export class DeltaScreen {
       for (const { party } of partiesOf(d)) {
         for (const m of this.matcher.screen({ name: party.name, country: party.country, identifiers: party.identifiers }, { minScore: this.minScore, limit: 5 })) {
           keys.add(m.entryId);
+        }
+        if (this.addresses && party.address) {
+          for (const found of this.addresses.lookup(parseAddress(party.address))) keys.add(this.addresses.entry(found.entry).entryId);
         }
       }
     }

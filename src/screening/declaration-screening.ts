@@ -3,6 +3,7 @@ import { validateIdentifier } from '../identifiers/validate';
 import { reconcileInvoices } from '../invoices/invoice-reconciliation';
 import type { HsNomenclature } from '../lists/hs-nomenclature';
 import { checkCitedLines, measure } from '../licences/licence-check';
+import { addressSentence, declaredAddress, listedAddressHits, nameMatchFloor, withAddressMatch } from './address-screening';
 import type { Dossier } from './dossier';
 import type { NationalTariff } from './national-tariff';
 import type { LoadedLists } from '../lists/loaded-lists';
@@ -65,17 +66,31 @@ function partyHit(subject: string, party: PartyInput, m: PartyMatch, ruleset: Ru
 
 function screenParties(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): void {
   for (const { subject, party } of partiesOf(d)) {
+    const address = declaredAddress(party);
     const matches = ctx.index.matcher.screen(
       { name: party.name, country: party.country, identifiers: party.identifiers },
-      { minScore: ctx.ruleset.partyBands.review, limit: 5 },
+      { minScore: nameMatchFloor(ctx.ruleset.partyBands.review, address), limit: 5 },
     );
-    for (const m of matches) {
+    const matched = new Set<string>();
+    for (const found of matches) {
+      // The declared address can raise a name match (bounded, see address-screening.ts) but never lowers one.
+      const { match: m, address: same } = withAddressMatch(found, address, ctx.index);
+      if (m.score < ctx.ruleset.partyBands.review) continue;
+      matched.add(`${m.listId}|${m.entryId}`);
       // A context record (kept because a listed party owns or runs it) is not listed: matching it is no hit by itself,
       // only through what the ownership graph says about it.
-      if (!ctx.index.isContext(m.listId, m.entryId)) hits.push(partyHit(subject, party, m, ctx.ruleset, ctx.index.topicSeverity(m.listId, m.entryId)));
+      if (!ctx.index.isContext(m.listId, m.entryId)) {
+        const hit = partyHit(subject, party, m, ctx.ruleset, ctx.index.topicSeverity(m.listId, m.entryId));
+        if (same) {
+          hit.explanation += addressSentence(same);
+          hit.evidence = { ...hit.evidence, address: same };
+        }
+        hits.push(hit);
+      }
       const owned = ctx.index.ownership(m.listId, m.entryId);
       if (owned) hits.push(ownershipHit(subject, party, m, owned, ctx.index, ctx.ruleset));
     }
+    hits.push(...listedAddressHits(subject, party, address, matched, ctx.index, ctx.ruleset));
     (party.identifiers ?? []).forEach((ident, j) => {
       if (ident.type === 'OTHER') return;
       const check = validateIdentifier(ident.type, ident.value);

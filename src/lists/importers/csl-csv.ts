@@ -70,6 +70,7 @@ function cslEntry(row: Row, line: number): EntityEntry {
   for (const address of splitList(row('addresses'))) {
     const last = address.split(/,\s*/).pop() ?? '';
     if (/^[A-Z]{2}$/.test(last.trim())) entry.addCountryCode(last);
+    entry.addAddress({ full: address, country: /^[A-Z]{2}$/.test(last.trim()) ? last.trim() : undefined }, false);
   }
   entry.addCountryName(row('vessel_flag'));
   for (const d of splitList(row('dates_of_birth'), /[;,]\s*/)) entry.addBirthDate(d);
@@ -89,6 +90,10 @@ function dplEntry(row: Row, line: number): EntityEntry {
   // The DPL leaves Country empty for US addresses and fills State instead.
   if (row('country')) entry.addCountryCode(row('country'));
   else if (row('state')) entry.addCountryCode('US');
+  entry.addAddress({
+    street: row('street_address'), city: row('city'), region: row('state'), postcode: row('postal_code'),
+    country: row('country') ?? (row('state') ? 'US' : undefined),
+  }, false);
   entry.addRemark(row('fr_citation'));
   return entry.build();
 }

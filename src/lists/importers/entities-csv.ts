@@ -1,7 +1,7 @@
 /**
  * `entities-csv`: our own simple list format, for in-house watch lists and lists without an official file.
  *
- *   id,name,kind,aliases,countries,programs,identifiers
+ *   id,name,kind,aliases,countries,programs,identifiers,addresses
  *   ACME-1,"Acme Trading LLP",organization,"ACME LLP;ТОО Акме",KZ;RU,INTERNAL,BIN:940140000385;INN:7704681172
  *
  * - UTF-8 (or Latin-1) CSV with this header row; columns may come in any order; `id` and `name` are required,
@@ -12,6 +12,8 @@
  *   REGISTRATION TAX_ID SWIFT OTHER. Values are checked (check digits for BIN/IIN/INN/OGRN/IMO, structure for
  *   EORI/SWIFT): a typo in a hand-made list would otherwise make an identifier that can never match.
  *   INN/OGRN are Russian and BIN/IIN Kazakh numbers, so those carry their country automatically.
+ * - addresses: `;`-separated, each one line as written ("ул. Ангарская, д. 22, г. Москва, 125635"); compared with
+ *   declared party addresses (src/screening/matching/address.ts).
  */
 import { isCountryCode } from '../../identifiers/countries';
 import { validateIdentifier } from '../../identifiers/validate';
@@ -20,7 +22,7 @@ import { csvRecords, type CsvRecord } from './csv-records';
 import { EntryBuilder } from './entry-builder';
 
 const PART = 'file';
-const COLUMNS = ['id', 'name', 'kind', 'aliases', 'countries', 'programs', 'identifiers'] as const;
+const COLUMNS = ['id', 'name', 'kind', 'aliases', 'countries', 'programs', 'identifiers', 'addresses'] as const;
 type Column = (typeof COLUMNS)[number];
 const KINDS: readonly EntityKind[] = ['person', 'organization', 'vessel', 'aircraft', 'unknown'];
 const IMPLIED_COUNTRY: Partial<Record<IdentifierType, string>> = { INN: 'RU', OGRN: 'RU', BIN: 'KZ', IIN: 'KZ' };
@@ -71,6 +73,7 @@ function buildEntry(get: (c: Column) => string, line: number): EntityEntry {
     if (!check.valid) fail(`invalid ${type} "${value}": ${check.reason}`);
     entry.addIdentifier(type, value, IMPLIED_COUNTRY[type]);
   }
+  for (const address of list(get('addresses'))) entry.addAddress({ full: address });
   return entry.build();
 }
 

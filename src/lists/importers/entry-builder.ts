@@ -6,7 +6,7 @@
 import { countryToIso2, isCountryCode } from '../../identifiers/countries';
 import { refineIdentifier } from '../../identifiers/labels';
 import { normalizeIdentifier } from '../../identifiers/validate';
-import type { EntityEntry, EntityKind, IdentifierRef, IdentifierType } from '../list-entry';
+import type { EntityEntry, EntityKind, IdentifierRef, IdentifierType, ListAddress } from '../list-entry';
 
 export class EntryBuilder {
   private readonly names: string[] = [];
@@ -17,6 +17,7 @@ export class EntryBuilder {
   private readonly identifiers: IdentifierRef[] = [];
   private readonly birthDates = new Set<string>();
   private readonly remarks: string[] = [];
+  private readonly addresses = new Map<string, ListAddress>();
 
   constructor(readonly entryId: string, public kind: EntityKind) {}
 
@@ -69,6 +70,23 @@ export class EntryBuilder {
     if (d) this.birthDates.add(d);
   }
 
+  /**
+   * An address with at least a street, city, region, postcode or full line (a bare country is already in
+   * `countries`). Parts are trimmed; the country is kept as ISO alpha-2 when it resolves. Duplicates are dropped.
+   */
+  addAddress(parts: { [K in keyof ListAddress]?: string | null }, countryIsName = true): void {
+    const a: ListAddress = {};
+    for (const key of ['street', 'city', 'region', 'postcode', 'full'] as const) {
+      const v = (parts[key] ?? '').replace(/\s+/g, ' ').trim();
+      if (v) a[key] = v;
+    }
+    if (Object.keys(a).length === 0) return;
+    const country = countryIsName ? countryToIso2(parts.country) : (parts.country ?? '').trim().toUpperCase();
+    if (country && isCountryCode(country)) a.country = country;
+    const key = JSON.stringify(a);
+    if (!this.addresses.has(key)) this.addresses.set(key, a);
+  }
+
   addRemark(text: string | undefined | null): void {
     const t = (text ?? '').trim();
     if (t) this.remarks.push(t);
@@ -87,6 +105,7 @@ export class EntryBuilder {
     if (this.weak.size > 0) entry.weakNames = this.names.filter((n) => this.weak.has(n));
     if (this.birthDates.size > 0) entry.birthDates = [...this.birthDates];
     if (this.remarks.length > 0) entry.remarks = this.remarks.join('\n');
+    if (this.addresses.size > 0) entry.addresses = [...this.addresses.values()];
     return entry;
   }
 }

@@ -45,6 +45,13 @@ export function buildEuEntry(record: XmlNode): EntityEntry {
   for (const tag of ['citizenship', 'address']) {
     for (const node of childrenNamed(record, tag)) entry.addCountryCode(attr(node, 'countryIso2Code'));
   }
+  for (const node of childrenNamed(record, 'address')) {
+    entry.addAddress({
+      street: [attr(node, 'street'), attr(node, 'poBox') ? `PO Box ${attr(node, 'poBox')}` : undefined].filter(Boolean).join(', '),
+      city: [attr(node, 'city'), attr(node, 'place')].filter(Boolean).join(', '), region: attr(node, 'region'),
+      postcode: attr(node, 'zipCode'), country: attr(node, 'countryIso2Code'),
+    }, false);
+  }
   for (const node of childrenNamed(record, 'birthdate')) entry.addBirthDate(birthDate(node));
   for (const node of childrenNamed(record, 'identification')) {
     const code = (attr(node, 'identificationTypeCode') ?? '').toLowerCase();

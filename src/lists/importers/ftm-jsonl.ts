@@ -77,6 +77,9 @@ export function buildFtmEntry(entity: FtmEntity, kind: EntityKind, line: number)
     }
   }
   for (const d of strings(props, 'birthDate')) entry.addBirthDate(d);
+  // OpenSanctions exports copy each linked Address's text into the party's `address`; the Address records
+  // themselves (addressEntity) would need a join across the file, like the other relationship schemas.
+  for (const a of strings(props, 'address')) entry.addAddress({ full: a });
   return { ...entry.build(), topics: [...new Set(strings(props, 'topics'))] };
 }
 

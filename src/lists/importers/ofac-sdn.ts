@@ -34,7 +34,11 @@ export function buildOfacEntry(sdn: OfacRow, related: Related): EntityEntry {
   for (const alias of mined.aliases) entry.addName(alias);
   for (const p of splitPrograms(program)) entry.addProgram(p);
   for (const code of mined.countries) entry.addCountryCode(code);
-  for (const add of related.add) entry.addCountryName(add.fields[4]);
+  for (const add of related.add) {
+    entry.addCountryName(add.fields[4]);
+    // add.csv: address (street), "city/state/postal" in one field, country.
+    entry.addAddress({ street: add.fields[2], city: add.fields[3], country: add.fields[4] });
+  }
   entry.addCountryName(flag); // a vessel's flag state
   for (const date of mined.birthDates) entry.addBirthDate(date);
   for (const id of mined.identifiers) entry.addIdentifier(id.type, id.value, id.country, id.label);

@@ -74,7 +74,12 @@ export function buildUkEntry(record: XmlNode): EntityEntry {
   if (entry.nameCount === 0) throw new ImportFormatError(`Designation ${id} without a name`, PART, record.line);
   entry.addProgram(childText(record, 'RegimeName'));
   const addresses = child(record, 'Addresses');
-  for (const address of addresses ? childrenNamed(addresses, 'Address') : []) entry.addCountryName(childText(address, 'AddressCountry'));
+  for (const address of addresses ? childrenNamed(addresses, 'Address') : []) {
+    entry.addCountryName(childText(address, 'AddressCountry'));
+    // AddressLine1..6 hold street, district and town in no fixed order: kept as one line.
+    const lines = [1, 2, 3, 4, 5, 6].map((n) => childText(address, `AddressLine${n}`)).filter(Boolean);
+    entry.addAddress({ full: lines.join(', '), postcode: childText(address, 'AddressPostalCode'), country: childText(address, 'AddressCountry') });
+  }
   addIndividual(entry, child(record, 'IndividualDetails'));
   const company = child(record, 'EntityDetails') && child(child(record, 'EntityDetails')!, 'Entity');
   for (const number of listTexts(company, 'BusinessRegistrationNumbers', 'BusinessRegistrationNumber')) {

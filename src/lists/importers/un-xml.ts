@@ -49,6 +49,10 @@ export function buildUnEntry(record: XmlNode): EntityEntry {
   }
   for (const address of childrenNamed(record, individual ? 'INDIVIDUAL_ADDRESS' : 'ENTITY_ADDRESS')) {
     entry.addCountryName(childText(address, 'COUNTRY'));
+    entry.addAddress({
+      street: childText(address, 'STREET'), city: childText(address, 'CITY'), region: childText(address, 'STATE_PROVINCE'),
+      postcode: childText(address, 'ZIP_CODE'), country: childText(address, 'COUNTRY'),
+    });
   }
   for (const dob of childrenNamed(record, 'INDIVIDUAL_DATE_OF_BIRTH')) for (const d of birthDates(dob)) entry.addBirthDate(d);
   for (const doc of childrenNamed(record, 'INDIVIDUAL_DOCUMENT')) {

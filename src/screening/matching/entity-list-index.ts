@@ -3,10 +3,12 @@
  * new index (PartyMatcher.setList swaps it in).
  */
 import type { EntityEntry } from '../../lists/list-entry';
+import { AddressIndex } from './address-index';
 import { CandidateSearch } from './candidates';
 import { buildIndexData, buildIndexDataSliced, type IndexData } from './index-builder';
 import { NameScorer } from './name-scorer';
 import { TokenComparer } from './token-similarity';
+import { runSliced, runToEnd } from './typed-buffers';
 
 export class EntityListIndex {
   /** Scratch state for queries: the engine is synchronous, so one set per index is enough. */
@@ -14,19 +16,21 @@ export class EntityListIndex {
   readonly search: CandidateSearch;
   readonly scorer: NameScorer;
 
-  private constructor(readonly listId: string, readonly versionId: string, readonly data: IndexData) {
+  private constructor(readonly listId: string, readonly versionId: string, readonly data: IndexData, readonly addresses: AddressIndex) {
     this.comparer = new TokenComparer(data.foldText.length);
     this.search = new CandidateSearch(data, this.comparer);
     this.scorer = new NameScorer(this.comparer);
   }
 
   static build(listId: string, versionId: string, entries: Iterable<EntityEntry>): EntityListIndex {
-    return new EntityListIndex(listId, versionId, buildIndexData(entries));
+    const data = buildIndexData(entries);
+    return new EntityListIndex(listId, versionId, data, runToEnd(AddressIndex.steps(data.entries)));
   }
 
   /** The same index, built in slices that leave the event loop free between them (what a serving process uses). */
   static async buildSliced(listId: string, versionId: string, entries: Iterable<EntityEntry>, budgetMs?: number): Promise<EntityListIndex> {
-    return new EntityListIndex(listId, versionId, await buildIndexDataSliced(entries, budgetMs));
+    const data = await buildIndexDataSliced(entries, budgetMs);
+    return new EntityListIndex(listId, versionId, data, await runSliced(AddressIndex.steps(data.entries), budgetMs));
   }
 
   /** Drops the similar-token results the index keeps across queries (memory is bounded anyway). */
