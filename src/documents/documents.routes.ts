@@ -77,6 +77,11 @@ export function documentsRoutes(documents: DocumentsService): RouteDef[] {
           'Content-Disposition': contentDisposition(doc),
           'X-Content-Type-Options': 'nosniff',
         });
+        // HEAD (express routes it here) has the headers and no body: no chunk is read.
+        if (req.method === 'HEAD') {
+          res.end();
+          return;
+        }
         await send(res, documents.bytes(doc));
       },
     }),

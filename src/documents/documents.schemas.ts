@@ -25,5 +25,5 @@ export const documentList = z.object({ items: z.array(documentView).describe('Ol
 export const brokerDocumentList = z.object({ items: z.array(brokerDocumentView).describe('Oldest first') }).openapi('BrokerDeclarationDocumentList');
 
 export const documentUpload = z.object({
-  file: z.string().describe('The file (binary); its type is sniffed from its bytes'),
+  file: z.string().openapi({ type: 'string', format: 'binary' }).describe('The file; its type is sniffed from its bytes'),
 }).openapi('DeclarationDocumentUpload');

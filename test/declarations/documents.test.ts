@@ -67,6 +67,9 @@ describe('declaration documents', () => {
     }
     const again = await downloadDocument(t.http, broker, declarationId, res.body.id, { 'If-None-Match': `"${sha256(file)}"` });
     expect(again.status).toBe(304);
+    const head = await t.http.head(`/v1/declarations/${declarationId}/documents/${res.body.id}`).set(...bearer(auditor));
+    expect(head.status).toBe(200);
+    expect(head.headers).toMatchObject({ 'content-length': String(file.length), etag: `"${sha256(file)}"` });
 
     const [event] = await ds().query(`SELECT actor, subject_type, subject_id, data FROM audit_events WHERE action = 'declaration.document_added' AND data->>'documentId' = $1`, [res.body.id]);
     expect(event).toMatchObject({
