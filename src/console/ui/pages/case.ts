@@ -7,6 +7,7 @@ import { documentsPanel, notesPanel } from '../components/case-work';
 import { declarationView } from '../components/declaration-view';
 import { decisionForm } from '../components/decision-form';
 import { historyList } from '../components/history';
+import { invoicePanel } from '../components/invoice-panel';
 import { hitList } from '../components/hits';
 import { badge, h, replace } from '../dom';
 import { countdown, dateTime, duration } from '../format';
@@ -127,6 +128,7 @@ export async function renderCase(ctx: PageContext): Promise<void> {
         canWork && !mine ? h('button', { type: 'button', 'aria-keyshortcuts': 'n', onclick: () => void claimNext() }, 'Claim next case ', h('kbd', null, 'n')) : null),
       fourEyes(c, detail.decisions, ctx.user, approval?.element ?? null),
       h('div', { class: decision ? 'split with-decision' : 'split' }, declarationView(body, hits, { organization: detail.declaration.organization, createdAt: detail.declaration.createdAt }), hitsPanel),
+      invoicePanel(body, detail.declaration.organization, hits, ctx.signal),
       decision?.element ?? null,
       h('section', { 'aria-labelledby': 'decisions-title' }, h('h2', { id: 'decisions-title' }, 'Decisions'), decisionsList(detail.decisions)),
       h('div', { class: 'case-work' }, notesPanel(detail.notes, addNote), documentsPanel(detail.documents, upload)),
