@@ -19,16 +19,21 @@ export class CaseNotes1764191600000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp())
       )`);
     await q.query(`CREATE INDEX case_notes_by_case ON case_notes (case_id, created_at DESC, id DESC)`);
-    await q.query(`CREATE TRIGGER case_notes_append_only BEFORE UPDATE OR DELETE ON case_notes FOR EACH ROW EXECUTE FUNCTION audit_append_only()`);
-    await q.query(`CREATE TRIGGER case_notes_no_truncate BEFORE TRUNCATE ON case_notes FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()`);
+    await q.query(`CREATE TRIGGER case_notes_append_only BEFORE UPDATE OR DELETE ON case_notes
+      FOR EACH ROW EXECUTE FUNCTION audit_append_only()`);
+    await q.query(`CREATE TRIGGER case_notes_no_truncate BEFORE TRUNCATE ON case_notes
+      FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()`);
     // A document's sha256 is its ETag and is in the audit log: the bytes and what describes them never change.
     // (Other columns stay updatable for features that annotate documents.)
     await q.query(`CREATE TRIGGER declaration_document_chunks_immutable BEFORE UPDATE ON declaration_document_chunks
       FOR EACH ROW EXECUTE FUNCTION audit_append_only()`);
-    await q.query(`CREATE TRIGGER declaration_documents_immutable BEFORE UPDATE OF declaration_id, organization, content_type, size, sha256 ON declaration_documents
+    await q.query(`CREATE TRIGGER declaration_documents_immutable
+      BEFORE UPDATE OF declaration_id, organization, content_type, size, sha256 ON declaration_documents
       FOR EACH ROW EXECUTE FUNCTION audit_append_only()`);
-    await q.query(`CREATE TRIGGER declaration_documents_no_truncate BEFORE TRUNCATE ON declaration_documents FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()`);
-    await q.query(`CREATE TRIGGER declaration_document_chunks_no_truncate BEFORE TRUNCATE ON declaration_document_chunks FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()`);
+    await q.query(`CREATE TRIGGER declaration_documents_no_truncate BEFORE TRUNCATE ON declaration_documents
+      FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()`);
+    await q.query(`CREATE TRIGGER declaration_document_chunks_no_truncate BEFORE TRUNCATE ON declaration_document_chunks
+      FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
