@@ -33,6 +33,7 @@ import { createDocumentsFeature } from './documents/documents.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
 import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
 import { createStatsFeature, type StatsFeature } from './stats/stats.feature';
+import { createLicencesFeature, type LicencesFeature } from './licences/licences.feature';
 import { createInvoicesFeature } from './invoices/invoices.feature';
 import { invoiceDossierLoader } from './invoices/invoices.repository';
 
@@ -54,6 +55,7 @@ export interface Service {
   cases: CasesFeature;
   allowList: AllowListFeature;
   stats: StatsFeature;
+  licences: LicencesFeature;
   /** Present in the API role. */
   app?: Express;
   /** Starts the background loops (job relay/processing, audit sealer, list index refresh). */
@@ -78,17 +80,19 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const keys = new ApiKeysService(dataSource, uow, { cache: keyCache, logger: logger.child({ module: 'auth' }), lastUsedIntervalMs: config.API_KEY_LAST_USED_MINUTES * 60_000 });
   if (config.BOOTSTRAP_ADMIN_KEY) await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
 
-  const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config });
+  // Loaded before the lists: their index splits targets from context records and resolves ownership by its rules.
+  const ruleset = loadRuleset(config.RULESET_PATH);
+  const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config, ruleset });
   const sources = createListSourcesFeature({ dataSource, uow, logger: logger.child({ module: 'list-sources' }), config, lists: lists.service });
 
   const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });
 
-  const ruleset = loadRuleset(config.RULESET_PATH);
   const allowList = createAllowListFeature({ dataSource, uow, config, index: lists.index });
   const documents = createDocumentsFeature({ dataSource, uow, config });
+  const licences = createLicencesFeature({ dataSource, uow });
   const declarations = createDeclarationsFeature({
     dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source, documents: documents.service,
-    dossierLoaders: [invoiceDossierLoader()],
+    dossierLoaders: [invoiceDossierLoader(), licences.dossierLoader],
   });
   const invoices = createInvoicesFeature({ dataSource, uow, logger: logger.child({ module: 'invoices' }), pipeline: declarations.pipeline });
   const cases = createCasesFeature({ dataSource, uow, config, allowList: allowList.service, documents: documents.service });
@@ -156,7 +160,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...documents.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes],
+      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...documents.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes, ...licences.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         // Ready only while this process holds every active list version (it screens nothing older).
@@ -169,7 +173,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   }
 
   return {
-    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, allowList, stats, app,
+    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, allowList, stats, licences, app,
     async start() {
       await lists.start();
       await jobs.start();

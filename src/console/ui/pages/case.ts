@@ -9,6 +9,7 @@ import { decisionForm } from '../components/decision-form';
 import { historyList } from '../components/history';
 import { invoicePanel } from '../components/invoice-panel';
 import { hitList } from '../components/hits';
+import { licencesPanel } from '../components/licences-panel';
 import { badge, h, replace } from '../dom';
 import { countdown, dateTime, duration } from '../format';
 import { announce, errorMessage } from '../live';
@@ -129,6 +130,7 @@ export async function renderCase(ctx: PageContext): Promise<void> {
       fourEyes(c, detail.decisions, ctx.user, approval?.element ?? null),
       h('div', { class: decision ? 'split with-decision' : 'split' }, declarationView(body, hits, { organization: detail.declaration.organization, createdAt: detail.declaration.createdAt }), hitsPanel),
       invoicePanel(body, detail.declaration.organization, hits, ctx.signal),
+      licencesPanel(body.items, ctx.signal),
       decision?.element ?? null,
       h('section', { 'aria-labelledby': 'decisions-title' }, h('h2', { id: 'decisions-title' }, 'Decisions'), decisionsList(detail.decisions)),
       h('div', { class: 'case-work' }, notesPanel(detail.notes, addNote), documentsPanel(detail.documents, upload)),
