@@ -29,6 +29,7 @@ import { createWebhooksFeature } from './webhooks/webhooks.feature';
 import { registerWebhookEventSchemas } from './webhooks/event-data';
 import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
+import { createDocumentsFeature } from './documents/documents.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
 import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
 import { createStatsFeature, type StatsFeature } from './stats/stats.feature';
@@ -87,13 +88,14 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });
 
   const allowList = createAllowListFeature({ dataSource, uow, config, index: lists.index });
+  const documents = createDocumentsFeature({ dataSource, uow, config });
   const licences = createLicencesFeature({ dataSource, uow });
   const declarations = createDeclarationsFeature({
-    dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source,
+    dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source, documents: documents.service,
     dossierLoaders: [invoiceDossierLoader(), licences.dossierLoader],
   });
   const invoices = createInvoicesFeature({ dataSource, uow, logger: logger.child({ module: 'invoices' }), pipeline: declarations.pipeline });
-  const cases = createCasesFeature({ dataSource, uow, config, allowList: allowList.service });
+  const cases = createCasesFeature({ dataSource, uow, config, allowList: allowList.service, documents: documents.service });
   const rescreen = createRescreenFeature({
     dataSource, uow, logger: logger.child({ module: 'rescreen' }), config, index: lists.index, pipeline: declarations.pipeline, ruleset,
   });
@@ -158,7 +160,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes, ...licences.routes],
+      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...documents.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes, ...licences.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         // Ready only while this process holds every active list version (it screens nothing older).

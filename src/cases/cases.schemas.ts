@@ -3,6 +3,7 @@ import { historyEventSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
 import { declarationSchema, declarationStatus, hitSchema, screeningSchema } from '../declarations/declarations.schemas';
+import { documentView } from '../documents/documents.schemas';
 
 export const caseStatus = z.enum(['open', 'held', 'escalated', 'awaiting_approval', 'closed'])
   .describe('open: in the queue; held: waiting for documents (still open); escalated: for supervisors only; awaiting_approval: a decision waits for a second person; closed: decided');
@@ -112,6 +113,18 @@ export const listEntryView = z.object({
   source: z.string().nullable().optional(),
 }).describe('The list entry the hit matched: names, aliases, programmes, identifiers for parties; prefix and label for goods');
 
+export const noteBody = z.object({
+  text: z.string().trim().min(1).max(4000).describe('Free text; line breaks and tabs allowed'),
+}).strict().openapi('CaseNoteRequest');
+
+export const noteView = z.object({
+  id: z.string().uuid(),
+  text: z.string(),
+  author: z.object({ keyId: z.string(), person: z.string().nullable(), role: z.string() }),
+  createdAt: z.string(),
+}).openapi('CaseNote');
+export type NoteView = z.output<typeof noteView>;
+
 export const caseDetail = z.object({
   case: caseView,
   declaration: z.object({
@@ -122,4 +135,6 @@ export const caseDetail = z.object({
   screening: screeningSchema.extend({ hits: z.array(hitSchema.extend({ listEntry: listEntryView.nullable() })) }).nullable(),
   decisions: z.array(decisionView).describe('Newest first'),
   history: z.array(historyEventSchema).describe('Audit events of the case and its declaration, oldest first'),
+  notes: z.array(noteView).describe('Internal notes, newest first'),
+  documents: z.array(documentView).describe('Documents attached to the declaration, oldest first'),
 }).openapi('ReviewCaseDetail');

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
+import type { DocumentsService } from '../documents/documents.service';
 import { publicHit } from '../declarations/screening-pipeline';
 import { NotFoundError } from '../http/errors';
 import { decodeCursor, encodeCursor } from '../http/pagination';
@@ -13,6 +14,7 @@ import {
 } from './cases.repository';
 import type { ListCasesQuery } from './cases.schemas';
 import { caseDecisions, decisionView } from './decisions.repository';
+import { caseNotes } from './notes.repository';
 
 /** The matched list entry of a hit, flattened for the reviewer: names and aliases, programmes, identifiers; or the goods entry. */
 export function listEntryOf(h: Hit): Record<string, unknown> | null {
@@ -30,7 +32,10 @@ export function listEntryOf(h: Hit): Record<string, unknown> | null {
 export class CasesService {
   private readonly leaseMs: number;
 
-  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, leaseMinutes: number) {
+  constructor(
+    private readonly dataSource: DataSource, private readonly uow: UnitOfWork, leaseMinutes: number,
+    private readonly documents: Pick<DocumentsService, 'forDeclaration'>,
+  ) {
     this.leaseMs = leaseMinutes * 60_000;
   }
 
@@ -67,7 +72,9 @@ export class CasesService {
       [c.declaration_id]);
     const [s] = d.latest_screening_id ? await m.query(
       `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE id = $1`, [d.latest_screening_id]) : [];
-    const [decisions, history] = await Promise.all([caseDecisions(m, id), caseHistory(m, id, c.declaration_id)]);
+    const [decisions, history, notes, documents] = await Promise.all([
+      caseDecisions(m, id), caseHistory(m, id, c.declaration_id), caseNotes(m, id), this.documents.forDeclaration(c.declaration_id),
+    ]);
     return {
       case: caseView(c),
       declaration: {
@@ -81,6 +88,8 @@ export class CasesService {
       } : null,
       decisions: decisions.map(decisionView),
       history,
+      notes,
+      documents,
     };
   }
 

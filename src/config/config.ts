@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEd25519PrivateKey, parseEd25519PublicKey } from '../audit/audit-signing';
+import { DEFAULT_DOCUMENT_TYPES, SNIFFABLE_TYPES } from '../documents/sniff';
 
 /** A boolean env var: "true"/"1"/"yes" or "false"/"0"/"no"; anything else is an error naming the variable. */
 const bool = z
@@ -39,6 +40,13 @@ export const configSchema = z.object({
   BATCH_BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
   /** Largest list file upload (all parts together), in bytes; bigger files go through `npm run lists:import`. */
   UPLOAD_LIMIT_BYTES: positiveInt.default(64 * 1024 * 1024),
+  /** Largest document attached to a declaration (POST /v1/declarations/{id}/documents), in bytes; bigger is 413. */
+  DOCUMENT_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** Document types accepted, comma-separated, as sniffed from the bytes (never the name or declared type); a subset of the recognised ones. */
+  DOCUMENT_TYPES: z.string().optional()
+    .transform((v) => (v ?? DEFAULT_DOCUMENT_TYPES.join(',')).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+    .refine((types) => types.length > 0 && types.every((t) => (SNIFFABLE_TYPES as readonly string[]).includes(t)),
+      `must be a comma-separated subset of ${SNIFFABLE_TYPES.join(', ')} (the types the document sniffer recognises)`),
   /** Request units per minute for one API key (a batch counts one per declaration); shared by every process through Redis when REDIS_URL is set. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
   /** Failed authentications per minute from one client address (IPv6: its /64) before it gets 429 without its key being looked up. */

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { UnitOfWork } from '../db/unit-of-work';
+import type { DocumentsService } from '../documents/documents.service';
 import type { RouteDef } from '../http/route';
 import { JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobPolicies, type StuckWorkFinder } from '../jobs/catalogue';
 import type { ListsFeature } from '../lists/lists.feature';
@@ -29,11 +30,12 @@ export function createDeclarationsFeature(deps: {
   dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsFeature; ruleset: Ruleset; suppressions: SuppressionSource;
   /** Readers of the records declarations cite (invoices, licences): see src/screening/dossier.ts. */
   dossierLoaders?: readonly DossierLoader[];
+  documents: DocumentsService;
 }): DeclarationsFeature {
   const nationalTariff = loadNationalTariff(deps.config.NATIONAL_TARIFF_FILE);
   const pipeline = new ScreeningPipeline(
     deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset, nationalTariff }, deps.suppressions, deps.config, deps.dossierLoaders ?? []);
-  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger);
+  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger, deps.documents);
   const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.config);
   return {
     service,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import '../http/openapi';
 import { historyEventSchema } from '../audit/audit.schemas';
+import { documentView } from '../documents/documents.schemas';
 import { isCountryCode } from '../identifiers/countries';
 import { normalizeHsCode } from '../screening/hs-code';
 
@@ -221,6 +222,7 @@ export const declarationDetail = declarationSummary.extend({
     assignee: z.string().nullable(), createdAt: z.string(), closedAt: z.string().nullable(),
   }).nullable(),
   history: z.array(historyEventSchema).describe('Audit events of the declaration and its case, oldest first'),
+  documents: z.array(documentView).describe('Documents attached to the declaration, oldest first (brokers list theirs at /v1/declarations/{id}/documents)'),
 }).openapi('DeclarationDetail', { description: 'What reviewers, supervisors and auditors see' });
 
 export const batchItemError = z.object({

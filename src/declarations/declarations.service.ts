@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import type { Logger } from 'pino';
 import { auditActor, seesAllOrganizations, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
+import type { DocumentsService } from '../documents/documents.service';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import type { DeclarationInput } from './declarations.schemas';
@@ -33,6 +34,7 @@ export class DeclarationsService {
     readonly pipeline: ScreeningPipeline,
     private readonly config: Config,
     private readonly logger: Logger,
+    private readonly documents: Pick<DocumentsService, 'forDeclaration'>,
   ) {
     this.idempotency = new IdempotencyStore(dataSource);
   }
@@ -100,6 +102,7 @@ export class DeclarationsService {
         overdue: reviewCase.overdue, assignee: reviewCase.assignee_key_id, createdAt: reviewCase.created_at.toISOString(), closedAt: reviewCase.closed_at?.toISOString() ?? null,
       } : null,
       history,
+      documents: await this.documents.forDeclaration(id),
     };
   }
 

@@ -62,3 +62,13 @@ export function rescreenText(r: { status: string; deltaEntries: number | null; c
   const changed = r.deltaEntries === null ? '' : ` (${r.deltaEntries} changed entr${r.deltaEntries === 1 ? 'y' : 'ies'})`;
   return `${r.status}: ${r.processed} of ${r.candidates ?? '?'} checked, ${r.flagged} flagged${changed}`;
 }
+
+/** 1536 -> "1.5 KiB". */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

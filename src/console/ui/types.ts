@@ -261,4 +261,26 @@ export interface CaseDetail {
   decisions: CaseDecision[];
   /** Oldest first. */
   history: HistoryEvent[];
+  /** Internal notes, newest first (src/cases/cases.schemas.ts noteView). */
+  notes: CaseNote[];
+  /** The declaration's documents, oldest first (src/documents/documents.schemas.ts). */
+  documents: CaseDocument[];
+}
+
+export interface CaseNote {
+  id: string;
+  text: string;
+  author: { keyId: string; person: string | null; role: string };
+  createdAt: string;
+}
+
+export interface CaseDocument {
+  id: string;
+  declarationId: string;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: { keyId: string; person: string | null; role: string };
+  createdAt: string;
 }

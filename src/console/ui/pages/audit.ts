@@ -1,20 +1,11 @@
 import { getJson, send } from '../api';
 import { exportFileName, parseManifest } from '../audit-manifest';
 import { field, h, replace } from '../dom';
+import { saveBlob as save } from '../download';
 import { isoToLocalInput, localInputToIso } from '../format';
 import { announce, errorMessage } from '../live';
 import type { VerifyResult } from '../types';
 import type { PageContext } from './page';
-
-/** Saves a blob under a file name: an object URL behind a download link, so the key never appears in a URL. */
-function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = h('a', { href: url, download: name, hidden: true });
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 function exportForm(ctx: PageContext): HTMLElement {
   const now = new Date();

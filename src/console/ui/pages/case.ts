@@ -1,8 +1,9 @@
-import { getJson, postJson } from '../api';
+import { getJson, postJson, send } from '../api';
 import { claimedBy, isOverdue, leaseLeft, undecided } from '../cases-model';
 import { claimNext } from '../claim';
 import { approvalForm } from '../components/approval-form';
 import { decisionsList, fourEyes, isOwnDecision } from '../components/case-state';
+import { documentsPanel, notesPanel } from '../components/case-work';
 import { declarationView } from '../components/declaration-view';
 import { decisionForm } from '../components/decision-form';
 import { historyList } from '../components/history';
@@ -88,6 +89,27 @@ export async function renderCase(ctx: PageContext): Promise<void> {
       }
     }) : null;
 
+    const addNote = canWork ? async (text: string): Promise<void> => {
+      try {
+        await postJson(`${path}/notes`, { text });
+        announce('Note added.');
+        await load();
+      } catch (err) {
+        announce(`Note not added: ${errorMessage(err)}`, 'error');
+      }
+    } : null;
+    const upload = canWork ? async (file: File): Promise<void> => {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      try {
+        await send(`/v1/declarations/${encodeURIComponent(detail.declaration.id)}/documents`, { method: 'POST', form });
+        announce(`Document ${file.name} uploaded.`);
+        await load();
+      } catch (err) {
+        announce(`Upload failed: ${errorMessage(err)}`, 'error');
+      }
+    } : null;
+
     const shortcuts: Record<string, () => void> = {};
     if (canWork) shortcuts.n = () => void claimNext();
     if (decision) for (const [key, action] of [['r', 'release'], ['h', 'hold'], ['f', 'refuse'], ['e', 'escalate']] as const) shortcuts[key] = () => decision.choose(action);
@@ -111,6 +133,7 @@ export async function renderCase(ctx: PageContext): Promise<void> {
       licencesPanel(body.items, ctx.signal),
       decision?.element ?? null,
       h('section', { 'aria-labelledby': 'decisions-title' }, h('h2', { id: 'decisions-title' }, 'Decisions'), decisionsList(detail.decisions)),
+      h('div', { class: 'case-work' }, notesPanel(detail.notes, addNote), documentsPanel(detail.documents, upload)),
       h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), historyList(detail.history)));
   };
 
