@@ -4,6 +4,7 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import type { AllowListService } from '../allow-list/allow-list.service';
 import type { RouteDef } from '../http/route';
 import type { JobHandlers } from '../jobs/catalogue';
+import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { casesRoutes } from './cases.routes';
 import { CasesService } from './cases.service';
 import { DecisionsService } from './decisions.service';
@@ -16,9 +17,11 @@ export interface CasesFeature {
   jobHandlers: Pick<JobHandlers, 'cases.escalate'>;
 }
 
-export function createCasesFeature(deps: { dataSource: DataSource; uow: UnitOfWork; config: Config; allowList: AllowListService }): CasesFeature {
-  const service = new CasesService(deps.dataSource, deps.uow, deps.config.CASE_LEASE_MINUTES);
-  const decisions = new DecisionsService(deps.uow, deps.allowList, deps.config.CASE_LEASE_MINUTES);
+export function createCasesFeature(deps: {
+  dataSource: DataSource; uow: UnitOfWork; config: Config; allowList: AllowListService; informationRequests: InformationRequestsService;
+}): CasesFeature {
+  const service = new CasesService(deps.dataSource, deps.uow, deps.config.CASE_LEASE_MINUTES, deps.informationRequests);
+  const decisions = new DecisionsService(deps.uow, deps.allowList, deps.config.CASE_LEASE_MINUTES, deps.informationRequests);
   return {
     service,
     decisions,

@@ -6,6 +6,7 @@ import { publicHit } from '../declarations/screening-pipeline';
 import { NotFoundError } from '../http/errors';
 import { decodeCursor, encodeCursor } from '../http/pagination';
 import type { Hit } from '../screening/hits';
+import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { claimableStatuses } from './case-rules';
 import { CaseClosedError, CaseNotClaimedError, NotClaimantError } from './cases.errors';
 import {
@@ -30,7 +31,12 @@ export function listEntryOf(h: Hit): Record<string, unknown> | null {
 export class CasesService {
   private readonly leaseMs: number;
 
-  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, leaseMinutes: number) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    leaseMinutes: number,
+    private readonly requests: Pick<InformationRequestsService, 'forCase'>,
+  ) {
     this.leaseMs = leaseMinutes * 60_000;
   }
 
@@ -67,9 +73,10 @@ export class CasesService {
       [c.declaration_id]);
     const [s] = d.latest_screening_id ? await m.query(
       `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE id = $1`, [d.latest_screening_id]) : [];
-    const [decisions, history] = await Promise.all([caseDecisions(m, id), caseHistory(m, id, c.declaration_id)]);
+    const [decisions, history, informationRequests] = await Promise.all([caseDecisions(m, id), caseHistory(m, id, c.declaration_id), this.requests.forCase(m, id)]);
     return {
       case: caseView(c),
+      informationRequests,
       declaration: {
         id: d.id, reference: d.reference, organization: d.organization, procedure: d.procedure, status: d.status, outcome: d.outcome,
         riskScore: d.risk_score, createdAt: d.created_at.toISOString(), updatedAt: d.updated_at.toISOString(), body: d.body,

@@ -7,6 +7,7 @@ import { JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobPoli
 import type { ListsFeature } from '../lists/lists.feature';
 import type { Ruleset } from '../screening/ruleset';
 import type { SuppressionSource } from '../screening/suppressions';
+import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { BatchesService } from './batches.service';
 import { declarationsRoutes } from './declarations.routes';
 import { DeclarationsService } from './declarations.service';
@@ -25,9 +26,10 @@ export interface DeclarationsFeature {
 
 export function createDeclarationsFeature(deps: {
   dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsFeature; ruleset: Ruleset; suppressions: SuppressionSource;
+  informationRequests?: Pick<InformationRequestsService, 'forDeclaration'>;
 }): DeclarationsFeature {
   const pipeline = new ScreeningPipeline(deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset }, deps.suppressions, deps.config);
-  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger);
+  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger, deps.informationRequests);
   const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.config);
   return {
     service,

@@ -9,6 +9,7 @@ import type { DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
 import { writeNewDeclaration } from './declaration-writer';
 import type { ScreeningPipeline } from './screening-pipeline';
+import type { InformationRequestsService } from '../information-requests/information-requests.service';
 
 export interface SubmitAnswer {
   status: number;
@@ -32,6 +33,8 @@ export class DeclarationsService {
     readonly pipeline: ScreeningPipeline,
     private readonly config: Config,
     private readonly logger: Logger,
+    /** Adds the open request for information and the broker's answers to the view. */
+    private readonly informationRequests?: Pick<InformationRequestsService, 'forDeclaration'>,
   ) {
     this.idempotency = new IdempotencyStore(dataSource);
   }
@@ -75,6 +78,7 @@ export class DeclarationsService {
       screening: screenings[0] ? view(screenings[0]) : null,
       previousScreenings: screenings.slice(1).map(view),
       decision: await this.finalDecision(id, d.status),
+      ...(this.informationRequests ? await this.informationRequests.forDeclaration(id) : {}),
     };
     // The review itself is for the customs authority only: a broker's answer never even reads it.
     if (!seesAllOrganizations(actor)) return answer;
