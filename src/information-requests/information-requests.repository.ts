@@ -75,8 +75,10 @@ export async function markOverdue(m: EntityManager, id: string, at: Date): Promi
 /** Closes the case's open request without an answer (the case was decided meanwhile); the ids of those closed. */
 export async function withdrawOpenRequests(m: EntityManager, caseId: string): Promise<string[]> {
   const rows: { id: string }[] = await m.query(
-    `UPDATE information_requests SET withdrawn_at = date_trunc('milliseconds', clock_timestamp())
-     WHERE case_id = $1 AND answered_at IS NULL AND withdrawn_at IS NULL RETURNING id`, [caseId]);
+    `WITH withdrawn AS (
+       UPDATE information_requests SET withdrawn_at = date_trunc('milliseconds', clock_timestamp())
+       WHERE case_id = $1 AND answered_at IS NULL AND withdrawn_at IS NULL RETURNING id)
+     SELECT id FROM withdrawn`, [caseId]);
   return rows.map((r) => r.id);
 }
 

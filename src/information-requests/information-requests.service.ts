@@ -55,9 +55,12 @@ export class InformationRequestsService {
       caseId: c.id, declarationId: c.declaration_id, organization: c.organization, decisionId, message,
       requestedBy: actor.keyId, requestedByPerson: personOf(actor), requestedAt, respondBy,
     });
+    // UPDATE ... RETURNING inside a CTE: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
     const [{ deadline }]: { deadline: Date }[] = await m.query(
-      `UPDATE review_cases SET status = 'information_requested', assignee_key_id = NULL, lease_expires_at = NULL, sla_paused_at = $2, updated_at = now()
-       WHERE id = $1 RETURNING deadline`,
+      `WITH paused AS (
+         UPDATE review_cases SET status = 'information_requested', assignee_key_id = NULL, lease_expires_at = NULL, sla_paused_at = $2, updated_at = now()
+         WHERE id = $1 RETURNING deadline)
+       SELECT * FROM paused`,
       [c.id, requestedAt]);
     await setDeclarationStatus(m, who, c.declaration_id, 'information_requested', { caseId: c.id, decisionId });
     await recordAudit(m, who, {
@@ -165,14 +168,16 @@ export class InformationRequestsService {
    */
   private async resume(m: EntityManager, caseId: string, at: Date, to: 'queue' | 'escalate') {
     const [row]: { status: string; deadline: Date; previous_deadline: Date; paused_at: Date; overdue: boolean }[] = await m.query(
-      `UPDATE review_cases c SET
-         deadline = date_trunc('milliseconds', c.deadline + ($2::timestamptz - c.sla_paused_at)),
-         sla_paused_at = NULL, assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now(),
-         status = CASE WHEN $3 = 'escalate' OR c.escalated_at IS NOT NULL THEN 'escalated' ELSE 'open' END,
-         escalated_at = CASE WHEN $3 = 'escalate' THEN COALESCE(c.escalated_at, $2::timestamptz) ELSE c.escalated_at END
-       FROM (SELECT deadline, sla_paused_at FROM review_cases WHERE id = $1) old
-       WHERE c.id = $1
-       RETURNING c.status, c.deadline, old.deadline AS previous_deadline, old.sla_paused_at AS paused_at, c.overdue`,
+      `WITH resumed AS (
+         UPDATE review_cases c SET
+           deadline = date_trunc('milliseconds', c.deadline + ($2::timestamptz - c.sla_paused_at)),
+           sla_paused_at = NULL, assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now(),
+           status = CASE WHEN $3::text = 'escalate' OR c.escalated_at IS NOT NULL THEN 'escalated' ELSE 'open' END,
+           escalated_at = CASE WHEN $3::text = 'escalate' THEN COALESCE(c.escalated_at, $2::timestamptz) ELSE c.escalated_at END
+         FROM (SELECT deadline, sla_paused_at FROM review_cases WHERE id = $1) old
+         WHERE c.id = $1
+         RETURNING c.status, c.deadline, old.deadline AS previous_deadline, old.sla_paused_at AS paused_at, c.overdue)
+       SELECT * FROM resumed`,
       [caseId, at, to]);
     if (!row.overdue) await scheduleEscalation(m, caseId, row.deadline);
     return { status: row.status, deadline: row.deadline, previousDeadline: row.previous_deadline, pausedMs: at.getTime() - row.paused_at.getTime() };
