@@ -9,7 +9,7 @@ import { caseHref, declarationHref, href } from '../router';
 import type { DeclarationDetail, DeclarationSummary, Paged } from '../types';
 import type { PageContext } from './page';
 
-const STATUSES: [string, string][] = [['', 'Any'], ['screening', 'screening'], ['cleared', 'cleared'], ['under_review', 'under review'], ['released', 'released'], ['held', 'held'], ['refused', 'refused']];
+const STATUSES: [string, string][] = [['', 'Any'], ['screening', 'screening'], ['cleared', 'cleared'], ['under_review', 'under review'], ['information_requested', 'information requested'], ['released', 'released'], ['held', 'held'], ['refused', 'refused']];
 const OUTCOMES: [string, string][] = [['', 'Any'], ['CLEAR', 'CLEAR'], ['REVIEW', 'REVIEW'], ['BLOCK', 'BLOCK']];
 
 function row(d: DeclarationSummary): HTMLTableRowElement {
