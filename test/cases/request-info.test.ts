@@ -3,7 +3,7 @@ import { escalateOverdue } from '../../src/cases/sla';
 import { declaration } from '../support/factories';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 import { Receiver } from '../webhooks/receiver';
-import { auditActions, claim, decide, keyWithId, reviewLevelDeclaration, submitForCase } from './helpers';
+import { auditActions, claim, decide, keyWithId, reviewLevelDeclaration, submitForCase, uploadWatchList } from './helpers';
 
 const REASON = 'Internal: CHPL hit on line 1, end use unclear';
 const MESSAGE = 'Please send the end-use statement signed by the consignee for line 1.';
@@ -225,6 +225,27 @@ describe('requests for information', () => {
     expect((await t.http.get(`/v1/declarations/${declarationId}`).set(...bearer(broker))).body.status).toBe('information_requested');
   });
 
+  it('keeps a declaration whose broker is asked waiting when a re-screening finds more: the case stays out of the queue, raised', async () => {
+    const listed = `Glacier Peak Instruments ${randomUUID().slice(0, 6)}`;
+    const { caseId, declarationId } = await submitForCase(t, broker, { ...reviewLevelDeclaration(), consignee: { name: listed, country: 'RU' } });
+    expect((await claim(t, reviewer.secret)).body.id).toBe(caseId);
+    expect((await decide(t, reviewer.secret, caseId!, { action: 'request_info', reason: REASON, message: MESSAGE })).status).toBe(200);
+    const paused = (await t.http.get(`/v1/cases/${caseId}`).set(...bearer(reviewer.secret))).body.case;
+
+    const version = await uploadWatchList(t, 'watch', [{ id: 'W-1', name: listed, countries: ['RU'] }]);
+    await eventually(async () => {
+      const v = await t.http.get(`/v1/lists/watch/versions/${version.id}`).set(...bearer(t.adminKey));
+      return v.body.rescreen?.status === 'completed';
+    }, 30000);
+    const after = (await t.http.get(`/v1/cases/${caseId}`).set(...bearer(reviewer.secret))).body;
+    expect(after.screening.trigger).toBe('rescreen');
+    expect(after.case).toMatchObject({ status: 'information_requested', level: 'BLOCK', priority: 'critical', slaPausedAt: paused.slaPausedAt, assignee: null });
+    expect(after.declaration.status).toBe('information_requested');
+    expect((await claim(t, supervisor.secret)).status).toBe(204);
+    const seen = (await t.http.get(`/v1/declarations/${declarationId}`).set(...bearer(broker))).body;
+    expect(seen).toMatchObject({ status: 'information_requested', informationRequest: { message: MESSAGE } });
+  });
+
   it('does not let the SLA job mark a paused case overdue', async () => {
     const { caseId } = await requestInfo();
     const [c] = await ds().query(`SELECT deadline FROM review_cases WHERE id = $1`, [caseId]);
@@ -294,6 +315,26 @@ describe('an unanswered request for information', () => {
     expect(await auditActions(t, [caseId!])).toEqual([
       'case.opened', 'case.claimed', 'case.decision', 'case.information_requested', 'case.information_overdue',
       'case.claimed', 'case.information_received',
+    ]);
+  }, 60000);
+
+  it('withdraws a request still open when a supervisor decides the escalated case: the broker is no longer asked', async () => {
+    const { caseId, declarationId } = await submitForCase(t, broker, reviewLevelDeclaration());
+    expect((await claim(t, reviewer.secret)).body.id).toBe(caseId);
+    expect((await decide(t, reviewer.secret, caseId!, { action: 'request_info', reason: REASON, message: MESSAGE })).status).toBe(200);
+    await eventually(async () => (await t.http.get(`/v1/cases/${caseId}`).set(...bearer(supervisor.secret))).body.case.status === 'escalated', 30000);
+    expect((await claim(t, supervisor.secret)).body.id).toBe(caseId);
+    expect((await decide(t, supervisor.secret, caseId!, { action: 'release', reason: 'Licence found in the registry' })).status).toBe(200);
+
+    const seen = (await t.http.get(`/v1/declarations/${declarationId}`).set(...bearer(broker))).body;
+    expect(seen).toMatchObject({ status: 'released', informationRequest: null, responses: [] });
+    const late = await t.http.post(`/v1/declarations/${declarationId}/responses`).set(...bearer(broker)).send({ message: 'Too late' });
+    expect(late.status).toBe(409);
+    const c = (await t.http.get(`/v1/cases/${caseId}`).set(...bearer(supervisor.secret))).body;
+    expect(c.informationRequests[0]).toMatchObject({ status: 'withdrawn', response: null });
+    expect(await auditActions(t, [caseId!])).toEqual([
+      'case.opened', 'case.claimed', 'case.decision', 'case.information_requested', 'case.information_overdue',
+      'case.claimed', 'case.decision', 'case.information_request_withdrawn', 'case.closed',
     ]);
   }, 60000);
 });

@@ -77,10 +77,7 @@ describe('web console: request for information (Chromium)', () => {
     expect(await top.textContent()).toContain(ANSWER);
     expect(await top.textContent()).toContain(MESSAGE);
     // On top: before the declaration, the hits and the decision history.
-    const order = await s.page.evaluate(() => {
-      const sections = [...document.querySelectorAll('main section, main .split')];
-      return sections.map((e) => e.className.split(' ')[0]);
-    });
+    const order = await s.page.evaluate(`[...document.querySelectorAll('main section, main .split')].map((e) => e.className.split(' ')[0])`) as string[];
     expect(order.indexOf('info-requests')).toBeGreaterThanOrEqual(0);
     expect(order.indexOf('info-requests')).toBeLessThan(order.indexOf('split'));
     expect(await s.page.locator('.status-line').textContent()).toMatch(/open/);
