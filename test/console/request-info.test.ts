@@ -68,6 +68,18 @@ describe('web console: request for information (Chromium)', () => {
     await visit(s.page, '#/declarations?status=information_requested', 'declarations');
     expect(await s.page.getByRole('row').filter({ hasText: answer.reference as string }).count()).toBe(1);
 
+    // The broker's console: the message and the dates, not the reason.
+    const b = await openConsole(chromium.context, server.baseUrl);
+    await logIn(b.page, broker);
+    await visit(b.page, `#/declarations/${declarationId}`, 'declaration');
+    const asked = b.page.getByRole('region', { name: 'Customs asks for information' });
+    await asked.waitFor();
+    expect(await asked.textContent()).toContain(MESSAGE);
+    expect(await b.page.locator('main').textContent()).not.toContain('end use unknown');
+    await screenshot(b.page, 'request-info-broker');
+    expect(b.problems).toEqual([]);
+    await b.close();
+
     const answered = await t.http.post(`/v1/declarations/${declarationId}/responses`).set(...bearer(broker)).send({ message: ANSWER });
     expect(answered.status).toBe(201);
 

@@ -188,6 +188,9 @@ export interface DeclarationDetail extends DeclarationSummary {
   screening: Screening | null;
   case?: { id: string; status: string; level: string; priority: number; deadline: string; overdue?: boolean; assignee: string | null } | null;
   history?: HistoryEvent[];
+  /** The open request for information (message and dates only) and the broker's answers, newest first. */
+  informationRequest?: { message: string; requestedAt: string; respondBy: string } | null;
+  responses?: { id: string; message: string; documentIds: string[]; createdAt: string }[];
 }
 
 // --- cases (src/cases/cases.schemas.ts) ---

@@ -1,6 +1,6 @@
 import { badge, h } from '../dom';
 import { dateTime } from '../format';
-import type { InformationRequest } from '../types';
+import type { DeclarationDetail, InformationRequest } from '../types';
 import { personLabel } from './case-state';
 
 function sizeText(bytes: number): string {
@@ -32,4 +32,19 @@ export function informationRequestsPanel(requests: InformationRequest[] | undefi
   return h('section', { class: `info-requests${open ? ' open' : ''}`, 'aria-labelledby': 'info-requests-title' },
     h('h2', { id: 'info-requests-title' }, open ? 'Information requested from the broker' : answered ? 'The broker answered' : 'Requests for information'),
     h('ol', { class: 'history', reversed: true }, requests.map(requestItem)));
+}
+
+/** The declaration page's view (the broker's too): what customs asks for while the request is open, and the answers. */
+export function declarationRequestPanel(d: Pick<DeclarationDetail, 'informationRequest' | 'responses'>): HTMLElement | null {
+  const open = d.informationRequest;
+  const answers = d.responses ?? [];
+  if (!open && !answers.length) return null;
+  return h('section', { class: `info-requests${open ? ' open' : ''}`, 'aria-labelledby': 'declaration-requests-title' },
+    h('h2', { id: 'declaration-requests-title' }, open ? 'Customs asks for information' : 'Answers to customs'),
+    open ? [
+      h('blockquote', { class: 'asked' }, open.message),
+      h('p', null, `Asked ${dateTime(open.requestedAt)}; answer by ${dateTime(open.respondBy)} with POST /v1/declarations/{id}/responses (message and documents).`),
+    ] : null,
+    answers.length ? h('ol', { class: 'history', reversed: true, 'aria-label': 'Answers sent' }, answers.map((a) => h('li', null,
+      `Sent ${dateTime(a.createdAt)}: `, h('q', null, a.message), a.documentIds.length ? h('span', { class: 'muted' }, ` · ${a.documentIds.length} document(s)`) : null))) : null);
 }
