@@ -65,7 +65,10 @@ export class InformationRequestsService {
     await setDeclarationStatus(m, who, c.declaration_id, 'information_requested', { caseId: c.id, decisionId });
     await recordAudit(m, who, {
       action: 'case.information_requested', subjectType: 'case', subjectId: c.id,
-      data: { declarationId: c.declaration_id, decisionId, requestId, message, requestedAt: iso(requestedAt), respondBy: iso(respondBy), slaPausedAt: iso(requestedAt), deadline: iso(deadline) },
+      data: {
+        declarationId: c.declaration_id, decisionId, requestId, message, requestedAt: iso(requestedAt), respondBy: iso(respondBy),
+        slaPausedAt: iso(requestedAt), deadline: iso(deadline),
+      },
     });
     await enqueueInTransaction(m, 'cases.information_overdue', { requestId }, {
       dedupeKey: `cases.information_overdue:${requestId}`, delayMs: Math.max(0, respondBy.getTime() - Date.now()),
@@ -93,12 +96,14 @@ export class InformationRequestsService {
    */
   async respond(actor: Actor, declarationId: string, body: ResponseBody) {
     return this.uow.run(async (m) => {
-      const [d]: { organization: string; status: string }[] = await m.query(`SELECT organization, status FROM declarations WHERE id = $1`, [declarationId]);
-      if (!d || (!seesAllOrganizations(actor) && d.organization !== actor.organization)) throw new NotFoundError('Declaration');
-      // The case row first, as decisions lock it: one lock order, no deadlock with a reviewer acting at the same time.
+      const [owner]: { organization: string }[] = await m.query(`SELECT organization FROM declarations WHERE id = $1`, [declarationId]);
+      if (!owner || (!seesAllOrganizations(actor) && owner.organization !== actor.organization)) throw new NotFoundError('Declaration');
+      // The case row first, as decisions lock it: one lock order, no deadlock with a reviewer acting at the same time;
+      // the declaration's status is read under that lock (decisions change it while holding the case).
       const [c]: { id: string; status: string }[] = await m.query(`SELECT id, status FROM review_cases WHERE declaration_id = $1 FOR UPDATE`, [declarationId]);
       const request = c && await lockOpenRequest(m, c.id);
       if (!c || !request) throw new NoOpenRequestError();
+      const [d]: { organization: string; status: string }[] = await m.query(`SELECT organization, status FROM declarations WHERE id = $1`, [declarationId]);
       const documentIds = body.documentIds ?? [];
       const known = await documentsOfDeclaration(m, declarationId, documentIds);
       const unknown = documentIds.map((id, i) => ({ id, i })).filter((x) => !known.has(x.id));
@@ -119,7 +124,7 @@ export class InformationRequestsService {
         action: 'case.information_received', subjectType: 'case', subjectId: c.id,
         data: {
           declarationId, requestId: request.id, responseId, message: body.message, documentIds, receivedAt: iso(at),
-          ...(resumed ? { status: resumed.status, pausedMs: resumed.pausedMs, previousDeadline: iso(resumed.previousDeadline), deadline: iso(resumed.deadline) } : { status: c.status }),
+          ...(resumed ? resumedData(resumed) : { status: c.status }),
         },
       });
       return responseView(await readResponse(m, responseId));
@@ -149,7 +154,7 @@ export class InformationRequestsService {
         action: 'case.information_overdue', subjectType: 'case', subjectId: r.case_id,
         data: {
           declarationId: r.declaration_id, requestId, requestedAt: iso(r.requested_at), respondBy: iso(r.respond_by), escalated: resumed !== null,
-          ...(resumed ? { status: resumed.status, pausedMs: resumed.pausedMs, previousDeadline: iso(resumed.previousDeadline), deadline: iso(resumed.deadline) } : {}),
+          ...(resumed ? resumedData(resumed) : {}),
         },
       });
       await emitWebhookEvent(m, {
@@ -217,6 +222,11 @@ export class InformationRequestsService {
       responses: responses.map(responseView),
     };
   }
+}
+
+/** What the audit log records of a case put back in a queue: where, and how its deadline moved. */
+function resumedData(r: { status: string; pausedMs: number; previousDeadline: Date; deadline: Date }) {
+  return { status: r.status, pausedMs: r.pausedMs, previousDeadline: iso(r.previousDeadline), deadline: iso(r.deadline) };
 }
 
 export function responseView(x: ResponseRow) {
