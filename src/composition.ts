@@ -33,6 +33,8 @@ import { createInformationRequestsFeature, type InformationRequestsFeature } fro
 import { createRescreenFeature } from './rescreen/rescreen.feature';
 import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
 import { createStatsFeature, type StatsFeature } from './stats/stats.feature';
+import { createInvoicesFeature } from './invoices/invoices.feature';
+import { invoiceDossierLoader } from './invoices/invoices.repository';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -88,7 +90,9 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const declarations = createDeclarationsFeature({
     dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source,
     informationRequests: informationRequests.service,
+    dossierLoaders: [invoiceDossierLoader()],
   });
+  const invoices = createInvoicesFeature({ dataSource, uow, logger: logger.child({ module: 'invoices' }), pipeline: declarations.pipeline });
   const cases = createCasesFeature({ dataSource, uow, config, allowList: allowList.service, informationRequests: informationRequests.service });
   const rescreen = createRescreenFeature({
     dataSource, uow, logger: logger.child({ module: 'rescreen' }), config, index: lists.index, pipeline: declarations.pipeline, ruleset,
@@ -154,7 +158,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...informationRequests.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes],
+      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...informationRequests.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         // Ready only while this process holds every active list version (it screens nothing older).

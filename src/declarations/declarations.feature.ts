@@ -5,6 +5,7 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import type { RouteDef } from '../http/route';
 import { JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobPolicies, type StuckWorkFinder } from '../jobs/catalogue';
 import type { ListsFeature } from '../lists/lists.feature';
+import type { DossierLoader } from '../screening/dossier';
 import type { Ruleset } from '../screening/ruleset';
 import type { SuppressionSource } from '../screening/suppressions';
 import type { InformationRequestsService } from '../information-requests/information-requests.service';
@@ -27,8 +28,11 @@ export interface DeclarationsFeature {
 export function createDeclarationsFeature(deps: {
   dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsFeature; ruleset: Ruleset; suppressions: SuppressionSource;
   informationRequests?: Pick<InformationRequestsService, 'forDeclaration'>;
+  /** Readers of the records declarations cite (invoices, licences): see src/screening/dossier.ts. */
+  dossierLoaders?: readonly DossierLoader[];
 }): DeclarationsFeature {
-  const pipeline = new ScreeningPipeline(deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset }, deps.suppressions, deps.config);
+  const pipeline = new ScreeningPipeline(
+    deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset }, deps.suppressions, deps.config, deps.dossierLoaders ?? []);
   const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger, deps.informationRequests);
   const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.config);
   return {

@@ -59,6 +59,8 @@ export const declarationSchema = z.object({
   countryOfDestination: countryCode,
   transitCountries: z.array(countryCode).max(20).optional(),
   items: z.array(itemSchema).min(1).max(999),
+  invoiceNumbers: z.array(z.string().trim().min(1).max(60)).max(20).optional()
+    .describe('Electronic invoices (POST /v1/invoices) of your organisation the goods are sold under: screening reconciles the lines with them'),
 }).strict().superRefine((d, ctx) => {
   const seen = new Map<number, number>();
   d.items.forEach((item, i) => {
@@ -66,7 +68,18 @@ export const declarationSchema = z.object({
     if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['items', i, 'lineNo'], message: `line number ${item.lineNo} is used twice (also items[${first}])` });
     else seen.set(item.lineNo, i);
   });
+  checkInvoiceNumbersUnique(d.invoiceNumbers, ctx);
 }).openapi('Declaration');
+
+/** A cited invoice number twice is a mistake in the declaration, not two invoices. */
+function checkInvoiceNumbersUnique(numbers: string[] | undefined, ctx: z.RefinementCtx): void {
+  const first = new Map<string, number>();
+  (numbers ?? []).forEach((n, i) => {
+    const at = first.get(n);
+    if (at !== undefined) ctx.addIssue({ code: 'custom', path: ['invoiceNumbers', i], message: `invoice number "${n}" is cited twice (also invoiceNumbers[${at}])` });
+    else first.set(n, i);
+  });
+}
 
 export type DeclarationInput = z.output<typeof declarationSchema>;
 export type PartyInput = z.output<typeof partySchema>;
@@ -140,6 +153,8 @@ const brokerEvidenceSchema = z.object({
   keyword: z.string().nullish(),
   country: z.string().nullish(),
   countryOfOrigin: z.string().nullish(),
+  invoiceNumber: z.string().nullish(),
+  invoiceLineNo: z.number().nullish(),
 }).describe('Why the hit was raised, in public terms (no scoring weights)');
 
 export const brokerHitSchema = z.object({

@@ -1,5 +1,6 @@
 import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
 import { validateIdentifier } from '../identifiers/validate';
+import { reconcileInvoices } from '../invoices/invoice-reconciliation';
 import type { HsNomenclature } from '../lists/hs-nomenclature';
 import type { Dossier } from './dossier';
 import type { LoadedLists } from '../lists/loaded-lists';
@@ -159,12 +160,22 @@ function screenRoute(d: DeclarationInput, ctx: ScreeningContext, controlledLines
   });
 }
 
+/**
+ * The cited electronic invoices against the declared lines (src/invoices/invoice-reconciliation.ts). Without a loaded
+ * dossier nothing was looked up, so nothing can be called missing.
+ */
+function screenInvoices(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): void {
+  if (!d.invoiceNumbers?.length || !ctx.dossier) return;
+  hits.push(...reconcileInvoices(d, ctx.dossier.invoices, ctx.ruleset));
+}
+
 /** Every hit the declaration raises, before false-positive marks are applied. Pure and synchronous. */
 export function collectHits(d: DeclarationInput, ctx: ScreeningContext): Hit[] {
   const hits: Hit[] = [];
   const controlledLines = screenGoods(d, ctx, hits);
   screenParties(d, ctx, hits);
   screenRoute(d, ctx, controlledLines, hits);
+  screenInvoices(d, ctx, hits);
   return hits;
 }
 

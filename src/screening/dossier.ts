@@ -19,9 +19,33 @@ export interface CitedLicence {
   number: string;
 }
 
-/** Filled in by the invoices feature (src/invoices). */
+/** An electronic invoice of the declaring organisation, as filed (src/invoices). */
 export interface CitedInvoice {
+  id: string;
   number: string;
+  /** YYYY-MM-DD */
+  date: string;
+  seller: CitedInvoiceParty;
+  buyer: CitedInvoiceParty;
+  /** ISO 4217: every line's value is in it. */
+  currency: string;
+  lines: CitedInvoiceLine[];
+}
+
+export interface CitedInvoiceParty {
+  name: string;
+  country: string;
+  identifiers?: { type: string; value: string }[];
+}
+
+export interface CitedInvoiceLine {
+  lineNo: number;
+  hsCode: string;
+  description: string;
+  quantity: number;
+  unit: string;
+  value: number;
+  countryOfOrigin: string;
 }
 
 /** Reads part of a dossier in the caller's transaction (or outside one): each feature that owns cited records gives one. */

@@ -23,7 +23,17 @@ export const rulesetSchema = z.object({
     descriptionKeyword: weight,
     unknownHsCode: weight,
     invalidIdentifier: weight,
+    invoiceMissing: weight,
+    invoiceLineMissing: weight,
+    invoiceHsDiffers: weight,
+    invoiceQuantityDiffers: weight,
+    invoiceValueDiffers: weight,
+    invoiceCurrencyDiffers: weight,
+    invoiceOriginDiffers: weight,
+    invoiceSellerNotConsignor: weight,
   }),
+  /** Relative differences between a declared line and its invoice line tolerated before a hit (0.05 = 5%). */
+  invoiceTolerance: z.object({ quantity: z.number().min(0).max(1), value: z.number().min(0).max(1) }).strict(),
   highRiskCountries: z.array(country).min(1),
   exportBanToRussiaCountries: z.array(country),
   controlledKeywords: z.array(z.object({

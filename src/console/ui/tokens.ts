@@ -79,6 +79,7 @@ export function subjectLabel(subject: string, lineNos: number[] = []): string {
   return subject
     .replace(/^items\[(\d+)\]/, (_m, i: string) => `line ${lineNos[Number(i)] ?? Number(i) + 1}`)
     .replace(/^transitCountries\[(\d+)\]/, (_m, i: string) => `transit country ${Number(i) + 1}`)
+    .replace(/^invoiceNumbers\[(\d+)\]/, (_m, i: string) => `cited invoice ${Number(i) + 1}`)
     .replace(/\.identifiers\[(\d+)\]/, (_m, i: string) => ` identifier ${Number(i) + 1}`)
     .replace(/\./g, ' ')
     .replace(/([a-z])([A-Z])/g, (_m, a: string, b: string) => `${a} ${b.toLowerCase()}`);

@@ -104,6 +104,8 @@ export type DeclarationBody = {
   countryOfDestination: string;
   transitCountries?: string[];
   items: DeclarationItem[];
+  /** Electronic invoices the declaration cites (src/invoices). */
+  invoiceNumbers?: string[];
 } & { [R in PartyRole]?: Party };
 
 export type HitKind = 'goods' | 'party' | 'route' | 'indicator';
