@@ -33,6 +33,7 @@ import { createInformationRequestsFeature, type InformationRequestsFeature } fro
 import { createRescreenFeature } from './rescreen/rescreen.feature';
 import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
 import { createStatsFeature, type StatsFeature } from './stats/stats.feature';
+import { createLicencesFeature, type LicencesFeature } from './licences/licences.feature';
 import { createInvoicesFeature } from './invoices/invoices.feature';
 import { invoiceDossierLoader } from './invoices/invoices.repository';
 
@@ -55,6 +56,7 @@ export interface Service {
   informationRequests: InformationRequestsFeature;
   allowList: AllowListFeature;
   stats: StatsFeature;
+  licences: LicencesFeature;
   /** Present in the API role. */
   app?: Express;
   /** Starts the background loops (job relay/processing, audit sealer, list index refresh). */
@@ -87,10 +89,11 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const ruleset = loadRuleset(config.RULESET_PATH);
   const allowList = createAllowListFeature({ dataSource, uow, config, index: lists.index });
   const informationRequests = createInformationRequestsFeature({ dataSource, uow, config });
+  const licences = createLicencesFeature({ dataSource, uow });
   const declarations = createDeclarationsFeature({
     dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source,
     informationRequests: informationRequests.service,
-    dossierLoaders: [invoiceDossierLoader()],
+    dossierLoaders: [invoiceDossierLoader(), licences.dossierLoader],
   });
   const invoices = createInvoicesFeature({ dataSource, uow, logger: logger.child({ module: 'invoices' }), pipeline: declarations.pipeline });
   const cases = createCasesFeature({ dataSource, uow, config, allowList: allowList.service, informationRequests: informationRequests.service });
@@ -158,7 +161,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...informationRequests.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes],
+      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...informationRequests.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes, ...licences.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         // Ready only while this process holds every active list version (it screens nothing older).
@@ -171,7 +174,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   }
 
   return {
-    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, informationRequests, allowList, stats, app,
+    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, informationRequests, allowList, stats, licences, app,
     async start() {
       await lists.start();
       await jobs.start();

@@ -8,6 +8,7 @@ import type { AllowListService } from '../allow-list/allow-list.service';
 import { NotFoundError, ValidationError } from '../http/errors';
 import type { Hit } from '../screening/hits';
 import type { InformationRequestsService } from '../information-requests/information-requests.service';
+import { drawDownLicences } from '../licences/drawdown';
 import { emitWebhookEvent } from '../webhooks/events';
 import { assertClaimant, needsApproval, samePerson } from './case-rules';
 import { AlreadyEscalatedError, DecisionOutdatedError, FourEyesError, NotAwaitingApprovalError } from './cases.errors';
@@ -146,6 +147,8 @@ export class DecisionsService {
       [c.id, resolution]);
     await setDeclarationStatus(m, who, c.declaration_id, resolution, { caseId: c.id, decisionId: decision.id });
     await this.requests.withdrawOpen(m, who, c, decision.id);
+    // A release is final here (after any approval): the lines under a licence draw on it, once, with the licence row locked.
+    if (resolution === 'released') await drawDownLicences(m, who, c.declaration_id, 'decision');
     const allowListEntryIds = await this.mark(m, who, c, decision);
     await recordAudit(m, who, {
       action: 'case.closed', subjectType: 'case', subjectId: c.id,

@@ -107,6 +107,8 @@ export const configSchema = z.object({
   LIST_FETCH_RETRY_BASE_MS: positiveInt.default(30000),
   /** Path of the screening rule set (bands, weights, country sets, keywords); default config/ruleset.json. */
   RULESET_PATH: z.string().min(1).optional(),
+  /** CSV of national tariff codes (first column, 7 to 10 digits): when set, declared codes past six digits must be in it (else an indicator hit). */
+  NATIONAL_TARIFF_FILE: z.string().min(1).optional(),
   /** Minutes a reviewer has to decide a critical (BLOCK-level) case (fractions allowed: 0.05 is 3 seconds, for drills and tests). */
   CASE_SLA_MINUTES_CRITICAL: positiveNumber.default(60),
   /** Minutes to decide a high-priority case (REVIEW with risk score 70 or more). */

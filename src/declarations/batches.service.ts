@@ -9,6 +9,7 @@ import { fieldErrors } from '../http/route';
 import { enqueueInTransaction } from '../jobs/outbox';
 import { emitWebhookEvent } from '../webhooks/events';
 import { declarationSchema, type DeclarationInput } from './declarations.schemas';
+import { citesLicences, drawDownLicences } from '../licences/drawdown';
 import { writeNewDeclaration } from './declaration-writer';
 import { isReferenceConflict, type DeclarationsService } from './declarations.service';
 
@@ -77,6 +78,7 @@ export class BatchesService {
           const stored = await writeNewDeclaration(m, this.config, {
             actor, organization: batch.organization, submittedBy: batch.submitted_by, input: item.body, result, trigger: 'batch', batchId,
           });
+          if (stored.status === 'cleared' && citesLicences(item.body)) await drawDownLicences(m, actor, stored.id as string, 'clearance');
           await m.query(`UPDATE batch_items SET declaration_id = $3 WHERE batch_id = $1 AND idx = $2`, [batchId, item.idx, stored.id]);
           await this.countProcessed(m, batchId, actor);
         });

@@ -6,6 +6,7 @@ import type { RouteDef } from '../http/route';
 import { JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobPolicies, type StuckWorkFinder } from '../jobs/catalogue';
 import type { ListsFeature } from '../lists/lists.feature';
 import type { DossierLoader } from '../screening/dossier';
+import { loadNationalTariff } from '../screening/national-tariff';
 import type { Ruleset } from '../screening/ruleset';
 import type { SuppressionSource } from '../screening/suppressions';
 import type { InformationRequestsService } from '../information-requests/information-requests.service';
@@ -31,8 +32,9 @@ export function createDeclarationsFeature(deps: {
   /** Readers of the records declarations cite (invoices, licences): see src/screening/dossier.ts. */
   dossierLoaders?: readonly DossierLoader[];
 }): DeclarationsFeature {
+  const nationalTariff = loadNationalTariff(deps.config.NATIONAL_TARIFF_FILE);
   const pipeline = new ScreeningPipeline(
-    deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset }, deps.suppressions, deps.config, deps.dossierLoaders ?? []);
+    deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset, nationalTariff }, deps.suppressions, deps.config, deps.dossierLoaders ?? []);
   const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger, deps.informationRequests);
   const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.config);
   return {

@@ -44,6 +44,7 @@ export const itemSchema = z.object({
     currency: z.string().length(3).transform((c) => c.toUpperCase()).refine((c) => CURRENCIES.has(c), { message: 'unknown currency: use an ISO 4217 code' }),
   }).strict(),
   manufacturer: partySchema.optional(),
+  licenceNumber: z.string().trim().min(1).max(60).optional().describe('A licence or permit of the registry (/v1/licences) that covers this line'),
 }).strict().openapi('DeclarationItem');
 
 export const declarationSchema = z.object({

@@ -65,7 +65,11 @@ export class ScreeningPipeline {
     const dossier = this.dossierLoaders.length ? await loadDossier(this.dossierLoaders, manager, organization, declaration) : undefined;
     const hits = collectHits(declaration, { ...this.context, index: lists, dossier });
     await applySuppressions(manager, hits, this.suppressions, (l, e) => lists.entryHash(l, e), organization);
-    const { outcome, riskScore } = decide(hits, this.context.ruleset);
+    const { outcome, riskScore, overrides } = decide(hits, this.context.ruleset, declaration);
+    // The hits that set the outcome through a rule-set override say so, so a reviewer reads why goods alone blocked.
+    for (const o of overrides ?? []) {
+      for (const h of hits) if (o.hitIds.includes(h.id)) h.evidence = { ...h.evidence, outcomeOverride: o.outcome };
+    }
     return {
       outcome, riskScore, hits,
       listVersions: lists.versions(),

@@ -2,7 +2,9 @@ import type { DeclarationInput, PartyInput } from '../declarations/declarations.
 import { validateIdentifier } from '../identifiers/validate';
 import { reconcileInvoices } from '../invoices/invoice-reconciliation';
 import type { HsNomenclature } from '../lists/hs-nomenclature';
+import { checkCitedLines, measure } from '../licences/licence-check';
 import type { Dossier } from './dossier';
+import type { NationalTariff } from './national-tariff';
 import type { LoadedLists } from '../lists/loaded-lists';
 import { normalizeHsCode } from './hs-code';
 import { hitId, type Hit } from './hits';
@@ -16,6 +18,10 @@ export interface ScreeningContext {
   ruleset: Ruleset;
   /** The organisation's records the declaration cites (licences, invoices); absent when none were loaded. */
   dossier?: Dossier;
+  /** The national tariff nomenclature (NATIONAL_TARIFF_FILE): codes past six digits are checked only when one is set. */
+  nationalTariff?: NationalTariff;
+  /** The screening day (YYYY-MM-DD, UTC) against which licence validity is judged; today unless given. */
+  today?: string;
 }
 
 interface SubjectParty {
@@ -105,6 +111,15 @@ function screenGoods(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): S
         weight: ctx.ruleset.weights.unknownHsCode,
       });
     }
+    if (ctx.nationalTariff && code.code.length > 6 && !ctx.nationalTariff.knows(code.code)) {
+      hits.push({
+        id: hitId('indicator', subject, `unknown-national-code:${code.code}`),
+        kind: 'indicator', severity: 'low', score: 1, subject, matched: code.code,
+        explanation: `line ${item.lineNo}: national code ${code.code} is not in the national tariff nomenclature: a typo, an outdated code or a made-up subheading`,
+        evidence: { rule: 'unknown-national-code', hsCode: code.code, nomenclature: ctx.nationalTariff.source },
+        weight: ctx.ruleset.weights.unknownNationalCode,
+      });
+    }
     if (found.length === 0) {
       const keyword = ctx.ruleset.keywordPatterns.find((k) => k.regex.test(item.description));
       if (keyword) {
@@ -119,6 +134,61 @@ function screenGoods(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): S
     }
   });
   return controlledLines;
+}
+
+const LICENCE_WEIGHT_KEY = {
+  unknown: 'unknown', revoked: 'revoked', expired: 'expired', not_yet_valid: 'notYetValid', out_of_scope: 'outOfScope', exhausted: 'exhausted',
+} as const;
+
+/**
+ * Cited licences (items[].licenceNumber) against the dossier. A line a valid licence covers keeps its goods hits but
+ * marked licensed (evidence.licence.status 'licensed') at the rule set's licensedGoodsWeight, and, unless the rule set
+ * says licensed lines still count as controlled, it leaves the set of controlled lines the route rules look at. A cited
+ * licence that does not cover its line adds an indicator (licence-unknown, -revoked, -expired, -not-yet-valid,
+ * -out-of-scope, -exhausted) and the line's goods hits say so too. Without a dossier (no loader wired) nothing is judged.
+ */
+function screenLicences(d: DeclarationInput, ctx: ScreeningContext, controlledLines: Set<number>, hits: Hit[]): void {
+  if (!ctx.dossier) return;
+  const { licences: rules } = ctx.ruleset;
+  const day = ctx.today ?? new Date().toISOString().slice(0, 10);
+  for (const { index, item, number, check } of checkCitedLines(d, ctx.dossier.licences, day)) {
+    const subject = `items[${index}]`;
+    const goodsHits = hits.filter((h) => h.kind === 'goods' && h.subject === subject);
+    if (check.ok) {
+      const licence = {
+        number: check.licence.number, status: 'licensed', amount: check.amount, measure: measure(check.licence) || null,
+        remainingBefore: check.remainingBefore, remainingAfter: check.remainingBefore === null ? null : check.remainingBefore - check.amount,
+        validTo: check.licence.validTo, holderMatchedBy: check.holderMatchedBy, holderParty: check.holderParty,
+      };
+      for (const h of goodsHits) {
+        h.weight = rules.licensedGoodsWeight;
+        h.explanation += `; licensed under ${check.licence.number}`;
+        h.evidence = { ...h.evidence, licence };
+      }
+      if (!rules.licensedLinesCountAsControlled) controlledLines.delete(index);
+      continue;
+    }
+    const rule = `licence-${check.problem.replace(/_/g, '-')}`;
+    for (const h of goodsHits) h.evidence = { ...h.evidence, licence: { number, status: check.problem, scope: check.scope ?? null } };
+    hits.push({
+      id: hitId('indicator', subject, `licence:${check.problem}:${number.trim().toUpperCase()}`),
+      kind: 'indicator',
+      severity: check.problem === 'unknown' || check.problem === 'revoked' ? 'high' : 'medium',
+      score: 1, subject, matched: number,
+      explanation: `line ${item.lineNo}: ${check.reason}${goodsHits.length ? ', so it does not license the controlled goods of the line' : ''}`,
+      evidence: {
+        rule, licenceNumber: number, problem: check.problem, scope: check.scope ?? null,
+        ...(check.licence ? {
+          licence: {
+            number: check.licence.number, validFrom: check.licence.validFrom, validTo: check.licence.validTo, revoked: check.licence.revoked,
+            hsPrefixes: check.licence.hsPrefixes, destinationCountries: check.licence.destinationCountries, holder: check.licence.holder, limit: check.licence.limit, used: check.licence.used,
+          },
+        } : {}),
+        ...(check.amount !== undefined ? { amount: check.amount, remainingBefore: check.remainingBefore } : {}),
+      },
+      weight: rules.weights[LICENCE_WEIGHT_KEY[check.problem]],
+    });
+  }
 }
 
 /** Route: high-risk countries anywhere on the route or among the parties; restricted-origin goods in transit or re-export. */
@@ -145,11 +215,36 @@ function screenRoute(d: DeclarationInput, ctx: ScreeningContext, controlledLines
       weight: controlled ? ruleset.weights.highRiskCountryWithControlledGoods : ruleset.weights.highRiskCountry,
     });
   }
-  if (d.procedure === 'import') return;
+  if (controlled) {
+    const hubs = [
+      { subject: 'countryOfDestination', country: d.countryOfDestination },
+      ...(d.transitCountries ?? []).map((country, i) => ({ subject: `transitCountries[${i}]`, country })),
+    ].filter((p) => ruleset.diversionHubs.has(p.country));
+    for (const hub of hubs.filter((p, i) => hubs.findIndex((q) => q.country === p.country) === i)) {
+      hits.push({
+        id: hitId('route', hub.subject, `diversion-hub:${hub.country}`),
+        kind: 'route', severity: 'high', score: 1, subject: hub.subject, matched: hub.country,
+        explanation: `${hub.subject} is ${hub.country}, a known diversion hub for controlled goods bound for Russia, and the declaration carries controlled goods (${[...controlledLines].map((i) => `items[${i}]`).join(', ')})`,
+        evidence: { rule: 'diversion-hub', country: hub.country, controlledLines: [...controlledLines] },
+        weight: ruleset.weights.diversionHubWithControlledGoods,
+      });
+    }
+  }
   const routeHighRisk = flagged.size > 0;
   d.items.forEach((item, i) => {
     if (!controlledLines.has(i) || !ruleset.exportBan.has(item.countryOfOrigin)) return;
     const subject = `items[${i}]`;
+    if (d.procedure === 'import') {
+      // Not a re-export yet, but how re-export stock is built up: explained, weighted lower than the onward move.
+      hits.push({
+        id: hitId('route', subject, `restricted-origin-import:${item.countryOfOrigin}`),
+        kind: 'route', severity: 'medium', score: 1, subject, matched: item.countryOfOrigin,
+        explanation: `line ${item.lineNo}: import of controlled goods made in ${item.countryOfOrigin}, which bans their export to Russia: stock that may later be re-exported`,
+        evidence: { rule: 'restricted-origin-import', countryOfOrigin: item.countryOfOrigin, procedure: d.procedure },
+        weight: ruleset.weights.restrictedOriginImport,
+      });
+      return;
+    }
     hits.push({
       id: hitId('route', subject, `restricted-origin:${item.countryOfOrigin}`),
       kind: 'route', severity: routeHighRisk ? 'critical' : 'high', score: 1, subject, matched: item.countryOfOrigin,
@@ -173,6 +268,7 @@ function screenInvoices(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[])
 export function collectHits(d: DeclarationInput, ctx: ScreeningContext): Hit[] {
   const hits: Hit[] = [];
   const controlledLines = screenGoods(d, ctx, hits);
+  screenLicences(d, ctx, controlledLines, hits);
   screenParties(d, ctx, hits);
   screenRoute(d, ctx, controlledLines, hits);
   screenInvoices(d, ctx, hits);
@@ -181,22 +277,59 @@ export function collectHits(d: DeclarationInput, ctx: ScreeningContext): Hit[] {
 
 export type Outcome = 'CLEAR' | 'REVIEW' | 'BLOCK';
 
+const OUTCOME_RANK: Record<Outcome, number> = { CLEAR: 0, REVIEW: 1, BLOCK: 2 };
+
+/** The rule a hit counts under: goods and party hits by kind, the others by their evidence.rule. */
+export function ruleOf(h: Hit): string {
+  return h.kind === 'goods' || h.kind === 'party' ? h.kind : String(h.evidence?.rule ?? h.kind);
+}
+
+/** What an override condition is judged on: the declaration's procedure and route. */
+export type OverrideSubject = Pick<DeclarationInput, 'procedure' | 'countryOfDestination'>;
+
+export interface AppliedOverride {
+  rule: string;
+  outcome: Exclude<Outcome, 'CLEAR'>;
+  hitIds: string[];
+}
+
+function overrideHolds(o: Ruleset['outcomeOverrides'][number], d: OverrideSubject | undefined, ruleset: Ruleset): boolean {
+  if (!o.when) return true;
+  // A condition cannot be proven without the declaration: the override does not apply.
+  if (!d) return false;
+  if (o.when.procedureIn && !o.when.procedureIn.includes(d.procedure)) return false;
+  if (o.when.destinationIn) {
+    const sets = { highRisk: ruleset.highRisk, diversionHub: ruleset.diversionHubs };
+    if (!o.when.destinationIn.some((name) => sets[name].has(d.countryOfDestination))) return false;
+  }
+  return true;
+}
+
 /**
  * Risk score and outcome from the hits that are not suppressed. The score adds, per rule, the weight of its strongest
  * hit (ten controlled lines weigh as much as the riskiest one; a controlled line plus a sanctioned destination weighs
- * more than either), capped at 100. BLOCK is reserved to a strong or identifier match of a listed party: goods and
- * routes alone mean "look", never "refuse".
+ * more than either), capped at 100. By default BLOCK is reserved to a strong or identifier match of a listed party:
+ * goods and routes alone mean "look". The rule set's outcomeOverrides name the exceptions (a live hit of the rule, under
+ * the override's conditions, raises the outcome to at least the override's; overrides never lower one).
  */
-export function decide(hits: Hit[], ruleset: Ruleset): { outcome: Outcome; riskScore: number } {
+export function decide(hits: Hit[], ruleset: Ruleset, declaration?: OverrideSubject): { outcome: Outcome; riskScore: number; overrides?: AppliedOverride[] } {
   const strongest = new Map<string, number>();
   for (const h of hits) {
     if (h.suppressed) continue;
-    const rule = h.kind === 'goods' || h.kind === 'party' ? h.kind : String(h.evidence?.rule ?? h.kind);
+    const rule = ruleOf(h);
     strongest.set(rule, Math.max(strongest.get(rule) ?? 0, h.weight));
   }
   const riskScore = Math.min(100, Math.round([...strongest.values()].reduce((a, b) => a + b, 0)));
   const live = hits.filter((h) => !h.suppressed && h.kind === 'party');
-  if (live.some((h) => h.score >= ruleset.partyBands.block)) return { outcome: 'BLOCK', riskScore };
-  if (live.length > 0 || riskScore >= ruleset.riskThresholds.review) return { outcome: 'REVIEW', riskScore };
-  return { outcome: 'CLEAR', riskScore };
+  let outcome: Outcome = 'CLEAR';
+  if (live.some((h) => h.score >= ruleset.partyBands.block)) outcome = 'BLOCK';
+  else if (live.length > 0 || riskScore >= ruleset.riskThresholds.review) outcome = 'REVIEW';
+  const overrides: AppliedOverride[] = [];
+  for (const o of ruleset.outcomeOverrides) {
+    const matching = hits.filter((h) => !h.suppressed && ruleOf(h) === o.rule);
+    if (matching.length === 0 || !overrideHolds(o, declaration, ruleset)) continue;
+    overrides.push({ rule: o.rule, outcome: o.outcome, hitIds: matching.map((h) => h.id) });
+    if (OUTCOME_RANK[o.outcome] > OUTCOME_RANK[outcome]) outcome = o.outcome;
+  }
+  return overrides.length ? { outcome, riskScore, overrides } : { outcome, riskScore };
 }

@@ -14,9 +14,23 @@ export interface Dossier {
   invoices: ReadonlyMap<string, CitedInvoice>;
 }
 
-/** Filled in by the licences feature (src/licences). */
+/** What a licence limits: a quantity in a unit, or a value in a currency (or nothing: the licence is unlimited). */
+export type LicenceLimit = { kind: 'quantity'; amount: number; unit: string } | { kind: 'value'; amount: number; currency: string };
+
+/** A licence or permit of the registry as it stands now (src/licences): screening checks a cited line against it. */
 export interface CitedLicence {
+  id: string;
   number: string;
+  holder: { name: string; country: string; identifiers?: { type: string; value: string }[] };
+  hsPrefixes: string[];
+  destinationCountries: string[];
+  /** YYYY-MM-DD, inclusive. */
+  validFrom: string;
+  validTo: string;
+  limit: LicenceLimit | null;
+  revoked: boolean;
+  /** Drawn so far by final releases, in the limit's measure (0 for an unlimited licence). */
+  used: number;
 }
 
 /** An electronic invoice of the declaring organisation, as filed (src/invoices). */

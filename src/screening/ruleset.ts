@@ -23,6 +23,12 @@ export const rulesetSchema = z.object({
     descriptionKeyword: weight,
     unknownHsCode: weight,
     invalidIdentifier: weight,
+    /** Controlled goods declared to, or in transit through, a diversion hub. */
+    diversionHubWithControlledGoods: weight,
+    /** An import of controlled goods made in a country that bans their export to Russia: how re-export stock is built. */
+    restrictedOriginImport: weight,
+    /** A code past six digits that the configured national tariff file does not hold. */
+    unknownNationalCode: weight,
     invoiceMissing: weight,
     invoiceLineMissing: weight,
     invoiceHsDiffers: weight,
@@ -36,6 +42,28 @@ export const rulesetSchema = z.object({
   invoiceTolerance: z.object({ quantity: z.number().min(0).max(1), value: z.number().min(0).max(1) }).strict(),
   highRiskCountries: z.array(country).min(1),
   exportBanToRussiaCountries: z.array(country),
+  /** Third countries through which controlled goods reach Russia (see DOMAIN.md): a route indicator, and an override condition. */
+  diversionHubCountries: z.array(country),
+  licences: z.object({
+    $comment: z.string().optional(),
+    /** The weight a goods hit keeps when a valid cited licence covers its line (0: licensed goods do not count). */
+    licensedGoodsWeight: weight,
+    /** Whether a licensed line still counts as controlled goods for the route rules (high-risk route, restricted origin, diversion hub). */
+    licensedLinesCountAsControlled: z.boolean(),
+    weights: z.object({ unknown: weight, revoked: weight, expired: weight, notYetValid: weight, outOfScope: weight, exhausted: weight }).strict(),
+  }).strict(),
+  outcomeOverrides: z.array(z.object({
+    $comment: z.string().optional(),
+    /** The evidence.rule of a hit (e.g. restricted-origin-reexport), or a hit kind (goods, party). */
+    rule: z.string().min(1),
+    /** All given conditions must hold; none given: the rule's hit alone suffices. */
+    when: z.object({
+      destinationIn: z.array(z.enum(['highRisk', 'diversionHub'])).min(1).optional(),
+      procedureIn: z.array(z.enum(['import', 'export', 'transit'])).min(1).optional(),
+    }).strict().optional(),
+    /** Overrides only raise an outcome: a rule set cannot turn a party BLOCK into a clearance. */
+    outcome: z.enum(['REVIEW', 'BLOCK']),
+  }).strict()),
   controlledKeywords: z.array(z.object({
     pattern: z.string().min(1).refine((p) => { try { new RegExp(p, 'iu'); return true; } catch { return false; } }, 'not a valid regular expression'),
     label: z.string().min(1),
@@ -47,6 +75,7 @@ export interface Ruleset extends z.infer<typeof rulesetSchema> {
   rulesetVersion: string;
   highRisk: ReadonlySet<string>;
   exportBan: ReadonlySet<string>;
+  diversionHubs: ReadonlySet<string>;
   keywordPatterns: { regex: RegExp; label: string }[];
 }
 
@@ -61,6 +90,7 @@ export function parseRuleset(text: string): Ruleset {
     rulesetVersion: `${parsed.data.version}+${digest}`,
     highRisk: new Set(parsed.data.highRiskCountries),
     exportBan: new Set(parsed.data.exportBanToRussiaCountries),
+    diversionHubs: new Set(parsed.data.diversionHubCountries),
     keywordPatterns: parsed.data.controlledKeywords.map((k) => ({ regex: new RegExp(k.pattern, 'iu'), label: k.label })),
   };
 }

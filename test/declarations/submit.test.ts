@@ -77,8 +77,10 @@ describe('POST /v1/declarations', () => {
     }));
     expect(res.body.screening.hits).toEqual(expect.arrayContaining([
       expect.objectContaining({ kind: 'route', subject: 'items[0]', matched: 'DE', severity: 'high' }),
+      expect.objectContaining({ kind: 'route', subject: 'countryOfDestination', matched: 'KG', evidence: expect.objectContaining({ rule: 'diversion-hub' }) }),
     ]));
-    expect(res.body.screening.outcome).toBe('REVIEW');
+    // KG is a diversion hub: the shipped rule set's override makes restricted-origin goods bound there a BLOCK (issue 12).
+    expect(res.body.screening.outcome).toBe('BLOCK');
   });
 
   it('flags a controlled item named in the description under a harmless code, and a code that does not exist', async () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { verifyResult as verifyResultSchema } from '../../audit/audit.schemas';
 import type { hitSchema } from '../../declarations/declarations.schemas';
+import type { licenceView as licenceViewSchema } from '../../licences/licences.schemas';
 import type { versionView as listVersionSchema } from '../../lists/lists.schemas';
 import type { sourceView as listSourceSchema } from '../../list-sources/list-sources.schemas';
 /**
@@ -92,6 +93,8 @@ export interface DeclarationItem {
   netMassKg?: number;
   value: { amount: number; currency: string };
   manufacturer?: Party;
+  /** A licence or permit of the registry cited for this line. */
+  licenceNumber?: string;
 }
 
 export const PARTY_ROLES = ['declarant', 'consignor', 'consignee', 'notifyParty', 'endUser', 'carrier'] as const;
@@ -148,9 +151,14 @@ export interface GoodsEvidence {
   source?: string | null;
   severity: string;
   description?: string;
+  /** Set when the line cites a licence: 'licensed', or the problem (unknown, expired, exhausted, ...). */
+  licence?: { number: string; status: string; remainingAfter?: number | null; measure?: string | null; scope?: string | null };
 }
 
 export type Hit = z.infer<typeof hitSchema>;
+
+/** src/licences/licences.schemas.ts */
+export type Licence = z.infer<typeof licenceViewSchema>;
 
 export interface Screening {
   id: string;

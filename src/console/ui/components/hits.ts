@@ -22,7 +22,18 @@ function goodsEvidence(hit: Hit, e: GoodsEvidence): HTMLElement {
     h('dt', null, 'List entry'), h('dd', null, h('code', null, e.prefix), ` ${e.label}`),
     h('dt', null, 'List'), h('dd', null, hit.listId ?? '—', e.source ? ` · ${e.source}` : ''),
     h('dt', null, 'Tier / severity'), h('dd', null, e.severity),
-    e.description ? [h('dt', null, 'Declared as'), h('dd', null, e.description)] : null);
+    e.description ? [h('dt', null, 'Declared as'), h('dd', null, e.description)] : null,
+    e.licence ? [h('dt', null, 'Licence'), h('dd', null, licenceBadge(e.licence))] : null);
+}
+
+/** The licence status of a goods hit's line: licensed (with what is left after it), or the problem with the cited licence. */
+export function licenceBadge(l: NonNullable<GoodsEvidence['licence']>): HTMLElement {
+  if (l.status === 'licensed') {
+    const left = typeof l.remainingAfter === 'number' ? ` (${l.remainingAfter} ${l.measure ?? ''} left after this line)` : '';
+    return h('span', { class: 'licence-status licensed' }, badge('licensed', 'licensed'), ` ${l.number}${left}`);
+  }
+  const problem = l.status.replace(/_/g, ' ') + (l.scope ? `: ${l.scope}` : '');
+  return h('span', { class: 'licence-status licence-problem' }, badge(`licence ${problem}`, 'licence-problem'), ` ${l.number}`);
 }
 
 export interface HitOptions {

@@ -9,6 +9,7 @@ import { historyList } from '../components/history';
 import { informationRequestsPanel } from '../components/information-requests';
 import { invoicePanel } from '../components/invoice-panel';
 import { hitList } from '../components/hits';
+import { licencesPanel } from '../components/licences-panel';
 import { badge, h, replace } from '../dom';
 import { countdown, dateTime, duration } from '../format';
 import { announce, errorMessage } from '../live';
@@ -111,6 +112,7 @@ export async function renderCase(ctx: PageContext): Promise<void> {
       fourEyes(c, detail.decisions, ctx.user, approval?.element ?? null),
       h('div', { class: decision ? 'split with-decision' : 'split' }, declarationView(body, hits, { organization: detail.declaration.organization, createdAt: detail.declaration.createdAt }), hitsPanel),
       invoicePanel(body, detail.declaration.organization, hits, ctx.signal),
+      licencesPanel(body.items, ctx.signal),
       decision?.element ?? null,
       h('section', { 'aria-labelledby': 'decisions-title' }, h('h2', { id: 'decisions-title' }, 'Decisions'), decisionsList(detail.decisions)),
       h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), historyList(detail.history)));
