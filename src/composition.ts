@@ -81,12 +81,13 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const keys = new ApiKeysService(dataSource, uow, { cache: keyCache, logger: logger.child({ module: 'auth' }), lastUsedIntervalMs: config.API_KEY_LAST_USED_MINUTES * 60_000 });
   if (config.BOOTSTRAP_ADMIN_KEY) await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
 
-  const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config });
+  // Loaded before the lists: their index splits targets from context records and resolves ownership by its rules.
+  const ruleset = loadRuleset(config.RULESET_PATH);
+  const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config, ruleset });
   const sources = createListSourcesFeature({ dataSource, uow, logger: logger.child({ module: 'list-sources' }), config, lists: lists.service });
 
   const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });
 
-  const ruleset = loadRuleset(config.RULESET_PATH);
   const allowList = createAllowListFeature({ dataSource, uow, config, index: lists.index });
   const informationRequests = createInformationRequestsFeature({ dataSource, uow, config });
   const licences = createLicencesFeature({ dataSource, uow });

@@ -38,6 +38,12 @@ export interface EntityEntry {
   identifiers: IdentifierRef[];
   birthDates?: string[];
   remarks?: string;
+  /**
+   * FollowTheMoney topics ("sanction", "sanction.linked", "debarment", "export.control"...), only for sources that
+   * tag records with them. Present means the source also ships context records: an entry is then a list target only
+   * when one of its topics is among the rule set's targetTopics (see isListTarget); absent means every entry is listed.
+   */
+  topics?: string[];
 }
 
 export type GoodsSeverity = 'high' | 'medium' | 'low';

@@ -13,6 +13,7 @@ import { ReferenceIndex } from './reference-index';
 import { awaitSeeds, seedLists } from './seed';
 import { stuckImports } from './stuck-imports';
 import { withImportLock } from './import-lock';
+import type { Ruleset } from '../screening/ruleset';
 
 /** Channel of the NOTIFY sent by the list_generation trigger (migration ListGeneration1764190600000). */
 export const LIST_GENERATION_CHANNEL = 'list_generation';
@@ -29,8 +30,11 @@ export interface ListsFeature {
   stop(): Promise<void>;
 }
 
-export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config }): ListsFeature {
-  const index = new ReferenceIndex(deps.dataSource, deps.logger, { waitMs: deps.config.LIST_WAIT_MS });
+export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; ruleset: Ruleset }): ListsFeature {
+  const index = new ReferenceIndex(deps.dataSource, deps.logger, {
+    waitMs: deps.config.LIST_WAIT_MS,
+    graph: { targetTopics: deps.ruleset.targetTopics, threshold: deps.ruleset.ownership.threshold },
+  });
   // Every process hears of an activation by NOTIFY (sent by the list_generation trigger) and this one is told at once;
   // the poll is the fallback while the listener is down. Requests never depend on either: they check the generation.
   const refresher = new PollLoop(() => index.refresh().then(() => 0), deps.config.LIST_REFRESH_MS, (err) => deps.logger.error({ err }, 'list index refresh failed'));

@@ -12,6 +12,7 @@ import { ImportFormatError } from './list-entry';
 import { ListVersion, ReferenceList, type ListKind } from './list.entity';
 import { FORMATS, type ImportFormat, type ImportParts } from './importers';
 import { writeEntries } from './entries.repository';
+import { writeLinks } from './links.repository';
 import { defaultAgainst, diffVersions, type VersionDiff } from './version-diff';
 import { heldReason, shrinkVerdict } from './shrink-guard';
 import { readRescreenRun, scheduleRescreen, type RescreenView } from '../rescreen/rescreen-runs';
@@ -170,6 +171,8 @@ export class ListsService {
     let counts: { entries: number; duplicates: number };
     try {
       counts = await writeEntries(this.dataSource, version.id, list.kind, version.format as ImportFormat, parts);
+      // The ownership and control graph, a second pass over the same parts (nothing for formats without links).
+      if (list.kind === 'entities') await writeLinks(this.dataSource, version.id, version.format as ImportFormat, parts);
     } catch (err) {
       if (!(err instanceof ImportFormatError)) throw err;
       await this.fail(version, err.message);
@@ -213,6 +216,7 @@ export class ListsService {
     await this.uow.run(async (m) => {
       await m.query(`DELETE FROM entity_entries WHERE version_id = $1`, [version.id]);
       await m.query(`DELETE FROM goods_entries WHERE version_id = $1`, [version.id]);
+      await m.query(`DELETE FROM entity_links WHERE version_id = $1`, [version.id]);
       await m.update(ListVersion, { id: version.id }, { status: 'failed', error: message, finishedAt: new Date() });
       await recordAudit(m, version.importedBy, {
         action: 'list_version.failed', subjectType: 'list_version', subjectId: version.id, data: { listId: version.listId, error: message },

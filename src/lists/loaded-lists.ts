@@ -1,4 +1,6 @@
 import { PartyMatcher, type EntityListIndex } from '../screening/matching';
+import type { HitSeverity } from '../screening/hits';
+import type { OwnershipGraph, OwnershipVerdict } from '../screening/ownership/graph';
 import type { GoodsEntry } from './list-entry';
 import type { ListKind } from './list.entity';
 
@@ -14,6 +16,12 @@ export interface LoadedList {
   /** Content digest per entity entry: false-positive marks hold only while the entry is unchanged. */
   hashes?: Map<string, string>;
   goods?: GoodsEntry[];
+  /** Entries that are context, not targets (topic-tagged sources only): matchable, never a hit by themselves. */
+  context?: ReadonlySet<string>;
+  /** Severity the rule set's targetTopics give a target of a topic-tagged source (absent: by match strength). */
+  topicSeverity?: ReadonlyMap<string, HitSeverity>;
+  /** The version's ownership and control graph, resolved; absent when the version has no links. */
+  graph?: OwnershipGraph;
 }
 
 /**
@@ -51,6 +59,20 @@ export class LoadedLists {
 
   entryHash(listId: string, entryId: string): string | undefined {
     return this.lists.get(listId)?.hashes?.get(entryId);
+  }
+
+  /** True when the entry is a context record of its list (kept for the ownership graph, not listed). */
+  isContext(listId: string, entryId: string): boolean {
+    return this.lists.get(listId)?.context?.has(entryId) ?? false;
+  }
+
+  topicSeverity(listId: string, entryId: string): HitSeverity | undefined {
+    return this.lists.get(listId)?.topicSeverity?.get(entryId);
+  }
+
+  /** What the list's ownership graph says about an entry: owned by or controlled by listed parties (a lookup). */
+  ownership(listId: string, entryId: string): OwnershipVerdict | undefined {
+    return this.lists.get(listId)?.graph?.verdict(entryId);
   }
 
   /** Every active goods entry whose prefix starts the code (digits only). */

@@ -5,6 +5,8 @@ import type { EntityEntry } from './list-entry';
 import type { ListKind } from './list.entity';
 import { readEntityEntries, readGoodsEntries } from './entries.repository';
 import { FreshRun } from './fresh-run';
+import { readLinks } from './links.repository';
+import { buildListGraphSliced, type GraphPolicy } from '../screening/ownership/list-graph';
 import { ListsLoadingError } from './lists.errors';
 import { LoadedLists, type GoodsHit, type LoadedList } from './loaded-lists';
 
@@ -13,6 +15,8 @@ export type { GoodsHit } from './loaded-lists';
 export interface ReferenceIndexOptions {
   /** How long a screening waits for this process to load a newly activated version before answering 503. */
   waitMs: number;
+  /** The rule set's targetTopics and ownership threshold: which entries are targets, and the 50% rule. */
+  graph?: GraphPolicy;
 }
 
 /**
@@ -132,7 +136,10 @@ export class ReferenceIndex {
           hashes.set(entry.entryId, hash);
         }
       }
-      loaded = { kind, versionId, entities: await EntityListIndex.buildSliced(listId, versionId, entries), hashes };
+      const entities = await EntityListIndex.buildSliced(listId, versionId, entries);
+      // The graph is loaded with the entries of the same version, so it is in force exactly when they are.
+      const graph = await buildListGraphSliced(entries, await readLinks(this.dataSource, versionId), this.options.graph);
+      loaded = { kind, versionId, entities, hashes, ...graph };
     } else {
       loaded = { kind, versionId, goods: await readGoodsEntries(this.dataSource, versionId) };
     }

@@ -4,6 +4,9 @@ import type { EntityEntry, GoodsEntry } from '../lists/list-entry';
 import { partiesOf } from '../screening/declaration-screening';
 import { normalizeHsCode } from '../screening/hs-code';
 import { EntityListIndex, PartyMatcher } from '../screening/matching';
+import { readLinks } from '../lists/links.repository';
+import { OwnershipGraph } from '../screening/ownership/graph';
+import { buildListGraph, type GraphPolicy } from '../screening/ownership/list-graph';
 
 /**
  * What a list version changed, ready to check declarations against: a party matcher over only the added or modified
@@ -29,15 +32,28 @@ export class DeltaScreen {
     return new DeltaScreen(listId, entries.length, null, new Set(entries.map((e) => e.prefix)), 1);
   }
 
-  /** Loads the entries of `versionId` that are new or whose content differs from `previousVersionId` (all when none). */
-  static async load(dataSource: DataSource, run: { listId: string; versionId: string; previousVersionId: string | null; kind: 'goods' | 'entities' }, minScore: number): Promise<DeltaScreen> {
+  /**
+   * Loads the entries of `versionId` that are new or whose content differs from `previousVersionId` (all when none),
+   * plus the entries whose ownership verdict the new version's graph changed (an entity that became, or stopped being,
+   * owned or controlled by listed parties, though its own record is unchanged).
+   */
+  static async load(dataSource: DataSource, run: { listId: string; versionId: string; previousVersionId: string | null; kind: 'goods' | 'entities' }, minScore: number, graph?: GraphPolicy): Promise<DeltaScreen> {
     if (run.kind === 'entities') {
       const rows: { entry: EntityEntry }[] = await dataSource.query(
         `SELECT n.entry FROM entity_entries n
          LEFT JOIN entity_entries o ON o.version_id = $2 AND o.entry_id = n.entry_id
          WHERE n.version_id = $1 AND (o.entry_id IS NULL OR o.content_hash <> n.content_hash)`,
         [run.versionId, run.previousVersionId]);
-      return DeltaScreen.forEntities(run.listId, run.versionId, rows.map((r) => r.entry), minScore);
+      const entries = rows.map((r) => r.entry);
+      const moved = await graphChanges(dataSource, run.versionId, run.previousVersionId, graph);
+      const have = new Set(entries.map((e) => e.entryId));
+      const missing = [...moved].filter((id) => !have.has(id));
+      if (missing.length) {
+        const extra: { entry: EntityEntry }[] = await dataSource.query(
+          `SELECT entry FROM entity_entries WHERE version_id = $1 AND entry_id = ANY($2::text[])`, [run.versionId, missing]);
+        entries.push(...extra.map((r) => r.entry));
+      }
+      return DeltaScreen.forEntities(run.listId, run.versionId, entries, minScore);
     }
     const rows: GoodsEntry[] = await dataSource.query(
       `SELECT n.prefix, n.severity, n.label FROM goods_entries n
@@ -69,4 +85,23 @@ export class DeltaScreen {
     }
     return keys;
   }
+}
+
+/** The graph of one version with just the entries its links name (targets or context decide who counts as listed). */
+async function versionGraph(dataSource: DataSource, versionId: string, policy?: GraphPolicy): Promise<OwnershipGraph | undefined> {
+  const links = await readLinks(dataSource, versionId);
+  if (!links.length) return undefined;
+  const ids = [...new Set(links.flatMap((l) => [l.fromId, l.toId]))];
+  const rows: { entry: EntityEntry }[] = await dataSource.query(
+    `SELECT entry FROM entity_entries WHERE version_id = $1 AND entry_id = ANY($2::text[])`, [versionId, ids]);
+  return buildListGraph(rows.map((r) => r.entry), links, policy).graph;
+}
+
+/** Entities whose ownership verdict differs between the previous version's graph and the new one's. */
+async function graphChanges(dataSource: DataSource, versionId: string, previousVersionId: string | null, policy?: GraphPolicy): Promise<Set<string>> {
+  const after = await versionGraph(dataSource, versionId, policy);
+  const before = previousVersionId ? await versionGraph(dataSource, previousVersionId, policy) : undefined;
+  if (!after && !before) return new Set();
+  // No graph now but one before: every entity it named lost its verdict.
+  return after ? OwnershipGraph.changedEntities(before, after) : OwnershipGraph.changedEntities(undefined, before!);
 }

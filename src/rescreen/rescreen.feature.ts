@@ -24,6 +24,7 @@ export function createRescreenFeature(deps: {
     chunkSize: deps.config.RESCREEN_CHUNK_SIZE,
     catchUpDelayMs: deps.config.RESCREEN_CATCHUP_DELAY_MS,
     minScore: deps.ruleset.partyBands.review,
+    graph: { targetTopics: deps.ruleset.targetTopics, threshold: deps.ruleset.ownership.threshold },
   });
   return {
     service,

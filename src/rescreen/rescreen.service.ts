@@ -7,6 +7,7 @@ import type { ScreeningPipeline } from '../declarations/screening-pipeline';
 import type { ReferenceIndex } from '../lists/reference-index';
 import { DeltaScreen } from './delta';
 import { rescreenDelistings } from './delistings';
+import type { GraphPolicy } from '../screening/ownership/list-graph';
 
 /** Statuses a re-screen may change: open cases, held ones, those waiting for the broker, and (within the look-back) cleared ones. */
 const ELIGIBLE = ['under_review', 'held', 'information_requested', 'cleared'];
@@ -44,6 +45,8 @@ export interface RescreenOptions {
   catchUpDelayMs: number;
   /** The rule set's review band: the delta check finds what a full screening would report. */
   minScore: number;
+  /** The rule set's targetTopics and ownership threshold: graph changes are part of the delta. */
+  graph?: GraphPolicy;
 }
 
 /**
@@ -72,7 +75,7 @@ export class RescreenService {
       // This process screens with at least this version from here on (waits for its index, or fails the attempt).
       await this.index.current();
       await rescreenDelistings({ dataSource: this.dataSource, uow: this.uow, pipeline: this.pipeline }, run);
-      const delta = await DeltaScreen.load(this.dataSource, { listId: run.list_id, versionId, previousVersionId: run.previous_version_id, kind: run.kind }, this.options.minScore);
+      const delta = await DeltaScreen.load(this.dataSource, { listId: run.list_id, versionId, previousVersionId: run.previous_version_id, kind: run.kind }, this.options.minScore, this.options.graph);
       await this.dataSource.query(`UPDATE rescreen_runs SET delta_entries = $2 WHERE version_id = $1`, [versionId, delta.size]);
       if (delta.size === 0) {
         await this.dataSource.query(`UPDATE rescreen_runs SET processed = candidates WHERE version_id = $1`, [versionId]);

@@ -10,6 +10,7 @@ import { normalizeHsCode } from './hs-code';
 import { hitId, type Hit } from './hits';
 import { partyFingerprint, type PartyMatch } from './matching';
 import type { Ruleset } from './ruleset';
+import { blocksAsParty, ownershipHit } from './ownership/ownership-hits';
 
 export interface ScreeningContext {
   /** One consistent set of loaded list versions (see ReferenceIndex.current). */
@@ -40,13 +41,15 @@ export function partiesOf(d: DeclarationInput): SubjectParty[] {
   return out;
 }
 
-function partyHit(subject: string, party: PartyInput, m: PartyMatch, ruleset: Ruleset): Hit {
+function partyHit(subject: string, party: PartyInput, m: PartyMatch, ruleset: Ruleset, topicSeverity?: Hit['severity']): Hit {
   const strong = m.score >= ruleset.partyBands.block;
+  // A topic-tagged target (OpenSanctions) carries the severity the rule set gives its topics; a weak match is at most high.
+  const severity = topicSeverity ? (strong || topicSeverity !== 'critical' ? topicSeverity : 'high') : strong ? 'critical' : 'high';
   const weight = m.matchKind === 'identifier' ? ruleset.weights.identifierMatch : Math.round(ruleset.weights.party * m.score);
   return {
     id: hitId('party', subject, `${m.listId}|${m.entryId}`),
     kind: 'party',
-    severity: strong ? 'critical' : 'high',
+    severity,
     score: m.score,
     subject,
     listId: m.listId,
@@ -66,7 +69,13 @@ function screenParties(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]):
       { name: party.name, country: party.country, identifiers: party.identifiers },
       { minScore: ctx.ruleset.partyBands.review, limit: 5 },
     );
-    for (const m of matches) hits.push(partyHit(subject, party, m, ctx.ruleset));
+    for (const m of matches) {
+      // A context record (kept because a listed party owns or runs it) is not listed: matching it is no hit by itself,
+      // only through what the ownership graph says about it.
+      if (!ctx.index.isContext(m.listId, m.entryId)) hits.push(partyHit(subject, party, m, ctx.ruleset, ctx.index.topicSeverity(m.listId, m.entryId)));
+      const owned = ctx.index.ownership(m.listId, m.entryId);
+      if (owned) hits.push(ownershipHit(subject, party, m, owned, ctx.index, ctx.ruleset));
+    }
     (party.identifiers ?? []).forEach((ident, j) => {
       if (ident.type === 'OTHER') return;
       const check = validateIdentifier(ident.type, ident.value);
@@ -308,9 +317,11 @@ function overrideHolds(o: Ruleset['outcomeOverrides'][number], d: OverrideSubjec
 /**
  * Risk score and outcome from the hits that are not suppressed. The score adds, per rule, the weight of its strongest
  * hit (ten controlled lines weigh as much as the riskiest one; a controlled line plus a sanctioned destination weighs
- * more than either), capped at 100. By default BLOCK is reserved to a strong or identifier match of a listed party:
- * goods and routes alone mean "look". The rule set's outcomeOverrides name the exceptions (a live hit of the rule, under
- * the override's conditions, raises the outcome to at least the override's; overrides never lower one).
+ * more than either), capped at 100. By default BLOCK is reserved to a strong or identifier match of a listed party, or
+ * of an entity listed parties own at or above the rule set's ownership threshold when the rule set blocks those (OFAC's
+ * 50% rule: such an entity is blocked as its owners are); "controlled by" and "linked to" hits, goods and routes alone
+ * mean "look". The rule set's outcomeOverrides name the exceptions (a live hit of the rule, under the override's
+ * conditions, raises the outcome to at least the override's; overrides never lower one).
  */
 export function decide(hits: Hit[], ruleset: Ruleset, declaration?: OverrideSubject): { outcome: Outcome; riskScore: number; overrides?: AppliedOverride[] } {
   const strongest = new Map<string, number>();
@@ -322,7 +333,7 @@ export function decide(hits: Hit[], ruleset: Ruleset, declaration?: OverrideSubj
   const riskScore = Math.min(100, Math.round([...strongest.values()].reduce((a, b) => a + b, 0)));
   const live = hits.filter((h) => !h.suppressed && h.kind === 'party');
   let outcome: Outcome = 'CLEAR';
-  if (live.some((h) => h.score >= ruleset.partyBands.block)) outcome = 'BLOCK';
+  if (live.some((h) => blocksAsParty(h, ruleset.partyBands.block))) outcome = 'BLOCK';
   else if (live.length > 0 || riskScore >= ruleset.riskThresholds.review) outcome = 'REVIEW';
   const overrides: AppliedOverride[] = [];
   for (const o of ruleset.outcomeOverrides) {

@@ -6,6 +6,28 @@ import { isCountryCode } from '../identifiers/countries';
 
 const country = z.string().refine((c) => isCountryCode(c), 'not an ISO 3166-1 alpha-2 code');
 const weight = z.number().min(0).max(100);
+const severity = z.enum(['critical', 'high', 'medium', 'low']);
+
+/**
+ * Which FollowTheMoney topics make a record a list target, and the severity of a hit on it. Records of a topic-tagged
+ * source (OpenSanctions) without any of these are context: stored for the ownership graph, never a hit by themselves.
+ */
+export const DEFAULT_TARGET_TOPICS = {
+  'sanction': 'critical', 'sanction.linked': 'high', 'debarment': 'high', 'export.control': 'high',
+} as const;
+
+/** The 50% rule (issue 13); see README "Ownership". */
+const ownershipSchema = z.object({
+  /** Aggregate share held by listed parties from which an entity counts as owned by them (OFAC: 0.5). */
+  threshold: z.number().gt(0).max(1),
+  /** Outcome of a strong match to an entity owned at or above the threshold: OFAC blocks it like the owner. */
+  ownedOutcome: z.enum(['BLOCK', 'REVIEW']),
+  /** Weight of an "owned by" hit (times the match score for name matches), as weights.party. */
+  ownedWeight: weight,
+  /** Weight and severity of a "controlled by" / "linked to" hit (no stated share): always REVIEW level. */
+  controlWeight: weight,
+  controlSeverity: severity,
+}).strict();
 
 export const rulesetSchema = z.object({
   $comment: z.string().optional(),
@@ -64,6 +86,8 @@ export const rulesetSchema = z.object({
     /** Overrides only raise an outcome: a rule set cannot turn a party BLOCK into a clearance. */
     outcome: z.enum(['REVIEW', 'BLOCK']),
   }).strict()),
+  targetTopics: z.record(z.string().min(1), severity).default({ ...DEFAULT_TARGET_TOPICS }),
+  ownership: ownershipSchema.default({ threshold: 0.5, ownedOutcome: 'BLOCK', ownedWeight: 60, controlWeight: 40, controlSeverity: 'medium' }),
   controlledKeywords: z.array(z.object({
     pattern: z.string().min(1).refine((p) => { try { new RegExp(p, 'iu'); return true; } catch { return false; } }, 'not a valid regular expression'),
     label: z.string().min(1),

@@ -55,7 +55,8 @@ export function screeningRoutes(index: ReferenceIndex, ruleset: Ruleset, broker:
         return {
           status: 200,
           body: {
-            results: body.parties.map((p) => ({ matches: lists.matcher.screen(p, { minScore, limit }) })),
+            // Context records (OpenSanctions companies kept for the ownership graph) are not listed: not a match here.
+            results: body.parties.map((p) => ({ matches: lists.matcher.screen(p, { minScore, limit }).filter((m) => !lists.isContext(m.listId, m.entryId)) })),
             listVersions: lists.versions(),
           },
         };

@@ -1,9 +1,11 @@
 /**
  * `ftm-jsonl`: FollowTheMoney entities, one JSON object a line (OpenSanctions exports; the files are often named
- * .ftm.json but are JSON lines). Only party schemas become entries; relationship and detail schemas (Ownership,
- * Directorship, Sanction, Address, Family, Passport...) are skipped, since joining them would need the whole file
- * in memory. Programmes therefore come from the party's own programId/program; when it has none, its topics
- * (e.g. "sanction", "export.control") are used so the entry still says why it is listed.
+ * .ftm.json but are JSON lines). Only party schemas become entries; detail schemas (Sanction, Address, Passport...)
+ * are skipped, since joining them would need the whole file in memory, and relationship schemas (Ownership,
+ * Directorship, Family...) are read by a second pass into the ownership graph (links.ts). Programmes therefore come
+ * from the party's own programId/program; when it has none, its topics (e.g. "sanction", "export.control") are used
+ * so the entry still says why it is listed. Every entry carries its `topics` (empty when the record has none): the
+ * rule set's targetTopics decide which entries are list targets and which are context kept for the graph.
  */
 import { ImportFormatError, type EntityEntry, type EntityKind, type IdentifierType } from '../list-entry';
 import { EntryBuilder } from './entry-builder';
@@ -75,7 +77,7 @@ export function buildFtmEntry(entity: FtmEntity, kind: EntityKind, line: number)
     }
   }
   for (const d of strings(props, 'birthDate')) entry.addBirthDate(d);
-  return entry.build();
+  return { ...entry.build(), topics: [...new Set(strings(props, 'topics'))] };
 }
 
 export async function* importFtmJsonl(source: NodeJS.ReadableStream): AsyncGenerator<EntityEntry> {
