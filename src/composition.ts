@@ -30,6 +30,7 @@ import { registerWebhookEventSchemas } from './webhooks/event-data';
 import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createDocumentsFeature } from './documents/documents.feature';
+import { createInformationRequestsFeature, type InformationRequestsFeature } from './information-requests/information-requests.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
 import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
 import { createStatsFeature, type StatsFeature } from './stats/stats.feature';
@@ -53,6 +54,7 @@ export interface Service {
   sources: ListSourcesFeature;
   declarations: DeclarationsFeature;
   cases: CasesFeature;
+  informationRequests: InformationRequestsFeature;
   allowList: AllowListFeature;
   stats: StatsFeature;
   licences: LicencesFeature;
@@ -89,20 +91,24 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   const allowList = createAllowListFeature({ dataSource, uow, config, index: lists.index });
   const documents = createDocumentsFeature({ dataSource, uow, config });
+  const informationRequests = createInformationRequestsFeature({ dataSource, uow, config });
   const licences = createLicencesFeature({ dataSource, uow });
   const declarations = createDeclarationsFeature({
     dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source, documents: documents.service,
+    informationRequests: informationRequests.service,
     dossierLoaders: [invoiceDossierLoader(), licences.dossierLoader],
   });
   const invoices = createInvoicesFeature({ dataSource, uow, logger: logger.child({ module: 'invoices' }), pipeline: declarations.pipeline });
-  const cases = createCasesFeature({ dataSource, uow, config, allowList: allowList.service, documents: documents.service });
+  const cases = createCasesFeature({
+    dataSource, uow, config, allowList: allowList.service, documents: documents.service, informationRequests: informationRequests.service,
+  });
   const rescreen = createRescreenFeature({
     dataSource, uow, logger: logger.child({ module: 'rescreen' }), config, index: lists.index, pipeline: declarations.pipeline, ruleset,
   });
   const stats = createStatsFeature({ dataSource, uow, ruleset });
 
   const handlers: Partial<JobHandlers> = {
-    ...lists.jobHandlers, ...sources.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...rescreen.jobHandlers,
+    ...lists.jobHandlers, ...sources.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...informationRequests.jobHandlers, ...rescreen.jobHandlers,
   };
   const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies, ...sources.jobPolicies, ...declarations.jobPolicies };
   assertHandlers(handlers);
@@ -160,7 +166,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...documents.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes, ...licences.routes],
+      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...documents.routes, ...informationRequests.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes, ...licences.routes],
       readiness: {
         database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
         // Ready only while this process holds every active list version (it screens nothing older).
@@ -173,7 +179,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   }
 
   return {
-    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, allowList, stats, licences, app,
+    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, informationRequests, allowList, stats, licences, app,
     async start() {
       await lists.start();
       await jobs.start();

@@ -7,13 +7,16 @@ import type { DecisionAction } from './decisions.repository';
 /** The workflow rules, pure: who may act on a case in which state, and which decisions need a second person. */
 
 export interface CaseState {
-  status: 'open' | 'held' | 'escalated' | 'awaiting_approval' | 'closed';
+  status: 'open' | 'held' | 'escalated' | 'awaiting_approval' | 'information_requested' | 'closed';
   assignee_key_id: string | null;
   /** Whether the assignee's lease is unexpired (by the database clock). */
   lease_active: boolean;
 }
 
-/** Statuses a role's claim may take: escalated cases are for supervisors only; held ones wait in the queue. */
+/**
+ * Statuses a role's claim may take: escalated cases are for supervisors only; held ones wait in the queue. A case whose
+ * request for information waits is in no queue.
+ */
 export function claimableStatuses(role: Role): readonly string[] {
   return role === 'supervisor' ? ['open', 'held', 'escalated'] : ['open', 'held'];
 }

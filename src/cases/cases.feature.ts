@@ -5,6 +5,7 @@ import type { AllowListService } from '../allow-list/allow-list.service';
 import type { RouteDef } from '../http/route';
 import type { JobHandlers } from '../jobs/catalogue';
 import type { DocumentsService } from '../documents/documents.service';
+import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { casesRoutes } from './cases.routes';
 import { CasesService } from './cases.service';
 import { DecisionsService } from './decisions.service';
@@ -20,9 +21,12 @@ export interface CasesFeature {
   jobHandlers: Pick<JobHandlers, 'cases.escalate'>;
 }
 
-export function createCasesFeature(deps: { dataSource: DataSource; uow: UnitOfWork; config: Config; allowList: AllowListService; documents: DocumentsService }): CasesFeature {
-  const service = new CasesService(deps.dataSource, deps.uow, deps.config.CASE_LEASE_MINUTES, deps.documents);
-  const decisions = new DecisionsService(deps.uow, deps.allowList, deps.config.CASE_LEASE_MINUTES);
+export function createCasesFeature(deps: {
+  dataSource: DataSource; uow: UnitOfWork; config: Config; allowList: AllowListService; documents: DocumentsService;
+  informationRequests: InformationRequestsService;
+}): CasesFeature {
+  const service = new CasesService(deps.dataSource, deps.uow, deps.config.CASE_LEASE_MINUTES, deps.documents, deps.informationRequests);
+  const decisions = new DecisionsService(deps.uow, deps.allowList, deps.config.CASE_LEASE_MINUTES, deps.informationRequests);
   const notes = new NotesService(deps.uow);
   return {
     service,

@@ -10,11 +10,12 @@ export interface CaseRow {
   declaration_id: string;
   reference: string;
   organization: string;
-  status: 'open' | 'held' | 'escalated' | 'awaiting_approval' | 'closed';
+  status: 'open' | 'held' | 'escalated' | 'awaiting_approval' | 'information_requested' | 'closed';
   level: 'REVIEW' | 'BLOCK';
   priority: CasePriority;
   risk_score: number;
   deadline: Date;
+  sla_paused_at: Date | null;
   overdue: boolean;
   escalated_at: Date | null;
   assignee_key_id: string | null;
@@ -34,7 +35,7 @@ export interface CaseRow {
 }
 
 const SELECT_CASE = `
-  SELECT c.id, c.declaration_id, d.reference, c.organization, c.status, c.level, c.priority, c.risk_score, c.deadline, c.overdue,
+  SELECT c.id, c.declaration_id, d.reference, c.organization, c.status, c.level, c.priority, c.risk_score, c.deadline, c.sla_paused_at, c.overdue,
          c.escalated_at, c.assignee_key_id, k.name AS assignee_name, k.person AS assignee_person, c.lease_expires_at,
          (c.assignee_key_id IS NOT NULL AND c.lease_expires_at > now()) AS lease_active,
          c.resolution, c.pending_decision_id, p.action AS pending_action, p.decided_by AS pending_decided_by, p.decided_by_person AS pending_decided_by_person, p.decided_at AS pending_decided_at,
@@ -56,6 +57,7 @@ export function caseView(r: CaseRow) {
     priorityRank: r.priority,
     riskScore: r.risk_score,
     deadline: r.deadline.toISOString(),
+    slaPausedAt: r.sla_paused_at?.toISOString() ?? null,
     overdue: r.overdue,
     escalated: r.escalated_at !== null,
     assignee: r.assignee_key_id,
@@ -123,7 +125,7 @@ export async function claimNext(
          'declarationId', claimed.declaration_id, 'previousAssignee', claimed.previous_assignee,
          'leaseExpiresAt', to_char(claimed.lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
        FROM claimed)
-     SELECT c.id, c.declaration_id, d.reference, c.organization, c.status, c.level, c.priority, c.risk_score, c.deadline, c.overdue,
+     SELECT c.id, c.declaration_id, d.reference, c.organization, c.status, c.level, c.priority, c.risk_score, c.deadline, c.sla_paused_at, c.overdue,
             c.escalated_at, c.assignee_key_id, k.name AS assignee_name, k.person AS assignee_person, c.lease_expires_at, true AS lease_active, c.resolution,
             NULL::uuid AS pending_decision_id, NULL AS pending_action, NULL::uuid AS pending_decided_by, NULL AS pending_decided_by_person, NULL::timestamptz AS pending_decided_at,
             c.created_at, c.updated_at, c.closed_at, c.previous_assignee

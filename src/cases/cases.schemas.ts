@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { historyEventSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
+import { caseInformationRequest, informationMessage } from '../information-requests/information-requests.schemas';
 import { declarationSchema, declarationStatus, hitSchema, screeningSchema } from '../declarations/declarations.schemas';
 import { documentView } from '../documents/documents.schemas';
 
-export const caseStatus = z.enum(['open', 'held', 'escalated', 'awaiting_approval', 'closed'])
-  .describe('open: in the queue; held: waiting for documents (still open); escalated: for supervisors only; awaiting_approval: a decision waits for a second person; closed: decided');
+export const caseStatus = z.enum(['open', 'held', 'escalated', 'awaiting_approval', 'information_requested', 'closed'])
+  .describe('open: in the queue; held: waiting for documents (still open); escalated: for supervisors only; awaiting_approval: a decision waits for a second person; information_requested: out of the queue, SLA paused, until the broker answers or the request times out; closed: decided');
 export const priorityName = z.enum(['critical', 'high', 'normal', 'low']);
-export const decisionAction = z.enum(['release', 'hold', 'refuse', 'escalate']);
+export const decisionAction = z.enum(['release', 'hold', 'refuse', 'escalate', 'request_info']);
 export const approvalState = z.enum(['not_required', 'pending', 'approved', 'rejected', 'outdated'])
   .describe('outdated: the case was screened again after the decision; the decision lapsed and the case went back to the queue');
 export const falsePositiveScope = z.enum(['organization', 'all'])
@@ -44,7 +45,8 @@ export const caseView = z.object({
   priority: priorityName,
   priorityRank: z.number().int().min(1).max(4).describe('1 = critical ... 4 = low; the queue sorts on it'),
   riskScore: z.number().int(),
-  deadline: z.string(),
+  deadline: z.string().describe('Due time; while the SLA is paused it moves later by the paused span when the case returns to a queue'),
+  slaPausedAt: z.string().nullable().describe('Set while a request for information waits: when the SLA clock stopped'),
   overdue: z.boolean(),
   escalated: z.boolean(),
   assignee: z.string().nullable().describe('Key id of the claimant (see claimed: the claim may have lapsed)'),
@@ -84,7 +86,11 @@ export const decisionBody = z.object({
     .describe('Party hits (ids from the case\'s latest screening) that were false; with release or refuse only. Each becomes an allow-list entry when the decision is final (after its approval where one is needed)'),
   falsePositiveScope: falsePositiveScope.optional()
     .describe('all: the marks hold for every organisation; the decision then waits for a supervisor\'s approval, whatever its level'),
+  message: informationMessage.optional()
+    .describe('With request_info only (and required there): what the broker is asked for. The broker sees this text, never the reason'),
 }).strict().superRefine((b, ctx) => {
+  if (b.action === 'request_info' && b.message === undefined) ctx.addIssue({ code: 'custom', path: ['message'], message: 'request_info needs a message to the broker' });
+  if (b.action !== 'request_info' && b.message !== undefined) ctx.addIssue({ code: 'custom', path: ['message'], message: 'a message goes with request_info only' });
   if (b.falsePositiveScope === 'all' && !b.falsePositiveHitIds?.length) {
     ctx.addIssue({ code: 'custom', path: ['falsePositiveScope'], message: 'scope all needs falsePositiveHitIds' });
   }
@@ -133,6 +139,7 @@ export const caseDetail = z.object({
     body: declarationSchema,
   }),
   screening: screeningSchema.extend({ hits: z.array(hitSchema.extend({ listEntry: listEntryView.nullable() })) }).nullable(),
+  informationRequests: z.array(caseInformationRequest).describe('Requests for information and the broker\'s answers, newest first'),
   decisions: z.array(decisionView).describe('Newest first'),
   history: z.array(historyEventSchema).describe('Audit events of the case and its declaration, oldest first'),
   notes: z.array(noteView).describe('Internal notes, newest first'),

@@ -7,6 +7,7 @@ import { publicHit } from '../declarations/screening-pipeline';
 import { NotFoundError } from '../http/errors';
 import { decodeCursor, encodeCursor } from '../http/pagination';
 import type { Hit } from '../screening/hits';
+import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { claimableStatuses } from './case-rules';
 import { CaseClosedError, CaseNotClaimedError, NotClaimantError } from './cases.errors';
 import {
@@ -33,8 +34,11 @@ export class CasesService {
   private readonly leaseMs: number;
 
   constructor(
-    private readonly dataSource: DataSource, private readonly uow: UnitOfWork, leaseMinutes: number,
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    leaseMinutes: number,
     private readonly documents: Pick<DocumentsService, 'forDeclaration'>,
+    private readonly requests: Pick<InformationRequestsService, 'forCase'>,
   ) {
     this.leaseMs = leaseMinutes * 60_000;
   }
@@ -72,11 +76,12 @@ export class CasesService {
       [c.declaration_id]);
     const [s] = d.latest_screening_id ? await m.query(
       `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE id = $1`, [d.latest_screening_id]) : [];
-    const [decisions, history, notes, documents] = await Promise.all([
-      caseDecisions(m, id), caseHistory(m, id, c.declaration_id), caseNotes(m, id), this.documents.forDeclaration(c.declaration_id),
+    const [decisions, history, notes, documents, informationRequests] = await Promise.all([
+      caseDecisions(m, id), caseHistory(m, id, c.declaration_id), caseNotes(m, id), this.documents.forDeclaration(c.declaration_id), this.requests.forCase(m, id),
     ]);
     return {
       case: caseView(c),
+      informationRequests,
       declaration: {
         id: d.id, reference: d.reference, organization: d.organization, procedure: d.procedure, status: d.status, outcome: d.outcome,
         riskScore: d.risk_score, createdAt: d.created_at.toISOString(), updatedAt: d.updated_at.toISOString(), body: d.body,

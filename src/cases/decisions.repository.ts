@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 
-export type DecisionAction = 'release' | 'hold' | 'refuse' | 'escalate';
+export type DecisionAction = 'release' | 'hold' | 'refuse' | 'escalate' | 'request_info';
 export type ApprovalState = 'not_required' | 'pending' | 'approved' | 'rejected' | 'outdated';
 export type FalsePositiveScope = 'organization' | 'all';
 

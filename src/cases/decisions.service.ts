@@ -7,6 +7,7 @@ import { falsePositiveErrors } from '../allow-list/false-positives';
 import type { AllowListService } from '../allow-list/allow-list.service';
 import { NotFoundError, ValidationError } from '../http/errors';
 import type { Hit } from '../screening/hits';
+import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { drawDownLicences } from '../licences/drawdown';
 import { emitWebhookEvent } from '../webhooks/events';
 import { assertClaimant, needsApproval, samePerson } from './case-rules';
@@ -27,7 +28,12 @@ export interface DecisionResult {
 export class DecisionsService {
   private readonly leaseMs: number;
 
-  constructor(private readonly uow: UnitOfWork, private readonly allowList: AllowListService, leaseMinutes: number) {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly allowList: AllowListService,
+    leaseMinutes: number,
+    private readonly requests: Pick<InformationRequestsService, 'assertNoneOpen' | 'open' | 'withdrawOpen'>,
+  ) {
     this.leaseMs = leaseMinutes * 60_000;
   }
 
@@ -39,14 +45,15 @@ export class DecisionsService {
       if (body.action === 'escalate' && c.escalated_at) throw new AlreadyEscalatedError();
       const falsePositives = body.falsePositiveHitIds ?? [];
       // Marks take effect with the final decision (after the four-eyes approval where one is needed): naming them with a
-      // hold or an escalation would let one person allow-list a BLOCK-level match.
-      if ((body.action === 'escalate' || body.action === 'hold') && falsePositives.length) {
+      // hold, an escalation or a request for information would let one person allow-list a BLOCK-level match.
+      if ((body.action === 'escalate' || body.action === 'hold' || body.action === 'request_info') && falsePositives.length) {
         throw new ValidationError([{ path: 'body.falsePositiveHitIds', message: `false positives are named with the final decision (release or refuse), not with ${body.action}` }]);
       }
       const [screening]: { id: string; hits: Hit[] }[] = await m.query(
         `SELECT s.id, s.hits FROM declarations d JOIN screenings s ON s.id = d.latest_screening_id WHERE d.id = $1`, [c.declaration_id]);
       const errors = falsePositiveErrors(screening?.hits ?? [], falsePositives);
       if (errors.length) throw new ValidationError(errors);
+      if (body.action === 'request_info') await this.requests.assertNoneOpen(m, caseId);
 
       const scope = body.falsePositiveScope ?? 'organization';
       const pending = needsApproval(body.action, c.level, scope === 'all');
@@ -73,6 +80,9 @@ export class DecisionsService {
         await m.query(
           `UPDATE review_cases SET status = 'escalated', escalated_at = now(), assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
           [caseId]);
+      } else if (body.action === 'request_info') {
+        // Not final, so no second person: the case leaves the queue until the broker answers or the request times out.
+        await this.requests.open(m, who, actor, c, decisionId, body.message!);
       } else if (body.action === 'hold') {
         // Waiting for documents: the case stays open and with its claimant (deciding is activity: the lease renews).
         await m.query(
@@ -136,6 +146,7 @@ export class DecisionsService {
          pending_decision_id = NULL, updated_at = now() WHERE id = $1`,
       [c.id, resolution]);
     await setDeclarationStatus(m, who, c.declaration_id, resolution, { caseId: c.id, decisionId: decision.id });
+    await this.requests.withdrawOpen(m, who, c, decision.id);
     // A release is final here (after any approval): the lines under a licence draw on it, once, with the licence row locked.
     if (resolution === 'released') await drawDownLicences(m, who, c.declaration_id, 'decision');
     const allowListEntryIds = await this.mark(m, who, c, decision);
@@ -161,9 +172,10 @@ export class DecisionsService {
   }
 }
 
-/** Moves the declaration to the status a decision gives it, with its audit event. */
-async function setDeclarationStatus(
-  m: EntityManager, who: AuditActor, declarationId: string, to: 'held' | 'released' | 'refused', context: { caseId: string; decisionId: string },
+/** Moves the declaration to the status a decision (or a broker's answer) gives it, with its audit event. */
+export async function setDeclarationStatus(
+  m: EntityManager, who: AuditActor, declarationId: string, to: 'held' | 'released' | 'refused' | 'information_requested' | 'under_review',
+  context: { caseId: string } & Record<string, string>,
 ): Promise<void> {
   const [d]: { status: string }[] = await m.query(`SELECT status FROM declarations WHERE id = $1 FOR UPDATE`, [declarationId]);
   if (d.status === to) return;

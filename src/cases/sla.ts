@@ -32,7 +32,7 @@ export class NotDueYetError extends Error {
   }
 }
 
-export type EscalationResult = 'escalated' | 'closed' | 'deadline_changed' | 'already_overdue' | 'missing';
+export type EscalationResult = 'escalated' | 'closed' | 'deadline_changed' | 'already_overdue' | 'paused' | 'missing';
 
 /**
  * The cases.escalate job: when the case is still undecided at the deadline the job was scheduled for, mark it overdue
@@ -41,10 +41,12 @@ export type EscalationResult = 'escalated' | 'closed' | 'deadline_changed' | 'al
  */
 export async function escalateOverdue(uow: UnitOfWork, caseId: string, deadline: string): Promise<EscalationResult> {
   return uow.run(async (m) => {
-    const [c]: { priority: CasePriority; deadline: Date; overdue: boolean; closed_at: Date | null; due: boolean; declaration_id: string }[] = await m.query(
-      `SELECT priority, deadline, overdue, closed_at, declaration_id, deadline <= now() AS due FROM review_cases WHERE id = $1 FOR UPDATE`, [caseId]);
+    const [c]: { priority: CasePriority; deadline: Date; overdue: boolean; closed_at: Date | null; due: boolean; declaration_id: string; paused: boolean }[] = await m.query(
+      `SELECT priority, deadline, overdue, closed_at, declaration_id, deadline <= now() AS due, sla_paused_at IS NOT NULL AS paused FROM review_cases WHERE id = $1 FOR UPDATE`, [caseId]);
     if (!c) return 'missing';
     if (c.closed_at) return 'closed';
+    // The clock stands while the broker is asked: the answer moves the deadline and schedules a job for the new one.
+    if (c.paused) return 'paused';
     if (c.deadline.getTime() !== Date.parse(deadline)) return 'deadline_changed';
     if (c.overdue) return 'already_overdue';
     if (!c.due) throw new NotDueYetError(caseId, deadline);

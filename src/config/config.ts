@@ -127,6 +127,8 @@ export const configSchema = z.object({
   CASE_SLA_MINUTES_LOW: positiveNumber.default(4320),
   /** Minutes a claim on a case lasts; reading or deciding the case renews it, and an expired claim returns the case to the queue. */
   CASE_LEASE_MINUTES: positiveInt.default(15),
+  /** Hours a broker has to answer a request for information before the case escalates to the supervisors (fractions allowed: 0.001 is 3.6 seconds, for tests). */
+  INFO_REQUEST_TIMEOUT_HOURS: positiveNumber.default(72),
   /** Days a false-positive mark (allow-list entry) suppresses its hit before it expires. */
   ALLOW_LIST_DAYS: positiveInt.default(365),
   /** Days back a cleared declaration is still re-screened when a list version activates (open and held ones always are). */

@@ -10,6 +10,7 @@ import type { DossierLoader } from '../screening/dossier';
 import { loadNationalTariff } from '../screening/national-tariff';
 import type { Ruleset } from '../screening/ruleset';
 import type { SuppressionSource } from '../screening/suppressions';
+import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { BatchesService } from './batches.service';
 import { declarationsRoutes } from './declarations.routes';
 import { DeclarationsService } from './declarations.service';
@@ -28,6 +29,7 @@ export interface DeclarationsFeature {
 
 export function createDeclarationsFeature(deps: {
   dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsFeature; ruleset: Ruleset; suppressions: SuppressionSource;
+  informationRequests?: Pick<InformationRequestsService, 'forDeclaration'>;
   /** Readers of the records declarations cite (invoices, licences): see src/screening/dossier.ts. */
   dossierLoaders?: readonly DossierLoader[];
   documents: DocumentsService;
@@ -35,7 +37,7 @@ export function createDeclarationsFeature(deps: {
   const nationalTariff = loadNationalTariff(deps.config.NATIONAL_TARIFF_FILE);
   const pipeline = new ScreeningPipeline(
     deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset, nationalTariff }, deps.suppressions, deps.config, deps.dossierLoaders ?? []);
-  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger, deps.documents);
+  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger, deps.documents, deps.informationRequests);
   const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.config);
   return {
     service,

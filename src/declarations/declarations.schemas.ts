@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import '../http/openapi';
+import { brokerInformationRequest, responseView } from '../information-requests/information-requests.schemas';
 import { historyEventSchema } from '../audit/audit.schemas';
 import { documentView } from '../documents/documents.schemas';
 import { isCountryCode } from '../identifiers/countries';
@@ -117,7 +118,8 @@ export const screeningSchema = z.object({
   trigger: z.string(),
 }).openapi('Screening');
 
-export const declarationStatus = z.enum(['screening', 'cleared', 'under_review', 'released', 'held', 'refused']);
+export const declarationStatus = z.enum(['screening', 'cleared', 'under_review', 'information_requested', 'released', 'held', 'refused'])
+  .describe('information_requested: customs asked the broker for something (see informationRequest); the review waits for the answer');
 
 /*
  * What reviewers, supervisors and auditors see: hits with their risk weight and party fingerprint (the key of
@@ -210,6 +212,8 @@ export const brokerDeclarationDetail = declarationSummary.extend({
   screening: brokerScreeningSchema.nullable(),
   previousScreenings: z.array(brokerScreeningSchema),
   decision: finalDecisionSchema.nullable().describe('Set once released, held or refused'),
+  informationRequest: brokerInformationRequest.nullable().describe('What customs asks for, while the request is open: answer with POST /v1/declarations/{id}/responses'),
+  responses: z.array(responseView).describe('The broker\'s answers to requests for information, newest first'),
 }).openapi('BrokerDeclaration', { description: 'What the owner broker sees: its answer, not the review' });
 
 export const declarationDetail = declarationSummary.extend({
@@ -217,6 +221,8 @@ export const declarationDetail = declarationSummary.extend({
   screening: internalScreeningSchema.nullable(),
   previousScreenings: z.array(internalScreeningSchema),
   decision: finalDecisionSchema.nullable(),
+  informationRequest: brokerInformationRequest.nullable(),
+  responses: z.array(responseView),
   case: z.object({
     id: z.string(), status: z.string(), level: z.string(), priority: z.number(), deadline: z.string(), overdue: z.boolean(),
     assignee: z.string().nullable(), createdAt: z.string(), closedAt: z.string().nullable(),

@@ -11,6 +11,7 @@ import { IdempotencyStore, requestHash } from './idempotency';
 import { citesLicences, drawDownLicences } from '../licences/drawdown';
 import { writeNewDeclaration } from './declaration-writer';
 import type { ScreeningPipeline } from './screening-pipeline';
+import type { InformationRequestsService } from '../information-requests/information-requests.service';
 
 export interface SubmitAnswer {
   status: number;
@@ -35,6 +36,8 @@ export class DeclarationsService {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly documents: Pick<DocumentsService, 'forDeclaration'>,
+    /** Adds the open request for information and the broker's answers to the view. */
+    private readonly informationRequests?: Pick<InformationRequestsService, 'forDeclaration'>,
   ) {
     this.idempotency = new IdempotencyStore(dataSource);
   }
@@ -87,6 +90,7 @@ export class DeclarationsService {
       screening: screenings[0] ? view(screenings[0]) : null,
       previousScreenings: screenings.slice(1).map(view),
       decision: await this.finalDecision(id, d.status),
+      ...(this.informationRequests ? await this.informationRequests.forDeclaration(id) : {}),
     };
     // The review itself is for the customs authority only: a broker's answer never even reads it.
     if (!seesAllOrganizations(actor)) return answer;

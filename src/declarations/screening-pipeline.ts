@@ -90,9 +90,10 @@ export class ScreeningPipeline {
        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8) RETURNING id`,
       [declaration.id, trigger, result.outcome, result.riskScore, JSON.stringify(result.hits), JSON.stringify(result.listVersions), result.rulesetVersion, result.screenedAt]);
     const needsReview = result.outcome !== 'CLEAR';
+    // A declaration whose broker is asked for information stays so: its case keeps waiting for the answer.
     await m.query(
       `UPDATE declarations SET latest_screening_id = $2, outcome = $3, risk_score = $4, updated_at = now(),
-         status = CASE WHEN $5::boolean THEN 'under_review' WHEN status = 'screening' THEN 'cleared' ELSE status END
+         status = CASE WHEN status = 'information_requested' THEN status WHEN $5::boolean THEN 'under_review' WHEN status = 'screening' THEN 'cleared' ELSE status END
        WHERE id = $1`,
       [declaration.id, screening.id, result.outcome, result.riskScore, needsReview]);
     await recordAudit(m, actor, {

@@ -17,6 +17,8 @@ export interface JobPayloads {
   'webhooks.deliver': { deliveryId: string };
   /** Escalate a case whose SLA deadline passed undecided; a job for a deadline the case no longer has does nothing. */
   'cases.escalate': { caseId: string; deadline: string };
+  /** Escalate a case whose request for information is still unanswered at its respond-by time; an answered one does nothing. */
+  'cases.information_overdue': { requestId: string };
   /** Re-screen open, held and recently cleared declarations against what a newly activated list version changed. */
   'lists.rescreen': { versionId: string };
   /** Check a list's source (conditional GET); new content becomes a version imported like an upload. */
@@ -41,6 +43,8 @@ export const JOB_POLICIES: JobPolicies = {
   'webhooks.deliver': { attempts: 8, backoffMs: 5000 },
   // A job that fires a little before its deadline (clock skew) fails and retries: 1 s doubling.
   'cases.escalate': { attempts: 12, backoffMs: 1000 },
+  // Like cases.escalate: a job that fires a little early fails and retries.
+  'cases.information_overdue': { attempts: 12, backoffMs: 1000 },
   'lists.rescreen': { attempts: 5, backoffMs: 5000 },
   // An unreachable publisher: 30 s doubling over 4 attempts (about 3.5 minutes), then the next scheduled check.
   // Base overridable (LIST_FETCH_RETRY_BASE_MS).

@@ -9,8 +9,8 @@ import { DeltaScreen } from './delta';
 import { rescreenDelistings } from './delistings';
 import type { GraphPolicy } from '../screening/ownership/list-graph';
 
-/** Statuses a re-screen may change: open cases, held ones, and (within the look-back) cleared ones. */
-const ELIGIBLE = ['under_review', 'held', 'cleared'];
+/** Statuses a re-screen may change: open cases, held ones, those waiting for the broker, and (within the look-back) cleared ones. */
+const ELIGIBLE = ['under_review', 'held', 'information_requested', 'cleared'];
 /** How long a run's holder may go without saving progress before another attempt may take the run over. */
 const RUN_LEASE = `interval '5 minutes'`;
 
@@ -170,7 +170,7 @@ export class RescreenService {
       await m.query(`DELETE FROM rescreen_candidates WHERE version_id = $1`, [run.version_id]);
       await m.query(
         `INSERT INTO rescreen_candidates (version_id, declaration_id)
-         SELECT $1::uuid, id FROM declarations WHERE status IN ('under_review', 'held')
+         SELECT $1::uuid, id FROM declarations WHERE status IN ('under_review', 'held', 'information_requested')
          UNION ALL
          SELECT $1::uuid, id FROM declarations WHERE status = 'cleared' AND updated_at >= $2`,
         [run.version_id, since]);

@@ -27,6 +27,19 @@ export const webhookEventData = {
     declarationStatus: z.string(),
     decidedAt: z.string(),
   }).openapi('CaseDecidedEvent', { description: 'What was decided and when; never who or why' }),
+  'case.information_requested': z.object({
+    declarationId: z.string(),
+    reference: z.string(),
+    message: z.string().describe('What the reviewer asks for; answer with POST /v1/declarations/{id}/responses'),
+    requestedAt: z.string(),
+    respondBy: z.string().describe('Unanswered by then, the review goes on without the answer (escalated); an answer is still accepted'),
+  }).openapi('CaseInformationRequestedEvent', { description: 'Customs asks the broker for information; never the reason or the hits' }),
+  'case.information_overdue': z.object({
+    declarationId: z.string(),
+    reference: z.string(),
+    requestedAt: z.string(),
+    respondBy: z.string(),
+  }).openapi('CaseInformationOverdueEvent', { description: 'A request for information passed its respond-by time unanswered' }),
   'batch.completed': z.object({ batchId: z.string(), total: z.number().int() }).openapi('BatchCompletedEvent'),
   'batch.failed': z.object({
     batchId: z.string(), total: z.number().int(), processed: z.number().int(),
@@ -51,6 +64,8 @@ export function publicEventData(type: WebhookEventDataType, data: unknown): Reco
 export function registerWebhookEventSchemas(registry: OpenAPIRegistry): OpenAPIRegistry {
   registry.register('DeclarationScreenedEvent', webhookEventData['declaration.screened']);
   registry.register('CaseDecidedEvent', webhookEventData['case.decided']);
+  registry.register('CaseInformationRequestedEvent', webhookEventData['case.information_requested']);
+  registry.register('CaseInformationOverdueEvent', webhookEventData['case.information_overdue']);
   registry.register('BatchCompletedEvent', webhookEventData['batch.completed']);
   registry.register('BatchFailedEvent', webhookEventData['batch.failed']);
   return registry;

@@ -4,7 +4,7 @@ import { enqueueInTransaction } from '../jobs/outbox';
 import { publicEventData } from './event-data';
 
 /** The events a webhook may subscribe to. Adding one here is all it takes to make it subscribable. */
-export const WEBHOOK_EVENT_TYPES = ['declaration.screened', 'declaration.rescreened', 'case.decided', 'batch.completed', 'batch.failed'] as const;
+export const WEBHOOK_EVENT_TYPES = ['declaration.screened', 'declaration.rescreened', 'case.decided', 'case.information_requested', 'case.information_overdue', 'batch.completed', 'batch.failed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export interface WebhookEvent {

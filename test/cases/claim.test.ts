@@ -161,9 +161,12 @@ describe('the review queue: claims and leases', () => {
 
   it('describes the review API in the OpenAPI document', async () => {
     const doc = (await t.http.get('/openapi.json')).body;
-    for (const path of ['/v1/cases', '/v1/cases/claim', '/v1/cases/{id}', '/v1/cases/{id}/unclaim', '/v1/cases/{id}/decision', '/v1/cases/{id}/approval', '/v1/allow-list', '/v1/allow-list/{id}']) {
+    for (const path of ['/v1/cases', '/v1/cases/claim', '/v1/cases/{id}', '/v1/cases/{id}/unclaim', '/v1/cases/{id}/decision', '/v1/cases/{id}/approval', '/v1/allow-list', '/v1/allow-list/{id}', '/v1/declarations/{id}/responses']) {
       expect(doc.paths[path]).toBeDefined();
     }
-    expect(doc.components.schemas.CaseDecisionRequest.properties.action.enum).toEqual(['release', 'hold', 'refuse', 'escalate']);
+    expect(doc.components.schemas.CaseDecisionRequest.properties.action.enum).toEqual(['release', 'hold', 'refuse', 'escalate', 'request_info']);
+    for (const name of ['CaseInformationRequest', 'InformationResponse', 'InformationResponseRequest', 'BrokerInformationRequest', 'CaseInformationRequestedEvent']) {
+      expect(doc.components.schemas[name]).toBeDefined();
+    }
   });
 });

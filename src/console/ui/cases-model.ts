@@ -8,9 +8,12 @@ export function claimOrder(a: ReviewCase, b: ReviewCase): number {
     || (Date.parse(a.createdAt) - Date.parse(b.createdAt));
 }
 
-/** Past its deadline and undecided (the server's flag, or the clock since the page loaded). */
-export function isOverdue(c: Pick<ReviewCase, 'deadline' | 'closedAt' | 'overdue'>, now: number): boolean {
-  return !c.closedAt && (c.overdue || Date.parse(c.deadline) < now);
+/**
+ * Past its deadline and undecided (the server's flag, or the clock since the page loaded). A case whose SLA is paused
+ * (waiting for the broker) is not late by the clock: its deadline moves when the answer comes.
+ */
+export function isOverdue(c: Pick<ReviewCase, 'deadline' | 'closedAt' | 'overdue' | 'slaPausedAt'>, now: number): boolean {
+  return !c.closedAt && (c.overdue || (!c.slaPausedAt && Date.parse(c.deadline) < now));
 }
 
 /** Milliseconds left on a lease, or null when there is none. */

@@ -67,7 +67,7 @@ export type VerifyResult = z.infer<typeof verifyResultSchema>;
 
 // --- declarations (src/declarations/declarations.schemas.ts, declarations.routes.ts) ---
 export type Outcome = 'CLEAR' | 'REVIEW' | 'BLOCK';
-export type DeclarationStatus = 'screening' | 'cleared' | 'under_review' | 'released' | 'held' | 'refused';
+export type DeclarationStatus = 'screening' | 'cleared' | 'under_review' | 'information_requested' | 'released' | 'held' | 'refused';
 
 export interface Identifier {
   type: string;
@@ -198,11 +198,14 @@ export interface DeclarationDetail extends DeclarationSummary {
   screening: Screening | null;
   case?: { id: string; status: string; level: string; priority: number; deadline: string; overdue?: boolean; assignee: string | null } | null;
   history?: HistoryEvent[];
+  /** The open request for information (message and dates only) and the broker's answers, newest first. */
+  informationRequest?: { message: string; requestedAt: string; respondBy: string } | null;
+  responses?: { id: string; message: string; documentIds: string[]; createdAt: string }[];
 }
 
 // --- cases (src/cases/cases.schemas.ts) ---
-export type CaseStatus = 'open' | 'held' | 'escalated' | 'awaiting_approval' | 'closed';
-export type DecisionAction = 'release' | 'hold' | 'refuse' | 'escalate';
+export type CaseStatus = 'open' | 'held' | 'escalated' | 'awaiting_approval' | 'information_requested' | 'closed';
+export type DecisionAction = 'release' | 'hold' | 'refuse' | 'escalate' | 'request_info';
 
 export interface ReviewCase {
   id: string;
@@ -217,6 +220,8 @@ export interface ReviewCase {
   priorityRank: number;
   riskScore: number;
   deadline: string;
+  /** Set while a request for information waits: the SLA clock stands. */
+  slaPausedAt?: string | null;
   overdue: boolean;
   escalated: boolean;
   /** Key id of the claimant; `claimed` says whether the claim is live. */
@@ -253,8 +258,30 @@ export interface CaseDecision {
   approvedAt: string | null;
 }
 
+/** A request for information and the broker's answer (src/information-requests/information-requests.schemas.ts). */
+export interface InformationRequest {
+  id: string;
+  decisionId: string;
+  status: 'open' | 'answered' | 'withdrawn';
+  message: string;
+  requestedBy: KeyRef;
+  requestedAt: string;
+  respondBy: string;
+  overdueAt: string | null;
+  response: {
+    id: string;
+    message: string;
+    documentIds: string[];
+    documents: { id: string; filename: string | null; contentType: string; size: number }[];
+    respondedBy: KeyRef;
+    receivedAt: string;
+  } | null;
+}
+
 export interface CaseDetail {
   case: ReviewCase;
+  /** Newest first. */
+  informationRequests?: InformationRequest[];
   declaration: DeclarationSummary & { body: DeclarationBody };
   screening: (Screening & { hits: (Hit & { listEntry?: Record<string, unknown> | null })[] }) | null;
   /** Newest first. */

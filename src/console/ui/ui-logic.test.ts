@@ -79,6 +79,9 @@ describe('queue order and leases', () => {
     const now = Date.parse('2026-11-01T12:30:00Z');
     expect(isOverdue(base, now)).toBe(true);
     expect(isOverdue({ ...base, closedAt: '2026-11-01T12:10:00Z' }, now)).toBe(false);
+    // Waiting for the broker: the clock stands, so a passed deadline is not late (the answer moves it); the server's flag still counts.
+    expect(isOverdue({ ...base, slaPausedAt: '2026-11-01T11:00:00Z' }, now)).toBe(false);
+    expect(isOverdue({ ...base, slaPausedAt: '2026-11-01T11:00:00Z', overdue: true }, now)).toBe(true);
     const leased = { ...base, assignee: 'me', leaseExpiresAt: '2026-11-01T12:35:00Z' };
     expect(leaseLeft(leased, now)).toBe(300_000);
     expect(claimedBy(leased, 'me', now)).toBe(true);

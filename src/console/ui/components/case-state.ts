@@ -2,7 +2,7 @@ import { badge, h } from '../dom';
 import { dateTime } from '../format';
 import type { CaseDecision, KeyRef, ReviewCase } from '../types';
 
-const ACTION_WORD: Record<string, string> = { release: 'release', hold: 'hold', refuse: 'refusal', escalate: 'escalation' };
+const ACTION_WORD: Record<string, string> = { release: 'release', hold: 'hold', refuse: 'refusal', escalate: 'escalation', request_info: 'request for information' };
 
 /** A person first (four-eyes is about people), then the key they used. */
 export function personLabel(ref: KeyRef, role?: string): string {

@@ -7,6 +7,7 @@ import { documentsPanel, notesPanel } from '../components/case-work';
 import { declarationView } from '../components/declaration-view';
 import { decisionForm } from '../components/decision-form';
 import { historyList } from '../components/history';
+import { informationRequestsPanel } from '../components/information-requests';
 import { invoicePanel } from '../components/invoice-panel';
 import { hitList } from '../components/hits';
 import { licencesPanel } from '../components/licences-panel';
@@ -18,6 +19,7 @@ import { every, type PageContext } from './page';
 
 const DONE: Record<DecisionAction, string> = {
   release: 'Release recorded', hold: 'Hold recorded: the case waits for documents', refuse: 'Refusal recorded', escalate: 'Case escalated to supervisors',
+  request_info: 'Information requested: the case waits for the broker\'s answer, its SLA paused',
 };
 
 /** "Your claim: 14:52 left", ticking; red in the last minute. */
@@ -65,9 +67,9 @@ export async function renderCase(ctx: PageContext): Promise<void> {
 
     const decision = mine ? decisionForm({
       level: c.level, escalated: c.status === 'escalated', hitsPanel,
-      submit: async (action, reason, falsePositiveHitIds) => {
+      submit: async (action, reason, falsePositiveHitIds, message) => {
         try {
-          const result = await postJson<{ case: ReviewCase }>(`${path}/decision`, { action, reason, falsePositiveHitIds });
+          const result = await postJson<{ case: ReviewCase }>(`${path}/decision`, { action, reason, falsePositiveHitIds, ...(message !== undefined ? { message } : {}) });
           const waiting = result?.case.status === 'awaiting_approval';
           announce(`${DONE[action]}${waiting ? '; waiting for a supervisor\'s approval' : ''}.${falsePositiveHitIds.length ? ` ${falsePositiveHitIds.length} false positive(s) marked.` : ''}`);
           await load();
@@ -112,7 +114,7 @@ export async function renderCase(ctx: PageContext): Promise<void> {
 
     const shortcuts: Record<string, () => void> = {};
     if (canWork) shortcuts.n = () => void claimNext();
-    if (decision) for (const [key, action] of [['r', 'release'], ['h', 'hold'], ['f', 'refuse'], ['e', 'escalate']] as const) shortcuts[key] = () => decision.choose(action);
+    if (decision) for (const [key, action] of [['r', 'release'], ['h', 'hold'], ['f', 'refuse'], ['e', 'escalate'], ['i', 'request_info']] as const) shortcuts[key] = () => decision.choose(action);
     if (approval) shortcuts.a = () => approval.focus();
     ctx.shortcuts(shortcuts);
 
@@ -122,11 +124,13 @@ export async function renderCase(ctx: PageContext): Promise<void> {
       h('p', { class: 'status-line' },
         badge(c.status.replace(/_/g, ' '), c.status), badge(c.level, c.level), badge(`${c.priority} priority`, c.priority),
         h('span', null, `risk ${c.riskScore}/100`),
-        h('span', { class: overdue ? 'overdue' : null }, `deadline ${dateTime(c.deadline)}`, overdue ? ' (overdue)' : ''),
+        h('span', { class: overdue ? 'overdue' : null }, `deadline ${dateTime(c.deadline)}`, overdue ? ' (overdue)' : '',
+          c.slaPausedAt ? ` (SLA paused since ${dateTime(c.slaPausedAt)})` : ''),
         h('span', null, c.organization),
         h('span', null, `opened ${duration(now - Date.parse(c.createdAt))} ago`),
         claimLine(scope, c, reload, unclaim),
         canWork && !mine ? h('button', { type: 'button', 'aria-keyshortcuts': 'n', onclick: () => void claimNext() }, 'Claim next case ', h('kbd', null, 'n')) : null),
+      informationRequestsPanel(detail.informationRequests),
       fourEyes(c, detail.decisions, ctx.user, approval?.element ?? null),
       h('div', { class: decision ? 'split with-decision' : 'split' }, declarationView(body, hits, { organization: detail.declaration.organization, createdAt: detail.declaration.createdAt }), hitsPanel),
       invoicePanel(body, detail.declaration.organization, hits, ctx.signal),

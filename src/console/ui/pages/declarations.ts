@@ -1,4 +1,5 @@
 import { getJson } from '../api';
+import { declarationRequestPanel } from '../components/information-requests';
 import { declarationView } from '../components/declaration-view';
 import { historyList } from '../components/history';
 import { hitList } from '../components/hits';
@@ -9,7 +10,7 @@ import { caseHref, declarationHref, href } from '../router';
 import type { DeclarationDetail, DeclarationSummary, Paged } from '../types';
 import type { PageContext } from './page';
 
-const STATUSES: [string, string][] = [['', 'Any'], ['screening', 'screening'], ['cleared', 'cleared'], ['under_review', 'under review'], ['released', 'released'], ['held', 'held'], ['refused', 'refused']];
+const STATUSES: [string, string][] = [['', 'Any'], ['screening', 'screening'], ['cleared', 'cleared'], ['under_review', 'under review'], ['information_requested', 'information requested'], ['released', 'released'], ['held', 'held'], ['refused', 'refused']];
 const OUTCOMES: [string, string][] = [['', 'Any'], ['CLEAR', 'CLEAR'], ['REVIEW', 'REVIEW'], ['BLOCK', 'BLOCK']];
 
 function row(d: DeclarationSummary): HTMLTableRowElement {
@@ -92,6 +93,7 @@ export async function renderDeclaration(ctx: PageContext): Promise<void> {
       d.riskScore !== null ? ` risk ${d.riskScore}/100` : '',
       d.screening ? ` · screened ${dateTime(d.screening.screenedAt)} with rule set ${d.screening.rulesetVersion}` : '',
       canOpenCase && d.case ? [' · ', h('a', { href: caseHref(d.case.id) }, `review case (${d.case.status})`)] : null),
+    declarationRequestPanel(d),
     h('div', { class: 'split' },
       declarationView(d.declaration, hits, { organization: d.organization, createdAt: d.createdAt }),
       h('section', { class: 'hits-panel', 'aria-labelledby': 'hits-title' },

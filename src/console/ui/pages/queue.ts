@@ -8,11 +8,11 @@ import { caseHref, href } from '../router';
 import type { Paged, ReviewCase } from '../types';
 import { every, type PageContext } from './page';
 
-/** "Undecided" is every status but closed: the API filters one status at a time, so it is fetched as four. */
-const UNDECIDED = ['open', 'held', 'escalated', 'awaiting_approval'];
+/** "Undecided" is every status but closed: the API filters one status at a time, so it is fetched as five. */
+const UNDECIDED = ['open', 'held', 'escalated', 'awaiting_approval', 'information_requested'];
 const STATUSES: [string, string][] = [
   ['', 'Undecided (all but closed)'], ['open', 'open'], ['held', 'held for documents'], ['escalated', 'escalated'],
-  ['awaiting_approval', 'waiting for approval'], ['closed', 'closed'],
+  ['awaiting_approval', 'waiting for approval'], ['information_requested', 'waiting for the broker'], ['closed', 'closed'],
 ];
 const PRIORITIES: [string, string][] = [['', 'Any'], ['critical', 'critical'], ['high', 'high'], ['normal', 'normal'], ['low', 'low']];
 const LEVELS: [string, string][] = [['', 'Any'], ['BLOCK', 'BLOCK'], ['REVIEW', 'REVIEW']];
