@@ -12,6 +12,7 @@ import { Access1764191000000 } from './1764191000000-access';
 import { AuditAnchor1764191200000 } from './1764191200000-audit-anchor';
 import { Stats1764191300000 } from './1764191300000-stats';
 import { CaseDocuments1764191400000 } from './1764191400000-case-documents';
+import { DeclarationSearch1764192100000 } from './1764192100000-declaration-search';
 
 /** Applied in this order; a migration is never edited after it lands. */
-export const MIGRATIONS = [Foundation1764190000000, Lists1764190100000, Declarations1764190200000, Webhooks1764190300000, Review1764190400000, JobBackendState1764190500000, ListGeneration1764190600000, JobReliability1764190700000, ListSources1764190800000, ListVersions1764190900000, Access1764191000000, AuditAnchor1764191200000, Stats1764191300000, CaseDocuments1764191400000];
+export const MIGRATIONS = [Foundation1764190000000, Lists1764190100000, Declarations1764190200000, Webhooks1764190300000, Review1764190400000, JobBackendState1764190500000, ListGeneration1764190600000, JobReliability1764190700000, ListSources1764190800000, ListVersions1764190900000, Access1764191000000, AuditAnchor1764191200000, Stats1764191300000, CaseDocuments1764191400000, DeclarationSearch1764192100000];

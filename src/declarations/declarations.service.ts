@@ -8,6 +8,7 @@ import { decodeCursor, page } from '../http/pagination';
 import type { DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
 import { writeNewDeclaration } from './declaration-writer';
+import { hasSearchFilter, organizationScope, searchConditions, type SearchFilters } from './search-filter';
 import type { ScreeningPipeline } from './screening-pipeline';
 
 export interface SubmitAnswer {
@@ -110,24 +111,30 @@ export class DeclarationsService {
     };
   }
 
-  async list(actor: Actor, q: { status?: string; outcome?: string; reference?: string; from?: string; to?: string; limit: number; cursor?: string }) {
-    const where: string[] = [];
+  /**
+   * A page of declarations, newest first. With search filters the page is read from declaration_search (which carries
+   * the organisation and creation time, so filter, order and limit happen on its indexes) and joined to declarations.
+   */
+  async list(actor: Actor, q: { status?: string; outcome?: string; reference?: string; from?: string; to?: string; limit: number; cursor?: string } & SearchFilters) {
     const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => { params.push(value); where.push(sql.replace('?', `$${params.length}`)); };
-    if (!seesAllOrganizations(actor)) add('organization = ?', actor.organization);
-    if (q.status) add('status = ?', q.status);
-    if (q.outcome) add('outcome = ?', q.outcome);
-    if (q.reference) add('reference = ?', q.reference);
-    if (q.from) add('created_at >= ?', q.from);
-    if (q.to) add('created_at < ?', q.to);
+    const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+    const searching = hasSearchFilter(q);
+    const t = searching ? 's' : 'd';
+    const where: string[] = [];
+    const organization = organizationScope(actor, q.organization);
+    if (organization !== undefined) where.push(`${t}.organization = ${p(organization)}`);
+    if (q.status) where.push(`d.status = ${p(q.status)}`);
+    if (q.outcome) where.push(`d.outcome = ${p(q.outcome)}`);
+    if (q.reference) where.push(`d.reference = ${p(q.reference)}`);
+    if (q.from) where.push(`${t}.created_at >= ${p(q.from)}`);
+    if (q.to) where.push(`${t}.created_at < ${p(q.to)}`);
+    where.push(...searchConditions(q, 's', p));
     const after = decodeCursor(q.cursor);
-    if (after) {
-      params.push(after.at, after.id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(q.limit + 1);
+    const id = searching ? 's.declaration_id' : 'd.id';
+    if (after) where.push(`(${t}.created_at, ${id}) < (${p(after.at)}::timestamptz, ${p(after.id)}::uuid)`);
+    const from = searching ? 'declaration_search s JOIN declarations d ON d.id = s.declaration_id' : 'declarations d';
     const rows = await this.dataSource.query(
-      `SELECT * FROM declarations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+      `SELECT d.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${t}.created_at DESC, ${id} DESC LIMIT ${p(q.limit + 1)}`, params);
     const result = page(rows as Record<string, any>[], q.limit, (r) => [r.created_at, r.id]);
     return { items: result.items.map((r) => this.summary(r)), nextCursor: result.nextCursor };
   }
