@@ -8,7 +8,7 @@ import { decodeCursor, page } from '../http/pagination';
 import type { DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
 import { writeNewDeclaration } from './declaration-writer';
-import { hasSearchFilter, organizationScope, searchConditions, type SearchFilters } from './search-filter';
+import { hasSearchFilter, organizationScope, searchConditions, withPartyThreshold, type SearchFilters } from './search-filter';
 import type { ScreeningPipeline } from './screening-pipeline';
 
 export interface SubmitAnswer {
@@ -133,8 +133,8 @@ export class DeclarationsService {
     const id = searching ? 's.declaration_id' : 'd.id';
     if (after) where.push(`(${t}.created_at, ${id}) < (${p(after.at)}::timestamptz, ${p(after.id)}::uuid)`);
     const from = searching ? 'declaration_search s JOIN declarations d ON d.id = s.declaration_id' : 'declarations d';
-    const rows = await this.dataSource.query(
-      `SELECT d.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${t}.created_at DESC, ${id} DESC LIMIT ${p(q.limit + 1)}`, params);
+    const rows = await withPartyThreshold(this.dataSource, q, (m) => m.query(
+      `SELECT d.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${t}.created_at DESC, ${id} DESC LIMIT ${p(q.limit + 1)}`, params));
     const result = page(rows as Record<string, any>[], q.limit, (r) => [r.created_at, r.id]);
     return { items: result.items.map((r) => this.summary(r)), nextCursor: result.nextCursor };
   }

@@ -3,6 +3,7 @@
  * exactly as search-keys.ts normalised the stored keys, so the SQL compares like with like; a value that cannot match
  * anything meaningful (an HS code with letters, a name that folds to one letter, an unknown identifier type) is a 400.
  */
+import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import { seesAllOrganizations } from '../auth/actor';
@@ -30,13 +31,14 @@ export const searchFilters = z.object({
       ctx.addIssue({ code: 'custom', message: `unknown identifier type ${type}: use one of ${DECLARATION_IDENTIFIER_TYPES.join(', ')}, or the value alone` });
       return z.NEVER;
     }
-    const types = type ? [type as (typeof DECLARATION_IDENTIFIER_TYPES)[number]] : DECLARATION_IDENTIFIER_TYPES;
-    const keys = types.map((t) => identifierKey(t, m ? m[2] : raw));
-    if (keys[0].endsWith(':')) {
+    // The bare value is stored too: without a type the search is one key like any other.
+    const typed = identifierKey((type ?? 'OTHER') as (typeof DECLARATION_IDENTIFIER_TYPES)[number], m ? m[2] : raw);
+    const value = typed.slice(typed.indexOf(':') + 1);
+    if (!value) {
       ctx.addIssue({ code: 'custom', message: 'an identifier needs letters or digits' });
       return z.NEVER;
     }
-    return keys.map(keyOf.identifier);
+    return keyOf.identifier(type ? typed : value);
   }).optional().describe('Exact identifier value, normalised (case, spaces and punctuation ignored), optionally typed: INN:7707083893'),
   hsCode: z.string().max(20).transform((raw, ctx) => {
     const hs = normalizeHsCode(raw);
@@ -70,17 +72,34 @@ export function organizationScope(actor: Actor, requested: string | undefined): 
 }
 
 /**
+ * How much of the query's trigrams a stretch of a stored name must share. pg_trgm's default (0.6) lets "Altyn
+ * Logistics" reach every declaration naming any "... Logistics" (10 of its 16 trigrams), which the index must then
+ * fetch and recheck one by one: millions of rows cost seconds. At 0.7 the index itself drops those, and a one-letter
+ * slip in a name of two words still matches (the fold already absorbs romanisation variants).
+ */
+export const PARTY_SIMILARITY = 0.7;
+
+/**
+ * Runs the search with PARTY_SIMILARITY in force: the threshold is a setting the `<%` operator and its index read,
+ * so it is set for this transaction only (SET LOCAL), never leaking into a pooled connection.
+ */
+export async function withPartyThreshold<T>(ds: DataSource, q: SearchFilters, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  if (q.party === undefined) return work(ds.manager);
+  return ds.transaction(async (m) => {
+    await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(PARTY_SIMILARITY)]);
+    return work(m);
+  });
+}
+
+/**
  * Conditions on `declaration_search` (under `alias`) for the filters; `p` binds a parameter and returns its
- * placeholder. The exact filters are one array containment (one GIN probe); the identifier without a type is an
- * overlap with its keys under every type.
+ * placeholder. The exact filters together are one array containment (one GIN probe).
  */
 export function searchConditions(q: SearchFilters, alias: string, p: (v: unknown) => string): string[] {
   const where: string[] = [];
-  const all = [q.hsCode, q.country, q.listEntry].filter((k): k is string => k !== undefined);
-  if (q.identifier?.length === 1) all.push(q.identifier[0]);
+  const all = [q.identifier, q.hsCode, q.country, q.listEntry].filter((k): k is string => k !== undefined);
   if (all.length) where.push(`${alias}.keys @> ${p(all)}::text[]`);
-  if (q.identifier && q.identifier.length > 1) where.push(`${alias}.keys && ${p(q.identifier)}::text[]`);
-  // word_similarity (pg_trgm.word_similarity_threshold, 0.6 by default) against any stretch of the stored names: a
+  // word_similarity against any stretch of the stored names, at PARTY_SIMILARITY (see withPartyThreshold): a
   // misspelt or partial name still finds the declaration, and the trigram index answers it.
   if (q.party !== undefined) where.push(`${p(q.party)} <% ${alias}.names`);
   return where;

@@ -8,12 +8,12 @@ import { normalizeIdentifier } from '../identifiers/validate';
 import type { IdentifierType } from '../lists/list-entry';
 import { normalizeHsCode } from '../screening/hs-code';
 import { prepareName } from '../screening/matching/prepared-name';
-import { DECLARATION_IDENTIFIER_TYPES, PARTY_ROLES, type DeclarationInput, type PartyInput } from './declarations.schemas';
+import { PARTY_ROLES, type DeclarationInput, type PartyInput } from './declarations.schemas';
 
 export interface SearchKeys {
   /** Every party's folded name (legal forms removed), one per line: the pg_trgm column. */
   names: string;
-  /** `TYPE:VALUE`, value normalised as the matcher does. */
+  /** `TYPE:VALUE` and the bare `VALUE` (a search without a type), value normalised as the matcher does. */
   identifiers: string[];
   /** Every prefix (2 digits up) of every line's HS code, so a prefix search is an array containment. */
   hsCodes: string[];
@@ -51,7 +51,11 @@ export function searchKeysOf(d: DeclarationInput): SearchKeys {
     const folded = foldedName(p.name);
     if (folded) names.add(folded);
     countries.add(p.country);
-    for (const id of p.identifiers ?? []) identifiers.add(identifierKey(id.type, id.value));
+    for (const id of p.identifiers ?? []) {
+      const key = identifierKey(id.type, id.value);
+      identifiers.add(key);
+      identifiers.add(key.slice(key.indexOf(':') + 1));
+    }
   }
   const hsCodes = new Set<string>();
   for (const item of d.items) {
@@ -68,9 +72,6 @@ export function listEntryKeys(hits: ReadonlyArray<{ listId?: string; entryId?: s
   for (const h of hits) if (h.listId && h.entryId) keys.add(`${h.listId}:${h.entryId}`);
   return [...keys];
 }
-
-/** The identifier types a value without a type is searched under. */
-export const SEARCHABLE_IDENTIFIER_TYPES: readonly IdentifierType[] = DECLARATION_IDENTIFIER_TYPES;
 
 /*
  * The exact filters share one text[] column and one GIN index: a tag per kind keeps them apart, and several filters
