@@ -1,6 +1,7 @@
 import { declaration, submit } from '../support/factories';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 import { uploadWatchList } from '../cases/helpers';
+import { DeclarationSearch1764192100000 } from '../../migrations/1764192100000-declaration-search';
 
 /** Controlled goods (CHPL) bound for Russia: a REVIEW case, so the declaration shows on both endpoints. */
 function toRussia(overrides: Record<string, unknown>) {
@@ -168,5 +169,25 @@ describe('search across declarations and cases', () => {
     expect(declarationIdsOfCases(await get(reviewer, '/v1/cases?listEntry=srch:S-2&order=newest'))).toEqual([a[4], a[3], a[2]]);
     // The re-screen replaced only the list entry keys: the other filters still find them.
     expect(ids(await get(reviewer, '/v1/declarations?listEntry=srch:S-2&party=Ural&hsCode=854231&country=RU&identifier=BIN:940140000385'))).toEqual([a[4], a[3], a[2]]);
+  });
+
+  it('backfills the keys of stored declarations in its migration, the same as the writer wrote them', async () => {
+    const ds = t.service.db.dataSource;
+    const snapshot = () => ds.query(`SELECT declaration_id, organization, created_at, names, keys FROM declaration_search ORDER BY declaration_id`);
+    const written = await snapshot();
+    expect(written).toHaveLength(8);
+    const runner = ds.createQueryRunner();
+    try {
+      const migration = new DeclarationSearch1764192100000();
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    const backfilled = await snapshot();
+    const sorted = (rows: Array<{ keys: string[] }>) => rows.map((r) => ({ ...r, keys: [...r.keys].sort() }));
+    expect(sorted(backfilled)).toEqual(sorted(written));
+    expect(ids(await get(reviewer, '/v1/declarations?party=Vostok&listEntry=srch:S-1'))).toEqual([]);
+    expect(ids(await get(reviewer, '/v1/declarations?party=Krasnaya%20Zvezda&listEntry=srch:S-1'))).toEqual([a[6]]);
   });
 });
