@@ -101,10 +101,18 @@ async function main(): Promise<void> {
     }
     console.log(`\nseeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     t = performance.now();
-    await ds.query(`SET maintenance_work_mem = '512MB'`);
-    for (const i of indexes) await ds.query(i.indexdef);
-    await ds.query('VACUUM ANALYZE declaration_search');
-    await ds.query('VACUUM ANALYZE declarations');
+    // One connection of its own: the service's statement timeout would cancel an index build over a million rows.
+    const runner = ds.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.query(`SET statement_timeout = 0`);
+      await runner.query(`SET maintenance_work_mem = '512MB'`);
+      for (const i of indexes) await runner.query(i.indexdef);
+      await runner.query('VACUUM ANALYZE declaration_search');
+      await runner.query('VACUUM ANALYZE declarations');
+    } finally {
+      await runner.release();
+    }
     const [size] = await ds.query(`SELECT pg_size_pretty(pg_total_relation_size('declaration_search')) AS total, pg_size_pretty(pg_relation_size('declaration_search_names')) AS names_index,
       pg_size_pretty(pg_relation_size('declaration_search_keys')) AS keys_index`);
     console.log(`search indexes built in ${((performance.now() - t) / 1000).toFixed(1)} s; declaration_search ${JSON.stringify(size)}`);

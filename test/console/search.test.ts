@@ -52,14 +52,14 @@ describe('web console: declaration search (Chromium)', () => {
       await s.page.getByLabel('Party name').fill('Vostok');
       await s.page.getByLabel('HS code').fill('8482');
       await s.page.getByRole('button', { name: 'Search' }).click();
-      await s.page.waitForFunction(() => location.hash.includes('party=Vostok'));
+      await s.page.waitForFunction("location.hash.includes('party=Vostok')");
       await s.page.waitForSelector('main[data-page="declarations"][aria-busy="false"]');
       await expect(shownReferences(s.page)).resolves.toEqual(['GLOBEX-VOSTOK', 'ACME-CYR']);
       expect(await s.page.evaluate('location.hash')).toBe('#/declarations?party=Vostok&hsCode=8482');
 
       await s.page.getByLabel('Organisation').fill('acme-brokers');
       await s.page.getByRole('button', { name: 'Search' }).click();
-      await s.page.waitForFunction(() => location.hash.includes('organization=acme-brokers'));
+      await s.page.waitForFunction("location.hash.includes('organization=acme-brokers')");
       await s.page.waitForSelector('main[data-page="declarations"][aria-busy="false"]');
       await expect(shownReferences(s.page)).resolves.toEqual(['ACME-CYR']);
       await expect(s.page.getByLabel('Party name').inputValue()).resolves.toBe('Vostok');
@@ -67,7 +67,7 @@ describe('web console: declaration search (Chromium)', () => {
 
       // A shared link opens the same search.
       await s.page.evaluate(`location.hash = "#/declarations?party=${encodeURIComponent('восток')}"`);
-      await s.page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 3);
+      await s.page.waitForFunction("document.querySelectorAll('table.data tbody tr').length === 3");
       await expect(shownReferences(s.page)).resolves.toEqual(['GLOBEX-VOSTOK', 'ACME-LAT', 'ACME-CYR']);
       expect(s.problems).toEqual([]);
     } finally {
@@ -83,8 +83,8 @@ describe('web console: declaration search (Chromium)', () => {
       await expect(s.page.getByLabel('Organisation').count()).resolves.toBe(0);
       await s.page.getByLabel('Party name').fill('ВОСТОК');
       await s.page.getByRole('button', { name: 'Search' }).click();
-      await s.page.waitForFunction(() => location.hash.includes('party='));
-      await s.page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 2);
+      await s.page.waitForFunction("location.hash.includes('party=')");
+      await s.page.waitForFunction("document.querySelectorAll('table.data tbody tr').length === 2");
       await expect(shownReferences(s.page)).resolves.toEqual(['ACME-LAT', 'ACME-CYR']);
       expect(s.problems).toEqual([]);
     } finally {
