@@ -1,8 +1,8 @@
 /**
  * Search benchmark against the real PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
  *   npm run bench:search [-- declarations=1000000]   (or `-- keys`: only the CPU cost of a declaration's keys)
- * Seeds N declarations with their search keys (INSERT ... SELECT generate_series, in chunks; the search indexes are
- * built after the load, as a restore would) and measures GET /v1/declarations over HTTP as a reviewer (every
+ * Seeds N declarations over the last year, oldest first as a live system stores them, with their search keys
+ * (INSERT ... SELECT generate_series, in chunks; the search indexes are built after the load, as a restore would) and measures GET /v1/declarations over HTTP as a reviewer (every
  * organisation) and as a broker: p50/p95 of party-name search (names of the 2019 OFAC SDN list and of OpenSanctions
  * records in Cyrillic for a share, queried in Latin script; the rest synthetic company names), identifier search,
  * HS code prefix, list entry and a combination. Party names are folded by the same code the writer uses (search-keys.ts).
@@ -51,7 +51,7 @@ const FORMS = ['LLP', 'LLC', 'JSC', 'Ltd', 'OOO', 'TOO', 'AO', 'GmbH'];
 
 const SEED_SQL = `
 WITH src AS MATERIALIZED (
-  SELECT g, gen_random_uuid() AS did, date_trunc('milliseconds', now() - random() * interval '365 days') AS at,
+  SELECT g, gen_random_uuid() AS did, date_trunc('milliseconds', now() - ($8::int - g) * interval '365 days' / $8::int) AS at,
          ($4::text[])[1 + g % 5] AS org, random() AS r, random() AS r2
   FROM generate_series($1::int, $2::int) g),
 x AS (
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     for (const i of indexes) await ds.query(`DROP INDEX ${i.indexname}`);
     let t = performance.now();
     for (let lo = 1; lo <= N; lo += CHUNK) {
-      await ds.query(SEED_SQL, [lo, Math.min(N, lo + CHUNK - 1), adminId, ORGS, real, synthetic, HS]);
+      await ds.query(SEED_SQL, [lo, Math.min(N, lo + CHUNK - 1), adminId, ORGS, real, synthetic, HS, N]);
       process.stdout.write(`\rseeded ${Math.min(N, lo + CHUNK - 1).toLocaleString('en')} declarations`);
     }
     console.log(`\nseeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);

@@ -8,7 +8,7 @@ import { decodeCursor, page } from '../http/pagination';
 import type { DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
 import { writeNewDeclaration } from './declaration-writer';
-import { hasSearchFilter, organizationScope, searchConditions, withPartyThreshold, type SearchFilters } from './search-filter';
+import { hasSearchFilter, organizationScope, searchConditions, searchPageSql, withPartyThreshold, type SearchFilters } from './search-filter';
 import type { ScreeningPipeline } from './screening-pipeline';
 
 export interface SubmitAnswer {
@@ -132,9 +132,11 @@ export class DeclarationsService {
     const after = decodeCursor(q.cursor);
     const id = searching ? 's.declaration_id' : 'd.id';
     if (after) where.push(`(${t}.created_at, ${id}) < (${p(after.at)}::timestamptz, ${p(after.id)}::uuid)`);
-    const from = searching ? 'declaration_search s JOIN declarations d ON d.id = s.declaration_id' : 'declarations d';
-    const rows = await withPartyThreshold(this.dataSource, q, (m) => m.query(
-      `SELECT d.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${t}.created_at DESC, ${id} DESC LIMIT ${p(q.limit + 1)}`, params));
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const limit = p(q.limit + 1);
+    const rows = searching
+      ? await withPartyThreshold(this.dataSource, q, (m) => m.query(searchPageSql(filter, limit, p, Boolean(q.status || q.outcome || q.reference)), params))
+      : await this.dataSource.query(`SELECT d.* FROM declarations d ${filter} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`, params);
     const result = page(rows as Record<string, any>[], q.limit, (r) => [r.created_at, r.id]);
     return { items: result.items.map((r) => this.summary(r)), nextCursor: result.nextCursor };
   }

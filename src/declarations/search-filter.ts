@@ -104,3 +104,32 @@ export function searchConditions(q: SearchFilters, alias: string, p: (v: unknown
   if (q.party !== undefined) where.push(`${p(q.party)} <% ${alias}.names`);
   return where;
 }
+
+/** Up to this many matches, a search page is sorted from all of them; past it, the matches are dense enough to walk. */
+const FEW_MATCHES = 5000;
+
+/**
+ * One page of a search, newest first, from declaration_search `s` joined to declarations `d` under `filter`. The
+ * planner cannot know how many rows a key or a name matches (an identifier: a handful; `country=KZ`: most), and a
+ * wrong guess either way costs seconds at a million declarations: walking the time index to find three rare rows
+ * reads the whole table, fetching every match of a common key to sort them reads most of it. So the statement asks
+ * the indexes first for up to FEW_MATCHES + 1 matches (no order: the GIN indexes answer), sorts those when that is
+ * all there is, and only otherwise walks the time index, where matches are then at least 1 in 200 rows. The second
+ * arm's condition is a one-time filter: PostgreSQL skips the arm without reading a row when it is false.
+ */
+export function searchPageSql(filter: string, limit: string, p: (v: unknown) => string, joinDeclarations: boolean): string {
+  const cap = p(FEW_MATCHES);
+  // Declarations are joined before the page only when a filter reads them (status, outcome, reference).
+  const from = `declaration_search s${joinDeclarations ? ' JOIN declarations d ON d.id = s.declaration_id' : ''}`;
+  return `
+    WITH c AS MATERIALIZED (
+      SELECT s.declaration_id, s.created_at FROM ${from} ${filter} LIMIT ${cap} + 1),
+    n AS (SELECT count(*) AS n FROM c),
+    few AS (
+      SELECT c.declaration_id, c.created_at FROM c WHERE (SELECT n FROM n) <= ${cap} ORDER BY c.created_at DESC, c.declaration_id DESC LIMIT ${limit}),
+    many AS (
+      SELECT s.declaration_id, s.created_at FROM ${from}
+      ${filter ? `${filter} AND` : 'WHERE'} (SELECT n FROM n) > ${cap} ORDER BY s.created_at DESC, s.declaration_id DESC LIMIT ${limit})
+    SELECT d.* FROM (SELECT * FROM few UNION ALL SELECT * FROM many) x JOIN declarations d ON d.id = x.declaration_id
+    ORDER BY x.created_at DESC, x.declaration_id DESC`;
+}
