@@ -106,7 +106,7 @@ export function searchConditions(q: SearchFilters, alias: string, p: (v: unknown
 }
 
 /** Up to this many matches, a search page is sorted from all of them; past it, the matches are dense enough to walk. */
-const FEW_MATCHES = 5000;
+const FEW_MATCHES = 2000;
 
 /**
  * One page of a search, newest first, from declaration_search `s` joined to declarations `d` under `filter`. The
@@ -114,7 +114,7 @@ const FEW_MATCHES = 5000;
  * wrong guess either way costs seconds at a million declarations: walking the time index to find three rare rows
  * reads the whole table, fetching every match of a common key to sort them reads most of it. So the statement asks
  * the indexes first for up to FEW_MATCHES + 1 matches (no order: the GIN indexes answer), sorts those when that is
- * all there is, and only otherwise walks the time index, where matches are then at least 1 in 200 rows. The second
+ * all there is, and only otherwise walks the time index, where matches are then at least 1 in 500 rows. The second
  * arm's condition is a one-time filter: PostgreSQL skips the arm without reading a row when it is false.
  */
 export function searchPageSql(filter: string, limit: string, p: (v: unknown) => string, joinDeclarations: boolean): string {
