@@ -2,7 +2,8 @@
  * Search benchmark against the real PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
  *   npm run bench:search [-- declarations=1000000]   (or `-- keys`: only the CPU cost of a declaration's keys)
  * Seeds N declarations over the last year, oldest first as a live system stores them, with their search keys
- * (INSERT ... SELECT generate_series, in chunks; the search indexes are built after the load, as a restore would) and measures GET /v1/declarations over HTTP as a reviewer (every
+ * and party names (INSERT ... SELECT generate_series, in chunks; the search indexes other than the primary keys are
+ * built after the load, as a restore would) and measures GET /v1/declarations over HTTP as a reviewer (every
  * organisation) and as a broker: p50/p95 of party-name search (names of the 2019 OFAC SDN list and of OpenSanctions
  * records in Cyrillic for a share, queried in Latin script; the rest synthetic company names), identifier search,
  * HS code prefix, list entry and a combination. Party names are folded by the same code the writer uses (search-keys.ts).
@@ -71,7 +72,12 @@ x AS (
   FROM src),
 d AS (
   INSERT INTO declarations (id, organization, reference, procedure, body, status, outcome, risk_score, submitted_by, created_at, updated_at)
-  SELECT did, org, 'BENCH-' || g, 'import', jsonb_build_object('reference', 'BENCH-' || g), 'cleared', 'CLEAR', 0, $3, at, at FROM x)
+  SELECT did, org, 'BENCH-' || g, 'import', jsonb_build_object('reference', 'BENCH-' || g), 'cleared', 'CLEAR', 0, $3, at, at FROM x),
+pn AS (
+  INSERT INTO party_names (folded, id) SELECT DISTINCT n, hashtextextended(n, 0) FROM x, unnest(string_to_array(x.names, E'\\n')) n ON CONFLICT DO NOTHING),
+dp AS (
+  INSERT INTO declaration_party_names (name_id, created_at, declaration_id, organization)
+  SELECT DISTINCT hashtextextended(n, 0), at, did, org FROM x, unnest(string_to_array(x.names, E'\\n')) n ON CONFLICT DO NOTHING)
 INSERT INTO declaration_search (declaration_id, organization, created_at, names, keys) SELECT did, org, at, names, keys FROM x`;
 
 const HS = ['8542310000', '8517620000', '8482100000', '8526910000', '8532240000', '9403600000', '6403990000', '8471300000', '3926909709', '6109100000',
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
     const ds = service.db.dataSource;
     const [{ id: adminId }] = await ds.query(`SELECT id FROM api_keys LIMIT 1`);
     const indexes: { indexdef: string; indexname: string }[] = await ds.query(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'declaration_search' AND indexname <> 'declaration_search_pkey'`);
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('declaration_search', 'party_names', 'declaration_party_names') AND indexname NOT LIKE '%_pkey'`);
     for (const i of indexes) await ds.query(`DROP INDEX ${i.indexname}`);
     let t = performance.now();
     for (let lo = 1; lo <= N; lo += CHUNK) {
@@ -122,12 +128,15 @@ async function main(): Promise<void> {
       await runner.query(`SET maintenance_work_mem = '512MB'`);
       for (const i of indexes) await runner.query(i.indexdef);
       await runner.query('VACUUM ANALYZE declaration_search');
+      await runner.query('VACUUM ANALYZE party_names');
+      await runner.query('VACUUM ANALYZE declaration_party_names');
       await runner.query('VACUUM ANALYZE declarations');
     } finally {
       await runner.release();
     }
-    const [size] = await ds.query(`SELECT pg_size_pretty(pg_total_relation_size('declaration_search')) AS total, pg_size_pretty(pg_relation_size('declaration_search_names')) AS names_index,
-      pg_size_pretty(pg_relation_size('declaration_search_keys')) AS keys_index`);
+    const [size] = await ds.query(`SELECT pg_size_pretty(pg_total_relation_size('declaration_search')) AS total, pg_size_pretty(pg_relation_size('declaration_search_keys')) AS keys_index,
+      (SELECT count(*) FROM party_names) AS party_names, pg_size_pretty(pg_total_relation_size('party_names')) AS party_names_size,
+      pg_size_pretty(pg_total_relation_size('declaration_party_names')) AS declaration_party_names_size`);
     console.log(`search indexes built in ${((performance.now() - t) / 1000).toFixed(1)} s; declaration_search ${JSON.stringify(size)}`);
 
     server = service.app!.listen(0);

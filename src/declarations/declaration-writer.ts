@@ -10,7 +10,7 @@ import type { DispatchedEvent } from '../webhooks/events';
 import { publicEventData } from '../webhooks/event-data';
 import type { DeclarationInput } from './declarations.schemas';
 import { publicHit, type ScreeningResult } from './screening-pipeline';
-import { exactKeys, listEntryKeys, searchKeysOf } from './search-keys';
+import { exactKeys, listEntryKeys, partyNames, searchKeysOf } from './search-keys';
 
 interface OutboxRow {
   name: JobName;
@@ -39,7 +39,8 @@ export interface NewDeclaration {
  * is atomic on its own and costs one round trip instead of a dozen, which is what lets a 2-core machine take hundreds
  * of declarations a second. Foreign keys between the rows are checked at the end of the statement. Re-screenings of
  * stored declarations go through ScreeningPipeline.record instead. The declaration's search keys (search-keys.ts) are
- * one more row of the same statement.
+ * one more row of the same statement, and its party names rows of the name dictionary and its narrow index (migration
+ * 1764192300000: the name's id is a hash computed here, so no round trip and no race between two new names).
  */
 export async function writeNewDeclaration(m: EntityManager, config: Config, d: NewDeclaration): Promise<Record<string, unknown>> {
   const declarationId = randomUUID();
@@ -95,6 +96,11 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
      k AS (
        INSERT INTO declaration_search (declaration_id, organization, created_at, names, keys)
        SELECT $1, $2, d.created_at, $32, $33::text[] FROM d),
+     pn AS (
+       INSERT INTO party_names (folded, id) SELECT x, hashtextextended(x, 0) FROM unnest($34::text[]) x ON CONFLICT DO NOTHING),
+     dp AS (
+       INSERT INTO declaration_party_names (name_id, created_at, declaration_id, organization)
+       SELECT hashtextextended(x, 0), d.created_at, $1, $2 FROM d, unnest($34::text[]) x ON CONFLICT DO NOTHING),
      s AS (
        INSERT INTO screenings (id, declaration_id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at)
        VALUES ($9, $1, $12, $7, $8, $13::jsonb, $14::jsonb, $15, $16)),
@@ -120,7 +126,7 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
       JSON.stringify(d.actor), audit.map((r) => r.action), audit.map((r) => r.subjectType), audit.map((r) => r.subjectId), audit.map((r) => JSON.stringify(r.data ?? {})),
       outbox.map((o) => o.name), outbox.map((o) => JSON.stringify(o.payload)), outbox.map((o) => o.dedupeKey), outbox.map((o) => o.delayMs), outbox.map((o) => o.onlyForWebhookEvent ?? null),
       d.idempotencyKey ?? null, JSON.stringify(answer),
-      search.names, exactKeys(search, listEntryKeys(result.hits)),
+      search.names, exactKeys(search, listEntryKeys(result.hits)), partyNames(search),
     ],
   );
   return answer;

@@ -10,7 +10,7 @@ import type { DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
 import { citesLicences, drawDownLicences } from '../licences/drawdown';
 import { writeNewDeclaration } from './declaration-writer';
-import { hasSearchFilter, organizationScope, searchConditions, searchPageSql, withPartyThreshold, type SearchFilters } from './search-filter';
+import { hasSearchFilter, organizationScope, searchPageSql, withPartyThreshold, type SearchFilters } from './search-filter';
 import type { ScreeningPipeline } from './screening-pipeline';
 import type { InformationRequestsService } from '../information-requests/information-requests.service';
 
@@ -140,20 +140,23 @@ export class DeclarationsService {
     const where: string[] = [];
     const organization = organizationScope(actor, q.organization);
     if (organization !== undefined) where.push(`${t}.organization = ${p(organization)}`);
-    if (q.status) where.push(`d.status = ${p(q.status)}`);
-    if (q.outcome) where.push(`d.outcome = ${p(q.outcome)}`);
-    if (q.reference) where.push(`d.reference = ${p(q.reference)}`);
     if (q.from) where.push(`${t}.created_at >= ${p(q.from)}`);
     if (q.to) where.push(`${t}.created_at < ${p(q.to)}`);
-    where.push(...searchConditions(q, 's', p));
     const after = decodeCursor(q.cursor);
     const id = searching ? 's.declaration_id' : 'd.id';
     if (after) where.push(`(${t}.created_at, ${id}) < (${p(after.at)}::timestamptz, ${p(after.id)}::uuid)`);
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const onDeclarations: string[] = [];
+    if (q.status) onDeclarations.push(`d.status = ${p(q.status)}`);
+    if (q.outcome) onDeclarations.push(`d.outcome = ${p(q.outcome)}`);
+    if (q.reference) onDeclarations.push(`d.reference = ${p(q.reference)}`);
     const limit = p(q.limit + 1);
-    const rows = searching
-      ? await withPartyThreshold(this.dataSource, q, (m) => m.query(searchPageSql(filter, limit, p, Boolean(q.status || q.outcome || q.reference)), params))
-      : await this.dataSource.query(`SELECT d.* FROM declarations d ${filter} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`, params);
+    let rows: unknown[];
+    if (searching) {
+      rows = await withPartyThreshold(this.dataSource, q, (m) => m.query(searchPageSql({ base: where, declarations: onDeclarations, q, limit, p }), params));
+    } else {
+      const all = [...where, ...onDeclarations];
+      rows = await this.dataSource.query(`SELECT d.* FROM declarations d ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`, params);
+    }
     const result = page(rows as Record<string, any>[], q.limit, (r) => [r.created_at, r.id]);
     return { items: result.items.map((r) => this.summary(r)), nextCursor: result.nextCursor };
   }

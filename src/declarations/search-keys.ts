@@ -66,6 +66,14 @@ export function searchKeysOf(d: DeclarationInput): SearchKeys {
   return { names: [...names].join('\n'), identifiers: [...identifiers], hsCodes: [...hsCodes], countries: [...countries] };
 }
 
+/**
+ * The declaration's distinct folded names, sorted: the rows of `party_names` and `declaration_party_names`. Sorted so
+ * that two submissions adding the same new names insert them in the same order (no deadlock on the dictionary's key).
+ */
+export function partyNames(k: SearchKeys): string[] {
+  return k.names ? [...new Set(k.names.split('\n'))].sort() : [];
+}
+
 /** `listId:entryId` of every list entry the screening hit (suppressed hits too: the declaration did hit the entry). */
 export function listEntryKeys(hits: ReadonlyArray<{ listId?: string; entryId?: string }>): string[] {
   const keys = new Set<string>();
