@@ -15,8 +15,8 @@ const BACKFILL_CHUNK = 1000;
  * benchmark: the writer needs no round trip for the id, and two submissions adding the same new name at once both
  * land on the same id (the dictionary insert is ON CONFLICT DO NOTHING). Two different names with the same 64-bit
  * hash (odds ~1e-7 at a million names) would share an id: a search for either would also list the other's
- * declarations, never miss one. The `names` column stays (the backfill source of truth, cheap to keep); only its
- * trigram index goes, nothing reads it any more.
+ * declarations, never miss one. The `names` column of declaration_search stays: a query matching very many names
+ * walks the time index and rechecks it on the row (search-filter.ts); its trigram index goes, no search reads it.
  */
 export class PartyNames1764192300000 implements MigrationInterface {
   name = 'PartyNames1764192300000';
