@@ -5,6 +5,7 @@
  *   BENCH_BASELINE=<commit>|none   the BEFORE build to run the same bench against (default: BASELINE_COMMIT below);
  *                                  it is checked out into a temporary worktree (node_modules symlinked) and built once
  *   BENCH_API_PROCESSES=N          API_PROCESSES of the service under test (the baseline always runs one process)
+ *   BENCH_AUTO_EXPLAIN=0.002       log EXPLAIN (ANALYZE, BUFFERS, WAL) of that fraction of the statements (server log)
  * Prints, for AFTER (this checkout) and BEFORE: throughput, p50 and p99 latency of POST /v1/declarations (5 parties,
  * 10 lines each) with 32 concurrent clients as fast as they go (closed loop); p50 and p99 at a steady offered rate of
  * 400/s through the same clients (open loop, latency counted from each request's scheduled start, so queueing is
@@ -77,6 +78,14 @@ function baselineBuild(commit: string): string {
 async function runBench(label: string, root: string, apiProcesses: number): Promise<Figures> {
   const name = `dus_bench_submit_${randomBytes(4).toString('hex')}`;
   await withAdmin(`CREATE DATABASE ${name}`);
+  if (process.env.BENCH_AUTO_EXPLAIN) {
+    // EXPLAIN (ANALYZE, BUFFERS, WAL) of a sample of this database's statements, written to the server log (pg_stat_statements
+    // needs a server restart to load; auto_explain loads per session).
+    for (const setting of [`session_preload_libraries = 'auto_explain'`, 'auto_explain.log_min_duration = 0', 'auto_explain.log_analyze = on',
+      'auto_explain.log_buffers = on', 'auto_explain.log_wal = on', `auto_explain.sample_rate = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`]) {
+      await withAdmin(`ALTER DATABASE ${name} SET ${setting}`);
+    }
+  }
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
   // Over the local socket, as a same-machine deployment would connect (BENCH_DB_TCP=1 for loopback TCP).
   const serviceDbUrl = process.env.BENCH_DB_TCP ? dbUrl(name) : `postgres://postgres@localhost/${name}?host=/var/run/postgresql`;

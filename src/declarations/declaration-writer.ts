@@ -8,7 +8,7 @@ import { escalationJob } from '../cases/sla';
 import type { JobName, JobPayloads } from '../jobs/catalogue';
 import type { DispatchedEvent } from '../webhooks/events';
 import { publicEventData } from '../webhooks/event-data';
-import type { DeclarationInput } from './declarations.schemas';
+import { submitResponse, type DeclarationInput } from './declarations.schemas';
 import { publicHit, type ScreeningResult } from './screening-pipeline';
 
 interface OutboxRow {
@@ -49,7 +49,7 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
   const deadline = new Date(Date.now() + Math.round(slaMinutes(config, priority) * 60_000));
   const status = needsCase ? 'under_review' : 'cleared';
 
-  const answer = {
+  const internalAnswer = {
     id: declarationId,
     reference: input.reference,
     status,
@@ -59,6 +59,11 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
       listVersions: result.listVersions, rulesetVersion: result.rulesetVersion, screenedAt: result.screenedAt, trigger: d.trigger,
     },
   };
+  // With an Idempotency-Key the answer is the broker's view (what the route returns, and what a replay returns): it is
+  // stored as that, parsed once here, rather than as the internal answer that every replay parsed again; the broker
+  // view drops the evidence brokers never see (list identifiers, weights), which is most of the stored bytes. A batch
+  // item needs no answer text at all.
+  const answer: Record<string, unknown> = d.idempotencyKey ? submitResponse.parse(internalAnswer) : internalAnswer;
 
   const audit: AuditRecord[] = [
     { action: 'declaration.submitted', subjectType: 'declaration', subjectId: declarationId, data: { organization: d.organization, reference: input.reference, procedure: input.procedure, items: input.items.length, batchId: d.batchId } },
@@ -112,7 +117,7 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
       caseId, priority, deadline,
       JSON.stringify(d.actor), audit.map((r) => r.action), audit.map((r) => r.subjectType), audit.map((r) => r.subjectId), audit.map((r) => JSON.stringify(r.data ?? {})),
       outbox.map((o) => o.name), outbox.map((o) => JSON.stringify(o.payload)), outbox.map((o) => o.dedupeKey), outbox.map((o) => o.delayMs), outbox.map((o) => o.onlyForWebhookEvent ?? null),
-      d.idempotencyKey ?? null, JSON.stringify(answer),
+      d.idempotencyKey ?? null, d.idempotencyKey ? JSON.stringify(answer) : null,
     ],
   );
   return answer;

@@ -17,6 +17,8 @@ export interface SubmitAnswer {
   status: number;
   body: Record<string, unknown>;
   replayed: boolean;
+  /** The body is already the broker's view (parsed through submitResponse by the writer): no second parse needed. */
+  brokerView?: boolean;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -63,7 +65,7 @@ export class DeclarationsService {
           return written;
         })
         : await this.uow.runStatement(write);
-      return { status: 201, body, replayed: false };
+      return { status: 201, body, replayed: false, brokerView: true };
     } catch (err) {
       await this.idempotency.abandon(actor.organization, idempotencyKey).catch((e) => this.logger.error({ err: e }, 'could not free idempotency key'));
       if (isReferenceConflict(err)) throw new ConflictError('reference_exists', `A declaration with reference "${input.reference}" already exists for your organisation.`);

@@ -93,7 +93,7 @@ describe('API_PROCESSES: the API under node:cluster', () => {
       const form = new FormData();
       form.set('format', 'entities-csv');
       form.set('kind', 'entities');
-      form.set('file', new Blob([Buffer.from('id,name,country\nW-1,"Zhetysu Steppe Logistics",KZ\n')]), 'watch.csv');
+      form.set('file', new Blob([Buffer.from('id,name,countries\nW-1,"Zhetysu Steppe Logistics",KZ\n')]), 'watch.csv');
       const accepted = await fetch(`${url}/v1/lists/watch/versions`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, Connection: 'close' }, body: form });
       expect(accepted.status).toBe(202);
       const { versionId } = await accepted.json() as { versionId: string };
