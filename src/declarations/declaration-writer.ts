@@ -32,6 +32,13 @@ export interface NewDeclaration {
   idempotencyKey?: string;
 }
 
+export interface WrittenDeclaration {
+  /** The answer: the broker's view when an Idempotency-Key was given, the internal one otherwise. */
+  answer: Record<string, unknown>;
+  /** Outbox rows the statement wrote (0: nothing for the relay to do, so it need not be woken). */
+  queuedJobs: number;
+}
+
 /**
  * Writes a new, screened declaration in ONE statement: the declaration, its screening, the review case when a person
  * must look, the audit events, the outbox rows (webhook event, SLA escalation) and the idempotent answer. One statement
@@ -40,6 +47,11 @@ export interface NewDeclaration {
  * stored declarations go through ScreeningPipeline.record instead.
  */
 export async function writeNewDeclaration(m: EntityManager, config: Config, d: NewDeclaration): Promise<Record<string, unknown>> {
+  return (await writeNewDeclarationCounted(m, config, d)).answer;
+}
+
+/** writeNewDeclaration, also saying how many outbox rows it wrote (the submission path wakes the relay only then). */
+export async function writeNewDeclarationCounted(m: EntityManager, config: Config, d: NewDeclaration): Promise<WrittenDeclaration> {
   const declarationId = randomUUID();
   const screeningId = randomUUID();
   const { result, input } = d;
@@ -89,7 +101,7 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
   };
   outbox.push({ name: 'webhooks.dispatch', payload: event, dedupeKey: `webhooks.dispatch:${event.type}:${declarationId}:${screeningId}`, delayMs: 0, onlyForWebhookEvent: event.type });
 
-  await m.query(
+  const [{ queued }] = await m.query(
     `WITH d AS (
        INSERT INTO declarations (id, organization, reference, procedure, body, status, outcome, risk_score, latest_screening_id, batch_id, submitted_by)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11)),
@@ -106,11 +118,11 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
        INSERT INTO outbox (job_name, payload, dedupe_key, available_at)
        SELECT x.n, x.p, x.k, now() + x.ms * interval '1 millisecond' FROM unnest($25::text[], $26::jsonb[], $27::text[], $28::int[], $29::text[]) AS x(n, p, k, ms, ev)
        WHERE x.ev IS NULL OR EXISTS (SELECT 1 FROM webhooks w WHERE w.organization = $2 AND w.deleted_at IS NULL AND x.ev = ANY(w.events))
-       ON CONFLICT (dedupe_key) DO NOTHING),
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1),
      i AS (
        UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = $31::jsonb
        WHERE $30::text IS NOT NULL AND organization = $2 AND key = $30)
-     SELECT 1`,
+     SELECT (SELECT count(*) FROM o)::int AS queued`,
     [
       declarationId, d.organization, input.reference, input.procedure, JSON.stringify(input), status, result.outcome, result.riskScore, screeningId, d.batchId, d.submittedBy,
       d.trigger, JSON.stringify(result.hits), JSON.stringify(result.listVersions), result.rulesetVersion, result.screenedAt,
@@ -120,5 +132,5 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
       d.idempotencyKey ?? null, d.idempotencyKey ? JSON.stringify(answer) : null,
     ],
   );
-  return answer;
+  return { answer, queuedJobs: queued };
 }
