@@ -11,8 +11,8 @@
  * 400/s through the same clients (open loop, latency counted from each request's scheduled start, so queueing is
  * included); the API processes' resident memory; CPU seconds per 1,000 declarations of the API process(es) and of
  * the PostgreSQL backends serving the bench database (from /proc: utime+stime before and after; the server's shared
- * background processes, also used by anything else on the machine, are left out); rows written and WAL bytes per
- * declaration (WAL is server-wide: other databases' writes during the run count too); then the time for a batch of
+ * background processes, also used by anything else on the machine, are left out); rows written, database growth and
+ * WAL bytes per declaration (WAL is server-wide: other databases' writes during the run count too); then the time for a batch of
  * 10,000 declarations (ten requests of 1,000) to be fully screened by the worker. Then the AFTER/BEFORE ratios.
  */
 import { execFileSync } from 'node:child_process';
@@ -39,7 +39,7 @@ interface Figures {
   pacedRate: number; pacedP50: number; pacedP99: number;
   rssNow: number; rssPeak: number;
   apiCpuFlat: number; pgCpuFlat: number; apiCpuPaced: number; pgCpuPaced: number;
-  rowsPerDeclaration: number; walPerDeclaration: number;
+  rowsPerDeclaration: number; walPerDeclaration: number; bytesPerDeclaration: number;
 }
 
 /** utime + stime of a process in seconds (0 once it is gone). */
@@ -119,6 +119,7 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     const pgDelta = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((a, [p, t]) => a + t - (before.get(p) ?? 0), 0);
     const rows = async () => Number((await stats.query(`SELECT sum(n_tup_ins + n_tup_upd + n_tup_del)::bigint AS n FROM pg_stat_user_tables`)).rows[0].n);
     const wal = async () => (await stats.query(`SELECT pg_current_wal_lsn()::text AS lsn`)).rows[0].lsn as string;
+    const size = async () => Number((await stats.query(`SELECT pg_database_size(current_database()) AS b`)).rows[0].b);
     const post = async (body: string) => {
       const res = await fetch(`${url}/v1/declarations`, { method: 'POST', headers: { ...headers, 'Idempotency-Key': randomUUID() }, body });
       const answer = await res.json() as { screening?: { outcome: string } };
@@ -153,12 +154,14 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     await stats.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
     const rows0 = await rows();
     const wal0 = await wal();
+    const size0 = await size();
     const max = await run(TOTAL);
     await new Promise((r) => setTimeout(r, 1000)); // table statistics are flushed by each backend within a second
     const rowsPerDeclaration = (await rows() - rows0) / TOTAL;
+    const bytesPerDeclaration = (await size() - size0) / TOTAL;
     const walPerDeclaration = Number((await stats.query(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS d`, [wal0])).rows[0].d) / TOTAL;
     console.log(`[${label}] submit, as fast as ${CLIENTS} clients go: ${TOTAL} declarations (5 parties, 10 lines) in ${max.seconds.toFixed(1)} s = ${(TOTAL / max.seconds).toFixed(0)} declarations/s; p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms; outcomes ${JSON.stringify(max.outcomes)}`);
-    console.log(`[${label}]   CPU per 1,000 declarations: API ${max.apiCpu.toFixed(2)} s, PostgreSQL backends ${max.pgCpu.toFixed(2)} s; rows written ${rowsPerDeclaration.toFixed(1)}, WAL ${(walPerDeclaration / 1024).toFixed(1)} KiB per declaration`);
+    console.log(`[${label}]   CPU per 1,000 declarations: API ${max.apiCpu.toFixed(2)} s, PostgreSQL backends ${max.pgCpu.toFixed(2)} s; rows written ${rowsPerDeclaration.toFixed(1)}, database growth ${(bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(walPerDeclaration / 1024).toFixed(1)} KiB (server-wide) per declaration`);
     const pacedTotal = PACED_RATE * 15;
     const paced = await run(pacedTotal, PACED_RATE);
     console.log(`[${label}] submit at a steady ${PACED_RATE}/s through ${CLIENTS} clients: ${pacedTotal} declarations in ${paced.seconds.toFixed(1)} s = ${(pacedTotal / paced.seconds).toFixed(0)} declarations/s; p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms; outcomes ${JSON.stringify(paced.outcomes)}`);
@@ -184,7 +187,7 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     }
     return {
       label, flatRate: TOTAL / max.seconds, flatP50: max.p50, flatP99: max.p99, pacedRate: pacedTotal / paced.seconds, pacedP50: paced.p50, pacedP99: paced.p99,
-      rssNow, rssPeak: peakRss, apiCpuFlat: max.apiCpu, pgCpuFlat: max.pgCpu, apiCpuPaced: paced.apiCpu, pgCpuPaced: paced.pgCpu, rowsPerDeclaration, walPerDeclaration,
+      rssNow, rssPeak: peakRss, apiCpuFlat: max.apiCpu, pgCpuFlat: max.pgCpu, apiCpuPaced: paced.apiCpu, pgCpuPaced: paced.pgCpu, rowsPerDeclaration, walPerDeclaration, bytesPerDeclaration,
     };
   } finally {
     await stats.end().catch(() => undefined);
@@ -210,7 +213,7 @@ async function main() {
   const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : 'n/a');
   console.log(`AFTER/BEFORE: flat-out ${ratio(after.flatRate, before.flatRate)}x declarations/s (${after.flatRate.toFixed(0)} vs ${before.flatRate.toFixed(0)}); p99 at ${PACED_RATE}/s ${ratio(after.pacedP99, before.pacedP99)}x (${after.pacedP99.toFixed(1)} vs ${before.pacedP99.toFixed(1)} ms); `
     + `API CPU per 1,000 ${ratio(after.apiCpuFlat, before.apiCpuFlat)}x (${after.apiCpuFlat.toFixed(2)} vs ${before.apiCpuFlat.toFixed(2)} s); PostgreSQL CPU per 1,000 ${ratio(after.pgCpuFlat, before.pgCpuFlat)}x (${after.pgCpuFlat.toFixed(2)} vs ${before.pgCpuFlat.toFixed(2)} s); `
-    + `rows ${after.rowsPerDeclaration.toFixed(1)} vs ${before.rowsPerDeclaration.toFixed(1)}, WAL ${(after.walPerDeclaration / 1024).toFixed(1)} vs ${(before.walPerDeclaration / 1024).toFixed(1)} KiB per declaration; API peak RSS ${(after.rssPeak / 1e6).toFixed(0)} vs ${(before.rssPeak / 1e6).toFixed(0)} MB`);
+    + `rows ${after.rowsPerDeclaration.toFixed(1)} vs ${before.rowsPerDeclaration.toFixed(1)}, database growth ${(after.bytesPerDeclaration / 1024).toFixed(1)} vs ${(before.bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(after.walPerDeclaration / 1024).toFixed(1)} vs ${(before.walPerDeclaration / 1024).toFixed(1)} KiB per declaration; API peak RSS ${(after.rssPeak / 1e6).toFixed(0)} vs ${(before.rssPeak / 1e6).toFixed(0)} MB`);
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });
