@@ -3,6 +3,7 @@ import type { AuditActor } from '../audit/audit-event.entity';
 import { PRIORITY_NAMES, type CasePriority } from './priority';
 import type { ListCasesQuery } from './cases.schemas';
 import { decodeOpaqueCursor, isCursorTimestamp, isUuid } from '../http/pagination';
+import { searchConditions } from '../declarations/search-filter';
 
 /** A review_cases row with what a view of it needs (reference, claimant's name, pending decision). */
 export interface CaseRow {
@@ -174,6 +175,10 @@ export async function listCases(
   if (q.priority) where.push(`c.priority = ${p(Object.entries(PRIORITY_NAMES).find(([, n]) => n === q.priority)![0])}::int`);
   if (q.level) where.push(`c.level = ${p(q.level)}`);
   if (q.overdue !== undefined) where.push(`c.overdue = ${p(q.overdue)}`);
+  if (q.organization) where.push(`c.organization = ${p(q.organization)}`);
+  // The declaration search filters (issue 13), on the case's declaration's search keys.
+  const search = searchConditions(q, 's', p);
+  if (search.length) where.push(`EXISTS (SELECT 1 FROM declaration_search s WHERE s.declaration_id = c.declaration_id AND ${search.join(' AND ')})`);
   if (q.assignee === 'none') where.push(`(c.assignee_key_id IS NULL OR c.lease_expires_at <= now())`);
   else if (q.assignee) where.push(`c.assignee_key_id = ${p(q.assignee === 'me' ? selfKeyId : q.assignee)}::uuid AND c.lease_expires_at > now()`);
   let order = 'c.priority, c.deadline, c.created_at, c.id';

@@ -13,8 +13,8 @@ export function casesRoutes(cases: CasesService, decisions: DecisionsService): R
   return [
     route({
       method: 'get', path: '/v1/cases', tag: 'Review', roles: READERS, query: listCasesQuery,
-      summary: 'Review cases, in claim order (priority, deadline, age) by default or newest first; filters status, priority, level, assignee, overdue',
-      responses: { 200: { description: 'A page', schema: z.object({ items: z.array(caseView), nextCursor: z.string().nullable() }) } },
+      summary: 'Review cases, in claim order (priority, deadline, age) by default or newest first; filters status, priority, level, assignee, overdue, and the declaration search (party, identifier, hsCode, country, organization, listEntry)',
+      responses: { 200: { description: 'A page', schema: z.object({ items: z.array(caseView), nextCursor: z.string().nullable() }) }, 400: { description: 'A bad filter value' } },
       handler: async ({ actor, query }) => ({ status: 200, body: await cases.list(actor, query) }),
     }),
     route({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { searchFilters } from '../declarations/search-filter';
 import { historyEventSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
@@ -76,7 +77,7 @@ export const listCasesQuery = paginationQuery.extend({
     .describe('A key id (cases it holds now), me, or none (nobody holds a live claim)'),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   order: z.enum(['claim', 'newest']).default('claim').describe('claim: the order claim takes cases in (priority, deadline, age); newest: newest first'),
-});
+}).extend(searchFilters.shape);
 export type ListCasesQuery = z.output<typeof listCasesQuery>;
 
 export const decisionBody = z.object({

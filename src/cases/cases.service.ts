@@ -4,6 +4,7 @@ import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { DocumentsService } from '../documents/documents.service';
 import { publicHit } from '../declarations/screening-pipeline';
+import { withPartyThreshold } from '../declarations/search-filter';
 import { NotFoundError } from '../http/errors';
 import { decodeCursor, encodeCursor } from '../http/pagination';
 import type { Hit } from '../screening/hits';
@@ -105,7 +106,7 @@ export class CasesService {
     if (q.cursor && q.order === 'claim') {
       after.claim = decodeClaimCursor(q.cursor);
     }
-    const rows = await listCases(this.dataSource.manager, q, actor.keyId, after);
+    const rows = await withPartyThreshold(this.dataSource, q, (m) => listCases(m, q, actor.keyId, after));
     const items = rows.slice(0, q.limit);
     const last = items[items.length - 1];
     const more = rows.length > q.limit && last;

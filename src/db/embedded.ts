@@ -4,6 +4,10 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { installWireMessageQueue } from './pglite-wire-queue';
 
+// A package subpath export, which the compiler's classic resolution cannot see; the types are those of the file it maps to.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof import('@electric-sql/pglite/dist/contrib/pg_trgm');
+
 export interface EmbeddedPostgres {
   url: string;
   stop(): Promise<void>;
@@ -18,7 +22,8 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  // pg_trgm backs the fuzzy party search (issue 13); PGlite loads an extension's code only when it is listed here.
+  const db = await PGlite.create(dir, { extensions: { pg_trgm } });
   // PGlite ignores per-connection startup options, so session defaults are set at the role level.
   await db.exec(`ALTER ROLE postgres SET timezone = 'UTC'; SET timezone = 'UTC';`);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: maxConnections + 2 });

@@ -10,6 +10,7 @@ import type { DispatchedEvent } from '../webhooks/events';
 import { publicEventData } from '../webhooks/event-data';
 import { submitResponse, type DeclarationInput } from './declarations.schemas';
 import { publicHit, type ScreeningResult } from './screening-pipeline';
+import { exactKeys, listEntryKeys, searchKeysOf } from './search-keys';
 
 interface OutboxRow {
   name: JobName;
@@ -44,7 +45,8 @@ export interface WrittenDeclaration {
  * must look, the audit events, the outbox rows (webhook event, SLA escalation) and the idempotent answer. One statement
  * is atomic on its own and costs one round trip instead of a dozen, which is what lets a 2-core machine take hundreds
  * of declarations a second. Foreign keys between the rows are checked at the end of the statement. Re-screenings of
- * stored declarations go through ScreeningPipeline.record instead.
+ * stored declarations go through ScreeningPipeline.record instead. The declaration's search keys (search-keys.ts) are
+ * one more row of the same statement.
  */
 export async function writeNewDeclaration(m: EntityManager, config: Config, d: NewDeclaration): Promise<Record<string, unknown>> {
   return (await writeNewDeclarationCounted(m, config, d)).answer;
@@ -101,10 +103,15 @@ export async function writeNewDeclarationCounted(m: EntityManager, config: Confi
   };
   outbox.push({ name: 'webhooks.dispatch', payload: event, dedupeKey: `webhooks.dispatch:${event.type}:${declarationId}:${screeningId}`, delayMs: 0, onlyForWebhookEvent: event.type });
 
+  const search = searchKeysOf(input);
+
   const [{ queued }] = await m.query(
     `WITH d AS (
        INSERT INTO declarations (id, organization, reference, procedure, body, status, outcome, risk_score, latest_screening_id, batch_id, submitted_by)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11)),
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) RETURNING created_at),
+     k AS (
+       INSERT INTO declaration_search (declaration_id, organization, created_at, names, keys)
+       SELECT $1, $2, d.created_at, $32, $33::text[] FROM d),
      s AS (
        INSERT INTO screenings (id, declaration_id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at)
        VALUES ($9, $1, $12, $7, $8, $13::jsonb, $14::jsonb, $15, $16)),
@@ -130,6 +137,7 @@ export async function writeNewDeclarationCounted(m: EntityManager, config: Confi
       JSON.stringify(d.actor), audit.map((r) => r.action), audit.map((r) => r.subjectType), audit.map((r) => r.subjectId), audit.map((r) => JSON.stringify(r.data ?? {})),
       outbox.map((o) => o.name), outbox.map((o) => JSON.stringify(o.payload)), outbox.map((o) => o.dedupeKey), outbox.map((o) => o.delayMs), outbox.map((o) => o.onlyForWebhookEvent ?? null),
       d.idempotencyKey ?? null, d.idempotencyKey ? JSON.stringify(answer) : null,
+      search.names, exactKeys(search, listEntryKeys(result.hits)),
     ],
   );
   return { answer, queuedJobs: queued };

@@ -6,9 +6,11 @@ import {
   batchAccepted, batchSchema, batchView, brokerDeclarationDetail, declarationDetail, declarationList, declarationSchema, idParams, listQuery, submitResponse,
 } from './declarations.schemas';
 import type { DeclarationsService } from './declarations.service';
+import { searchFilters } from './search-filter';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const READERS = ['broker', 'reviewer', 'supervisor', 'auditor'] as const;
+const declarationsQuery = listQuery.extend(searchFilters.shape);
 
 // Every answer is parsed through its response schema: zod drops keys a schema does not list, so nothing internal slips
 // out to a broker unlisted (and the OpenAPI document is the same schema).
@@ -33,9 +35,9 @@ export function declarationsRoutes(declarations: DeclarationsService, batches: B
       },
     }),
     route({
-      method: 'get', path: '/v1/declarations', tag: 'Declarations', roles: READERS, query: listQuery,
-      summary: 'Declarations newest first (brokers see their own organisation only)',
-      responses: { 200: { description: 'A page', schema: declarationList } },
+      method: 'get', path: '/v1/declarations', tag: 'Declarations', roles: READERS, query: declarationsQuery,
+      summary: 'Declarations newest first (brokers see their own organisation only); search by party, identifier, hsCode, country, organization, listEntry',
+      responses: { 200: { description: 'A page', schema: declarationList }, 400: { description: 'A bad filter value, or a broker naming another organisation' } },
       handler: async ({ actor, query }) => ({ status: 200, body: declarationList.parse(await declarations.list(actor, query)) }),
     }),
     route({

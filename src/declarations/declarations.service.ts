@@ -10,6 +10,7 @@ import type { DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
 import { citesLicences, drawDownLicences } from '../licences/drawdown';
 import { writeNewDeclarationCounted } from './declaration-writer';
+import { hasSearchFilter, organizationScope, searchConditions, searchPageSql, withPartyThreshold, type SearchFilters } from './search-filter';
 import type { ScreeningPipeline } from './screening-pipeline';
 import type { InformationRequestsService } from '../information-requests/information-requests.service';
 
@@ -129,24 +130,32 @@ export class DeclarationsService {
     };
   }
 
-  async list(actor: Actor, q: { status?: string; outcome?: string; reference?: string; from?: string; to?: string; limit: number; cursor?: string }) {
-    const where: string[] = [];
+  /**
+   * A page of declarations, newest first. With search filters the page is read from declaration_search (which carries
+   * the organisation and creation time, so filter, order and limit happen on its indexes) and joined to declarations.
+   */
+  async list(actor: Actor, q: { status?: string; outcome?: string; reference?: string; from?: string; to?: string; limit: number; cursor?: string } & SearchFilters) {
     const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => { params.push(value); where.push(sql.replace('?', `$${params.length}`)); };
-    if (!seesAllOrganizations(actor)) add('organization = ?', actor.organization);
-    if (q.status) add('status = ?', q.status);
-    if (q.outcome) add('outcome = ?', q.outcome);
-    if (q.reference) add('reference = ?', q.reference);
-    if (q.from) add('created_at >= ?', q.from);
-    if (q.to) add('created_at < ?', q.to);
+    const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+    const searching = hasSearchFilter(q);
+    const t = searching ? 's' : 'd';
+    const where: string[] = [];
+    const organization = organizationScope(actor, q.organization);
+    if (organization !== undefined) where.push(`${t}.organization = ${p(organization)}`);
+    if (q.status) where.push(`d.status = ${p(q.status)}`);
+    if (q.outcome) where.push(`d.outcome = ${p(q.outcome)}`);
+    if (q.reference) where.push(`d.reference = ${p(q.reference)}`);
+    if (q.from) where.push(`${t}.created_at >= ${p(q.from)}`);
+    if (q.to) where.push(`${t}.created_at < ${p(q.to)}`);
+    where.push(...searchConditions(q, 's', p));
     const after = decodeCursor(q.cursor);
-    if (after) {
-      params.push(after.at, after.id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(q.limit + 1);
-    const rows = await this.dataSource.query(
-      `SELECT * FROM declarations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+    const id = searching ? 's.declaration_id' : 'd.id';
+    if (after) where.push(`(${t}.created_at, ${id}) < (${p(after.at)}::timestamptz, ${p(after.id)}::uuid)`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const limit = p(q.limit + 1);
+    const rows = searching
+      ? await withPartyThreshold(this.dataSource, q, (m) => m.query(searchPageSql(filter, limit, p, Boolean(q.status || q.outcome || q.reference)), params))
+      : await this.dataSource.query(`SELECT d.* FROM declarations d ${filter} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`, params);
     const result = page(rows as Record<string, any>[], q.limit, (r) => [r.created_at, r.id]);
     return { items: result.items.map((r) => this.summary(r)), nextCursor: result.nextCursor };
   }

@@ -10,6 +10,7 @@ import type { Hit } from '../screening/hits';
 import { applySuppressions, type SuppressionSource } from '../screening/suppressions';
 import { emitWebhookEvent } from '../webhooks/events';
 import type { DeclarationInput } from './declarations.schemas';
+import { keyOf, LIST_ENTRY_TAG, listEntryKeys } from './search-keys';
 
 export interface ScreeningResult {
   outcome: Outcome;
@@ -96,6 +97,10 @@ export class ScreeningPipeline {
          status = CASE WHEN status = 'information_requested' THEN status WHEN $5::boolean THEN 'under_review' WHEN status = 'screening' THEN 'cleared' ELSE status END
        WHERE id = $1`,
       [declaration.id, screening.id, result.outcome, result.riskScore, needsReview]);
+    // The search keys follow the latest screening: `listEntry` finds the declarations that hit an entry now.
+    await m.query(
+      `UPDATE declaration_search SET keys = ARRAY(SELECT k FROM unnest(keys) AS k WHERE left(k, 2) <> $2) || $3::text[] WHERE declaration_id = $1`,
+      [declaration.id, LIST_ENTRY_TAG, listEntryKeys(result.hits).map(keyOf.listEntry)]);
     await recordAudit(m, actor, {
       action: trigger === 'rescreen' ? 'declaration.rescreened' : 'declaration.screened', subjectType: 'declaration', subjectId: declaration.id,
       data: {

@@ -82,11 +82,14 @@ export async function withdrawOpenRequests(m: EntityManager, caseId: string): Pr
   return rows.map((r) => r.id);
 }
 
-/** The ids among `ids` that are documents of this declaration. */
+/**
+ * The ids among `ids` that are documents the broker side uploaded to this declaration. What reviewers and supervisors
+ * attach is part of the review, which the broker neither sees nor cites.
+ */
 export async function documentsOfDeclaration(m: EntityManager, declarationId: string, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const rows: { id: string }[] = await m.query(
-    `SELECT id::text AS id FROM declaration_documents WHERE declaration_id = $1 AND id = ANY($2::uuid[])`, [declarationId, ids]);
+    `SELECT id::text AS id FROM declaration_documents WHERE declaration_id = $1 AND id = ANY($2::uuid[]) AND uploaded_by_role = 'broker'`, [declarationId, ids]);
   return new Set(rows.map((r) => r.id));
 }
 

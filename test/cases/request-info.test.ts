@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { escalateOverdue } from '../../src/cases/sla';
+import { pdf, uploadDocument } from '../support/documents';
 import { declaration } from '../support/factories';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 import { Receiver } from '../webhooks/receiver';
@@ -8,16 +9,11 @@ import { auditActions, claim, decide, keyWithId, reviewLevelDeclaration, submitF
 const REASON = 'Internal: CHPL hit on line 1, end use unclear';
 const MESSAGE = 'Please send the end-use statement signed by the consignee for line 1.';
 
-/**
- * A document row of the declaration, written directly: the upload API (POST /v1/declarations/{id}/documents) is built
- * elsewhere; what an answer needs is a row of declaration_documents.
- */
-async function documentRow(t: TestService, declarationId: string, filename = 'end-use.pdf'): Promise<string> {
-  const [row] = await t.service.db.dataSource.query(
-    `INSERT INTO declaration_documents (organization, declaration_id, filename, content_type, size, sha256, uploaded_by, uploaded_by_role)
-     SELECT organization, id, $2, 'application/pdf', 1234, repeat('a', 64), gen_random_uuid(), 'broker' FROM declarations WHERE id = $1 RETURNING id`,
-    [declarationId, filename]);
-  return row.id;
+/** A PDF uploaded to the declaration through the API by `key`; its id. */
+async function uploaded(t: TestService, key: string, declarationId: string, filename = 'end-use.pdf'): Promise<string> {
+  const res = await uploadDocument(t.http, key, declarationId, pdf(1234), filename);
+  expect(res.status).toBe(201);
+  return res.body.id;
 }
 
 function respond(t: TestService, key: string, declarationId: string, body: Record<string, unknown>) {
@@ -105,7 +101,7 @@ describe('requests for information', () => {
     expect(event.data).toEqual({ declarationId, reference: seen.body.reference, message: MESSAGE, requestedAt: request.requestedAt, respondBy: request.respondBy });
     expect(delivered.body).not.toContain(REASON);
 
-    const documentId = await documentRow(t, declarationId);
+    const documentId = await uploaded(t, broker, declarationId);
     const answered = await respond(t, broker, declarationId, { message: 'Statement attached.', documentIds: [documentId] });
     expect(answered.status).toBe(201);
     expect(answered.body).toEqual({ id: expect.any(String), message: 'Statement attached.', documentIds: [documentId], createdAt: expect.any(String) });
@@ -140,7 +136,7 @@ describe('requests for information', () => {
     expect(await auditActions(t, [caseId, declarationId])).toEqual([
       'declaration.submitted', 'declaration.screened', 'case.opened', 'case.claimed',
       'case.decision', 'declaration.status_changed', 'case.information_requested',
-      'declaration.status_changed', 'case.information_received',
+      'declaration.document_added', 'declaration.status_changed', 'case.information_received',
       'case.claimed', 'case.decision', 'declaration.status_changed', 'case.closed',
     ]);
     const [requested, received] = await ds().query(
@@ -204,11 +200,13 @@ describe('requests for information', () => {
   it('refuses documentIds that are not documents of this declaration with 400, and writes nothing', async () => {
     const { caseId, declarationId } = await requestInfo();
     const { declarationId: otherDeclaration } = await submitForCase(t, broker, declaration());
-    const own = await documentRow(t, declarationId, 'own.pdf');
-    const foreign = await documentRow(t, otherDeclaration, 'foreign.pdf');
+    const own = await uploaded(t, broker, declarationId, 'own.pdf');
+    const foreign = await uploaded(t, broker, otherDeclaration, 'foreign.pdf');
+    // The review's own attachments are not the broker's to cite (the broker cannot even see them).
+    const internal = await uploaded(t, reviewer.secret, declarationId, 'internal.pdf');
     const events = () => count(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = ANY($1::text[])`, [[caseId, declarationId]]);
     const eventsBefore = await events();
-    for (const documentIds of [[own, foreign], [randomUUID()], ['not-a-uuid'], [own, own]]) {
+    for (const documentIds of [[own, foreign], [own, internal], [randomUUID()], ['not-a-uuid'], [own, own]]) {
       const res = await respond(t, broker, declarationId, { message: 'See attached', documentIds });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');

@@ -24,7 +24,19 @@ function row(d: DeclarationSummary): HTMLTableRowElement {
     h('td', null, h('time', { datetime: d.createdAt }, dateTime(d.createdAt))));
 }
 
-/** Search by reference, status, outcome and submission date; the filters live in the URL hash so a search can be shared. */
+/** The search filters of issue 13, as [query parameter, label, hint]; the API folds and checks each value. */
+const SEARCH: [string, string, string][] = [
+  ['party', 'Party name', 'Any role, any script: Vostok finds ВОСТОК ООО'],
+  ['identifier', 'Identifier', 'A value, or TYPE:value (INN:7707083893)'],
+  ['hsCode', 'HS code', 'Prefix: 8542 finds 8542.31'],
+  ['country', 'Country', 'ISO code of a party, the route or the origin'],
+  ['listEntry', 'List entry', 'listId:entryId hit by the latest screening'],
+];
+
+/**
+ * Search by reference, status, outcome, submission date and the search filters (party, identifier, HS code, country,
+ * list entry, and organisation for the authority); the filters live in the URL hash so a search can be shared.
+ */
 export async function renderDeclarations(ctx: PageContext): Promise<void> {
   const q = ctx.route.query;
   const reference = h('input', { name: 'reference', type: 'search', value: q.get('reference') ?? '', maxlength: 100, autocomplete: 'off' });
@@ -32,13 +44,22 @@ export async function renderDeclarations(ctx: PageContext): Promise<void> {
   const outcome = select('outcome', OUTCOMES, q.get('outcome') ?? '');
   const from = h('input', { name: 'from', type: 'date', value: q.get('from') ?? '' });
   const to = h('input', { name: 'to', type: 'date', value: q.get('to') ?? '' });
+  // A broker sees its own organisation only, so it gets no organisation filter.
+  const searchFields = ctx.user.role === 'broker' ? SEARCH : [...SEARCH, ['organization', 'Organisation', 'Exactly as registered'] as [string, string, string]];
+  const search = searchFields.map(([name, label, hint]) => ({
+    name, label, hint, input: h('input', { name, type: 'search', value: q.get(name) ?? '', maxlength: 300, autocomplete: 'off' }),
+  }));
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Search declarations' },
     field('Reference', reference), field('Status', status), field('Outcome', outcome),
     field('Submitted from', from), field('Submitted to (inclusive)', to),
+    search.map((f) => field(f.label, f.input, f.hint)),
     h('button', { type: 'submit', class: 'primary' }, 'Search'));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    location.hash = href('declarations', { reference: reference.value.trim(), status: status.value, outcome: outcome.value, from: from.value, to: to.value });
+    location.hash = href('declarations', {
+      reference: reference.value.trim(), status: status.value, outcome: outcome.value, from: from.value, to: to.value,
+      ...Object.fromEntries(search.map((f) => [f.name, f.input.value.trim()])),
+    });
   });
 
   const toDay = q.get('to') ? new Date(`${q.get('to')}T00:00`) : undefined;
@@ -46,6 +67,7 @@ export async function renderDeclarations(ctx: PageContext): Promise<void> {
   const query = {
     reference: q.get('reference') ?? undefined, status: q.get('status') ?? undefined, outcome: q.get('outcome') ?? undefined,
     from: q.get('from') ? localInputToIso(`${q.get('from')}T00:00`) : undefined, to: toDay?.toISOString(), limit: 50,
+    ...Object.fromEntries(search.map((f) => [f.name, q.get(f.name) ?? undefined])),
   };
   const first = await getJson<Paged<DeclarationSummary>>('/v1/declarations', query, ctx.signal);
   const body = h('tbody', null, first.items.map(row));
