@@ -14,6 +14,13 @@ const MAX_HITS = 8192;
 const MIN_RANK = 0.3;
 /** Posting lists longer than this only boost names already found through rarer tokens. */
 const LARGE_POSTING = 4096;
+/**
+ * Once the rarer tokens of a query have found this many names, a later token's large posting lists only boost them.
+ * Without it a query of common words ("Mohamed Ali Hassan") touches a good part of a 5,000,000-name list, and
+ * ranking the touched names costs more than all the rest; with it such a query still finds every name that holds
+ * its rarer words. Lists of the size of SDN + UN have no posting list above LARGE_POSTING, so nothing changes there.
+ */
+const SEEDED_ENOUGH = 2048;
 /** Slots of the cross-query token cache (9 bytes each), grown by doubling up to room for ~50,000 tokens. */
 const CACHE_ARENA_START = 1 << 14;
 const CACHE_ARENA_MAX = 1 << 20;
@@ -158,12 +165,14 @@ export class CandidateSearch {
     for (let o = 0; o < m; o++) {
       const t = order[o];
       const from = t === 0 ? 0 : tokEnd[t - 1];
+      // Decided per token, not per similar fold: every spelling of one token (Ahmed, Ahmad) seeds alike.
+      const seeded = this.touchedCount >= SEEDED_ENOUGH;
       for (let h = from; h < tokEnd[t] && h < hits; h++) {
         const f = this.hitFold[h];
         const add = d.foldWeight[f] * this.hitSim[h];
         const s = d.postStart[f];
         const e = d.postStart[f + 1];
-        if (e - s > LARGE_POSTING && this.touchedCount > 0 && this.touchedCount * 16 < e - s) this.boost(s, e, add);
+        if (e - s > LARGE_POSTING && this.touchedCount > 0 && (seeded || this.touchedCount * 16 < e - s)) this.boost(s, e, add);
         else this.traverse(s, e, add);
       }
     }
@@ -179,9 +188,20 @@ export class CandidateSearch {
     }
   }
 
-  /** Adds to names already touched that appear in the (sorted) posting list, by binary search. */
+  /**
+   * Adds to names already touched that appear in the (sorted) posting list: by binary search for a few touched names,
+   * else by one pass over the list (a touched name has a non-zero accumulator: every add is positive).
+   */
   private boost(s: number, e: number, add: number): void {
     const post = this.d.postNames;
+    if (this.touchedCount * Math.log2(e - s) > e - s) {
+      const acc = this.acc;
+      for (let p = s; p < e; p++) {
+        const n = post[p];
+        if (acc[n] !== 0) acc[n] += add;
+      }
+      return;
+    }
     for (let i = 0; i < this.touchedCount; i++) {
       const n = this.touched[i];
       let lo = s;
