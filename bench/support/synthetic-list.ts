@@ -8,7 +8,7 @@
  * form written another way - until `nameCount` names are written.
  */
 import type { EntityEntry } from '../../src/lists/list-entry';
-import { nameTokens } from '../../src/screening/matching/normalize';
+import { stripLegalForms } from '../../src/screening/matching/legal-forms';
 import { companyName, personName, type NameParts } from './name-parts';
 import { legalFormSwap, romanisationVariant, swapOrder } from './variants';
 
@@ -68,9 +68,15 @@ export function* aliasedEntries(parts: NameParts, nameCount: number, r: () => nu
     if (r() < 0.35) names.push(person ? (romanisationVariant(primary, r) ?? swapOrder(primary)) : (legalFormSwap(primary, r) ?? `${primary} LLC`));
     if (r() < 0.3) names.push(person ? swapOrder(primary) : primary.toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()));
     if (r() < 0.25) names.push(person ? personName(r, parts) : companyName(r, parts)); // an unrelated-looking a.k.a.
-    // An alias that normalises to a name already there is not indexed twice: drop it so `nameCount` names are indexed.
+    // An alias that comes to a name already there once normalised and stripped of its legal form is not indexed
+    // twice: drop it, so that `nameCount` names are indexed.
     const seen = new Set<string>();
-    const distinct = names.filter((n) => { const k = nameTokens(n).join(' '); return !seen.has(k) && seen.add(k) !== undefined; });
+    const distinct = names.filter((n) => {
+      const k = stripLegalForms(n).name;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
     names.length = 0;
     names.push(...distinct);
     if (names.length > nameCount - written) names.length = nameCount - written;

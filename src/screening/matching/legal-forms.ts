@@ -72,6 +72,11 @@ const END_PHRASES = compile([...ANYWHERE, ...EDGE, ...END_ONLY]);
  */
 const PHRASE_FOLDS = new Set([...START_PHRASES, ...END_PHRASES].flatMap((p) => p.folds));
 
+/** False when no legal-form phrase uses this fold: a name with only such folds has no legal form. */
+export function isLegalFormFold(fold: string): boolean {
+  return PHRASE_FOLDS.has(fold);
+}
+
 function matchesAt(folds: readonly string[], at: number, end: number, p: Phrase): boolean {
   if (at + p.folds.length > end) return false;
   for (let k = 0; k < p.folds.length; k++) if (folds[at + k] !== p.folds[k]) return false;
