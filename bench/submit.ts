@@ -1,47 +1,128 @@
 /**
- * Submission benchmark: the service runs as its own processes (API + one worker, compiled: run `npm run build` first)
- * against the real PostgreSQL and Redis, with the full 2019 OFAC SDN list and the UN list loaded.
- *   npx tsx bench/submit.ts [declarations=6000] [clients=32] [batchTotal=10000] [pacedRate=300]
- * Prints: throughput, p50 and p99 latency of POST /v1/declarations (5 parties, 10 lines each) with 32 concurrent
- * clients over HTTP as fast as they can go (closed loop: by Little's law the mean latency is then 32 / throughput);
- * then p50 and p99 at a steady offered rate of 300 declarations/s through the same 32 clients (open loop, latency
- * counted from each request's scheduled start, so queueing is included); the API process's resident memory; then the
- * time for a batch of 10,000 declarations (ten requests of 1,000) to be fully screened by the workers.
+ * Submission benchmark: the service runs as its own processes (API + one worker, compiled) against the real PostgreSQL
+ * and Redis, with the full 2019 OFAC SDN list and the UN list loaded.
+ *   npm run bench:submit -- [declarations=6000] [clients=32] [batchTotal=10000] [pacedRate=400]
+ *   BENCH_BASELINE=<commit>|none   the BEFORE build to run the same bench against (default: BASELINE_COMMIT below);
+ *                                  it is checked out into a temporary worktree (node_modules symlinked) and built once
+ *   BENCH_API_PROCESSES=N          API_PROCESSES of the service under test (the baseline always runs one process)
+ *   BENCH_AUTO_EXPLAIN=0.002       log EXPLAIN (ANALYZE, BUFFERS, WAL) of that fraction of the statements (server log)
+ * Prints, for AFTER (this checkout) and BEFORE: throughput, p50 and p99 latency of POST /v1/declarations (5 parties,
+ * 10 lines each) with 32 concurrent clients as fast as they go (closed loop); p50 and p99 at a steady offered rate of
+ * 400/s through the same clients (open loop, latency counted from each request's scheduled start, so queueing is
+ * included); the API processes' resident memory; CPU seconds per 1,000 declarations of the API process(es) and of
+ * the PostgreSQL backends serving the bench database (from /proc: utime+stime before and after; the server's shared
+ * background processes, also used by anything else on the machine, are left out); rows written, database growth and
+ * WAL bytes per declaration (WAL is server-wide: other databases' writes during the run count too); then the time for a batch of
+ * 10,000 declarations (ten requests of 1,000) to be fully screened by the worker. Then the AFTER/BEFORE ratios.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dbUrl, withAdmin } from './support/database';
-import { DATA, declaration, percentile, rssOf, start, upload } from './support/service';
+import { Client } from 'pg';
+import { ADMIN_URL, dbUrl, withAdmin } from './support/database';
+import { DATA, declaration, percentile, ROOT, rssOf, start, upload } from './support/service';
 
+/**
+ * main as this branch last took it in (with the search keys the writer gained meanwhile), before the per-declaration
+ * savings and API_PROCESSES: the BEFORE of the figures in bench/PROFILE.md. The branch started from 1605adc.
+ */
+const BASELINE_COMMIT = '06f3215';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TOTAL = Number(process.argv[2] ?? 6000);
 const CLIENTS = Number(process.argv[3] ?? 32);
 const BATCH_TOTAL = Number(process.argv[4] ?? 10000);
-const PACED_RATE = Number(process.argv[5] ?? 300);
+const PACED_RATE = Number(process.argv[5] ?? 400);
+const CLK_TCK = 100;
 
-async function main() {
+interface Figures {
+  label: string;
+  flatRate: number; flatP50: number; flatP99: number;
+  pacedRate: number; pacedP50: number; pacedP99: number;
+  rssNow: number; rssPeak: number;
+  apiCpuFlat: number; pgCpuFlat: number; apiCpuPaced: number; pgCpuPaced: number;
+  rowsPerDeclaration: number; walPerDeclaration: number; bytesPerDeclaration: number;
+}
+
+/** utime + stime of a process in seconds (0 once it is gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+/** The process and, under API_PROCESSES, its cluster workers. */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch { /* gone */ }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** Checks the baseline commit out next to the temp directory and builds it once (kept for the next run). */
+function baselineBuild(commit: string): string {
+  const sha = execFileSync('git', ['rev-parse', '--short=12', commit], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dir = join(tmpdir(), `dus-bench-baseline-${sha}`);
+  if (!existsSync(join(dir, 'dist', 'src', 'main.js'))) {
+    if (!existsSync(dir)) execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: ROOT, stdio: 'inherit' });
+    if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    console.log(`building the baseline ${sha} in ${dir}`);
+    execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
+  }
+  return dir;
+}
+
+async function runBench(label: string, root: string, apiProcesses: number): Promise<Figures> {
   const name = `dus_bench_submit_${randomBytes(4).toString('hex')}`;
   await withAdmin(`CREATE DATABASE ${name}`);
+  if (process.env.BENCH_AUTO_EXPLAIN) {
+    // EXPLAIN (ANALYZE, BUFFERS, WAL) of a sample of this database's statements, written to the server log (pg_stat_statements
+    // needs a server restart to load; auto_explain loads per session).
+    for (const setting of [`session_preload_libraries = 'auto_explain'`, 'auto_explain.log_min_duration = 0', 'auto_explain.log_analyze = on',
+      'auto_explain.log_buffers = on', 'auto_explain.log_wal = on', `auto_explain.sample_rate = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`]) {
+      await withAdmin(`ALTER DATABASE ${name} SET ${setting}`);
+    }
+  }
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
   // Over the local socket, as a same-machine deployment would connect (BENCH_DB_TCP=1 for loopback TCP).
   const serviceDbUrl = process.env.BENCH_DB_TCP ? dbUrl(name) : `postgres://postgres@localhost/${name}?host=/var/run/postgresql`;
-  const env = { DATABASE_URL: serviceDbUrl, REDIS_URL, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`, RATE_LIMIT_PER_MINUTE: '1000000', LIST_REFRESH_MS: '500' };
-  const api = start('dist/src/main.js', env);
-  const worker = start('dist/src/worker.js', { ...env, WORKER_CONCURRENCY: '4' });
+  const env = { DATABASE_URL: serviceDbUrl, REDIS_URL, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`, RATE_LIMIT_PER_MINUTE: '1000000', LIST_REFRESH_MS: '500', API_PROCESSES: String(apiProcesses) };
+  const api = start(join(root, 'dist/src/main.js'), env, root);
+  const worker = start(join(root, 'dist/src/worker.js'), { ...env, WORKER_CONCURRENCY: '4' }, root);
+  const stats = new Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
   try {
     const url = await api.url;
+    await stats.connect();
     const sdn = await upload(url, adminKey, 'ofac-sdn', 'ofac-sdn-csv', { sdn: join(DATA, 'ofac-sdn-2019', 'sdn.csv'), alt: join(DATA, 'ofac-sdn-2019', 'alt.csv'), add: join(DATA, 'ofac-sdn-2019', 'add.csv') });
     const un = await upload(url, adminKey, 'un', 'un-xml', { file: join(DATA, 'un', 'UN_consolidated_2026-02-27.xml') });
     await new Promise((r) => setTimeout(r, 2000)); // every process reloads its index
-    console.log(`lists loaded: ofac-sdn ${sdn} entries, un ${un} entries`);
+    console.log(`[${label}] lists loaded: ofac-sdn ${sdn} entries, un ${un} entries; ${apiProcesses} API process(es)`);
     const keyRes = await fetch(`${url}/v1/api-keys`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'bench', role: 'broker', organization: 'bench-brokers' }) });
     const broker = (await keyRes.json() as { secret: string }).secret;
     const headers = { Authorization: `Bearer ${broker}`, 'Content-Type': 'application/json' };
 
-    // Warm-up, then the measured run.
+    // Warm-up, then the measured runs.
     for (let i = 0; i < 200; i += 1) await fetch(`${url}/v1/declarations`, { method: 'POST', headers: { ...headers, 'Idempotency-Key': randomUUID() }, body: JSON.stringify(declaration()) });
+    const apiPids = processTree(api.child.pid!);
     let peakRss = 0;
-    const sampler = setInterval(() => { rssOf(api.child.pid!).then((r) => { peakRss = Math.max(peakRss, r); }).catch(() => undefined); }, 100);
+    const rss = async () => (await Promise.all(apiPids.map((p) => rssOf(p).catch(() => 0)))).reduce((a, b) => a + b, 0);
+    const sampler = setInterval(() => { rss().then((r) => { peakRss = Math.max(peakRss, r); }).catch(() => undefined); }, 100);
+    const backendPids = async () => (await stats.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name])).rows.map((r) => Number(r.pid));
+    /** CPU of the API processes and of the database's backends (a backend that ended in between is lost, so none should). */
+    const cpu = async () => {
+      const pg = await backendPids();
+      return { api: apiPids.reduce((a, p) => a + cpuSeconds(p), 0), pg: new Map(pg.map((p) => [p, cpuSeconds(p)])) };
+    };
+    const pgDelta = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((a, [p, t]) => a + t - (before.get(p) ?? 0), 0);
+    const rows = async () => Number((await stats.query(`SELECT sum(n_tup_ins + n_tup_upd + n_tup_del)::bigint AS n FROM pg_stat_user_tables`)).rows[0].n);
+    const wal = async () => (await stats.query(`SELECT pg_current_wal_lsn()::text AS lsn`)).rows[0].lsn as string;
+    const size = async () => Number((await stats.query(`SELECT pg_database_size(current_database()) AS b`)).rows[0].b);
     const post = async (body: string) => {
       const res = await fetch(`${url}/v1/declarations`, { method: 'POST', headers: { ...headers, 'Idempotency-Key': randomUUID() }, body });
       const answer = await res.json() as { screening?: { outcome: string } };
@@ -53,6 +134,7 @@ async function main() {
       const latencies: number[] = [];
       const outcomes: Record<string, number> = {};
       let next = 0;
+      const before = await cpu();
       const started = performance.now();
       await Promise.all(Array.from({ length: CLIENTS }, async () => {
         for (let i = next++; i < total; i = next++) {
@@ -65,36 +147,76 @@ async function main() {
         }
       }));
       const seconds = (performance.now() - started) / 1000;
+      const after = await cpu();
       latencies.sort((a, b) => a - b);
-      return { seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), outcomes };
+      return {
+        seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), outcomes,
+        apiCpu: ((after.api - before.api) / total) * 1000, pgCpu: (pgDelta(before.pg, after.pg) / total) * 1000,
+      };
     };
+    await stats.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
+    const rows0 = await rows();
+    const wal0 = await wal();
+    const size0 = await size();
     const max = await run(TOTAL);
-    console.log(`submit, as fast as ${CLIENTS} clients go: ${TOTAL} declarations (5 parties, 10 lines) in ${max.seconds.toFixed(1)} s = ${(TOTAL / max.seconds).toFixed(0)} declarations/s; p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms; outcomes ${JSON.stringify(max.outcomes)}`);
+    await new Promise((r) => setTimeout(r, 1000)); // table statistics are flushed by each backend within a second
+    const rowsPerDeclaration = (await rows() - rows0) / TOTAL;
+    const bytesPerDeclaration = (await size() - size0) / TOTAL;
+    const walPerDeclaration = Number((await stats.query(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS d`, [wal0])).rows[0].d) / TOTAL;
+    console.log(`[${label}] submit, as fast as ${CLIENTS} clients go: ${TOTAL} declarations (5 parties, 10 lines) in ${max.seconds.toFixed(1)} s = ${(TOTAL / max.seconds).toFixed(0)} declarations/s; p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms; outcomes ${JSON.stringify(max.outcomes)}`);
+    console.log(`[${label}]   CPU per 1,000 declarations: API ${max.apiCpu.toFixed(2)} s, PostgreSQL backends ${max.pgCpu.toFixed(2)} s; rows written ${rowsPerDeclaration.toFixed(1)}, database growth ${(bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(walPerDeclaration / 1024).toFixed(1)} KiB (server-wide) per declaration`);
     const pacedTotal = PACED_RATE * 15;
     const paced = await run(pacedTotal, PACED_RATE);
-    console.log(`submit at a steady ${PACED_RATE}/s through ${CLIENTS} clients: ${pacedTotal} declarations in ${paced.seconds.toFixed(1)} s = ${(pacedTotal / paced.seconds).toFixed(0)} declarations/s; p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms; outcomes ${JSON.stringify(paced.outcomes)}`);
+    console.log(`[${label}] submit at a steady ${PACED_RATE}/s through ${CLIENTS} clients: ${pacedTotal} declarations in ${paced.seconds.toFixed(1)} s = ${(pacedTotal / paced.seconds).toFixed(0)} declarations/s; p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms; outcomes ${JSON.stringify(paced.outcomes)}`);
+    console.log(`[${label}]   CPU per 1,000 declarations: API ${paced.apiCpu.toFixed(2)} s, PostgreSQL backends ${paced.pgCpu.toFixed(2)} s`);
     clearInterval(sampler);
-    console.log(`API process resident memory: ${(await rssOf(api.child.pid!) / 1e6).toFixed(0)} MB now, ${(peakRss / 1e6).toFixed(0)} MB peak`);
+    const rssNow = await rss();
+    console.log(`[${label}] API resident memory (${apiPids.length} process${apiPids.length > 1 ? 'es' : ''}): ${(rssNow / 1e6).toFixed(0)} MB now, ${(peakRss / 1e6).toFixed(0)} MB peak`);
 
-    const batchStarted = performance.now();
-    const ids: string[] = [];
-    for (let b = 0; b < BATCH_TOTAL / 1000; b += 1) {
-      const res = await fetch(`${url}/v1/declarations/batch`, { method: 'POST', headers, body: JSON.stringify({ declarations: Array.from({ length: 1000 }, declaration) }) });
-      ids.push((await res.json() as { batchId: string }).batchId);
+    if (BATCH_TOTAL > 0) {
+      const batchStarted = performance.now();
+      const ids: string[] = [];
+      for (let b = 0; b < BATCH_TOTAL / 1000; b += 1) {
+        const res = await fetch(`${url}/v1/declarations/batch`, { method: 'POST', headers, body: JSON.stringify({ declarations: Array.from({ length: 1000 }, declaration) }) });
+        ids.push((await res.json() as { batchId: string }).batchId);
+      }
+      const accepted = (performance.now() - batchStarted) / 1000;
+      for (;;) {
+        const states = await Promise.all(ids.map(async (id) => (await (await fetch(`${url}/v1/batches/${id}`, { headers })).json()) as { status: string; processed: number }));
+        if (states.every((s) => s.status === 'completed')) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      console.log(`[${label}] batch: ${BATCH_TOTAL} declarations accepted in ${accepted.toFixed(1)} s, fully screened ${((performance.now() - batchStarted) / 1000).toFixed(1)} s after the first request (API relays, one worker process with concurrency 4)`);
     }
-    const accepted = (performance.now() - batchStarted) / 1000;
-    for (;;) {
-      const states = await Promise.all(ids.map(async (id) => (await (await fetch(`${url}/v1/batches/${id}`, { headers })).json()) as { status: string; processed: number }));
-      if (states.every((s) => s.status === 'completed')) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    console.log(`batch: ${BATCH_TOTAL} declarations accepted in ${accepted.toFixed(1)} s, fully screened ${((performance.now() - batchStarted) / 1000).toFixed(1)} s after the first request (API relays, one worker process with concurrency 4)`);
+    return {
+      label, flatRate: TOTAL / max.seconds, flatP50: max.p50, flatP99: max.p99, pacedRate: pacedTotal / paced.seconds, pacedP50: paced.p50, pacedP99: paced.p99,
+      rssNow, rssPeak: peakRss, apiCpuFlat: max.apiCpu, pgCpuFlat: max.pgCpu, apiCpuPaced: paced.apiCpu, pgCpuPaced: paced.pgCpu, rowsPerDeclaration, walPerDeclaration, bytesPerDeclaration,
+    };
   } finally {
+    await stats.end().catch(() => undefined);
+    const exited = (c: typeof api.child) => (c.exitCode !== null || c.signalCode ? Promise.resolve() : new Promise((r) => c.once('exit', r)));
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1500));
+    await Promise.race([Promise.all([exited(api.child), exited(worker.child)]), new Promise((r) => setTimeout(r, 15_000))]);
     await withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
+}
+
+async function main() {
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`load average before: ${load()}`);
+  const apiProcesses = Number(process.env.BENCH_API_PROCESSES ?? 1);
+  const baseline = process.env.BENCH_BASELINE ?? BASELINE_COMMIT;
+  const baselineRoot = baseline === 'none' ? undefined : baselineBuild(baseline);
+  const after = await runBench('AFTER', ROOT, apiProcesses);
+  console.log(`load average: ${load()}`);
+  if (!baselineRoot) return;
+  const before = await runBench(`BEFORE ${baseline}`, baselineRoot, 1);
+  console.log(`load average after: ${load()}`);
+  const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : 'n/a');
+  console.log(`AFTER/BEFORE: flat-out ${ratio(after.flatRate, before.flatRate)}x declarations/s (${after.flatRate.toFixed(0)} vs ${before.flatRate.toFixed(0)}); p99 at ${PACED_RATE}/s ${ratio(after.pacedP99, before.pacedP99)}x (${after.pacedP99.toFixed(1)} vs ${before.pacedP99.toFixed(1)} ms); `
+    + `API CPU per 1,000 ${ratio(after.apiCpuFlat, before.apiCpuFlat)}x (${after.apiCpuFlat.toFixed(2)} vs ${before.apiCpuFlat.toFixed(2)} s); PostgreSQL CPU per 1,000 ${ratio(after.pgCpuFlat, before.pgCpuFlat)}x (${after.pgCpuFlat.toFixed(2)} vs ${before.pgCpuFlat.toFixed(2)} s); `
+    + `rows ${after.rowsPerDeclaration.toFixed(1)} vs ${before.rowsPerDeclaration.toFixed(1)}, database growth ${(after.bytesPerDeclaration / 1024).toFixed(1)} vs ${(before.bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(after.walPerDeclaration / 1024).toFixed(1)} vs ${(before.walPerDeclaration / 1024).toFixed(1)} KiB per declaration; API peak RSS ${(after.rssPeak / 1e6).toFixed(0)} vs ${(before.rssPeak / 1e6).toFixed(0)} MB`);
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

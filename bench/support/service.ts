@@ -11,8 +11,8 @@ export const ROOT = join(__dirname, '..', '..');
 export const DATA = join(ROOT, 'test', 'fixtures', 'data', 'entities');
 
 /** Starts a compiled entry point (dist/src/main.js or worker.js); `url` resolves once the API says where it listens. */
-export function start(entry: string, env: Record<string, string>): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), entry], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, LIST_SOURCES: 'off', ...env } });
+export function start(entry: string, env: Record<string, string>, cwd: string = ROOT): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), entry], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, LIST_SOURCES: 'off', ...env } });
   let out = '';
   child.stderr?.on('data', (d) => { out += d; process.stderr.write(d); });
   const url = new Promise<string>((resolve, reject) => {

@@ -1,20 +1,69 @@
 /**
  * Canonical JSON: object keys sorted (by UTF-16 code units), no whitespace, arrays in order. Two equal values always
  * serialise to the same bytes, which is what a hash chain needs. `undefined` members are dropped, like JSON.stringify.
+ *
+ * Written as one string built by appending (no per-level arrays, maps and joins) because it runs for every submission
+ * (the idempotency hash of the body) and for every audit event the sealer chains. Its output is byte-for-byte that of
+ * the plain recursive definition (canonical-json.test.ts holds both to it); quoted property names are memoised, since
+ * the same few dozen names recur in every body.
  */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const out = JSON.stringify(value);
-    return out === undefined ? 'null' : out;
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
   }
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  return quoted;
+}
+
+function append(out: string, value: unknown): string {
+  if (value === null) return `${out}null`;
+  switch (typeof value) {
+    case 'string':
+      return out + JSON.stringify(value);
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return out + JSON.stringify(value);
+    case 'object':
+      break;
+    default: {
+      // undefined, functions and symbols: JSON.stringify gives undefined, written as null.
+      const s = JSON.stringify(value);
+      return out + (s === undefined ? 'null' : s);
+    }
+  }
+  if (value instanceof Date) return out + JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) {
+    out += '[';
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) out += ',';
+      const v = value[i];
+      out = v === undefined ? `${out}null` : append(out, v);
+    }
+    return `${out}]`;
+  }
   const obj = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(obj).sort()) {
+  const keys = Object.keys(obj);
+  // Most objects are built with their keys already in order: only sort when they are not.
+  for (let i = 1; i < keys.length; i += 1) {
+    if (keys[i - 1] > keys[i]) { keys.sort(); break; }
+  }
+  out += '{';
+  let first = true;
+  for (const key of keys) {
     const v = obj[key];
     if (v === undefined) continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(v)}`);
+    if (!first) out += ',';
+    first = false;
+    out = append(`${out}${quoteKey(key)}:`, v);
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
+}
+
+export function canonicalJson(value: unknown): string {
+  return append('', value);
 }

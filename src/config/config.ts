@@ -18,6 +18,8 @@ const positiveNumber = z.coerce.number().positive();
 export const configSchema = z.object({
   /** HTTP port the API listens on. */
   PORT: port.default(8080),
+  /** API processes under node:cluster sharing PORT, each with its own list index (1: the API runs in this process alone). */
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** Address the API binds to. */
   HOST: z.string().min(1).default('0.0.0.0'),
   /** PostgreSQL URL; unset means the embedded PostgreSQL (PGlite) in DATA_DIR. */
@@ -183,6 +185,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   if (parsed.data.MIGRATION_DATABASE_URL && !parsed.data.DATABASE_URL) {
     throw new ConfigError(['MIGRATION_DATABASE_URL: needs DATABASE_URL (the embedded database has one role, so there is nothing to split)']);
+  }
+  if (parsed.data.API_PROCESSES > 1 && !parsed.data.DATABASE_URL) {
+    throw new ConfigError(['API_PROCESSES: more than one API process needs DATABASE_URL (the embedded database belongs to one process)']);
   }
   return Object.freeze(parsed.data);
 }

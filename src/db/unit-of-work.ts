@@ -19,10 +19,14 @@ export class UnitOfWork {
     return result;
   }
 
-  /** For work that is one statement (atomic by itself): no BEGIN/COMMIT round trips, same after-commit wake-up. */
-  async runStatement<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * For work that is one statement (atomic by itself): no BEGIN/COMMIT round trips, same after-commit wake-up, unless
+   * `wrote` says the statement queued no job (a clear declaration without webhooks): then the relay is left asleep
+   * instead of running a claim query that finds nothing.
+   */
+  async runStatement<T>(work: (manager: EntityManager) => Promise<T>, wrote?: (result: T) => boolean): Promise<T> {
     const result = await work(this.dataSource.manager);
-    this.afterCommit();
+    if (!wrote || wrote(result)) this.afterCommit();
     return result;
   }
 }

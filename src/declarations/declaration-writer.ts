@@ -8,7 +8,7 @@ import { escalationJob } from '../cases/sla';
 import type { JobName, JobPayloads } from '../jobs/catalogue';
 import type { DispatchedEvent } from '../webhooks/events';
 import { publicEventData } from '../webhooks/event-data';
-import type { DeclarationInput } from './declarations.schemas';
+import { submitResponse, type DeclarationInput } from './declarations.schemas';
 import { publicHit, type ScreeningResult } from './screening-pipeline';
 import { exactKeys, listEntryKeys, partyNames, searchKeysOf } from './search-keys';
 
@@ -33,6 +33,13 @@ export interface NewDeclaration {
   idempotencyKey?: string;
 }
 
+export interface WrittenDeclaration {
+  /** The answer: the broker's view when an Idempotency-Key was given, the internal one otherwise. */
+  answer: Record<string, unknown>;
+  /** Outbox rows the statement wrote (0: nothing for the relay to do, so it need not be woken). */
+  queuedJobs: number;
+}
+
 /**
  * Writes a new, screened declaration in ONE statement: the declaration, its screening, the review case when a person
  * must look, the audit events, the outbox rows (webhook event, SLA escalation) and the idempotent answer. One statement
@@ -43,6 +50,11 @@ export interface NewDeclaration {
  * 1764192300000: the name's id is a hash computed here, so no round trip and no race between two new names).
  */
 export async function writeNewDeclaration(m: EntityManager, config: Config, d: NewDeclaration): Promise<Record<string, unknown>> {
+  return (await writeNewDeclarationCounted(m, config, d)).answer;
+}
+
+/** writeNewDeclaration, also saying how many outbox rows it wrote (the submission path wakes the relay only then). */
+export async function writeNewDeclarationCounted(m: EntityManager, config: Config, d: NewDeclaration): Promise<WrittenDeclaration> {
   const declarationId = randomUUID();
   const screeningId = randomUUID();
   const { result, input } = d;
@@ -52,7 +64,7 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
   const deadline = new Date(Date.now() + Math.round(slaMinutes(config, priority) * 60_000));
   const status = needsCase ? 'under_review' : 'cleared';
 
-  const answer = {
+  const internalAnswer = {
     id: declarationId,
     reference: input.reference,
     status,
@@ -62,6 +74,11 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
       listVersions: result.listVersions, rulesetVersion: result.rulesetVersion, screenedAt: result.screenedAt, trigger: d.trigger,
     },
   };
+  // With an Idempotency-Key the answer is the broker's view (what the route returns, and what a replay returns): it is
+  // stored as that, parsed once here, rather than as the internal answer that every replay parsed again; the broker
+  // view drops the evidence brokers never see (list identifiers, weights), which is most of the stored bytes. A batch
+  // item needs no answer text at all.
+  const answer: Record<string, unknown> = d.idempotencyKey ? submitResponse.parse(internalAnswer) : internalAnswer;
 
   const audit: AuditRecord[] = [
     { action: 'declaration.submitted', subjectType: 'declaration', subjectId: declarationId, data: { organization: d.organization, reference: input.reference, procedure: input.procedure, items: input.items.length, batchId: d.batchId } },
@@ -89,7 +106,7 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
 
   const search = searchKeysOf(input);
 
-  await m.query(
+  const [{ queued }] = await m.query(
     `WITH d AS (
        INSERT INTO declarations (id, organization, reference, procedure, body, status, outcome, risk_score, latest_screening_id, batch_id, submitted_by)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) RETURNING created_at),
@@ -114,20 +131,20 @@ export async function writeNewDeclaration(m: EntityManager, config: Config, d: N
        INSERT INTO outbox (job_name, payload, dedupe_key, available_at)
        SELECT x.n, x.p, x.k, now() + x.ms * interval '1 millisecond' FROM unnest($25::text[], $26::jsonb[], $27::text[], $28::int[], $29::text[]) AS x(n, p, k, ms, ev)
        WHERE x.ev IS NULL OR EXISTS (SELECT 1 FROM webhooks w WHERE w.organization = $2 AND w.deleted_at IS NULL AND x.ev = ANY(w.events))
-       ON CONFLICT (dedupe_key) DO NOTHING),
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1),
      i AS (
        UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = $31::jsonb
        WHERE $30::text IS NOT NULL AND organization = $2 AND key = $30)
-     SELECT 1`,
+     SELECT (SELECT count(*) FROM o)::int AS queued`,
     [
       declarationId, d.organization, input.reference, input.procedure, JSON.stringify(input), status, result.outcome, result.riskScore, screeningId, d.batchId, d.submittedBy,
       d.trigger, JSON.stringify(result.hits), JSON.stringify(result.listVersions), result.rulesetVersion, result.screenedAt,
       caseId, priority, deadline,
       JSON.stringify(d.actor), audit.map((r) => r.action), audit.map((r) => r.subjectType), audit.map((r) => r.subjectId), audit.map((r) => JSON.stringify(r.data ?? {})),
       outbox.map((o) => o.name), outbox.map((o) => JSON.stringify(o.payload)), outbox.map((o) => o.dedupeKey), outbox.map((o) => o.delayMs), outbox.map((o) => o.onlyForWebhookEvent ?? null),
-      d.idempotencyKey ?? null, JSON.stringify(answer),
+      d.idempotencyKey ?? null, d.idempotencyKey ? JSON.stringify(answer) : null,
       search.names, exactKeys(search, listEntryKeys(result.hits)), partyNames(search),
     ],
   );
-  return answer;
+  return { answer, queuedJobs: queued };
 }

@@ -30,7 +30,8 @@ export function declarationsRoutes(declarations: DeclarationsService, batches: B
         if (!key) throw new BadRequestError('idempotency_key_required', 'Send an Idempotency-Key header (any unique string up to 200 printable characters) so a retry never files twice.');
         if (!IDEMPOTENCY_KEY.test(key)) throw new BadRequestError('idempotency_key_invalid', 'The Idempotency-Key must be 1-200 printable ASCII characters.');
         const answer = await declarations.submit(actor, key, body);
-        return { status: answer.status, body: submitResponse.parse(answer.body), headers: { 'Idempotency-Replayed': String(answer.replayed), Location: `/v1/declarations/${answer.body.id}` } };
+        // A fresh answer was parsed through submitResponse by the writer (that is the text stored for replays).
+        return { status: answer.status, body: answer.brokerView ? answer.body : submitResponse.parse(answer.body), headers: { 'Idempotency-Replayed': String(answer.replayed), Location: `/v1/declarations/${answer.body.id}` } };
       },
     }),
     route({

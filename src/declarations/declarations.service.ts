@@ -9,7 +9,7 @@ import { decodeCursor, page } from '../http/pagination';
 import type { DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
 import { citesLicences, drawDownLicences } from '../licences/drawdown';
-import { writeNewDeclaration } from './declaration-writer';
+import { writeNewDeclarationCounted } from './declaration-writer';
 import { hasSearchFilter, organizationScope, searchPageSql, withPartyThreshold, type SearchFilters } from './search-filter';
 import type { ScreeningPipeline } from './screening-pipeline';
 import type { InformationRequestsService } from '../information-requests/information-requests.service';
@@ -18,6 +18,8 @@ export interface SubmitAnswer {
   status: number;
   body: Record<string, unknown>;
   replayed: boolean;
+  /** The body is already the broker's view (parsed through submitResponse by the writer): no second parse needed. */
+  brokerView?: boolean;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -52,19 +54,19 @@ export class DeclarationsService {
     if (start.kind === 'replay') return { status: start.status, body: start.body as Record<string, unknown>, replayed: true };
     try {
       const result = await this.pipeline.screen(input, actor.organization);
-      const write = (m: EntityManager) => writeNewDeclaration(m, this.config, {
+      const write = (m: EntityManager) => writeNewDeclarationCounted(m, this.config, {
         actor: auditActor(actor), organization: actor.organization, submittedBy: actor.keyId, input, result, trigger: 'submission', batchId: null, idempotencyKey,
       });
       // A clearance at screening is a final release: a line under a licence draws on it in the same transaction (the
       // rare path: declarations without cited licences keep the one-statement write).
-      const body = result.outcome === 'CLEAR' && citesLicences(input)
+      const { answer: body } = result.outcome === 'CLEAR' && citesLicences(input)
         ? await this.uow.run(async (m) => {
           const written = await write(m);
-          await drawDownLicences(m, auditActor(actor), written.id as string, 'clearance');
+          await drawDownLicences(m, auditActor(actor), written.answer.id as string, 'clearance');
           return written;
         })
-        : await this.uow.runStatement(write);
-      return { status: 201, body, replayed: false };
+        : await this.uow.runStatement(write, (written) => written.queuedJobs > 0);
+      return { status: 201, body, replayed: false, brokerView: true };
     } catch (err) {
       await this.idempotency.abandon(actor.organization, idempotencyKey).catch((e) => this.logger.error({ err: e }, 'could not free idempotency key'));
       if (isReferenceConflict(err)) throw new ConflictError('reference_exists', `A declaration with reference "${input.reference}" already exists for your organisation.`);

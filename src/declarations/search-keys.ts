@@ -39,10 +39,15 @@ export function hsPrefixes(code: string): string[] {
   return out;
 }
 
+/**
+ * The search keys of a declaration. Also run by the backfill over stored bodies, so a part missing from an old or
+ * hand-written row (no lines, no country) leaves its keys out instead of failing the migration.
+ */
 export function searchKeysOf(d: DeclarationInput): SearchKeys {
+  const items = d.items ?? [];
   const parties: PartyInput[] = [];
   for (const role of PARTY_ROLES) if (d[role]) parties.push(d[role]!);
-  for (const item of d.items) if (item.manufacturer) parties.push(item.manufacturer);
+  for (const item of items) if (item.manufacturer) parties.push(item.manufacturer);
 
   const names = new Set<string>();
   const identifiers = new Set<string>();
@@ -58,12 +63,12 @@ export function searchKeysOf(d: DeclarationInput): SearchKeys {
     }
   }
   const hsCodes = new Set<string>();
-  for (const item of d.items) {
+  for (const item of items) {
     countries.add(item.countryOfOrigin);
     const hs = normalizeHsCode(item.hsCode);
     if (hs.ok) for (const p of hsPrefixes(hs.code)) hsCodes.add(p);
   }
-  return { names: [...names].join('\n'), identifiers: [...identifiers], hsCodes: [...hsCodes], countries: [...countries] };
+  return { names: [...names].join('\n'), identifiers: [...identifiers], hsCodes: [...hsCodes], countries: [...countries].filter(Boolean) };
 }
 
 /**

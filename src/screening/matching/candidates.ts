@@ -14,6 +14,24 @@ const MAX_HITS = 8192;
 const MIN_RANK = 0.3;
 /** Posting lists longer than this only boost names already found through rarer tokens. */
 const LARGE_POSTING = 4096;
+/**
+ * Once the rarer tokens of a query have found this many names, a later token's large posting lists only boost them.
+ * Without it a query of common words ("Mohamed Ali Hassan") touches a good part of a 5,000,000-name list, and
+ * ranking the touched names costs more than all the rest; with it such a query still finds every name that holds
+ * its rarer words. Lists of the size of SDN + UN have no posting list above LARGE_POSTING, so nothing changes there.
+ */
+const SEEDED_ENOUGH = 2048;
+/**
+ * A query token whose similar folds hold more names than this, one list among them above LARGE_POSTING, is common
+ * enough that a name holding it and no other query token cannot rank among the best: when the rarer tokens have not
+ * seeded enough names, such tokens only add names that hold two of them (Mohamed + Ali), and boost names found before.
+ */
+const COMMON_TOKEN_POSTINGS = 16384;
+/**
+ * A loosely similar fold (Mohammed ~ Ahmed, 0.71) with a posting list above LARGE_POSTING is skipped: on a list of
+ * millions it holds tens of thousands of names that share nothing but a common given name's shape with the query.
+ */
+const LOOSE_SIMILARITY = 0.8;
 /** Slots of the cross-query token cache (9 bytes each), grown by doubling up to room for ~50,000 tokens. */
 const CACHE_ARENA_START = 1 << 14;
 const CACHE_ARENA_MAX = 1 << 20;
@@ -35,6 +53,14 @@ export class CandidateSearch {
   private cacheUsed = 0;
   private readonly tokOrder = new Uint8Array(MAX_QUERY_TOKENS);
   private readonly tokEnd = new Uint16Array(MAX_QUERY_TOKENS);
+  /**
+   * Pair mode (COMMON_TOKEN_POSTINGS), allocated only for an index with a posting list above LARGE_POSTING: per name,
+   * the query (pairStamp) and token that met it first, as pairStamp << 4 | token, and that token's weight.
+   */
+  private readonly pairTag: Uint32Array | null;
+  private readonly pairAcc: Float32Array | null;
+  private pairStamp = 0;
+  private readonly common = new Uint8Array(MAX_QUERY_TOKENS);
   /** Weight of each query token in this list (exact fold weight, else that of its best similar fold). */
   readonly queryWeights = new Float32Array(MAX_QUERY_TOKENS);
   readonly top = new Uint32Array(CANDIDATES_PER_LIST);
@@ -45,6 +71,10 @@ export class CandidateSearch {
     this.acc = new Float32Array(d.nameCount);
     this.touched = new Uint32Array(d.nameCount);
     this.foldStamp = new Uint32Array(d.foldText.length);
+    let largest = 0;
+    for (let f = 0; f < d.foldText.length; f++) largest = Math.max(largest, d.postStart[f + 1] - d.postStart[f]);
+    this.pairTag = largest > LARGE_POSTING ? new Uint32Array(d.nameCount) : null;
+    this.pairAcc = largest > LARGE_POSTING ? new Float32Array(d.nameCount) : null;
   }
 
   /** Forgets the per-token results kept across queries. */
@@ -155,17 +185,73 @@ export class CandidateSearch {
       while (k > 0 && this.queryWeights[order[k - 1]] < this.queryWeights[t]) { order[k] = order[k - 1]; k--; }
       order[k] = t;
     }
+    // Pair mode needs two common tokens: a lone one ("Muhammad", or beside rare ones) is searched as before.
+    let commonTokens = 0;
+    if (this.pairTag !== null) {
+      for (let t = 0; t < m; t++) {
+        this.common[t] = this.isCommonToken(t === 0 ? 0 : tokEnd[t - 1], Math.min(tokEnd[t], hits)) ? 1 : 0;
+        commonTokens += this.common[t];
+      }
+      if (commonTokens >= 2) this.startPairs();
+    }
     for (let o = 0; o < m; o++) {
       const t = order[o];
       const from = t === 0 ? 0 : tokEnd[t - 1];
+      // Decided per token, not per similar fold: every spelling of one token (Ahmed, Ahmad) seeds alike.
+      const seeded = this.touchedCount >= SEEDED_ENOUGH;
+      if (!seeded && commonTokens >= 2 && this.common[t] === 1) {
+        for (let h = from; h < tokEnd[t] && h < hits; h++) {
+          const f = this.hitFold[h];
+          if (d.postStart[f + 1] - d.postStart[f] > LARGE_POSTING && this.hitSim[h] < LOOSE_SIMILARITY) continue;
+          this.pairs(t, d.postStart[f], d.postStart[f + 1], d.foldWeight[f] * this.hitSim[h]);
+        }
+        continue;
+      }
       for (let h = from; h < tokEnd[t] && h < hits; h++) {
         const f = this.hitFold[h];
         const add = d.foldWeight[f] * this.hitSim[h];
         const s = d.postStart[f];
         const e = d.postStart[f + 1];
-        if (e - s > LARGE_POSTING && this.touchedCount > 0 && this.touchedCount * 16 < e - s) this.boost(s, e, add);
+        if (e - s > LARGE_POSTING && this.hitSim[h] < LOOSE_SIMILARITY) continue;
+        if (e - s > LARGE_POSTING && this.touchedCount > 0 && (seeded || this.touchedCount * 16 < e - s)) this.boost(s, e, add);
         else this.traverse(s, e, add);
       }
+    }
+  }
+
+  private isCommonToken(from: number, to: number): boolean {
+    const d = this.d;
+    let total = 0;
+    let largest = 0;
+    for (let h = from; h < to; h++) {
+      const len = d.postStart[this.hitFold[h] + 1] - d.postStart[this.hitFold[h]];
+      total += len;
+      if (len > largest) largest = len;
+    }
+    return total > COMMON_TOKEN_POSTINGS && largest > LARGE_POSTING;
+  }
+
+  private startPairs(): void {
+    this.pairStamp++;
+    if (this.pairStamp >= 1 << 27) { this.pairTag!.fill(0); this.pairStamp = 1; }
+  }
+
+  /**
+   * Posting list s..e of common token t in pair mode: a touched name is boosted; an untouched one is remembered with
+   * its first common token and touched when a second, different token meets it (with both weights).
+   */
+  private pairs(t: number, s: number, e: number, add: number): void {
+    const acc = this.acc;
+    const tag = this.pairTag!;
+    const pacc = this.pairAcc!;
+    const post = this.d.postNames;
+    const mine = ((this.pairStamp << 4) | t) >>> 0;
+    for (let p = s; p < e; p++) {
+      const n = post[p];
+      if (acc[n] !== 0) { acc[n] += add; continue; }
+      const seen = tag[n];
+      if (seen >>> 4 !== this.pairStamp) { tag[n] = mine; pacc[n] = add; } else if (seen === mine) pacc[n] += add;
+      else { this.touched[this.touchedCount++] = n; acc[n] = pacc[n] + add; }
     }
   }
 
@@ -179,9 +265,20 @@ export class CandidateSearch {
     }
   }
 
-  /** Adds to names already touched that appear in the (sorted) posting list, by binary search. */
+  /**
+   * Adds to names already touched that appear in the (sorted) posting list: by binary search for a few touched names,
+   * else by one pass over the list (a touched name has a non-zero accumulator: every add is positive).
+   */
   private boost(s: number, e: number, add: number): void {
     const post = this.d.postNames;
+    if (this.touchedCount * Math.log2(e - s) > e - s) {
+      const acc = this.acc;
+      for (let p = s; p < e; p++) {
+        const n = post[p];
+        if (acc[n] !== 0) acc[n] += add;
+      }
+      return;
+    }
     for (let i = 0; i < this.touchedCount; i++) {
       const n = this.touched[i];
       let lo = s;

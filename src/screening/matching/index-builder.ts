@@ -4,7 +4,7 @@
  */
 import type { EntityEntry } from '../../lists/list-entry';
 import { foldToken, isPatronymicFold, retrievalKeys } from './fold';
-import { legalFormMask } from './legal-forms';
+import { isLegalFormFold, legalFormMask } from './legal-forms';
 import { normalizeName, tokenizeNormalized } from './normalize';
 import { normalizeIdentifier, MIN_IDENTIFIER_LENGTH } from './identifiers';
 import { runSliced, runToEnd, SLICE, toCsrSteps, U32Builder } from './typed-buffers';
@@ -77,6 +77,8 @@ export function* indexDataSteps(input: Iterable<EntityEntry>): Generator<void, I
   const tokens = new Interner();
   const folds = new Interner();
   const tokenFold = new U32Builder();
+  /** Per fold: 1 when some legal-form phrase uses it. */
+  const foldLegal = new U32Builder();
   const nameEntry = new U32Builder();
   const nameAlias = new U32Builder();
   const nameTokStart = new U32Builder();
@@ -94,14 +96,27 @@ export function* indexDataSteps(input: Iterable<EntityEntry>): Generator<void, I
       const all = tokenizeNormalized(normalizeName(names[a]));
       if (all.length === 0) continue;
       const ids = all.map((t) => tokens.id(t));
+      let maybeLegalForm = false;
       for (let i = 0; i < ids.length; i++) {
-        if (ids[i] === tokenFold.length) tokenFold.push(folds.id(foldToken(all[i])));
+        if (ids[i] === tokenFold.length) {
+          const fold = folds.id(foldToken(all[i]));
+          tokenFold.push(fold);
+          if (fold === foldLegal.length) foldLegal.push(isLegalFormFold(folds.texts[fold]) ? 1 : 0);
+        }
+        if (foldLegal.get(tokenFold.get(ids[i])) === 1) maybeLegalForm = true;
       }
-      const mask = legalFormMask(ids.map((id) => folds.texts[tokenFold.get(id)]));
-      const kept = ids.filter((_, i) => !mask[i]).slice(0, MAX_NAME_TOKENS);
-      const key = kept.join(',');
-      if (seenNames.has(key)) continue; // the same name twice in one entry (FtM name + alias) adds nothing
-      seenNames.add(key);
+      // Most names hold no word of any legal-form phrase: the mask (and its arrays) is worked out only for the rest.
+      let kept = ids;
+      if (maybeLegalForm) {
+        const mask = legalFormMask(ids.map((id) => folds.texts[tokenFold.get(id)]));
+        kept = ids.filter((_, i) => !mask[i]);
+      }
+      if (kept.length > MAX_NAME_TOKENS) kept = kept.slice(0, MAX_NAME_TOKENS);
+      if (names.length > 1) {
+        const key = kept.join(',');
+        if (seenNames.has(key)) continue; // the same name twice in one entry (FtM name + alias) adds nothing
+        seenNames.add(key);
+      }
       nameEntry.push(e);
       nameAlias.push(a);
       nameTokStart.push(nameTokens.length);

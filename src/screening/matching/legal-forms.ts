@@ -66,6 +66,16 @@ function compile(list: string[]): Phrase[] {
 const ANYWHERE_PHRASES = compile(ANYWHERE);
 const START_PHRASES = compile([...ANYWHERE, ...EDGE, ...START_ONLY]);
 const END_PHRASES = compile([...ANYWHERE, ...EDGE, ...END_ONLY]);
+/**
+ * Every fold any phrase is made of: a name with none of them has no legal form, and most names are like that (a
+ * 5,000,000-name build asks about every one of them, and trying each phrase at both ends costs more than the rest).
+ */
+const PHRASE_FOLDS = new Set([...START_PHRASES, ...END_PHRASES].flatMap((p) => p.folds));
+
+/** False when no legal-form phrase uses this fold: a name with only such folds has no legal form. */
+export function isLegalFormFold(fold: string): boolean {
+  return PHRASE_FOLDS.has(fold);
+}
 
 function matchesAt(folds: readonly string[], at: number, end: number, p: Phrase): boolean {
   if (at + p.folds.length > end) return false;
@@ -84,6 +94,9 @@ function matchesEndingAt(folds: readonly string[], start: number, endExclusive: 
  */
 export function legalFormMask(folds: readonly string[]): boolean[] {
   const mask = new Array<boolean>(folds.length).fill(false);
+  let anyPhraseFold = false;
+  for (let i = 0; i < folds.length && !anyPhraseFold; i++) anyPhraseFold = PHRASE_FOLDS.has(folds[i]);
+  if (!anyPhraseFold) return mask;
   let start = 0;
   let end = folds.length;
   let changed = true;

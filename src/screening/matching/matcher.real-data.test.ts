@@ -27,6 +27,7 @@ const FTM_KALASHNIKOV = 'NK-nR5AXM9AVPq4pQaSPSaVam';
 
 let matcher: PartyMatcher;
 
+// Parsing and indexing the whole 2019 SDN list (with its addresses) is a fixture, not a timed claim: allow a busy machine.
 beforeAll(async () => {
   matcher = new PartyMatcher();
   matcher.setList(EntityListIndex.build('ofac-sdn', '2019', await loadOfac('ofac-sdn-2019')));
@@ -37,7 +38,7 @@ beforeAll(async () => {
     ...(await loadFtm('yente_zala_cluster_entities')), ...(await loadFtm('yente_t1_eu_fsf_entities')),
   ]));
   matcher.setList(EntityListIndex.build('kz', 'test', KAZAKH));
-});
+}, 120_000);
 
 function find(q: PartyQuery | string, listId: string, entryId: string): PartyMatch | undefined {
   const query = typeof q === 'string' ? { name: q } : q;

@@ -21,11 +21,12 @@ const DOMAIN_ENTRIES: EntityEntry[] = [
 
 let matcher: PartyMatcher;
 
+// Parsing and indexing the whole 2019 SDN list (with its addresses) is a fixture, not a timed claim: allow a busy machine.
 beforeAll(async () => {
   const sdn = await loadOfac('ofac-sdn-2019');
   matcher = new PartyMatcher();
   matcher.setList(EntityListIndex.build('sdn-plus-domain', 'test', [...sdn, ...DOMAIN_ENTRIES]));
-});
+}, 120_000);
 
 function scoreOf(name: string, entryId: string): { score: number; match?: PartyMatch } {
   const match = matcher.screen({ name }, { minScore: 0, limit: 50 }).find((m) => m.entryId === entryId);

@@ -19,9 +19,18 @@ const MARKS_RE = /\p{M}+/gu;
 /** Apostrophes join (O'Brien, Ukrainian В'ячеслав); every other non-letter, non-digit separates tokens. */
 const APOSTROPHES_RE = /['’‘`´ʼʻ]/g;
 const SEPARATORS_RE = /[^\p{L}\p{N}]+/gu;
+/** For plain ASCII names (most list names): what the steps below come to, without Unicode normalisation. */
+const NON_ASCII_RE = /[^\x00-\x7f]/;
+const ASCII_APOSTROPHES_RE = /['`]/g;
+const ASCII_SEPARATORS_RE = /[^a-z0-9]+/g;
 
 /** Lower-case, transliterated, diacritic-free, punctuation-free form of a name: tokens joined by one space. */
 export function normalizeName(name: string): string {
+  // ASCII has no Cyrillic, no marks and no special Latin letters, and its only letters and digits are a-z, 0-9
+  // once lower-cased: the same result as the general path, several times faster.
+  if (!NON_ASCII_RE.test(name)) {
+    return name.toLowerCase().replace(ASCII_APOSTROPHES_RE, '').replace(ASCII_SEPARATORS_RE, ' ').trim();
+  }
   let s = transliterate(name.normalize('NFC'));
   s = s.replace(LATIN_SPECIAL_RE, (c) => LATIN_SPECIAL[c] ?? c);
   s = s.normalize('NFKD').replace(MARKS_RE, '').toLowerCase();
