@@ -14,7 +14,7 @@ const body: DeclarationBody & { invoiceNumbers: string[] } = {
 };
 
 const invoice: Invoice = {
-  id: 'i', organization: 'acme', number: 'ESF-1', date: '2026-11-20', currency: 'USD', totalValue: 27000,
+  id: 'i', organization: 'acme', number: 'ESF-1', date: '2026-11-20', currency: 'USD', totalValue: 27000, createdAt: '2026-11-20T10:00:00.000Z',
   seller: { name: 'Other LLP', country: 'KZ' }, buyer: { name: 'Bishkek Retail', country: 'KG' },
   lines: [
     { lineNo: 1, hsCode: '847130', description: 'Laptops', quantity: 10, unit: 'pcs', value: 9000, countryOfOrigin: 'CN' },

@@ -3,36 +3,14 @@
  * it is unit-tested without a browser. The findings come from the server (evidence.rule `invoice-*`): the console
  * never decides a mismatch itself, it only places each finding next to the line or party it is about.
  */
+import type { z } from 'zod';
+import type { invoiceView } from '../../invoices/invoices.schemas';
 import type { DeclarationBody, DeclarationItem, Hit } from './types';
 
-export interface InvoiceParty {
-  name: string;
-  country: string;
-  identifiers?: { type: string; value: string }[];
-}
-
-export interface InvoiceLine {
-  lineNo: number;
-  hsCode: string;
-  description: string;
-  quantity: number;
-  unit: string;
-  value: number;
-  countryOfOrigin: string;
-}
-
-/** src/invoices/invoices.schemas.ts invoiceView */
-export interface Invoice {
-  id: string;
-  organization: string;
-  number: string;
-  date: string;
-  seller: InvoiceParty;
-  buyer: InvoiceParty;
-  currency: string;
-  lines: InvoiceLine[];
-  totalValue: number;
-}
+/** The API's invoice view (GET /v1/invoices/{id}), typed from its zod schema (type-only: no server code is bundled). */
+export type Invoice = z.output<typeof invoiceView>;
+export type InvoiceLine = Invoice['lines'][number];
+export type InvoiceParty = Invoice['seller'];
 
 /** Which column of the comparison a finding is about. */
 export type Column = 'hs' | 'origin' | 'quantity' | 'value';
