@@ -63,7 +63,6 @@ describe('PostgreSQL restart under load', () => {
       expect(Number(a.retryAfter)).toBeGreaterThan(0);
       expect(['database_unavailable', 'database_busy']).toContain(a.code);
     }
-    // eslint-disable-next-line no-console
     console.log(`restart under load: ${JSON.stringify(byStatus)}`);
   }, 240_000);
 });

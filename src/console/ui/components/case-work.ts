@@ -30,7 +30,7 @@ export function notesPanel(notes: CaseNote[], add: ((text: string) => Promise<vo
       }
       text.removeAttribute('aria-invalid');
       submit.disabled = true;
-      add(text.value.trim()).finally(() => { submit.disabled = false; });
+      void add(text.value.trim()).finally(() => { submit.disabled = false; });
     });
   }
   return h('section', { class: 'notes', 'aria-labelledby': 'notes-title' },
@@ -70,7 +70,7 @@ export function documentsPanel(documents: CaseDocument[], upload: ((file: File) 
         return;
       }
       submit.disabled = true;
-      upload(file).finally(() => { submit.disabled = false; });
+      void upload(file).finally(() => { submit.disabled = false; });
     });
   }
   const rows = documents.map((d) => h('tr', null,
