@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createDataSource } from '../src/db/data-source';
-import type { EntityEntry } from '../src/lists/list-entry';
+import type { EntityEntry } from '../src/domain/list-entry';
 import { ReferenceIndex } from '../src/lists/reference-index';
 import { readEntityEntries } from '../src/lists/entries.repository';
 import { createLogger } from '../src/observability/logger';

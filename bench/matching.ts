@@ -14,7 +14,7 @@
  * Wall-clock figures need a quiet machine; the CPU-time figures (process CPU time of the build, and of each query in
  * a second pass) hold up better when other processes share the cores.
  */
-import type { EntityEntry } from '../src/lists/list-entry';
+import type { EntityEntry } from '../src/domain/list-entry';
 import { EntityListIndex, PartyMatcher } from '../src/screening/matching';
 import { AddressIndex } from '../src/screening/matching/address-index';
 import { runToEnd } from '../src/screening/matching/typed-buffers';

@@ -10,9 +10,8 @@
  *    context check, the graph lookup (verdicts are settled at build) and the hit it builds, for
  *    every match the screening returned. Target: p99 under 1 ms. The matcher's own time is printed beside it.
  */
-import type { EntityEntry } from '../src/lists/list-entry';
-import { LoadedLists } from '../src/lists/loaded-lists';
-import type { LinkKind } from '../src/lists/importers/links';
+import type { EntityEntry, LinkKind } from '../src/domain/list-entry';
+import { LoadedLists } from '../src/screening/loaded-lists';
 import { EntityListIndex } from '../src/screening/matching';
 import type { GraphLink } from '../src/screening/ownership/graph';
 import { buildListGraph, buildListGraphSliced } from '../src/screening/ownership/list-graph';

@@ -4,7 +4,7 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EntityEntry } from '../../src/lists/list-entry';
+import type { EntityEntry } from '../../src/domain/list-entry';
 import { importEuFsfXml } from '../../src/lists/importers/eu-fsf-xml';
 import { importFtmJsonl } from '../../src/lists/importers/ftm-jsonl';
 import { importOfacSdn } from '../../src/lists/importers/ofac-sdn';

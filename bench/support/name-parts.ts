@@ -3,7 +3,7 @@
  * for random non-matching queries. Parts keep their frequency: a sampled synthetic list has as many common given
  * names as the real one, which is what stresses the candidate search.
  */
-import type { EntityEntry } from '../../src/lists/list-entry';
+import type { EntityEntry } from '../../src/domain/list-entry';
 import { pick, words } from './variants';
 
 export interface NameParts {

@@ -2,7 +2,7 @@
  * The lists the quality evaluation indexes, each under a stable list id that the labelled set refers to
  * ("listId:entryId").
  */
-import type { EntityEntry } from '../../src/lists/list-entry';
+import type { EntityEntry } from '../../src/domain/list-entry';
 import { loadEuSample, loadFtm, loadOfac, loadUn } from './fixture-lists';
 
 export interface NamedList { listId: string; entries: EntityEntry[] }

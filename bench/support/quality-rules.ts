@@ -4,7 +4,7 @@
  * Negatives are checked against every listed name by plain token comparison, never by the engine: a query whose
  * tokens are all contained in some listed name is not used as a negative, because flagging it is correct.
  */
-import type { EntityEntry } from '../../src/lists/list-entry';
+import type { EntityEntry } from '../../src/domain/list-entry';
 import type { NamedList } from './quality-lists';
 import { CYRILLIC, LATIN } from './quality-lists';
 import {

@@ -2,7 +2,7 @@
  * A realistic query mix for latency benchmarks: names exactly as listed, variants of listed names (typo, word
  * order, romanisation, dropped patronymic, legal form), and names built from real parts that are not listed.
  */
-import type { EntityEntry } from '../../src/lists/list-entry';
+import type { EntityEntry } from '../../src/domain/list-entry';
 import { companyName, personName, type NameParts } from './name-parts';
 import { dropPatronymic, legalFormSwap, pick, romanisationVariant, swapOrder, typo } from './variants';
 

@@ -7,7 +7,7 @@
  * each has a primary name and some aliases - a Cyrillic spelling, another romanisation, the other word order, a legal
  * form written another way - until `nameCount` names are written.
  */
-import type { EntityEntry } from '../../src/lists/list-entry';
+import type { EntityEntry } from '../../src/domain/list-entry';
 import { stripLegalForms } from '../../src/screening/matching/legal-forms';
 import { companyName, personName, type NameParts } from './name-parts';
 import { legalFormSwap, romanisationVariant, swapOrder } from './variants';

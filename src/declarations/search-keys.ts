@@ -5,7 +5,7 @@
  * finds "ВОСТОК ООО" and "Dmitriy" finds "Dmitry" the way screening would; SQL only compares the stored folds.
  */
 import { normalizeIdentifier } from '../identifiers/validate';
-import type { IdentifierType } from '../lists/list-entry';
+import type { IdentifierType } from '../domain/list-entry';
 import { normalizeHsCode } from '../screening/hs-code';
 import { prepareName } from '../screening/matching/prepared-name';
 import { PARTY_ROLES, type DeclarationInput, type PartyInput } from './declarations.schemas';

@@ -3,7 +3,7 @@
  * mapped to our identifier types, and the country rules that turn a generic tax or registration number into the
  * Russian INN/OGRN or Kazakh BIN/IIN it really is (those are what declarations carry and what the engine matches).
  */
-import type { EntityKind, IdentifierRef, IdentifierType } from '../lists/list-entry';
+import type { EntityKind, IdentifierRef, IdentifierType } from '../domain/list-entry';
 import { checkInn, checkKzBin, checkKzIin, checkOgrn } from './checksums';
 
 const LABELS: Record<Exclude<IdentifierType, 'EORI'>, string[]> = {

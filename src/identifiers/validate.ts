@@ -3,7 +3,7 @@
  * ("CHE-267.936.404", "IMO 9187629", "7704 681172"), and an identifier hit is decisive, so both sides are
  * reduced to upper-case alphanumerics before comparing.
  */
-import type { IdentifierType } from '../lists/list-entry';
+import type { IdentifierType } from '../domain/list-entry';
 import { checkImo, checkInn, checkKzBin, checkKzIin, checkOgrn } from './checksums';
 import { isCountryCode } from './countries';
 

@@ -1,6 +1,6 @@
 import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
 import { normalizeIdentifier } from '../identifiers/validate';
-import type { IdentifierType } from '../lists/list-entry';
+import type { IdentifierType } from '../domain/list-entry';
 import { normalizeHsCode } from '../screening/hs-code';
 import type { CitedLicence } from '../screening/dossier';
 import { stripLegalForms } from '../screening/matching/legal-forms';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { canonicalJson } from '../audit/canonical-json';
-import type { EntityEntry, GoodsEntry } from './list-entry';
-import type { ListKind } from './list.entity';
+import type { EntityEntry, GoodsEntry, ListKind } from '../domain/list-entry';
 import { entityImporter, goodsImporter, type ImportFormat, type ImportParts } from './importers';
 
 const BATCH = 1000;

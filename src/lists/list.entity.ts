@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
+import type { ListKind } from '../domain/list-entry';
 
-export type ListKind = 'goods' | 'entities';
 export type VersionStatus = 'importing' | 'held' | 'active' | 'failed' | 'superseded';
 
 @Entity({ name: 'lists' })

@@ -5,7 +5,7 @@ import { ValidationError } from '../http/errors';
 import { readMultipart } from '../http/multipart';
 import { fieldErrors, route, type RouteDef } from '../http/route';
 import { normalizeHsCode } from '../screening/hs-code';
-import type { HsNomenclature } from './hs-nomenclature';
+import type { HsNomenclature } from '../screening/hs-lookup';
 import { FORMATS } from './importers';
 import type { ListsService } from './lists.service';
 import type { ReferenceIndex } from './reference-index';

@@ -1,16 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { EntityListIndex, type PartyMatcher } from '../screening/matching';
-import type { EntityEntry } from './list-entry';
-import type { ListKind } from './list.entity';
+import type { EntityEntry, ListKind } from '../domain/list-entry';
 import { readEntityEntries, readGoodsEntries } from './entries.repository';
 import { FreshRun } from './fresh-run';
 import { readLinks } from './links.repository';
 import { buildListGraphSliced, type GraphPolicy } from '../screening/ownership/list-graph';
 import { ListsLoadingError } from './lists.errors';
-import { LoadedLists, type GoodsHit, type LoadedList } from './loaded-lists';
-
-export type { GoodsHit } from './loaded-lists';
+import { LoadedLists, type GoodsHit, type LoadedList, type LoadedListsSource } from '../screening/loaded-lists';
 
 export interface ReferenceIndexOptions {
   /** How long a screening waits for this process to load a newly activated version before answering 503. */
@@ -27,7 +24,7 @@ export interface ReferenceIndexOptions {
  * when its request arrived. refresh() builds changed lists in slices off the event loop and swaps the complete new
  * set in at once; the old set keeps serving until then.
  */
-export class ReferenceIndex {
+export class ReferenceIndex implements LoadedListsSource {
   private view = LoadedLists.empty();
   private readonly generationRead: FreshRun<number>;
   private readonly refreshRun: FreshRun<number>;

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { ListKind } from './list.entity';
+import type { ListKind } from '../domain/list-entry';
 
 export interface ShrinkVerdict {
   /** Entries of the active version the new one no longer has (by entry id, or by prefix for goods lists). */

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
-import type { ListKind, ListVersion, ReferenceList } from './list.entity';
+import type { ListKind } from '../domain/list-entry';
+import type { ListVersion, ReferenceList } from './list.entity';
 
 export type EntryChange = 'added' | 'removed' | 'changed';
 

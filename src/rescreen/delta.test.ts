@@ -1,5 +1,5 @@
 import type { DeclarationInput } from '../declarations/declarations.schemas';
-import type { EntityEntry } from '../lists/list-entry';
+import type { EntityEntry } from '../domain/list-entry';
 import { DeltaScreen } from './delta';
 
 const entry = (entryId: string, name: string, identifiers: EntityEntry['identifiers'] = []): EntityEntry => ({

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { DeclarationInput } from '../declarations/declarations.schemas';
-import type { EntityEntry, GoodsEntry } from '../lists/list-entry';
+import type { EntityEntry, GoodsEntry } from '../domain/list-entry';
 import { partiesOf } from '../screening/declaration-screening';
 import { normalizeHsCode } from '../screening/hs-code';
 import { EntityListIndex, PartyMatcher } from '../screening/matching';

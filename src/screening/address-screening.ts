@@ -7,7 +7,7 @@
  *   at a listed company's premises. A shared city, region or country never raises anything.
  */
 import type { PartyInput } from '../declarations/declarations.schemas';
-import type { LoadedLists } from '../lists/loaded-lists';
+import type { LoadedLists } from './loaded-lists';
 import { hitId, type Hit } from './hits';
 import type { PartyMatch } from './matching';
 import { addressText, describeParsed, parseAddress, type AddressComparison, type ListAddress, type ParsedAddress } from './matching/address';

@@ -1,12 +1,12 @@
 import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
 import { validateIdentifier } from '../identifiers/validate';
 import { reconcileInvoices } from '../invoices/invoice-reconciliation';
-import type { HsNomenclature } from '../lists/hs-nomenclature';
+import type { HsNomenclature } from './hs-lookup';
 import { checkCitedLines, measure } from '../licences/licence-check';
 import { addressSentence, declaredAddress, listedAddressHits, nameMatchFloor, withAddressMatch } from './address-screening';
 import type { Dossier } from './dossier';
 import type { NationalTariff } from './national-tariff';
-import type { LoadedLists } from '../lists/loaded-lists';
+import type { LoadedLists } from './loaded-lists';
 import { normalizeHsCode } from './hs-code';
 import { hitId, type Hit } from './hits';
 import { partyFingerprint, type PartyMatch } from './matching';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import '../http/openapi';
 import { ValidationError } from '../http/errors';
 import { route, type RouteDef } from '../http/route';
-import type { ReferenceIndex } from '../lists/reference-index';
+import type { LoadedListsSource } from './loaded-lists';
 import type { Ruleset } from './ruleset';
 
 export const MAX_PARTIES = 100;
@@ -37,7 +37,7 @@ export interface BrokerScreeningLimits {
  * would let a broker page through list contents (and the matcher's cost grows with it), so for brokers minScore has
  * a floor (the enhanced-due-diligence band) and the matches per party a cap.
  */
-export function screeningRoutes(index: ReferenceIndex, ruleset: Ruleset, broker: BrokerScreeningLimits): RouteDef[] {
+export function screeningRoutes(index: LoadedListsSource, ruleset: Ruleset, broker: BrokerScreeningLimits): RouteDef[] {
   return [
     route({
       method: 'post', path: '/v1/screen/parties', tag: 'Screening', roles: ['broker', 'reviewer', 'supervisor', 'admin'], body: screenPartiesBody,

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { BadRequestError } from '../http/errors';
 import { countryName } from '../identifiers/countries';
-import type { HsNomenclature } from '../lists/hs-nomenclature';
+import type { HsNomenclature } from '../screening/hs-lookup';
 import type { Ruleset } from '../screening/ruleset';
 import type { FactRange } from './stats.repository';
 import { StatsRepository } from './stats.repository';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { EntityEntry } from '../list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { entityImporter } from './index';
 import { ENTITIES, DATA, collect, file, text } from './__tests__/support';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { EntityEntry } from '../list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { cslListName } from './csl-csv';
 import { entityImporter } from './index';
 import { ENTITIES, collect, file, importError, text } from './__tests__/support';

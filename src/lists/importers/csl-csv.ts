@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { countryToIso2 } from '../../identifiers/countries';
 import { classifyIdentifierLabel } from '../../identifiers/labels';
-import { ImportFormatError, type EntityEntry, type EntityKind } from '../list-entry';
+import { ImportFormatError, type EntityEntry, type EntityKind } from '../../domain/list-entry';
 import { csvRecordsFromText, sniffDelimiter, type CsvRecord } from './csv-records';
 import { EntryBuilder } from './entry-builder';
 import { decodeText } from './text-decode';

@@ -4,7 +4,7 @@
  */
 import { parse } from 'csv-parse';
 import { Readable, pipeline } from 'node:stream';
-import { ImportFormatError } from '../list-entry';
+import { ImportFormatError } from '../../domain/list-entry';
 import { decodeText } from './text-decode';
 
 export interface CsvRecord {

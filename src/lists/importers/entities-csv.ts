@@ -17,7 +17,7 @@
  */
 import { isCountryCode } from '../../identifiers/countries';
 import { validateIdentifier } from '../../identifiers/validate';
-import { IDENTIFIER_TYPES, ImportFormatError, type EntityEntry, type EntityKind, type IdentifierType } from '../list-entry';
+import { IDENTIFIER_TYPES, ImportFormatError, type EntityEntry, type EntityKind, type IdentifierType } from '../../domain/list-entry';
 import { csvRecords, type CsvRecord } from './csv-records';
 import { EntryBuilder } from './entry-builder';
 

@@ -6,7 +6,7 @@
 import { countryToIso2, isCountryCode } from '../../identifiers/countries';
 import { refineIdentifier } from '../../identifiers/labels';
 import { normalizeIdentifier } from '../../identifiers/validate';
-import type { EntityEntry, EntityKind, IdentifierRef, IdentifierType, ListAddress } from '../list-entry';
+import type { EntityEntry, EntityKind, IdentifierRef, IdentifierType, ListAddress } from '../../domain/list-entry';
 
 export class EntryBuilder {
   private readonly names: string[] = [];

@@ -2,7 +2,7 @@
  * `eu-fsf-xml`: the EU Financial Sanctions File (root `export`, namespace http://eu.europa.ec/fpi/fsd/export),
  * one `sanctionEntity` per listed person or organisation. Everything we need is in attributes.
  */
-import { ImportFormatError, type EntityEntry, type EntityKind, type IdentifierType } from '../list-entry';
+import { ImportFormatError, type EntityEntry, type EntityKind, type IdentifierType } from '../../domain/list-entry';
 import { EntryBuilder } from './entry-builder';
 import { childrenNamed, xmlRecords, type XmlNode } from './xml-records';
 

@@ -7,7 +7,7 @@
  * so the entry still says why it is listed. Every entry carries its `topics` (empty when the record has none): the
  * rule set's targetTopics decide which entries are list targets and which are context kept for the graph.
  */
-import { ImportFormatError, type EntityEntry, type EntityKind, type IdentifierType } from '../list-entry';
+import { ImportFormatError, type EntityEntry, type EntityKind, type IdentifierType } from '../../domain/list-entry';
 import { EntryBuilder } from './entry-builder';
 import { decodeText } from './text-decode';
 

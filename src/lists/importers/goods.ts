@@ -9,7 +9,7 @@
  *                                       tiers 1 and 2 -> high, 3.A 3.B 4.A 4.B -> medium, label = HS2022 description,
  *                                       source "CHPL tier X".
  */
-import { ImportFormatError, type GoodsEntry, type GoodsSeverity } from '../list-entry';
+import { ImportFormatError, type GoodsEntry, type GoodsSeverity } from '../../domain/list-entry';
 import { csvRecords, type CsvRecord } from './csv-records';
 
 const PART = 'file';

@@ -4,7 +4,7 @@
  * fails with ImportFormatError naming the part and the 1-based line; so does a part without any entry, because an
  * empty import would silently replace a list with nothing.
  */
-import { ImportFormatError, type EntityEntry, type GoodsEntry } from '../list-entry';
+import { ImportFormatError, type EntityEntry, type GoodsEntry } from '../../domain/list-entry';
 import { importCslCsv } from './csl-csv';
 import { importEntitiesCsv } from './entities-csv';
 import { importEuFsfXml } from './eu-fsf-xml';
@@ -13,14 +13,9 @@ import { importGoods } from './goods';
 import { importOfacSdn } from './ofac-sdn';
 import { importUnXml } from './un-xml';
 import { importUkSanctionsXml } from './uk-sanctions-xml';
+import type { ImportFormat, ImportParts } from './import-parts';
 
-export type ImportFormat =
-  | 'ofac-sdn-csv' | 'csl-csv' | 'un-xml' | 'eu-fsf-xml' | 'uk-sanctions-xml' | 'ftm-jsonl' | 'entities-csv' | 'goods-tsv' | 'goods-csv';
-
-/** Part name -> factory of a fresh byte stream (an importer may read a part more than once). */
-export interface ImportParts {
-  [partName: string]: () => NodeJS.ReadableStream;
-}
+export type { ImportFormat, ImportParts } from './import-parts';
 
 export interface FormatSpec {
   kind: 'entities' | 'goods';

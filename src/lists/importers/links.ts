@@ -9,14 +9,12 @@
  * Ends of a link are entry ids of the same version; a link whose ends are absent from the file is kept anyway (it
  * costs nothing and the resolver ignores nodes it has no entry for).
  */
-import { ImportFormatError } from '../list-entry';
+import { ImportFormatError, type LinkKind } from '../../domain/list-entry';
 import { textLines } from './ftm-jsonl';
-import type { ImportFormat, ImportParts } from './index';
+import type { ImportFormat, ImportParts } from './import-parts';
 import { ofacRows } from './ofac-join';
 import { splitRemarks } from './ofac-remarks';
 import { decodeText } from './text-decode';
-
-export type LinkKind = 'ownership' | 'directorship' | 'family' | 'associate' | 'unknown-link' | 'linked-to';
 
 export interface EntityLink {
   /** The source's id of the relation (FtM id), or a derived one ("linked-to:<from>:<to>"). */

@@ -8,8 +8,8 @@
  * secondary parts (alt/add/comments, the small ones) in maps keyed by ent_num and stream sdn against them.
  * Secondary rows whose ent_num has no sdn row are ignored in both modes (the 2025 sample has some).
  */
-import { ImportFormatError } from '../list-entry';
-import type { ImportParts } from './index';
+import { ImportFormatError } from '../../domain/list-entry';
+import type { ImportParts } from './import-parts';
 import { csvRecords } from './csv-records';
 
 export type OfacPart = 'sdn' | 'alt' | 'add' | 'comments';

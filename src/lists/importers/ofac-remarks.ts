@@ -5,7 +5,7 @@
  */
 import { countryToIso2 } from '../../identifiers/countries';
 import { matchIdentifierLabel } from '../../identifiers/labels';
-import type { IdentifierType } from '../list-entry';
+import type { IdentifierType } from '../../domain/list-entry';
 
 export interface RemarkIdentifier {
   type: IdentifierType;

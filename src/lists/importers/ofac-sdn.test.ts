@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { EntityEntry } from '../list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { entityImporter, type ImportParts } from './index';
 import { openRelatedLookup } from './ofac-join';
 import { splitPrograms } from './ofac-sdn';

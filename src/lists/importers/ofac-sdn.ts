@@ -6,9 +6,9 @@
  *   sdn_comments ent_num, remarks continuation (OFAC cuts long Remarks and continues them here; optional part `comments`)
  * Join and memory strategy: see ofac-join.ts.
  */
-import { ImportFormatError, type EntityEntry, type EntityKind } from '../list-entry';
+import { ImportFormatError, type EntityEntry, type EntityKind } from '../../domain/list-entry';
 import { EntryBuilder } from './entry-builder';
-import type { ImportParts } from './index';
+import type { ImportParts } from './import-parts';
 import { ofacRows, openRelatedLookup, type OfacRow, type Related } from './ofac-join';
 import { mineRemarks } from './ofac-remarks';
 

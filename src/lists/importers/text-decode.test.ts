@@ -1,4 +1,4 @@
-import { ImportFormatError } from '../list-entry';
+import { ImportFormatError } from '../../domain/list-entry';
 import { collect, importError, text } from './__tests__/support';
 import { TextSniffer, decodeText, utf8SequenceLength } from './text-decode';
 

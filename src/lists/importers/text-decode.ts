@@ -16,7 +16,7 @@
  * curly quotes and dashes that Windows exports put into 0x80-0x9F (C1 control codes never occur in list text).
  */
 import iconv from 'iconv-lite';
-import { ImportFormatError } from '../list-entry';
+import { ImportFormatError } from '../../domain/list-entry';
 
 type Mode = 'sniff' | 'utf8' | 'latin1' | 'utf16le' | 'utf16be';
 

@@ -9,7 +9,7 @@
  * Birth dates are dd/mm/yyyy with unknown parts written `dd` or `mm`: we keep what is known (1968, 1968-05).
  */
 import { countryToIso2 } from '../../identifiers/countries';
-import { ImportFormatError, type EntityEntry, type EntityKind } from '../list-entry';
+import { ImportFormatError, type EntityEntry, type EntityKind } from '../../domain/list-entry';
 import { EntryBuilder } from './entry-builder';
 import { child, childText, childrenNamed, xmlRecords, type XmlNode } from './xml-records';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EntityEntry } from '../list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { entityImporter } from './index';
 import { ENTITIES, collect, file, importError, text } from './__tests__/support';
 

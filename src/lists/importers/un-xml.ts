@@ -9,7 +9,7 @@
  */
 import { countryToIso2 } from '../../identifiers/countries';
 import { classifyIdentifierLabel } from '../../identifiers/labels';
-import { ImportFormatError, type EntityEntry, type IdentifierType } from '../list-entry';
+import { ImportFormatError, type EntityEntry, type IdentifierType } from '../../domain/list-entry';
 import { EntryBuilder } from './entry-builder';
 import { childText, childrenNamed, xmlRecords, type XmlNode } from './xml-records';
 

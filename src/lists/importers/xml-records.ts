@@ -4,7 +4,7 @@
  * file. Namespace prefixes are dropped from names (the EU file uses a default namespace, some exports a prefix).
  */
 import sax from 'sax';
-import { ImportFormatError } from '../list-entry';
+import { ImportFormatError } from '../../domain/list-entry';
 import { decodeText } from './text-decode';
 
 export interface XmlNode {

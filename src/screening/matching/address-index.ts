@@ -8,7 +8,7 @@
  * token's fold are its key: case endings and romanisation variants keep them, but a typo among them makes the
  * address-only lookup miss (a name match still compares every address of its entry).
  */
-import type { EntityEntry, ListAddress } from '../../lists/list-entry';
+import type { EntityEntry, ListAddress } from '../../domain/list-entry';
 import { addressKeys, compareAddresses, parseAddress, type AddressComparison, type ParsedAddress } from './address';
 
 const HAS_DIGIT = /\d/;

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { importOfacSdn } from '../../lists/importers/ofac-sdn';
 import { compareAddresses, parseAddress } from './address';
 import { AddressIndex, bestAddressMatch } from './address-index';

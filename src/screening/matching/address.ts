@@ -11,7 +11,7 @@
  * never evidence on its own.
  */
 import { countryToIso2 } from '../../identifiers/countries';
-import type { ListAddress } from '../../lists/list-entry';
+import type { ListAddress } from '../../domain/list-entry';
 import { foldToken } from './fold';
 import { normalizeName } from './normalize';
 

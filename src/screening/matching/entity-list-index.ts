@@ -2,7 +2,7 @@
  * One version of one entity list, indexed for party screening. Immutable once built; a new list version is a
  * new index (PartyMatcher.setList swaps it in).
  */
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { AddressIndex } from './address-index';
 import { CandidateSearch } from './candidates';
 import { buildIndexData, buildIndexDataSliced, type IndexData } from './index-builder';

@@ -3,7 +3,7 @@
  * so it must be exact on the value and plausible on the type; values are compared as upper-case alphanumerics
  * because declarations and lists format them differently ("7704 484400", "CHE-267.936.404").
  */
-import type { IdentifierType } from '../../lists/list-entry';
+import type { IdentifierType } from '../../domain/list-entry';
 import { normalizeIdentifier as normalizeIdentifierValue } from '../../identifiers/validate';
 
 /** Shorter values (house numbers, "1", "123") match too many things to be decisive. */

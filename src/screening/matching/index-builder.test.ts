@@ -1,4 +1,4 @@
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { buildIndexData, buildIndexDataSliced } from './index-builder';
 import { EntityListIndex, PartyMatcher } from './index';
 

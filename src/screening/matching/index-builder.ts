@@ -2,7 +2,7 @@
  * Builds the compact arrays of an EntityListIndex. Strings are interned once (distinct tokens and folds are a
  * few tens of thousands even for a million names); everything per name or per posting is a typed array.
  */
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { foldToken, isPatronymicFold, retrievalKeys } from './fold';
 import { isLegalFormFold, legalFormMask } from './legal-forms';
 import { normalizeName, tokenizeNormalized } from './normalize';

@@ -4,7 +4,7 @@
  * company is in the shared data; their BINs are real numbers from the python-stdnum samples).
  */
 import { loadEuSample, loadFtm, loadOfac, loadUn } from '../../../bench/support/fixture-lists';
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { EntityListIndex, PartyMatcher, type PartyMatch, type PartyQuery } from './index';
 
 const KAZAKH: EntityEntry[] = [

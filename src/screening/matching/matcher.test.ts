@@ -1,4 +1,4 @@
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { CANDIDATES_PER_LIST } from './candidates';
 import { EntityListIndex, PartyMatcher } from './index';
 

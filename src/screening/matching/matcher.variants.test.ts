@@ -4,7 +4,7 @@
  * >= 0.95 strong, >= 0.85 review.
  */
 import { loadOfac } from '../../../bench/support/fixture-lists';
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import { EntityListIndex, PartyMatcher, type PartyMatch } from './index';
 
 function person(entryId: string, name: string, countries: string[] = []): EntityEntry {

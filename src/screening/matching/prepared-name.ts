@@ -8,7 +8,7 @@ import { legalFormMask, maskedPhrases } from './legal-forms';
 import { normalizeName, tokenizeNormalized } from './normalize';
 import { normalizeCountry } from './countries';
 import { normalizeIdentifier, normalizeIdentifierType } from './identifiers';
-import type { IdentifierType } from '../../lists/list-entry';
+import type { IdentifierType } from '../../domain/list-entry';
 import type { PartyQuery } from './types';
 
 export interface PreparedName {

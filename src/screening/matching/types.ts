@@ -1,5 +1,5 @@
 /** Public shapes of the party matcher. */
-import type { EntityEntry, IdentifierRef } from '../../lists/list-entry';
+import type { EntityEntry, IdentifierRef } from '../../domain/list-entry';
 import type { TokenNoteText } from './token-similarity';
 
 export interface PartyQuery {

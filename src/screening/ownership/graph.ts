@@ -14,7 +14,7 @@
  * family or associate ties to a listed person. They mark the entity "controlled by" / "linked to": a reason to look,
  * never a reason to refuse.
  */
-import type { LinkKind } from '../../lists/importers/links';
+import type { LinkKind } from '../../domain/list-entry';
 import { runSliced } from '../matching/typed-buffers';
 
 export interface GraphLink {

@@ -1,4 +1,4 @@
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import type { HitSeverity } from '../hits';
 import { DEFAULT_TARGET_TOPICS } from '../ruleset';
 import { OwnershipGraph, type GraphLink, type GraphNode } from './graph';

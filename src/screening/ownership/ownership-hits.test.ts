@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoadedLists } from '../../lists/loaded-lists';
+import { LoadedLists } from '../loaded-lists';
 import { decide } from '../declaration-screening';
 import { EntityListIndex } from '../matching';
 import { parseRuleset, loadRuleset } from '../ruleset';
 import { buildListGraph } from './list-graph';
 import { ownershipHit } from './ownership-hits';
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 
 const entries: EntityEntry[] = [
   { entryId: 'z', kind: 'person', names: ['Zinovy Listedov'], countries: [], programs: ['SYN'], identifiers: [], topics: ['sanction'] },

@@ -6,7 +6,7 @@
  * chains and percentages a reviewer needs to check the finding against the registers.
  */
 import type { PartyInput } from '../../declarations/declarations.schemas';
-import type { LoadedLists } from '../../lists/loaded-lists';
+import type { LoadedLists } from '../loaded-lists';
 import { hitId, SEVERITY_RANK, type Hit, type HitSeverity } from '../hits';
 import { partyFingerprint, type PartyMatch } from '../matching';
 import type { Ruleset } from '../ruleset';

@@ -1,4 +1,4 @@
-import type { EntityEntry } from '../../lists/list-entry';
+import type { EntityEntry } from '../../domain/list-entry';
 import type { HitSeverity } from '../hits';
 import { SEVERITY_RANK } from '../hits';
 

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ImportFormatError } from '../../list-entry';
+import { ImportFormatError } from '../../../domain/list-entry';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 export const DATA = join(REPO_ROOT, 'test', 'fixtures', 'data');

@@ -1,8 +1,7 @@
-import { PartyMatcher, type EntityListIndex } from '../screening/matching';
-import type { HitSeverity } from '../screening/hits';
-import type { OwnershipGraph, OwnershipVerdict } from '../screening/ownership/graph';
-import type { GoodsEntry } from './list-entry';
-import type { ListKind } from './list.entity';
+import type { GoodsEntry, ListKind } from '../domain/list-entry';
+import { PartyMatcher, type EntityListIndex } from './matching';
+import type { HitSeverity } from './hits';
+import type { OwnershipGraph, OwnershipVerdict } from './ownership/graph';
 
 export interface GoodsHit extends GoodsEntry {
   listId: string;
@@ -22,6 +21,14 @@ export interface LoadedList {
   topicSeverity?: ReadonlyMap<string, HitSeverity>;
   /** The version's ownership and control graph, resolved; absent when the version has no links. */
   graph?: OwnershipGraph;
+}
+
+/**
+ * Where screening gets the lists in force (src/lists/reference-index.ts provides it, wired at composition): at least
+ * every version active when the call was made; may throw ListsLoadingError (503) while a new version loads.
+ */
+export interface LoadedListsSource {
+  current(): Promise<LoadedLists>;
 }
 
 /**

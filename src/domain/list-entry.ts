@@ -3,6 +3,9 @@
  * Entries are plain data: importers turn official files into these, the engine indexes them.
  */
 
+/** What a list holds: restricted parties (entities) or HS-code prefixes (goods). */
+export type ListKind = 'goods' | 'entities';
+
 export type EntityKind = 'person' | 'organization' | 'vessel' | 'aircraft' | 'unknown';
 
 /** Identifier types we recognise; anything else is kept as OTHER with the source's own label in `label`. */
@@ -73,6 +76,9 @@ export interface GoodsEntry {
   /** e.g. "CHPL tier 1" */
   source?: string;
 }
+
+/** The kind of an ownership or control link between two entries of a list version (lists/importers/links.ts). */
+export type LinkKind = 'ownership' | 'directorship' | 'family' | 'associate' | 'unknown-link' | 'linked-to';
 
 /** A file that cannot be imported. `line` is 1-based in the named part. */
 export class ImportFormatError extends Error {
