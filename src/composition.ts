@@ -32,6 +32,7 @@ import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { createDocumentsFeature } from './documents/documents.feature';
 import { createInformationRequestsFeature, type InformationRequestsFeature } from './information-requests/information-requests.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
+import { rescreenHook } from './rescreen/rescreen-runs';
 import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
 import { createStatsFeature, type StatsFeature } from './stats/stats.feature';
 import { createLicencesFeature, type LicencesFeature } from './licences/licences.feature';
@@ -84,7 +85,8 @@ export async function createService(config: Config, role: ProcessRole, logger: L
 
   // Loaded before the lists: their index splits targets from context records and resolves ownership by its rules.
   const ruleset = loadRuleset(config.RULESET_PATH);
-  const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config, ruleset });
+  // Lists schedule and read the delta re-screening of an activation through this hook (rescreen is built on lists).
+  const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config, ruleset, rescreen: rescreenHook });
   const sources = createListSourcesFeature({ dataSource, uow, logger: logger.child({ module: 'list-sources' }), config, lists: lists.service });
 
   const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });

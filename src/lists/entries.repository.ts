@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { canonicalJson } from '../audit/canonical-json';
 import type { EntityEntry, GoodsEntry, ListKind } from '../domain/list-entry';
 import { entityImporter, goodsImporter, type ImportFormat, type ImportParts } from './importers';
@@ -76,4 +76,36 @@ export async function readGoodsEntries(dataSource: DataSource, versionId: string
   const rows: { prefix: string; severity: GoodsEntry['severity']; label: string; source: string | null }[] = await dataSource.query(
     `SELECT prefix, severity, label, source FROM goods_entries WHERE version_id = $1`, [versionId]);
   return rows.map((r) => ({ prefix: r.prefix, severity: r.severity, label: r.label, source: r.source ?? undefined }));
+}
+
+/**
+ * The active version's entries (entity ids, or goods prefixes) and how many of them `versionId` no longer has; undefined
+ * when the query returns no row.
+ */
+export async function countRemovedEntries(
+  m: EntityManager, kind: ListKind, activeVersionId: string, versionId: string,
+): Promise<{ active: number; removed: number } | undefined> {
+  const [row]: { active: number; removed: number }[] = kind === 'entities'
+    ? await m.query(
+      `SELECT count(*)::int AS active,
+              count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM entity_entries n WHERE n.version_id = $2 AND n.entry_id = a.entry_id))::int AS removed
+         FROM entity_entries a WHERE a.version_id = $1`, [activeVersionId, versionId])
+    : await m.query(
+      `SELECT count(*)::int AS active,
+              count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM goods_entries n WHERE n.version_id = $2 AND n.prefix = a.prefix))::int AS removed
+         FROM goods_entries a WHERE a.version_id = $1`, [activeVersionId, versionId]);
+  return row;
+}
+
+/** Removes a failed version's entries of both kinds (its links: deleteLinks). */
+export async function deleteEntries(m: EntityManager, versionId: string): Promise<void> {
+  await m.query(`DELETE FROM entity_entries WHERE version_id = $1`, [versionId]);
+  await m.query(`DELETE FROM goods_entries WHERE version_id = $1`, [versionId]);
+}
+
+/** The entity entries of a version with the given ids (those present). */
+export async function readEntityEntriesById(dataSource: DataSource, versionId: string, entryIds: string[]): Promise<EntityEntry[]> {
+  const rows: { entry: EntityEntry }[] = await dataSource.query(
+    `SELECT entry FROM entity_entries WHERE version_id = $1 AND entry_id = ANY($2::text[])`, [versionId, entryIds]);
+  return rows.map((r) => r.entry);
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import { releaseImportLock, tryImportLock } from './versions.repository';
 
 /**
  * Runs a version's import only where no other run of it is in progress. BullMQ can start a job twice (a worker whose
@@ -13,15 +14,14 @@ export async function withImportLock(dataSource: DataSource, logger: Logger, ver
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext('lists.import'), hashtext($1)) AS locked`, [versionId]);
-    if (!locked) {
+    if (!(await tryImportLock(runner, versionId))) {
       logger.info({ versionId }, 'this version is being imported by another run; leaving it to that one');
       return;
     }
     try {
       await work();
     } finally {
-      await runner.query(`SELECT pg_advisory_unlock(hashtext('lists.import'), hashtext($1))`, [versionId]);
+      await releaseImportLock(runner, versionId);
     }
   } finally {
     await runner.release();

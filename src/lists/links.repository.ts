@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { GraphLink } from '../screening/ownership/graph';
 import { linksOf, type EntityLink } from './importers/links';
 import type { ImportFormat, ImportParts } from './importers';
@@ -43,4 +43,8 @@ export async function readLinks(dataSource: DataSource, versionId: string): Prom
     if (r.role !== null) link.role = r.role;
     return link;
   });
+}
+
+export async function deleteLinks(m: EntityManager, versionId: string): Promise<void> {
+  await m.query(`DELETE FROM entity_links WHERE version_id = $1`, [versionId]);
 }

@@ -12,9 +12,10 @@ import { ListsService } from './lists.service';
 import { listsRoutes } from './lists.routes';
 import { ReferenceIndex } from './reference-index';
 import { awaitSeeds, seedLists } from './seed';
-import { stuckImports } from './stuck-imports';
+import { stuckImports } from './versions.repository';
 import { withImportLock } from './import-lock';
 import type { Ruleset } from '../screening/ruleset';
+import type { RescreenHook } from './rescreen-hook';
 
 /** Channel of the NOTIFY sent by the list_generation trigger (migration ListGeneration1764190600000). */
 export const LIST_GENERATION_CHANNEL = 'list_generation';
@@ -31,7 +32,9 @@ export interface ListsFeature {
   stop(): Promise<void>;
 }
 
-export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; ruleset: Ruleset }): ListsFeature {
+export function createListsFeature(deps: {
+  dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; ruleset: Ruleset; rescreen: RescreenHook;
+}): ListsFeature {
   const index = new ReferenceIndex(deps.dataSource, deps.logger, {
     waitMs: deps.config.LIST_WAIT_MS,
     graph: { targetTopics: deps.ruleset.targetTopics, threshold: deps.ruleset.ownership.threshold },
@@ -42,7 +45,7 @@ export function createListsFeature(deps: { dataSource: DataSource; uow: UnitOfWo
   const wake = () => refresher.wake();
   // The embedded database serves one process only, which is told directly.
   const listener = deps.config.DATABASE_URL ? new PgListener(deps.config.DATABASE_URL, LIST_GENERATION_CHANNEL, wake, wake, deps.logger) : undefined;
-  const service = new ListsService(deps.dataSource, deps.uow, deps.logger, wake, deps.config.LIST_SHRINK_GUARD_PERCENT);
+  const service = new ListsService(deps.dataSource, deps.uow, deps.logger, wake, deps.rescreen, deps.config.LIST_SHRINK_GUARD_PERCENT);
   const hs = loadHsNomenclature();
   return {
     service,

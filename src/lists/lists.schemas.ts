@@ -3,7 +3,6 @@ import { auditActorSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { FORMATS } from './importers';
 import { paginationQuery } from '../http/pagination';
-import { rescreenView } from '../rescreen/rescreen-runs';
 
 export const listIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'lower-case letters, digits, - and _, 2-63 characters');
 export const formatSchema = z.enum(Object.keys(FORMATS) as [keyof typeof FORMATS, ...(keyof typeof FORMATS)[]]);
@@ -27,6 +26,19 @@ export const uploadBody = z.object({
   add: z.string().describe('ofac-sdn-csv: add.csv').optional(),
   comments: z.string().describe('ofac-sdn-csv: sdn_comments.csv').optional(),
 }).openapi('ListUpload');
+
+/** Delta re-screening runs (src/rescreen), one per activated list version: progress readable with the version. */
+export const rescreenView = z.object({
+  status: z.enum(['queued', 'running', 'completed', 'failed']),
+  deltaEntries: z.number().int().nullable().describe('Entries added or changed since the previous active version (goods: prefixes)'),
+  candidates: z.number().int().nullable().describe('Open, held and recently cleared declarations checked'),
+  processed: z.number().int(),
+  flagged: z.number().int().describe('Declarations re-screened in full: a new hit, or an open case hitting an entry removed or changed'),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+}).openapi('RescreenRun');
+export type RescreenView = z.output<typeof rescreenView>;
 
 export const versionView = z.object({
   id: z.string().uuid(),

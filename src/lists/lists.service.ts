@@ -12,11 +12,13 @@ import { ImportFormatError } from '../domain/list-entry';
 import type { ListKind } from '../domain/list-entry';
 import { ListVersion, ReferenceList } from './list.entity';
 import { FORMATS, type ImportFormat, type ImportParts } from './importers';
-import { writeEntries } from './entries.repository';
-import { writeLinks } from './links.repository';
+import { deleteEntries, writeEntries } from './entries.repository';
+import { deleteLinks, writeLinks } from './links.repository';
+import { insertVersionPart, readVersionParts } from './versions.repository';
 import { defaultAgainst, diffVersions, type VersionDiff } from './version-diff';
 import { heldReason, shrinkVerdict } from './shrink-guard';
-import { readRescreenRun, scheduleRescreen, type RescreenView } from '../rescreen/rescreen-runs';
+import type { RescreenView } from './lists.schemas';
+import type { RescreenHook } from './rescreen-hook';
 
 export interface UploadedPart {
   name: string;
@@ -84,6 +86,8 @@ export class ListsService {
     private readonly uow: UnitOfWork,
     private readonly logger: Logger,
     private readonly onActivated: () => void,
+    /** The delta re-screening an activation schedules (src/rescreen, wired at composition). */
+    private readonly rescreen: RescreenHook,
     /** LIST_SHRINK_GUARD_PERCENT: a version removing more of the active version's entries is held, not activated. */
     private readonly shrinkGuardPercent = 100,
   ) {}
@@ -110,7 +114,7 @@ export class ListsService {
     const version = await this.uow.run(async (m) => {
       const v = await this.openVersion(m, actor, input, hashed.map((p) => ({ name: p.name, sha256: p.sha256, bytes: p.content.length })));
       for (const p of hashed) {
-        await m.query(`INSERT INTO list_version_parts (version_id, part, content, sha256) VALUES ($1, $2, $3, $4)`, [v.id, p.name, p.content, p.sha256]);
+        await insertVersionPart(m, v.id, p);
       }
       await enqueueInTransaction(m, 'lists.import', { versionId: v.id }, { dedupeKey: `lists.import:${v.id}` });
       return v;
@@ -157,8 +161,7 @@ export class ListsService {
   async importStoredVersion(versionId: string): Promise<void> {
     const version = await this.dataSource.getRepository(ListVersion).findOneBy({ id: versionId });
     if (!version || version.status !== 'importing') return;
-    const rows: { part: string; content: Buffer }[] = await this.dataSource.query(
-      `SELECT part, content FROM list_version_parts WHERE version_id = $1`, [versionId]);
+    const rows = await readVersionParts(this.dataSource, versionId);
     const parts: ImportParts = Object.fromEntries(rows.map((r) => [r.part, () => Readable.from([r.content])]));
     await this.importVersion(version, parts);
   }
@@ -215,9 +218,8 @@ export class ListsService {
   private async fail(version: ListVersion, message: string): Promise<void> {
     this.logger.warn({ versionId: version.id, error: message }, 'list version failed to import');
     await this.uow.run(async (m) => {
-      await m.query(`DELETE FROM entity_entries WHERE version_id = $1`, [version.id]);
-      await m.query(`DELETE FROM goods_entries WHERE version_id = $1`, [version.id]);
-      await m.query(`DELETE FROM entity_links WHERE version_id = $1`, [version.id]);
+      await deleteEntries(m, version.id);
+      await deleteLinks(m, version.id);
       await m.update(ListVersion, { id: version.id }, { status: 'failed', error: message, finishedAt: new Date() });
       await recordAudit(m, version.importedBy, {
         action: 'list_version.failed', subjectType: 'list_version', subjectId: version.id, data: { listId: version.listId, error: message },
@@ -269,7 +271,7 @@ export class ListsService {
       action: 'list_version.activated', subjectType: 'list_version', subjectId: v.id,
       data: { listId: list.id, previousVersionId: previous, ...data, sha256: v.sha256 },
     });
-    await scheduleRescreen(m, { versionId: v.id, listId: list.id, previousVersionId: previous });
+    await this.rescreen.schedule(m, { versionId: v.id, listId: list.id, previousVersionId: previous });
     return m.findOneOrFail(ListVersion, { where: { id: v.id } });
   }
 
@@ -296,7 +298,7 @@ export class ListsService {
   async getVersion(listId: string, versionId: string): Promise<VersionView> {
     const v = await this.dataSource.getRepository(ListVersion).findOneBy({ id: versionId, listId });
     if (!v) throw new NotFoundError('List version');
-    return { ...versionView(v), rescreen: await readRescreenRun(this.dataSource, v.id) };
+    return { ...versionView(v), rescreen: await this.rescreen.read(this.dataSource, v.id) };
   }
 
   /** What a version adds, removes and changes relative to another (by default the version it replaced). */
@@ -306,7 +308,7 @@ export class ListsService {
     const versions = this.dataSource.getRepository(ListVersion);
     const version = await versions.findOneBy({ id: versionId, listId });
     if (!version) throw new NotFoundError('List version');
-    const againstId = q.against ?? await defaultAgainst(this.dataSource, list, version);
+    const againstId = q.against ?? await defaultAgainst(this.dataSource, this.rescreen, list, version);
     const against = againstId ? await versions.findOneBy({ id: againstId, listId }) : null;
     if (againstId && !against) throw new NotFoundError('Version to compare against');
     return diffVersions(this.dataSource, list, version, against, q);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { EntityListIndex, type PartyMatcher } from '../screening/matching';
 import type { EntityEntry, ListKind } from '../domain/list-entry';
 import { readEntityEntries, readGoodsEntries } from './entries.repository';
+import { readActiveLists, readListGeneration } from './lists.repository';
 import { FreshRun } from './fresh-run';
 import { readLinks } from './links.repository';
 import { buildListGraphSliced, type GraphPolicy } from '../screening/ownership/list-graph';
@@ -92,14 +93,12 @@ export class ReferenceIndex implements LoadedListsSource {
   }
 
   private async readGeneration(): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT generation FROM list_generation`);
-    return Number(row.generation);
+    return readListGeneration(this.dataSource);
   }
 
   private async load(): Promise<number> {
     // One statement, one snapshot: the generation and the active versions it stands for.
-    const rows: { generation: string; id: string | null; kind: ListKind | null; active_version_id: string | null }[] = await this.dataSource.query(
-      `SELECT g.generation, l.id, l.kind, l.active_version_id FROM list_generation g LEFT JOIN lists l ON l.active_version_id IS NOT NULL`);
+    const rows = await readActiveLists(this.dataSource);
     const generation = Number(rows[0].generation);
     const before = this.view;
     if (generation <= before.generation) return 0;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../audit/audit.service';
 import type { ListsService } from './lists.service';
+import { countListsById, listsAwaitingSeed } from './lists.repository';
 
 /**
  * The lists shipped with the service, loaded into an empty database so a newcomer can screen at once: the CHPL goods
@@ -26,8 +27,7 @@ export function seedPath(file: string): string {
 export async function seedLists(dataSource: DataSource, lists: ListsService): Promise<{ listId: string; ms: number }[]> {
   const seeded: { listId: string; ms: number }[] = [];
   for (const seed of SEED_LISTS) {
-    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM lists WHERE id = $1`, [seed.listId]);
-    if (n > 0) continue;
+    if (await countListsById(dataSource, seed.listId) > 0) continue;
     const started = Date.now();
     try {
       const version = await lists.createVersion(SYSTEM_ACTOR, { listId: seed.listId, name: seed.name, format: seed.format, source: 'seed' }, [
@@ -50,11 +50,8 @@ export async function seedLists(dataSource: DataSource, lists: ListsService): Pr
 export async function awaitSeeds(dataSource: DataSource, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows: { id: string }[] = await dataSource.query(
-      `SELECT l.id FROM lists l WHERE l.id = ANY($1::text[]) AND l.active_version_id IS NULL
-         AND EXISTS (SELECT 1 FROM list_versions v WHERE v.list_id = l.id AND v.status = 'importing' AND v.source = 'seed')`,
-      [SEED_LISTS.map((s) => s.listId)]);
-    if (rows.length === 0 || Date.now() > deadline) return rows.map((r) => r.id);
+    const pending = await listsAwaitingSeed(dataSource, SEED_LISTS.map((s) => s.listId));
+    if (pending.length === 0 || Date.now() > deadline) return pending;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

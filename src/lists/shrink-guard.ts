@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ListKind } from '../domain/list-entry';
+import { countRemovedEntries } from './entries.repository';
 
 export interface ShrinkVerdict {
   /** Entries of the active version the new one no longer has (by entry id, or by prefix for goods lists). */
@@ -21,15 +22,7 @@ export async function shrinkVerdict(
 ): Promise<ShrinkVerdict | null> {
   if (!activeVersionId || activeVersionId === versionId || limitPercent >= 100) return null;
   // Counted from the rows, not entry_count: the active version may have been loaded by any path (seed, cli, fetch).
-  const [row]: { active: number; removed: number }[] = kind === 'entities'
-    ? await m.query(
-      `SELECT count(*)::int AS active,
-              count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM entity_entries n WHERE n.version_id = $2 AND n.entry_id = a.entry_id))::int AS removed
-         FROM entity_entries a WHERE a.version_id = $1`, [activeVersionId, versionId])
-    : await m.query(
-      `SELECT count(*)::int AS active,
-              count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM goods_entries n WHERE n.version_id = $2 AND n.prefix = a.prefix))::int AS removed
-         FROM goods_entries a WHERE a.version_id = $1`, [activeVersionId, versionId]);
+  const row = await countRemovedEntries(m, kind, activeVersionId, versionId);
   if (!row || row.active === 0) return null;
   if (row.removed * 100 <= limitPercent * row.active) return null;
   return {

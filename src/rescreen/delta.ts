@@ -5,6 +5,8 @@ import { partiesOf } from '../screening/declaration-screening';
 import { normalizeHsCode } from '../screening/hs-code';
 import { EntityListIndex, PartyMatcher } from '../screening/matching';
 import { readLinks } from '../lists/links.repository';
+import { readEntityEntriesById } from '../lists/entries.repository';
+import { changedEntityEntries, changedGoodsEntries } from '../lists/version-diff.repository';
 import { OwnershipGraph } from '../screening/ownership/graph';
 import { buildListGraph, type GraphPolicy } from '../screening/ownership/list-graph';
 import { parseAddress } from '../screening/matching/address';
@@ -44,28 +46,16 @@ export class DeltaScreen {
    */
   static async load(dataSource: DataSource, run: { listId: string; versionId: string; previousVersionId: string | null; kind: 'goods' | 'entities' }, minScore: number, graph?: GraphPolicy): Promise<DeltaScreen> {
     if (run.kind === 'entities') {
-      const rows: { entry: EntityEntry }[] = await dataSource.query(
-        `SELECT n.entry FROM entity_entries n
-         LEFT JOIN entity_entries o ON o.version_id = $2 AND o.entry_id = n.entry_id
-         WHERE n.version_id = $1 AND (o.entry_id IS NULL OR o.content_hash <> n.content_hash)`,
-        [run.versionId, run.previousVersionId]);
-      const entries = rows.map((r) => r.entry);
+      const entries = await changedEntityEntries(dataSource, run.versionId, run.previousVersionId);
       const moved = await graphChanges(dataSource, run.versionId, run.previousVersionId, graph);
       const have = new Set(entries.map((e) => e.entryId));
       const missing = [...moved].filter((id) => !have.has(id));
       if (missing.length) {
-        const extra: { entry: EntityEntry }[] = await dataSource.query(
-          `SELECT entry FROM entity_entries WHERE version_id = $1 AND entry_id = ANY($2::text[])`, [run.versionId, missing]);
-        entries.push(...extra.map((r) => r.entry));
+        entries.push(...await readEntityEntriesById(dataSource, run.versionId, missing));
       }
       return DeltaScreen.forEntities(run.listId, run.versionId, entries, minScore);
     }
-    const rows: GoodsEntry[] = await dataSource.query(
-      `SELECT n.prefix, n.severity, n.label FROM goods_entries n
-       LEFT JOIN goods_entries o ON o.version_id = $2 AND o.prefix = n.prefix
-       WHERE n.version_id = $1 AND (o.prefix IS NULL OR o.severity <> n.severity OR o.label <> n.label OR o.source IS DISTINCT FROM n.source)`,
-      [run.versionId, run.previousVersionId]);
-    return DeltaScreen.forGoods(run.listId, rows);
+    return DeltaScreen.forGoods(run.listId, await changedGoodsEntries(dataSource, run.versionId, run.previousVersionId));
   }
 
   /** Entry ids (goods: prefixes) of the delta that the declaration hits: its parties by name or identifier, its lines by code. */
@@ -100,9 +90,7 @@ async function versionGraph(dataSource: DataSource, versionId: string, policy?: 
   const links = await readLinks(dataSource, versionId);
   if (!links.length) return undefined;
   const ids = [...new Set(links.flatMap((l) => [l.fromId, l.toId]))];
-  const rows: { entry: EntityEntry }[] = await dataSource.query(
-    `SELECT entry FROM entity_entries WHERE version_id = $1 AND entry_id = ANY($2::text[])`, [versionId, ids]);
-  return buildListGraph(rows.map((r) => r.entry), links, policy).graph;
+  return buildListGraph(await readEntityEntriesById(dataSource, versionId, ids), links, policy).graph;
 }
 
 /** Entities whose ownership verdict differs between the previous version's graph and the new one's. */

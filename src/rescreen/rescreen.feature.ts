@@ -7,7 +7,7 @@ import { JOB_POLICIES, type JobHandlers, type StuckWorkFinder } from '../jobs/ca
 import type { ReferenceIndex } from '../lists/reference-index';
 import type { Ruleset } from '../screening/ruleset';
 import { RescreenService } from './rescreen.service';
-import { stuckRescreenRuns } from './rescreen-runs';
+import { stuckRescreenRuns } from './rescreen.repository';
 
 export interface RescreenFeature {
   service: RescreenService;

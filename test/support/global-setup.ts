@@ -5,6 +5,7 @@ import { createDataSource, runMigrations } from '../../src/db/data-source';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { ListsService } from '../../src/lists/lists.service';
 import { seedLists } from '../../src/lists/seed';
+import { rescreenHook } from '../../src/rescreen/rescreen-runs';
 import { ADMIN_DATABASE_URL, databaseUrl, templateDb } from './env';
 
 /**
@@ -26,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);
-    await seedLists(dataSource, new ListsService(dataSource, new UnitOfWork(dataSource), pino({ level: 'silent' }), () => undefined));
+    await seedLists(dataSource, new ListsService(dataSource, new UnitOfWork(dataSource), pino({ level: 'silent' }), () => undefined, rescreenHook));
     // The seeds' delta re-screens have nothing to screen (the template holds no declaration). Settled here, they do not
     // run again in every copy, where their audit events would land at random moments in each test's own events.
     await dataSource.query(`UPDATE rescreen_runs SET status = 'completed', candidates = 0, processed = 0, flagged = 0,
