@@ -27,7 +27,8 @@ export default async function globalSetup(): Promise<void> {
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);
-    await seedLists(dataSource, new ListsService(dataSource, new UnitOfWork(dataSource), pino({ level: 'silent' }), () => undefined, rescreenHook));
+    const lists = new ListsService(dataSource, new UnitOfWork(dataSource), pino({ level: 'silent' }), () => undefined, rescreenHook);
+    await seedLists(dataSource, lists);
     // The seeds' delta re-screens have nothing to screen (the template holds no declaration). Settled here, they do not
     // run again in every copy, where their audit events would land at random moments in each test's own events.
     await dataSource.query(`UPDATE rescreen_runs SET status = 'completed', candidates = 0, processed = 0, flagged = 0,
