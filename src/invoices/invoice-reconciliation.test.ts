@@ -1,4 +1,4 @@
-import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 import type { CitedInvoice } from '../screening/dossier';
 import { loadRuleset } from '../screening/ruleset';
 import { pairLines, reconcileInvoices, sameHs6, sellerIsConsignor } from './invoice-reconciliation';

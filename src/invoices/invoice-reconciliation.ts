@@ -17,7 +17,7 @@
  * Quantities are compared when the declared line gives one; a different unit of measure (case-insensitive) makes the
  * quantities incomparable, which is reported as `invoice-quantity-differs` too.
  */
-import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput, PartyInput } from '../screening/declaration-input';
 import type { CitedInvoice, CitedInvoiceLine, CitedInvoiceParty } from '../screening/dossier';
 import { normalizeHsCode } from '../screening/hs-code';
 import { hitId, type Hit, type HitSeverity } from '../screening/hits';

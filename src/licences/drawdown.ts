@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
-import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 import { checkCitedLines, licenceKey } from './licence-check';
 import { citedLicence, licencesByNumber, today } from './licences.repository';
 

@@ -1,4 +1,4 @@
-import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 import type { CitedLicence } from '../screening/dossier';
 import { checkCitedLines, checkLicence } from './licence-check';
 

@@ -1,4 +1,4 @@
-import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput, PartyInput } from '../screening/declaration-input';
 import { normalizeIdentifier } from '../identifiers/validate';
 import type { IdentifierType } from '../lists/list-entry';
 import { normalizeHsCode } from '../screening/hs-code';

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
-import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import type { Dossier } from '../screening/dossier';

@@ -1,4 +1,4 @@
-import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput, PartyInput } from './declaration-input';
 import { validateIdentifier } from '../identifiers/validate';
 import { reconcileInvoices } from '../invoices/invoice-reconciliation';
 import type { HsNomenclature } from '../lists/hs-nomenclature';
