@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
 import type { DeclarationInput } from '../screening/declaration-input';
-import { checkCitedLines, licenceKey } from './licence-check';
+import { checkCitedLines, licenceKey } from '../screening/licence-check';
 import { citedLicence, licencesByNumber, today } from './licences.repository';
 
 export function citesLicences(d: DeclarationInput): boolean {

@@ -6,7 +6,7 @@ import type { DeclarationInput } from '../screening/declaration-input';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import type { Dossier } from '../screening/dossier';
-import { licenceKey } from './licence-check';
+import { licenceKey } from '../screening/licence-check';
 import type { LicenceCreate, LicenceQuery } from './licences.schemas';
 import { citedLicence, drawdownsOf, licencesByNumber, limitOf, listLicences, readLicence, type LicenceRow } from './licences.repository';
 
