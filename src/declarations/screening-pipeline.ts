@@ -73,6 +73,11 @@ export class ScreeningPipeline {
     };
   }
 
+  /**
+   * Records a new screening of a stored declaration (a re-screening). A new declaration is written with its screening
+   * in one statement by writeNewDeclaration (declaration-writer.ts), from the same builders (screening-records.ts,
+   * review-rules/case-opening.ts).
+   */
   async record(
     m: EntityManager,
     actor: AuditActor,

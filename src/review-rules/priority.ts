@@ -12,7 +12,7 @@ export function casePriority(outcome: 'REVIEW' | 'BLOCK', riskScore: number): Ca
   return 4;
 }
 
-export function slaMinutes(config: Config, priority: CasePriority): number {
+function slaMinutes(config: Config, priority: CasePriority): number {
   return [config.CASE_SLA_MINUTES_CRITICAL, config.CASE_SLA_MINUTES_HIGH, config.CASE_SLA_MINUTES_NORMAL, config.CASE_SLA_MINUTES_LOW][priority - 1];
 }
 
