@@ -1,4 +1,4 @@
-import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 import type { EntityEntry } from '../domain/list-entry';
 import { DeltaScreen } from './delta';
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 import type { EntityEntry, GoodsEntry } from '../domain/list-entry';
 import { partiesOf } from '../screening/declaration-screening';
 import { normalizeHsCode } from '../screening/hs-code';
