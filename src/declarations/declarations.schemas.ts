@@ -88,7 +88,11 @@ export type PartyInput = z.output<typeof partySchema>;
 
 export const MAX_BATCH = 1000;
 export const batchSchema = z.object({
-  declarations: z.array(z.unknown()).min(1).max(MAX_BATCH, `at most ${MAX_BATCH} declarations a batch`),
+  // Each declaration is checked on its own (a bad one is reported in the batch, the rest are screened), so the request
+  // schema takes any item; the document shows what an item must be.
+  declarations: z.array(z.unknown().openapi({ allOf: [{ $ref: '#/components/schemas/Declaration' }] }))
+    .min(1).max(MAX_BATCH, `at most ${MAX_BATCH} declarations a batch`)
+    .describe('Declarations; an invalid one is reported in the batch (items[].error) and the others are screened'),
 }).strict().openapi('DeclarationBatch');
 
 export const hitSchema = z.object({

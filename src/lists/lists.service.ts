@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import { enqueueInTransaction } from '../jobs/outbox';
 import { ImportFormatError } from './list-entry';
-import { ListVersion, ReferenceList, type ListKind } from './list.entity';
+import { ListVersion, ReferenceList, type ListKind, type VersionStatus } from './list.entity';
 import { FORMATS, type ImportFormat, type ImportParts } from './importers';
 import { writeEntries } from './entries.repository';
 import { writeLinks } from './links.repository';
@@ -39,7 +39,7 @@ export interface NewVersionInput {
 export interface VersionView {
   id: string;
   listId: string;
-  status: string;
+  status: VersionStatus;
   format: string;
   sha256: string;
   entryCount: number | null;
