@@ -265,3 +265,11 @@ export const listQuery = z.object({
 });
 
 export const idParams = z.object({ id: z.string().uuid() });
+
+export type Identifier = z.infer<typeof identifierSchema>;
+export type DeclarationItem = z.infer<typeof itemSchema>;
+export type HitView = z.infer<typeof hitSchema>;
+export type ScreeningView = z.infer<typeof screeningSchema>;
+export type DeclarationStatus = z.infer<typeof declarationStatus>;
+export type DeclarationSummary = z.infer<typeof declarationSummary>;
+export type DeclarationDetail = z.infer<typeof declarationDetail>;
