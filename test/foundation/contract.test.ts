@@ -252,6 +252,8 @@ describe('API contract: every route answers what the OpenAPI document says', () 
 
     const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m} ${path}`));
     expect(operations.length).toBeGreaterThanOrEqual(53);
+    const submitSpec = doc.paths['/v1/declarations'].post as unknown as { parameters: { in: string; name: string; required: boolean }[] };
+    expect(submitSpec.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'Idempotency-Key', required: true }));
     expect(operations.filter((op) => !covered.has(op))).toEqual([]);
     expect(failures).toEqual([]);
   }, 300000);
