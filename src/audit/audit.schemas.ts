@@ -69,3 +69,7 @@ export const exportEventSchema = historyEventSchema.extend({
   prevHash: z.string(),
   hash: z.string(),
 }).openapi('AuditEvent', { description: 'One NDJSON line; the last line is {"manifest": {...}}' });
+
+export type AuditActorView = z.infer<typeof auditActorSchema>;
+export type HistoryEvent = z.infer<typeof historyEventSchema>;
+export type VerifyResult = z.infer<typeof verifyResult>;

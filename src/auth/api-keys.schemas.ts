@@ -49,3 +49,5 @@ export const whoAmI = z.object({
   organization: z.string(),
   person: z.string().nullable(),
 }).openapi('WhoAmI', { description: 'The calling API key (never its secret): what the web console shows and allows' });
+
+export type WhoAmI = z.infer<typeof whoAmI>;

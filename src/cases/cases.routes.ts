@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { historyEventSchema } from '../audit/audit.schemas';
 import { route, type RouteDef } from '../http/route';
 import {
   approvalBody, caseDetail, caseParams, caseView, decisionBody, decisionResult, listCasesQuery,
@@ -33,7 +34,11 @@ export function casesRoutes(cases: CasesService, decisions: DecisionsService): R
       method: 'get', path: '/v1/cases/{id}', tag: 'Review', roles: READERS, params: caseParams,
       summary: 'A case with its declaration, hits with evidence and matched list entries, decisions and history; renews the caller\'s claim',
       responses: { 200: { description: 'The case', schema: caseDetail } },
-      handler: async ({ actor, params }) => ({ status: 200, body: await cases.get(actor, params.id) }),
+      handler: async ({ actor, params }) => {
+        const detail = await cases.get(actor, params.id);
+        // caseHistory's rows are audit history events (historyEventSchema); its query types them unknown.
+        return { status: 200, body: { ...detail, history: detail.history as z.input<typeof historyEventSchema>[] } };
+      },
     }),
     route({
       method: 'post', path: '/v1/cases/{id}/unclaim', tag: 'Review', roles: WORKERS, params: caseParams,

@@ -146,3 +146,9 @@ export const caseDetail = z.object({
   notes: z.array(noteView).describe('Internal notes, newest first'),
   documents: z.array(documentView).describe('Documents attached to the declaration, oldest first'),
 }).openapi('ReviewCaseDetail');
+
+export type CaseStatus = z.infer<typeof caseStatus>;
+export type DecisionAction = z.infer<typeof decisionAction>;
+export type CaseView = z.infer<typeof caseView>;
+export type DecisionView = z.infer<typeof decisionView>;
+export type CaseDetail = z.infer<typeof caseDetail>;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { BadRequestError } from '../http/errors';
-import { route, type RouteDef } from '../http/route';
+import { route, type HeaderProblemParams, type RouteDef } from '../http/route';
 import type { BatchesService } from './batches.service';
 import {
   batchAccepted, batchSchema, batchView, brokerDeclarationDetail, declarationDetail, declarationList, declarationSchema, idParams, listQuery, submitResponse,
@@ -9,6 +8,23 @@ import type { DeclarationsService } from './declarations.service';
 import { searchFilters } from './search-filter';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** Its failures keep their own problem codes (idempotency_key_required, idempotency_key_invalid): clients branch on them. */
+const submitHeaders = z.object({
+  'Idempotency-Key': z.string().optional()
+    .superRefine((key, ctx) => {
+      const problem = (code: string, message: string) =>
+        ctx.addIssue({ code: 'custom', message, params: { problem: code } satisfies HeaderProblemParams });
+      if (!key) {
+        problem('idempotency_key_required',
+          'Send an Idempotency-Key header (any unique string up to 200 printable characters) so a retry never files twice.');
+      } else if (!IDEMPOTENCY_KEY.test(key)) {
+        problem('idempotency_key_invalid', 'The Idempotency-Key must be 1-200 printable ASCII characters.');
+      }
+    })
+    .transform((key) => key ?? '')
+    .openapi({ param: { required: true }, description: 'Any unique string of 1-200 printable ASCII characters; a retry with the same key and body replays the first answer' }),
+});
 const READERS = ['broker', 'reviewer', 'supervisor', 'auditor'] as const;
 const declarationsQuery = listQuery.extend(searchFilters.shape);
 
@@ -18,20 +34,21 @@ const declarationsQuery = listQuery.extend(searchFilters.shape);
 export function declarationsRoutes(declarations: DeclarationsService, batches: BatchesService): RouteDef[] {
   return [
     route({
-      method: 'post', path: '/v1/declarations', tag: 'Declarations', roles: ['broker'], body: declarationSchema,
+      method: 'post', path: '/v1/declarations', tag: 'Declarations', roles: ['broker'], body: declarationSchema, headers: submitHeaders,
       summary: 'Submit a declaration: screened at once (goods, parties, route); header Idempotency-Key required',
       responses: {
         201: { description: 'Stored and screened (a replay of the first answer carries Idempotency-Replayed: true)', schema: submitResponse },
         409: { description: 'The first request with this key is still in flight, or the reference exists' },
         422: { description: 'The key was used with another body' },
       },
-      handler: async ({ actor, body, req }) => {
-        const key = req.get('idempotency-key');
-        if (!key) throw new BadRequestError('idempotency_key_required', 'Send an Idempotency-Key header (any unique string up to 200 printable characters) so a retry never files twice.');
-        if (!IDEMPOTENCY_KEY.test(key)) throw new BadRequestError('idempotency_key_invalid', 'The Idempotency-Key must be 1-200 printable ASCII characters.');
-        const answer = await declarations.submit(actor, key, body);
+      handler: async ({ actor, body, headers }) => {
+        const answer = await declarations.submit(actor, headers['Idempotency-Key'], body);
         // A fresh answer was parsed through submitResponse by the writer (that is the text stored for replays).
-        return { status: answer.status, body: answer.brokerView ? answer.body : submitResponse.parse(answer.body), headers: { 'Idempotency-Replayed': String(answer.replayed), Location: `/v1/declarations/${answer.body.id}` } };
+        const answerBody = answer.brokerView ? (answer.body as z.input<typeof submitResponse>) : submitResponse.parse(answer.body);
+        return {
+          status: answer.status, body: answerBody,
+          headers: { 'Idempotency-Replayed': String(answer.replayed), Location: `/v1/declarations/${answer.body.id}` },
+        };
       },
     }),
     route({

@@ -7,11 +7,16 @@ import { documentView } from '../documents/documents.schemas';
 // The request side (the declaration as submitted) belongs to screening, which checks it; re-exported for this feature.
 export {
   PARTY_ROLES, DECLARATION_IDENTIFIER_TYPES, countryCode, declarationSchema, type DeclarationInput, type PartyInput,
+  type PartyRole, type Identifier, type DeclarationItem,
 } from '../screening/declaration-input';
 
 export const MAX_BATCH = 1000;
 export const batchSchema = z.object({
-  declarations: z.array(z.unknown()).min(1).max(MAX_BATCH, `at most ${MAX_BATCH} declarations a batch`),
+  // Each declaration is checked on its own (a bad one is reported in the batch, the rest are screened), so the request
+  // schema takes any item; the document shows what an item must be.
+  declarations: z.array(z.unknown().openapi({ allOf: [{ $ref: '#/components/schemas/Declaration' }] }))
+    .min(1).max(MAX_BATCH, `at most ${MAX_BATCH} declarations a batch`)
+    .describe('Declarations; an invalid one is reported in the batch (items[].error) and the others are screened'),
 }).strict().openapi('DeclarationBatch');
 
 export const hitSchema = z.object({
@@ -184,3 +189,9 @@ export const listQuery = z.object({
 });
 
 export const idParams = z.object({ id: z.string().uuid() });
+
+export type HitView = z.infer<typeof hitSchema>;
+export type ScreeningView = z.infer<typeof screeningSchema>;
+export type DeclarationStatus = z.infer<typeof declarationStatus>;
+export type DeclarationSummary = z.infer<typeof declarationSummary>;
+export type DeclarationDetail = z.infer<typeof declarationDetail>;

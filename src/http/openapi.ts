@@ -10,6 +10,9 @@ export const problemSchema = z.object({
   detail: z.string(),
   code: z.string(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  instance: z.string().optional().describe('The request path (absent on internal errors)'),
+  requestId: z.string().describe('The X-Request-Id of the request'),
+  correlationId: z.string().optional().describe('On internal errors: the id to quote when reporting it (the request id)'),
 }).openapi('Problem');
 
 export function createRegistry(): OpenAPIRegistry {

@@ -3,7 +3,7 @@ import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openap
 import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import type { Role } from '../auth/api-key.entity';
-import { UnsupportedMediaTypeError, ValidationError, type FieldError } from './errors';
+import { BadRequestError, UnsupportedMediaTypeError, ValidationError, type FieldError } from './errors';
 import { inputProblems } from './input-hygiene';
 import type { RateLimits } from './rate-limit';
 import { problemSchema } from './openapi';
@@ -16,22 +16,51 @@ export interface HttpResult {
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-export interface RouteContext<P, Q, B> {
+export interface RouteContext<P, Q, B, H = undefined> {
   params: Infer<P>;
   query: Infer<Q>;
   body: Infer<B>;
+  headers: Infer<H>;
   actor: Actor;
   req: Request;
   res: Response;
 }
 
-export interface ResponseSpec {
+export interface ResponseSpec<S extends z.ZodType | undefined = z.ZodType | undefined> {
   description: string;
-  schema?: z.ZodType;
+  schema?: S;
   contentType?: string;
 }
 
-export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+export type ResponseSpecs = Record<number, ResponseSpec>;
+
+type BodyOf<Spec> = Spec extends { schema: z.ZodType } ? z.input<Spec['schema']> : undefined;
+
+/**
+ * What a handler may return: a body of one of the declared schemas (their input type: what the handler hands over
+ * before JSON), optional only when some status declares no schema. The status is a plain number: TypeScript widens a
+ * returned literal (200) before the spec's responses are known, so a handler cannot be held to the body of its exact
+ * status; the contract test (test/foundation/contract.test.ts) checks the pairs at run time.
+ */
+export type RouteResult<R extends ResponseSpecs> = { status: number; headers?: Record<string, string> } & (
+  undefined extends BodyOf<R[keyof R & number]> ? { body?: BodyOf<R[keyof R & number]> } : { body: BodyOf<R[keyof R & number]> }
+);
+
+/**
+ * A header whose failures answer with their own problem code (not validation_failed): clients branch on the code.
+ * Put `params: { problem: '<code>' }` on the zod issue; the issue's message becomes the problem's detail.
+ */
+export interface HeaderProblemParams {
+  problem: string;
+}
+
+export interface RouteSpec<
+  P extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  B extends z.ZodType | undefined,
+  H extends z.ZodObject | undefined = undefined,
+  R extends ResponseSpecs = ResponseSpecs,
+> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI style: /v1/api-keys/{id} */
   path: string;
@@ -41,25 +70,31 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   params?: P;
   query?: Q;
   body?: B;
+  /** Request headers, keyed by their name as documented (looked up case-insensitively). */
+  headers?: H;
   /** JSON body size class: ordinary (BODY_LIMIT_BYTES) or batch (BATCH_BODY_LIMIT_BYTES). */
   bodySize?: 'default' | 'batch';
   /** Rate-limit units the request costs once its body is valid (default 1): a batch costs one per declaration. */
   rateUnits?: (body: Infer<B>) => number;
   /** For handlers that read the request stream themselves (multipart uploads): documented, not parsed here. */
   rawBody?: { contentType: string; schema: z.ZodType };
-  responses: Record<number, ResponseSpec>;
+  responses: R;
   /** Returns the response, or nothing when it wrote (streamed) the response itself. */
-  handler(ctx: RouteContext<P, Q, B>): Promise<HttpResult | void> | HttpResult | void;
+  handler(ctx: RouteContext<P, Q, B, H>): Promise<NoInfer<RouteResult<R>> | void> | NoInfer<RouteResult<R>> | void;
 }
 
 /** A route ready to mount: its spec, type-erased so feature modules can return lists of them. */
 export interface RouteDef {
-  spec: RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+  spec: RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodObject | undefined>;
 }
 
-export function route<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-  spec: RouteSpec<P, Q, B>,
-): RouteDef {
+export function route<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  H extends z.ZodObject | undefined = undefined,
+  const R extends ResponseSpecs = ResponseSpecs,
+>(spec: RouteSpec<P, Q, B, H, R>): RouteDef {
   return { spec: spec as unknown as RouteDef['spec'] };
 }
 
@@ -76,6 +111,21 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   errors.push(...fieldErrors(where, result.error));
+  return undefined;
+}
+
+/**
+ * Reads the declared headers (case-insensitive) and parses them like params. An issue carrying HeaderProblemParams
+ * becomes its own problem, reported only when nothing else in the request is invalid.
+ */
+function parseHeaders(schema: z.ZodObject | undefined, req: Request, errors: FieldError[]): unknown {
+  if (!schema) return undefined;
+  const raw = Object.fromEntries(Object.keys(schema.shape).map((name) => [name, req.get(name)]));
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const coded = result.error.issues.find((i) => i.code === 'custom' && typeof i.params?.problem === 'string');
+  if (coded?.code === 'custom') return new BadRequestError((coded.params as HeaderProblemParams).problem, coded.message);
+  errors.push(...fieldErrors('headers', result.error));
   return undefined;
 }
 
@@ -108,10 +158,13 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: Mou
       const params = parse(spec.params, req.params, 'params', errors);
       const query = parse(spec.query, req.query, 'query', errors);
       const body = parse(spec.body, req.body, 'body', errors);
+      const headers = parseHeaders(spec.headers, req, errors);
       if (errors.length) throw new ValidationError(errors);
+      if (headers instanceof BadRequestError) throw headers;
       const units = spec.rateUnits ? Math.max(1, Math.ceil(spec.rateUnits(body as never))) : 1;
       if (units > 1) await deps.rateLimits.charge(req, res, units - 1);
-      const result = await spec.handler({ params, query, body, actor: req.actor!, req, res } as RouteContext<unknown, unknown, unknown> as never);
+      const ctx = { params, query, body, headers, actor: req.actor!, req, res };
+      const result = (await spec.handler(ctx as RouteContext<unknown, unknown, unknown, unknown> as never)) as HttpResult | void;
       if (!result) return;
       if (result.headers) res.set(result.headers);
       if (result.body === undefined) res.status(result.status).end();
@@ -131,6 +184,7 @@ function openApiRoute(spec: RouteDef['spec']): RouteConfig {
   const request: RouteConfig['request'] = {};
   if (spec.params) request.params = spec.params as never;
   if (spec.query) request.query = spec.query as never;
+  if (spec.headers) request.headers = spec.headers as never;
   if (spec.body) request.body = { content: { 'application/json': { schema: spec.body } }, required: true };
   if (spec.rawBody) request.body = { content: { [spec.rawBody.contentType]: { schema: spec.rawBody.schema } }, required: true };
   return {

@@ -82,3 +82,5 @@ export const invoiceListQuery = paginationQuery.extend({
 });
 
 export const invoiceIdParams = z.object({ id: z.string().uuid() });
+
+export type InvoiceView = z.infer<typeof invoiceView>;

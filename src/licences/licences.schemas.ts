@@ -100,3 +100,5 @@ export const licenceView = z.object({
 
 export const licenceDetail = licenceView.extend({ drawdowns: z.array(licenceDrawdownSchema) }).openapi('LicenceDetail');
 export const licenceList = z.object({ items: z.array(licenceView), nextCursor: z.string().nullable() }).openapi('LicenceList');
+
+export type LicenceView = z.infer<typeof licenceView>;

@@ -97,3 +97,6 @@ export const goodsResult = z.object({
     listId: z.string(), versionId: z.string(), prefix: z.string(), severity: z.enum(['high', 'medium', 'low']), label: z.string(), source: z.string().nullable(),
   })),
 }).openapi('GoodsLookup');
+
+export type ListVersionView = z.infer<typeof versionView>;
+export type ListView = z.infer<typeof listView>;

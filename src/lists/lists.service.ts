@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import { enqueueInTransaction } from '../jobs/outbox';
 import { ImportFormatError, type ListKind } from '../domain/list-entry';
-import { ListVersion, ReferenceList } from './list.entity';
+import { ListVersion, ReferenceList, type VersionStatus } from './list.entity';
 import { FORMATS, type ImportFormat, type ImportParts } from './importers';
 import { deleteEntries, writeEntries } from './entries.repository';
 import { deleteLinks, writeLinks } from './links.repository';
@@ -41,7 +41,7 @@ export interface NewVersionInput {
 export interface VersionView {
   id: string;
   listId: string;
-  status: string;
+  status: VersionStatus;
   format: string;
   sha256: string;
   entryCount: number | null;

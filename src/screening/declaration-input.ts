@@ -86,3 +86,5 @@ function checkInvoiceNumbersUnique(numbers: string[] | undefined, ctx: z.Refinem
 
 export type DeclarationInput = z.output<typeof declarationSchema>;
 export type PartyInput = z.output<typeof partySchema>;
+export type Identifier = z.infer<typeof identifierSchema>;
+export type DeclarationItem = z.infer<typeof itemSchema>;

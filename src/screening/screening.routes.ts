@@ -56,7 +56,13 @@ export function screeningRoutes(index: LoadedListsSource, ruleset: Ruleset, brok
           status: 200,
           body: {
             // Context records (OpenSanctions companies kept for the ownership graph) are not listed: not a match here.
-            results: body.parties.map((p) => ({ matches: lists.matcher.screen(p, { minScore, limit }).filter((m) => !lists.isContext(m.listId, m.entryId)) })),
+            results: body.parties.map((p) => ({
+              matches: lists.matcher.screen(p, { minScore, limit }).filter((m) => !lists.isContext(m.listId, m.entryId))
+                // Copies of the open objects (passthrough in the schema): an interface type does not fit an open object type.
+                .map((m) => ({
+                  ...m, entry: { ...m.entry, identifiers: m.entry.identifiers.map((i) => ({ ...i })) }, explanation: { ...m.explanation },
+                })),
+            })),
             listVersions: lists.versions(),
           },
         };

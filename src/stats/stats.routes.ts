@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { route, type HttpResult, type RouteDef } from '../http/route';
+import { route, type RouteDef } from '../http/route';
 import { csv } from './stats-csv';
 import {
   casesResponse, hitsQuery, hitsResponse, listAgesResponse, outcomesQuery, outcomesResponse, rangeQuery, reexportResponse,
@@ -10,7 +10,7 @@ const READERS = ['supervisor', 'auditor', 'admin'] as const;
 const CSV_NOTE = 'Accept: text/csv gives the same figures as CSV.';
 
 /** JSON, or CSV when the client prefers text/csv (the route writes CSV itself: the mounter sends JSON only). */
-function answer<T>(req: Request, res: Response, body: T, toCsv: (b: T) => string): HttpResult | void {
+function answer<T>(req: Request, res: Response, body: T, toCsv: (b: T) => string): { status: 200; body: T } | void {
   if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
     res.status(200).type('text/csv; charset=utf-8').send(toCsv(body));
     return;

@@ -3,12 +3,11 @@
  * it is unit-tested without a browser. The findings come from the server (evidence.rule `invoice-*`): the console
  * never decides a mismatch itself, it only places each finding next to the line or party it is about.
  */
-import type { z } from 'zod';
-import type { invoiceView } from '../../invoices/invoices.schemas';
+import type { InvoiceView } from '../../invoices/invoices.schemas';
 import type { DeclarationBody, DeclarationItem, Hit } from './types';
 
 /** The API's invoice view (GET /v1/invoices/{id}), typed from its zod schema (type-only: no server code is bundled). */
-export type Invoice = z.output<typeof invoiceView>;
+export type Invoice = InvoiceView;
 export type InvoiceLine = Invoice['lines'][number];
 export type InvoiceParty = Invoice['seller'];
 

@@ -2,16 +2,12 @@
  * The dashboard's pure logic (no DOM): statistics types as the API answers them (src/stats/stats.schemas.ts), period
  * presets, CSV for each table, and the origin x destination matrix. Unit-tested in stats-model.test.ts.
  */
-export interface OutcomePoint { period: string; clear: number; review: number; block: number }
-export interface HitItem { key: string; label: string; count: number; falsePositives?: number; falsePositiveRate?: number | null }
-export interface CasesStats {
-  open: number;
-  overdue: number;
-  ageBuckets: { bucket: string; count: number }[];
-  decisionMinutes: { p50: number | null; p90: number | null };
-  byPerson: { person: string; keyIds: string[]; decisions: number }[];
-}
-export interface ReexportItem { originCountry: string; destinationCountry: string; lines: number; value: number; currency: string }
+import type { CasesResponse, HitsResponse, OutcomesResponse, ReexportResponse } from '../../stats/stats.schemas';
+
+export type OutcomePoint = OutcomesResponse['series'][number];
+export type HitItem = HitsResponse['items'][number];
+export type CasesStats = Omit<CasesResponse, 'from' | 'to'>;
+export type ReexportItem = ReexportResponse['items'][number];
 
 export interface DashboardFilter { from: string; to: string; organization: string; interval: 'day' | 'week' }
 

@@ -63,6 +63,7 @@ describe('queue order and leases', () => {
     id: 'a', declarationId: 'd', reference: 'R', organization: 'o', status: 'open', level: 'REVIEW', priority: 'normal', priorityRank: 3,
     riskScore: 50, deadline: '2026-11-01T12:00:00Z', overdue: false, escalated: false, assignee: null, assigneeName: null,
     leaseExpiresAt: null, claimed: false, resolution: null, awaitingApproval: null, createdAt: '2026-11-01T08:00:00Z', closedAt: null,
+    slaPausedAt: null, assigneePerson: null, updatedAt: '2026-11-01T08:00:00Z',
   };
 
   it('sorts by priority, then deadline, then age, as claiming does', () => {
