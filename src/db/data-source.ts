@@ -1,5 +1,4 @@
-import { DataSource } from 'typeorm';
-import { ENTITIES } from './entities';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 
 export interface SessionTimeouts {
@@ -13,14 +12,18 @@ export interface SessionTimeouts {
 
 /**
  * One DataSource per process; entities and migrations are listed explicitly so the same code runs from ts and dist.
+ * The entities (src/entities.ts) come from the caller: the service's own DataSource needs them, while one that only
+ * migrates or runs SQL does not (and src/db imports no feature).
  * Timeouts are session settings sent at connection start, so a runaway query or a lock queue answers 503 instead of
  * holding a pool connection for ever.
  */
-export function createDataSource(url: string, poolSize: number, timeouts?: SessionTimeouts): DataSource {
+export function createDataSource(
+  url: string, poolSize: number, timeouts?: SessionTimeouts, entities: DataSourceOptions['entities'] = [],
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
