@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { isEmbedded, type Config } from './config/config';
 import { databaseAnswers, openDatabase, type Database } from './db/database';
 import { UnitOfWork } from './db/unit-of-work';
-import { ENTITIES } from './entities';
 import { createLogger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { ApiKeysService } from './auth/api-keys.service';
@@ -74,7 +73,7 @@ export interface Service {
 export async function createService(config: Config, role: ProcessRole, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Service> {
   // Before the database opens: a bad or unreadable signing key stops the start with nothing to clean up.
   const auditSigner = loadAuditSigner(config);
-  const db = await openDatabase(config, ENTITIES);
+  const db = await openDatabase(config);
   const { dataSource } = db;
   const uow = new UnitOfWork(dataSource);
   const audit = await createAuditFeature({ dataSource, config, logger: logger.child({ module: 'audit' }), signer: auditSigner, embedded: db.embedded });

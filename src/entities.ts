@@ -4,7 +4,7 @@ import { OutboxJob } from './jobs/outbox.entity';
 import { ListVersion, ReferenceList } from './lists/list.entity';
 
 /**
- * Every TypeORM entity of the service; features add theirs here. Listed at the top (next to the composition root,
- * which hands it to openDatabase) so that the database plumbing in src/db imports no feature.
+ * Every TypeORM entity of the service; features add theirs here. Listed at the top, next to the composition root,
+ * rather than in src/db, so that the database plumbing imports no feature folder (db/data-source.ts reads it).
  */
 export const ENTITIES = [ApiKey, AuditEvent, OutboxJob, ReferenceList, ListVersion];

@@ -18,7 +18,9 @@ export async function checkpointHead(db: Queryable, signer: AuditSigner, reason:
   if (existing) return existing;
   const signedAt = new Date().toISOString();
   const signature = signer.sign(checkpointMessage(at.seq, at.hash, signedAt));
-  await insertCheckpoint(db, { seq: at.seq, hash: at.hash, signedAt, keyId: signer.keyId, publicKey: signer.publicKey, signature, reason });
+  await insertCheckpoint(db, {
+    seq: at.seq, hash: at.hash, signedAt, keyId: signer.keyId, publicKey: signer.publicKey, signature, reason,
+  });
   return checkpointAt(db, at.seq);
 }
 

@@ -73,7 +73,9 @@ export async function chainHead(db: Queryable): Promise<{ seq: number; hash: str
  * runtime role's only way to write chain columns: it seals unsealed rows only, and only as a contiguous continuation
  * of the head.
  */
-export async function sealEvents(m: EntityManager, ids: string[], seqs: number[], prevs: string[], hashes: string[]): Promise<void> {
+export async function sealEvents(
+  m: EntityManager, ids: string[], seqs: number[], prevs: string[], hashes: string[],
+): Promise<void> {
   await m.query(`SELECT audit_seal($1::bigint[], $2::bigint[], $3::text[], $4::text[])`, [ids, seqs, prevs, hashes]);
 }
 
@@ -101,7 +103,9 @@ export async function countUnsealed(db: Queryable): Promise<number> {
 // ---- audit_verifications ----
 
 /** The newest verification's outcome and the checkpoint it confirmed (if any). */
-export async function lastVerification(db: Queryable): Promise<{ ok: boolean; checkpoint_seq: string | null } | undefined> {
+export async function lastVerification(
+  db: Queryable,
+): Promise<{ ok: boolean; checkpoint_seq: string | null } | undefined> {
   const [last]: { ok: boolean; checkpoint_seq: string | null }[] = await db.query(
     `SELECT ok, checkpoint_seq FROM audit_verifications ORDER BY id DESC LIMIT 1`);
   return last;
@@ -239,7 +243,9 @@ export function exportConditions(client: PoolClient, headSeq: number, filter: Ex
 }
 
 /** How many events `where` selects, and the first and last seq among them. */
-export async function exportStats(client: PoolClient, where: string): Promise<{ n: number; first: string | null; last: string | null }> {
+export async function exportStats(
+  client: PoolClient, where: string,
+): Promise<{ n: number; first: string | null; last: string | null }> {
   const { rows: [stats] } = await client.query(`SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last FROM audit_events WHERE ${where}`);
   return stats;
 }

@@ -1,4 +1,5 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from '../entities';
 import { MIGRATIONS } from '../../migrations';
 
 export interface SessionTimeouts {
@@ -12,18 +13,14 @@ export interface SessionTimeouts {
 
 /**
  * One DataSource per process; entities and migrations are listed explicitly so the same code runs from ts and dist.
- * The entities (src/entities.ts) come from the caller: the service's own DataSource needs them, while one that only
- * migrates or runs SQL does not (and src/db imports no feature).
  * Timeouts are session settings sent at connection start, so a runaway query or a lock queue answers 503 instead of
  * holding a pool connection for ever.
  */
-export function createDataSource(
-  url: string, poolSize: number, timeouts?: SessionTimeouts, entities: DataSourceOptions['entities'] = [],
-): DataSource {
+export function createDataSource(url: string, poolSize: number, timeouts?: SessionTimeouts): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities,
+    entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',

@@ -1,4 +1,4 @@
-import type { DataSource, DataSourceOptions } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
 import { createDataSource } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
@@ -13,9 +13,9 @@ export interface Database {
 
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR; then applies migrations (as the owner of
- * MIGRATION_DATABASE_URL when set). `entities`: the service's TypeORM entities (src/entities.ts).
+ * MIGRATION_DATABASE_URL when set).
  */
-export async function openDatabase(config: Config, entities: DataSourceOptions['entities']): Promise<Database> {
+export async function openDatabase(config: Config): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = config.DATABASE_URL;
   let pool = config.DB_POOL_SIZE;
@@ -27,7 +27,7 @@ export async function openDatabase(config: Config, entities: DataSourceOptions['
   // The embedded server ignores startup parameters, and its single session makes lock waits moot.
   const dataSource = createDataSource(url, pool, embedded ? undefined : {
     statementMs: config.DB_STATEMENT_TIMEOUT_MS, lockMs: config.DB_LOCK_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS,
-  }, entities);
+  });
   try {
     await dataSource.initialize();
     if (config.MIGRATION_DATABASE_URL && !embedded) {
