@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { DeclarationInput } from '../src/declarations/declarations.schemas';
+import type { DeclarationInput } from '../src/screening/declaration-input';
 import { partyNames, searchKeysOf } from '../src/declarations/search-keys';
 
 const BACKFILL_CHUNK = 1000;

@@ -29,6 +29,7 @@ import { createWebhooksFeature } from './webhooks/webhooks.feature';
 import { registerWebhookEventSchemas } from './webhooks/event-data';
 import { createAllowListFeature, type AllowListFeature } from './allow-list/allow-list.feature';
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
+import { declarationCases } from './cases/declaration-cases';
 import { createDocumentsFeature } from './documents/documents.feature';
 import { createInformationRequestsFeature, type InformationRequestsFeature } from './information-requests/information-requests.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
@@ -97,6 +98,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source, documents: documents.service,
     informationRequests: informationRequests.service,
     dossierLoaders: [invoiceDossierLoader(), licences.dossierLoader],
+    cases: declarationCases(dataSource),
   });
   const invoices = createInvoicesFeature({ dataSource, uow, logger: logger.child({ module: 'invoices' }), pipeline: declarations.pipeline });
   const cases = createCasesFeature({

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR, recordAudit } from '../audit/audit.service';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { enqueueInTransaction } from '../jobs/outbox';
-import { PRIORITY_NAMES, type CasePriority } from './priority';
+import { escalationJob, type EscalationJob } from '../review-rules/case-opening';
+import { PRIORITY_NAMES, type CasePriority } from '../review-rules/priority';
 
 /**
  * Schedules the SLA escalation of a case for its deadline, in the caller's transaction. The dedupe key holds the case
@@ -10,14 +11,12 @@ import { PRIORITY_NAMES, type CasePriority } from './priority';
  * old one finds the deadline changed and does nothing.
  */
 export async function scheduleEscalation(m: EntityManager, caseId: string, deadline: Date): Promise<void> {
-  const job = escalationJob(caseId, deadline);
-  await enqueueInTransaction(m, job.name, job.payload, { dedupeKey: job.dedupeKey, delayMs: job.delayMs });
+  await enqueueEscalation(m, escalationJob(caseId, deadline));
 }
 
-/** The outbox row of a case's SLA escalation (also written by the one-statement declaration writer). */
-export function escalationJob(caseId: string, deadline: Date): { name: 'cases.escalate'; payload: { caseId: string; deadline: string }; dedupeKey: string; delayMs: number } {
-  const at = deadline.toISOString();
-  return { name: 'cases.escalate', payload: { caseId, deadline: at }, dedupeKey: `cases.escalate:${caseId}:${at}`, delayMs: Math.max(0, deadline.getTime() - Date.now()) };
+/** Writes an escalation job built by escalationJob (review-rules) into the outbox, in the caller's transaction. */
+export async function enqueueEscalation(m: EntityManager, job: EscalationJob): Promise<void> {
+  await enqueueInTransaction(m, job.name, job.payload, { dedupeKey: job.dedupeKey, delayMs: job.delayMs });
 }
 
 /** One step more urgent, never above critical. */

@@ -3,23 +3,14 @@ import type { EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import type { AuditActor } from '../audit/audit-event.entity';
 import type { AuditRecord } from '../audit/audit.service';
-import { casePriority, PRIORITY_NAMES, slaMinutes } from '../cases/priority';
-import { escalationJob } from '../cases/sla';
-import type { JobName, JobPayloads } from '../jobs/catalogue';
-import type { DispatchedEvent } from '../webhooks/events';
-import { publicEventData } from '../webhooks/event-data';
+import { caseOpening, caseTerms } from '../review-rules/case-opening';
+import { slaDeadline } from '../review-rules/priority';
+import { dispatchJob } from '../webhooks/event-data';
+import { insertScreenedDeclaration, type OutboxRow } from './declarations.repository';
 import { submitResponse, type DeclarationInput } from './declarations.schemas';
-import { publicHit, type ScreeningResult } from './screening-pipeline';
+import { publicHit } from './screening-pipeline';
+import { screenedAudit, screenedEvent, submittedAudit, type ScreeningResult } from './screening-records';
 import { exactKeys, listEntryKeys, partyNames, searchKeysOf } from './search-keys';
-
-interface OutboxRow {
-  name: JobName;
-  payload: JobPayloads[JobName];
-  dedupeKey: string;
-  delayMs: number;
-  /** Written only when one of the organisation's webhooks subscribes to this event type. */
-  onlyForWebhookEvent?: string;
-}
 
 export interface NewDeclaration {
   actor: AuditActor;
@@ -45,9 +36,11 @@ export interface WrittenDeclaration {
  * must look, the audit events, the outbox rows (webhook event, SLA escalation) and the idempotent answer. One statement
  * is atomic on its own and costs one round trip instead of a dozen, which is what lets a 2-core machine take hundreds
  * of declarations a second. Foreign keys between the rows are checked at the end of the statement. Re-screenings of
- * stored declarations go through ScreeningPipeline.record instead. The declaration's search keys (search-keys.ts) are
- * one more row of the same statement, and its party names rows of the name dictionary and its narrow index (migration
- * 1764192300000: the name's id is a hash computed here, so no round trip and no race between two new names).
+ * stored declarations go through ScreeningPipeline.record instead; both build the case (review-rules/case-opening.ts),
+ * the audit records and the webhook event (screening-records.ts) with the same functions. The declaration's search
+ * keys (search-keys.ts) are one more row of the same statement, and its party names rows of the name dictionary and
+ * its narrow index (migration 1764192300000: the name's id is a hash computed here, so no round trip and no race
+ * between two new names). The statement itself is insertScreenedDeclaration (declarations.repository.ts).
  */
 export async function writeNewDeclaration(m: EntityManager, config: Config, d: NewDeclaration): Promise<Record<string, unknown>> {
   return (await writeNewDeclarationCounted(m, config, d)).answer;
@@ -58,11 +51,10 @@ export async function writeNewDeclarationCounted(m: EntityManager, config: Confi
   const declarationId = randomUUID();
   const screeningId = randomUUID();
   const { result, input } = d;
-  const needsCase = result.outcome !== 'CLEAR';
-  const caseId = needsCase ? randomUUID() : null;
-  const priority = needsCase ? casePriority(result.outcome as 'REVIEW' | 'BLOCK', result.riskScore) : 4;
-  const deadline = new Date(Date.now() + Math.round(slaMinutes(config, priority) * 60_000));
-  const status = needsCase ? 'under_review' : 'cleared';
+  const screening = result.outcome === 'CLEAR' ? null : { id: screeningId, outcome: result.outcome, riskScore: result.riskScore };
+  const opened = screening && caseOpening(declarationId, screening, caseTerms(config, screening));
+  const caseId = opened?.id ?? null;
+  const status = opened ? 'under_review' : 'cleared';
 
   const internalAnswer = {
     id: declarationId,
@@ -81,70 +73,28 @@ export async function writeNewDeclarationCounted(m: EntityManager, config: Confi
   const answer: Record<string, unknown> = d.idempotencyKey ? submitResponse.parse(internalAnswer) : internalAnswer;
 
   const audit: AuditRecord[] = [
-    { action: 'declaration.submitted', subjectType: 'declaration', subjectId: declarationId, data: { organization: d.organization, reference: input.reference, procedure: input.procedure, items: input.items.length, batchId: d.batchId } },
-    {
-      action: 'declaration.screened', subjectType: 'declaration', subjectId: declarationId,
-      data: {
-        screeningId, outcome: result.outcome, riskScore: result.riskScore, rulesetVersion: result.rulesetVersion, listVersions: result.listVersions,
-        hits: result.hits.map((h) => ({ id: h.id, kind: h.kind, severity: h.severity, score: h.score, subject: h.subject, listId: h.listId, entryId: h.entryId, suppressed: h.suppressed ?? false })),
-      },
-    },
+    submittedAudit(declarationId, { organization: d.organization, reference: input.reference, procedure: input.procedure, items: input.items.length, batchId: d.batchId }),
+    screenedAudit(declarationId, screeningId, result, d.trigger),
   ];
   const outbox: OutboxRow[] = [];
-  if (caseId) {
-    audit.push({
-      action: 'case.opened', subjectType: 'case', subjectId: caseId,
-      data: { declarationId, screeningId, level: result.outcome, priority: PRIORITY_NAMES[priority], deadline: deadline.toISOString() },
-    });
-    outbox.push(escalationJob(caseId, deadline));
+  if (opened) {
+    audit.push(opened.audit);
+    outbox.push(opened.escalation);
   }
-  const event: DispatchedEvent = {
-    eventId: screeningId, type: 'declaration.screened', organization: d.organization, subjectId: declarationId, createdAt: result.screenedAt,
-    data: publicEventData('declaration.screened', { declarationId, reference: input.reference, outcome: result.outcome, riskScore: result.riskScore, screeningId, caseId }),
-  };
-  outbox.push({ name: 'webhooks.dispatch', payload: event, dedupeKey: `webhooks.dispatch:${event.type}:${declarationId}:${screeningId}`, delayMs: 0, onlyForWebhookEvent: event.type });
+  const event = screenedEvent({ id: declarationId, organization: d.organization, reference: input.reference }, screeningId, result, caseId, d.trigger);
+  // The statement writes the dispatch job only when a webhook of the organisation subscribes (as emitWebhookEvent).
+  const dispatch = dispatchJob(event, result.screenedAt);
+  outbox.push({ name: 'webhooks.dispatch', payload: dispatch.payload, dedupeKey: dispatch.dedupeKey, delayMs: 0, onlyForWebhookEvent: event.type });
 
   const search = searchKeysOf(input);
-
-  const [{ queued }] = await m.query(
-    `WITH d AS (
-       INSERT INTO declarations (id, organization, reference, procedure, body, status, outcome, risk_score, latest_screening_id, batch_id, submitted_by)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) RETURNING created_at),
-     k AS (
-       INSERT INTO declaration_search (declaration_id, organization, created_at, names, keys)
-       SELECT $1, $2, d.created_at, $32, $33::text[] FROM d),
-     pn AS (
-       INSERT INTO party_names (folded, id) SELECT x, hashtextextended(x, 0) FROM unnest($34::text[]) x ON CONFLICT DO NOTHING),
-     dp AS (
-       INSERT INTO declaration_party_names (name_id, created_at, declaration_id, organization)
-       SELECT hashtextextended(x, 0), d.created_at, $1, $2 FROM d, unnest($34::text[]) x ON CONFLICT DO NOTHING),
-     s AS (
-       INSERT INTO screenings (id, declaration_id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at)
-       VALUES ($9, $1, $12, $7, $8, $13::jsonb, $14::jsonb, $15, $16)),
-     c AS (
-       INSERT INTO review_cases (id, declaration_id, organization, status, level, priority, risk_score, deadline)
-       SELECT $17::uuid, $1, $2, 'open', $7, $18, $8, $19 WHERE $17::uuid IS NOT NULL),
-     a AS (
-       INSERT INTO audit_events (actor, action, subject_type, subject_id, data)
-       SELECT $20::jsonb, x.a, x.t, x.s, x.d FROM unnest($21::text[], $22::text[], $23::text[], $24::jsonb[]) AS x(a, t, s, d)),
-     o AS (
-       INSERT INTO outbox (job_name, payload, dedupe_key, available_at)
-       SELECT x.n, x.p, x.k, now() + x.ms * interval '1 millisecond' FROM unnest($25::text[], $26::jsonb[], $27::text[], $28::int[], $29::text[]) AS x(n, p, k, ms, ev)
-       WHERE x.ev IS NULL OR EXISTS (SELECT 1 FROM webhooks w WHERE w.organization = $2 AND w.deleted_at IS NULL AND x.ev = ANY(w.events))
-       ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1),
-     i AS (
-       UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = $31::jsonb
-       WHERE $30::text IS NOT NULL AND organization = $2 AND key = $30)
-     SELECT (SELECT count(*) FROM o)::int AS queued`,
-    [
-      declarationId, d.organization, input.reference, input.procedure, JSON.stringify(input), status, result.outcome, result.riskScore, screeningId, d.batchId, d.submittedBy,
-      d.trigger, JSON.stringify(result.hits), JSON.stringify(result.listVersions), result.rulesetVersion, result.screenedAt,
-      caseId, priority, deadline,
-      JSON.stringify(d.actor), audit.map((r) => r.action), audit.map((r) => r.subjectType), audit.map((r) => r.subjectId), audit.map((r) => JSON.stringify(r.data ?? {})),
-      outbox.map((o) => o.name), outbox.map((o) => JSON.stringify(o.payload)), outbox.map((o) => o.dedupeKey), outbox.map((o) => o.delayMs), outbox.map((o) => o.onlyForWebhookEvent ?? null),
-      d.idempotencyKey ?? null, d.idempotencyKey ? JSON.stringify(answer) : null,
-      search.names, exactKeys(search, listEntryKeys(result.hits)), partyNames(search),
-    ],
-  );
+  const queued = await insertScreenedDeclaration(m, {
+    declarationId, organization: d.organization, input, status, batchId: d.batchId, submittedBy: d.submittedBy,
+    screeningId, trigger: d.trigger, result,
+    // Without a case the case row is not written; its priority and deadline are bound all the same (low, its SLA).
+    reviewCase: opened ? { id: opened.id, priority: opened.priority, deadline: opened.deadline } : { id: null, priority: 4, deadline: slaDeadline(config, 4) },
+    actor: d.actor, audit, outbox,
+    idempotent: d.idempotencyKey ? { key: d.idempotencyKey, answer } : null,
+    search: { names: search.names, keys: exactKeys(search, listEntryKeys(result.hits)), partyNames: partyNames(search) },
+  });
   return { answer, queuedJobs: queued };
 }

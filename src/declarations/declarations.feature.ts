@@ -12,6 +12,7 @@ import type { Ruleset } from '../screening/ruleset';
 import type { SuppressionSource } from '../screening/suppressions';
 import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { BatchesService } from './batches.service';
+import type { DeclarationCases } from './declaration-cases';
 import { declarationsRoutes } from './declarations.routes';
 import { DeclarationsService } from './declarations.service';
 import { ScreeningPipeline } from './screening-pipeline';
@@ -33,11 +34,14 @@ export function createDeclarationsFeature(deps: {
   /** Readers of the records declarations cite (invoices, licences): see src/screening/dossier.ts. */
   dossierLoaders?: readonly DossierLoader[];
   documents: DocumentsService;
+  /** Review cases (src/cases/declaration-cases.ts): opened by re-screenings, shown in a declaration's view. */
+  cases: DeclarationCases;
 }): DeclarationsFeature {
   const nationalTariff = loadNationalTariff(deps.config.NATIONAL_TARIFF_FILE);
   const pipeline = new ScreeningPipeline(
-    deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset, nationalTariff }, deps.suppressions, deps.config, deps.dossierLoaders ?? []);
-  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger, deps.documents, deps.informationRequests);
+    deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset, nationalTariff }, deps.suppressions, deps.config, deps.cases.openOrUpdate,
+    deps.dossierLoaders ?? []);
+  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger, deps.documents, deps.cases, deps.informationRequests);
   const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.config);
   return {
     service,

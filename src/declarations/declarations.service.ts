@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import type { Logger } from 'pino';
+import { findSubjectHistory } from '../audit/declaration-history.repository';
 import { auditActor, seesAllOrganizations, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { DocumentsService } from '../documents/documents.service';
@@ -9,8 +10,10 @@ import { decodeCursor, page } from '../http/pagination';
 import type { DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
 import { citesLicences, drawDownLicences } from '../licences/drawdown';
+import type { DeclarationCases } from './declaration-cases';
 import { writeNewDeclarationCounted } from './declaration-writer';
-import { hasSearchFilter, organizationScope, searchPageSql, withPartyThreshold, type SearchFilters } from './search-filter';
+import { findDeclaration, findDeclarationPage, findScreenings } from './declarations.repository';
+import { organizationScope, type SearchFilters } from './search-filter';
 import type { ScreeningPipeline } from './screening-pipeline';
 import type { InformationRequestsService } from '../information-requests/information-requests.service';
 
@@ -39,6 +42,8 @@ export class DeclarationsService {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly documents: Pick<DocumentsService, 'forDeclaration'>,
+    /** The declaration's review case and final decision (src/cases). */
+    private readonly cases: Pick<DeclarationCases, 'caseOf' | 'finalDecision'>,
     /** Adds the open request for information and the broker's answers to the view. */
     private readonly informationRequests?: Pick<InformationRequestsService, 'forDeclaration'>,
   ) {
@@ -79,10 +84,9 @@ export class DeclarationsService {
    * customs authority; 404 outside the caller's reach. The route parses the answer through the caller's view schema.
    */
   async get(actor: Actor, id: string): Promise<Record<string, unknown>> {
-    const [d] = await this.dataSource.query(`SELECT * FROM declarations WHERE id = $1`, [id]);
+    const d = await findDeclaration(this.dataSource, id);
     if (!d || (!seesAllOrganizations(actor) && d.organization !== actor.organization)) throw new NotFoundError('Declaration');
-    const screenings = await this.dataSource.query(
-      `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE declaration_id = $1 ORDER BY screened_at DESC`, [id]);
+    const screenings = await findScreenings(this.dataSource, id);
     const view = (s: Record<string, unknown>) => ({
       id: s.id, trigger: s.trigger, outcome: s.outcome, riskScore: s.risk_score, hits: s.hits, listVersions: s.list_versions,
       rulesetVersion: s.ruleset_version, screenedAt: (s.screened_at as Date).toISOString(),
@@ -97,11 +101,8 @@ export class DeclarationsService {
     };
     // The review itself is for the customs authority only: a broker's answer never even reads it.
     if (!seesAllOrganizations(actor)) return answer;
-    const [reviewCase] = await this.dataSource.query(
-      `SELECT id, status, level, priority, deadline, overdue, assignee_key_id, created_at, closed_at FROM review_cases WHERE declaration_id = $1`, [id]);
-    const history = await this.dataSource.query(
-      `SELECT seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", actor, action, subject_type AS "subjectType", subject_id AS "subjectId", data
-       FROM audit_events WHERE subject_id = $1 OR subject_id = $2 ORDER BY id`, [id, reviewCase?.id ?? id]);
+    const reviewCase = await this.cases.caseOf(id);
+    const history = await findSubjectHistory(this.dataSource, id, reviewCase?.id ?? id);
     return {
       ...answer,
       case: reviewCase ? {
@@ -116,10 +117,7 @@ export class DeclarationsService {
   /** The decision that gave a released, held or refused declaration its status (final: approved where it needed to be). */
   private async finalDecision(declarationId: string, status: string): Promise<{ action: string; decidedAt: string } | null> {
     if (!['released', 'held', 'refused'].includes(status)) return null;
-    const [row]: { action: string; decided_at: Date }[] = await this.dataSource.query(
-      `SELECT action, COALESCE(approved_at, decided_at) AS decided_at FROM case_decisions
-       WHERE declaration_id = $1 AND action IN ('release', 'hold', 'refuse') AND approval IN ('not_required', 'approved')
-       ORDER BY COALESCE(approved_at, decided_at) DESC, id DESC LIMIT 1`, [declarationId]);
+    const row = await this.cases.finalDecision(declarationId);
     return row ? { action: row.action, decidedAt: row.decided_at.toISOString() } : null;
   }
 
@@ -135,31 +133,9 @@ export class DeclarationsService {
    * the organisation and creation time, so filter, order and limit happen on its indexes) and joined to declarations.
    */
   async list(actor: Actor, q: { status?: string; outcome?: string; reference?: string; from?: string; to?: string; limit: number; cursor?: string } & SearchFilters) {
-    const params: unknown[] = [];
-    const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
-    const searching = hasSearchFilter(q);
-    const t = searching ? 's' : 'd';
-    const where: string[] = [];
     const organization = organizationScope(actor, q.organization);
-    if (organization !== undefined) where.push(`${t}.organization = ${p(organization)}`);
-    if (q.from) where.push(`${t}.created_at >= ${p(q.from)}`);
-    if (q.to) where.push(`${t}.created_at < ${p(q.to)}`);
-    const after = decodeCursor(q.cursor);
-    const id = searching ? 's.declaration_id' : 'd.id';
-    if (after) where.push(`(${t}.created_at, ${id}) < (${p(after.at)}::timestamptz, ${p(after.id)}::uuid)`);
-    const onDeclarations: string[] = [];
-    if (q.status) onDeclarations.push(`d.status = ${p(q.status)}`);
-    if (q.outcome) onDeclarations.push(`d.outcome = ${p(q.outcome)}`);
-    if (q.reference) onDeclarations.push(`d.reference = ${p(q.reference)}`);
-    const limit = p(q.limit + 1);
-    let rows: unknown[];
-    if (searching) {
-      rows = await withPartyThreshold(this.dataSource, q, (m) => m.query(searchPageSql({ base: where, declarations: onDeclarations, q, limit, p }), params));
-    } else {
-      const all = [...where, ...onDeclarations];
-      rows = await this.dataSource.query(`SELECT d.* FROM declarations d ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`, params);
-    }
-    const result = page(rows as Record<string, any>[], q.limit, (r) => [r.created_at, r.id]);
+    const rows = await findDeclarationPage(this.dataSource, { ...q, organizationScope: organization, after: decodeCursor(q.cursor), limit: q.limit + 1 });
+    const result = page(rows, q.limit, (r) => [r.created_at, r.id]);
     return { items: result.items.map((r) => this.summary(r)), nextCursor: result.nextCursor };
   }
 }

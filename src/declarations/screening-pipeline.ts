@@ -2,24 +2,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
-import { openOrUpdateCase } from '../cases/case-opening';
 import type { ReferenceIndex } from '../lists/reference-index';
 import { collectHits, decide, type Outcome, type ScreeningContext } from '../screening/declaration-screening';
 import { loadDossier, type DossierLoader } from '../screening/dossier';
 import type { Hit } from '../screening/hits';
 import { applySuppressions, type SuppressionSource } from '../screening/suppressions';
 import { emitWebhookEvent } from '../webhooks/events';
+import type { CaseOpener } from './declaration-cases';
+import { insertScreening, replaceSearchKeys, setLatestScreening } from './declarations.repository';
 import type { DeclarationInput } from './declarations.schemas';
+import { screenedAudit, screenedEvent, type ScreeningResult, type ScreeningTrigger } from './screening-records';
 import { keyOf, LIST_ENTRY_TAG, listEntryKeys } from './search-keys';
-
-export interface ScreeningResult {
-  outcome: Outcome;
-  riskScore: number;
-  hits: Hit[];
-  listVersions: Record<string, string>;
-  rulesetVersion: string;
-  screenedAt: string;
-}
 
 export interface PublicHit extends Omit<Hit, 'weight' | 'partyFingerprint'> {}
 
@@ -48,6 +41,7 @@ export class ScreeningPipeline {
     private readonly context: Omit<ScreeningContext, 'index'> & { index: ReferenceIndex },
     private readonly suppressions: SuppressionSource,
     private readonly config: Config,
+    private readonly openCase: CaseOpener,
     /** Readers of the records a declaration cites (licences, invoices), one per feature that owns them. */
     private readonly dossierLoaders: readonly DossierLoader[] = [],
   ) {}
@@ -79,47 +73,31 @@ export class ScreeningPipeline {
     };
   }
 
+  /**
+   * Records a new screening of a stored declaration (a re-screening). A new declaration is written with its screening
+   * in one statement by writeNewDeclaration (declaration-writer.ts), from the same builders (screening-records.ts,
+   * review-rules/case-opening.ts).
+   */
   async record(
     m: EntityManager,
     actor: AuditActor,
     declaration: { id: string; organization: string; reference: string },
     result: ScreeningResult,
-    trigger: 'submission' | 'batch' | 'rescreen',
+    trigger: ScreeningTrigger,
   ): Promise<StoredScreening> {
-    const [screening] = await m.query(
-      `INSERT INTO screenings (declaration_id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8) RETURNING id`,
-      [declaration.id, trigger, result.outcome, result.riskScore, JSON.stringify(result.hits), JSON.stringify(result.listVersions), result.rulesetVersion, result.screenedAt]);
+    const screeningId = await insertScreening(m, declaration.id, trigger, result);
     const needsReview = result.outcome !== 'CLEAR';
     // A declaration whose broker is asked for information stays so: its case keeps waiting for the answer.
-    await m.query(
-      `UPDATE declarations SET latest_screening_id = $2, outcome = $3, risk_score = $4, updated_at = now(),
-         status = CASE WHEN status = 'information_requested' THEN status WHEN $5::boolean THEN 'under_review' WHEN status = 'screening' THEN 'cleared' ELSE status END
-       WHERE id = $1`,
-      [declaration.id, screening.id, result.outcome, result.riskScore, needsReview]);
+    await setLatestScreening(m, declaration.id, screeningId, result, needsReview);
     // The search keys follow the latest screening: `listEntry` finds the declarations that hit an entry now.
-    await m.query(
-      `UPDATE declaration_search SET keys = ARRAY(SELECT k FROM unnest(keys) AS k WHERE left(k, 2) <> $2) || $3::text[] WHERE declaration_id = $1`,
-      [declaration.id, LIST_ENTRY_TAG, listEntryKeys(result.hits).map(keyOf.listEntry)]);
-    await recordAudit(m, actor, {
-      action: trigger === 'rescreen' ? 'declaration.rescreened' : 'declaration.screened', subjectType: 'declaration', subjectId: declaration.id,
-      data: {
-        screeningId: screening.id, outcome: result.outcome, riskScore: result.riskScore, rulesetVersion: result.rulesetVersion, listVersions: result.listVersions,
-        hits: result.hits.map((h) => ({ id: h.id, kind: h.kind, severity: h.severity, score: h.score, subject: h.subject, listId: h.listId, entryId: h.entryId, suppressed: h.suppressed ?? false })),
-      },
-    });
+    await replaceSearchKeys(m, declaration.id, LIST_ENTRY_TAG, listEntryKeys(result.hits).map(keyOf.listEntry));
+    await recordAudit(m, actor, screenedAudit(declaration.id, screeningId, result, trigger));
     let caseId: string | null = null;
     if (result.outcome !== 'CLEAR') {
-      const opened = await openOrUpdateCase(m, this.config, actor, declaration, { id: screening.id, outcome: result.outcome, riskScore: result.riskScore });
+      const opened = await this.openCase(m, this.config, actor, declaration, { id: screeningId, outcome: result.outcome, riskScore: result.riskScore });
       caseId = opened.id;
     }
-    await emitWebhookEvent(m, {
-      type: trigger === 'rescreen' ? 'declaration.rescreened' : 'declaration.screened',
-      organization: declaration.organization,
-      subjectId: declaration.id,
-      eventId: screening.id,
-      data: { declarationId: declaration.id, reference: declaration.reference, outcome: result.outcome, riskScore: result.riskScore, screeningId: screening.id, caseId },
-    });
-    return { id: screening.id, declarationId: declaration.id, outcome: result.outcome, riskScore: result.riskScore, caseId };
+    await emitWebhookEvent(m, screenedEvent(declaration, screeningId, result, caseId, trigger));
+    return { id: screeningId, declarationId: declaration.id, outcome: result.outcome, riskScore: result.riskScore, caseId };
   }
 }

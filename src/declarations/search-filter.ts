@@ -11,6 +11,7 @@ import { BadRequestError } from '../http/errors';
 import { normalizeHsCode } from '../screening/hs-code';
 import { countryCode, DECLARATION_IDENTIFIER_TYPES } from './declarations.schemas';
 import { foldedName, identifierKey, keyOf } from './search-keys';
+import { setWordSimilarityThreshold } from './search-threshold.repository';
 
 /** pg_trgm needs three characters to have a trigram of its own; shorter folds would match nearly everything. */
 const MIN_PARTY_FOLD = 3;
@@ -86,7 +87,7 @@ export const PARTY_SIMILARITY = 0.7;
 export async function withPartyThreshold<T>(ds: DataSource, q: SearchFilters, work: (m: EntityManager) => Promise<T>): Promise<T> {
   if (q.party === undefined) return work(ds.manager);
   return ds.transaction(async (m) => {
-    await m.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(PARTY_SIMILARITY)]);
+    await setWordSimilarityThreshold(m, PARTY_SIMILARITY);
     return work(m);
   });
 }

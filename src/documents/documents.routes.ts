@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { idParams } from '../declarations/declarations.schemas';
 import { route, type RouteDef } from '../http/route';
-import { brokerDocumentList, brokerDocumentView, documentList, documentParams, documentUpload, documentView } from './documents.schemas';
+import {
+  brokerDocumentList, brokerDocumentView, declarationParams, documentList, documentParams, documentUpload, documentView,
+} from './documents.schemas';
 import type { DocumentsService } from './documents.service';
 import type { StoredDocument } from './documents.repository';
 
@@ -33,7 +34,7 @@ async function send(res: Response, chunks: AsyncIterable<Buffer>): Promise<void>
 export function documentsRoutes(documents: DocumentsService): RouteDef[] {
   return [
     route({
-      method: 'post', path: '/v1/declarations/{id}/documents', tag: 'Documents', roles: UPLOADERS, params: idParams,
+      method: 'post', path: '/v1/declarations/{id}/documents', tag: 'Documents', roles: UPLOADERS, params: declarationParams,
       summary: 'Attach a document to a declaration (multipart, one file part named file): stored with its SHA-256; its type is sniffed from the bytes',
       rawBody: { contentType: 'multipart/form-data', schema: documentUpload },
       responses: {
@@ -50,7 +51,7 @@ export function documentsRoutes(documents: DocumentsService): RouteDef[] {
       },
     }),
     route({
-      method: 'get', path: '/v1/declarations/{id}/documents', tag: 'Documents', roles: READERS, params: idParams,
+      method: 'get', path: '/v1/declarations/{id}/documents', tag: 'Documents', roles: READERS, params: declarationParams,
       summary: 'The documents of a declaration (descriptions, oldest first); a broker sees those its organisation uploaded',
       responses: { 200: { description: 'The documents (brokers get BrokerDeclarationDocumentList)', schema: z.union([brokerDocumentList, documentList]) } },
       handler: async ({ actor, params }) => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import '../http/openapi';
 
+/** The declaration whose documents a route lists or receives (documents sits below declarations: no import of it). */
+export const declarationParams = z.object({ id: z.string().uuid() });
 export const documentParams = z.object({ id: z.string().uuid(), documentId: z.string().uuid() });
 
 export const documentView = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
-import { countryCode, DECLARATION_IDENTIFIER_TYPES, hsCodeSchema } from '../declarations/declarations.schemas';
+import { countryCode, DECLARATION_IDENTIFIER_TYPES, hsCodeSchema } from '../screening/declaration-input';
 import { validateIdentifier } from '../identifiers/validate';
 
 /** Lines an invoice may carry: as many as a declaration. */

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
-import type { DeclarationInput } from '../declarations/declarations.schemas';
-import { checkCitedLines, licenceKey } from './licence-check';
+import type { DeclarationInput } from '../screening/declaration-input';
+import { checkCitedLines, licenceKey } from '../screening/licence-check';
 import { citedLicence, licencesByNumber, today } from './licences.repository';
 
 export function citesLicences(d: DeclarationInput): boolean {

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Cursor } from '../http/pagination';
 import type { CitedLicence, LicenceLimit } from '../screening/dossier';
-import { licenceKey } from './licence-check';
+import { licenceKey } from '../screening/licence-check';
 
 export interface LicenceRow {
   id: string;

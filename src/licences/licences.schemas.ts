@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
-import { countryCode, identifierSchema } from '../declarations/declarations.schemas';
+import { countryCode, identifierSchema } from '../screening/declaration-input';
 import { normalizeHsCode } from '../screening/hs-code';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));

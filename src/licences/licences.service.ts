@@ -2,11 +2,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
-import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import type { Dossier } from '../screening/dossier';
-import { licenceKey } from './licence-check';
+import { licenceKey } from '../screening/licence-check';
 import type { LicenceCreate, LicenceQuery } from './licences.schemas';
 import { citedLicence, drawdownsOf, licencesByNumber, limitOf, listLicences, readLicence, type LicenceRow } from './licences.repository';
 

@@ -6,7 +6,7 @@
  *   under another name, is a REVIEW-level indicator (`evidence.rule: 'listed-address'`): front companies registered
  *   at a listed company's premises. A shared city, region or country never raises anything.
  */
-import type { PartyInput } from '../declarations/declarations.schemas';
+import type { PartyInput } from './declaration-input';
 import type { LoadedLists } from '../lists/loaded-lists';
 import { hitId, type Hit } from './hits';
 import type { PartyMatch } from './matching';

@@ -1,8 +1,8 @@
-import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput, PartyInput } from './declaration-input';
 import { validateIdentifier } from '../identifiers/validate';
-import { reconcileInvoices } from '../invoices/invoice-reconciliation';
+import { reconcileInvoices } from './invoice-reconciliation';
 import type { HsNomenclature } from '../lists/hs-nomenclature';
-import { checkCitedLines, measure } from '../licences/licence-check';
+import { checkCitedLines, measure } from './licence-check';
 import { addressSentence, declaredAddress, listedAddressHits, nameMatchFloor, withAddressMatch } from './address-screening';
 import type { Dossier } from './dossier';
 import type { NationalTariff } from './national-tariff';
@@ -280,7 +280,7 @@ function screenRoute(d: DeclarationInput, ctx: ScreeningContext, controlledLines
 }
 
 /**
- * The cited electronic invoices against the declared lines (src/invoices/invoice-reconciliation.ts). Without a loaded
+ * The cited electronic invoices against the declared lines (src/screening/invoice-reconciliation.ts). Without a loaded
  * dossier nothing was looked up, so nothing can be called missing.
  */
 function screenInvoices(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): void {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput } from './declaration-input';
 
 /**
  * The records of the declaring organisation that a declaration cites and that screening checks it against (issue 12):

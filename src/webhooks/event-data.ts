@@ -60,6 +60,23 @@ export function publicEventData(type: WebhookEventDataType, data: unknown): Reco
   return stripping[type].parse(data);
 }
 
+/**
+ * The webhooks.dispatch job of an event: its payload as it will be sent (the data stripped by publicEventData) and the
+ * dedupe key that makes emitting the same type, subject and eventId twice send it once.
+ */
+export function dispatchJob(
+  event: { eventId: string; type: WebhookEventDataType; organization: string; subjectId: string; data: unknown },
+  createdAt: string,
+) {
+  return {
+    payload: {
+      eventId: event.eventId, type: event.type, organization: event.organization, subjectId: event.subjectId, createdAt,
+      data: publicEventData(event.type, event.data),
+    },
+    dedupeKey: `webhooks.dispatch:${event.type}:${event.subjectId}:${event.eventId}`,
+  };
+}
+
 /** Puts each event's data schema in the OpenAPI document's components, so subscribers can generate types. */
 export function registerWebhookEventSchemas(registry: OpenAPIRegistry): OpenAPIRegistry {
   registry.register('DeclarationScreenedEvent', webhookEventData['declaration.screened']);

@@ -5,7 +5,7 @@
  * (a direct hit on the same entry, when the entry is itself listed, is another hit), and its explanation gives the
  * chains and percentages a reviewer needs to check the finding against the registers.
  */
-import type { PartyInput } from '../../declarations/declarations.schemas';
+import type { PartyInput } from '../declaration-input';
 import type { LoadedLists } from '../../lists/loaded-lists';
 import { hitId, SEVERITY_RANK, type Hit, type HitSeverity } from '../hits';
 import { partyFingerprint, type PartyMatch } from '../matching';

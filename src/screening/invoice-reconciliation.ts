@@ -17,12 +17,12 @@
  * Quantities are compared when the declared line gives one; a different unit of measure (case-insensitive) makes the
  * quantities incomparable, which is reported as `invoice-quantity-differs` too.
  */
-import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
-import type { CitedInvoice, CitedInvoiceLine, CitedInvoiceParty } from '../screening/dossier';
-import { normalizeHsCode } from '../screening/hs-code';
-import { hitId, type Hit, type HitSeverity } from '../screening/hits';
-import { normalizeIdentifier, prepareName } from '../screening/matching';
-import type { Ruleset } from '../screening/ruleset';
+import type { DeclarationInput, PartyInput } from './declaration-input';
+import type { CitedInvoice, CitedInvoiceLine, CitedInvoiceParty } from './dossier';
+import { normalizeHsCode } from './hs-code';
+import { hitId, type Hit, type HitSeverity } from './hits';
+import { normalizeIdentifier, prepareName } from './matching';
+import type { Ruleset } from './ruleset';
 
 /** The evidence.rule of every reconciliation hit. */
 export const INVOICE_RULES = [

@@ -1,9 +1,9 @@
-import type { DeclarationInput, PartyInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput, PartyInput } from './declaration-input';
 import { normalizeIdentifier } from '../identifiers/validate';
 import type { IdentifierType } from '../lists/list-entry';
-import { normalizeHsCode } from '../screening/hs-code';
-import type { CitedLicence } from '../screening/dossier';
-import { stripLegalForms } from '../screening/matching/legal-forms';
+import { normalizeHsCode } from './hs-code';
+import type { CitedLicence } from './dossier';
+import { stripLegalForms } from './matching/legal-forms';
 
 type Item = DeclarationInput['items'][number];
 

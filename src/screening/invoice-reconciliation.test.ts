@@ -1,6 +1,6 @@
-import type { DeclarationInput } from '../declarations/declarations.schemas';
-import type { CitedInvoice } from '../screening/dossier';
-import { loadRuleset } from '../screening/ruleset';
+import type { DeclarationInput } from './declaration-input';
+import type { CitedInvoice } from './dossier';
+import { loadRuleset } from './ruleset';
 import { pairLines, reconcileInvoices, sameHs6, sellerIsConsignor } from './invoice-reconciliation';
 
 const ruleset = loadRuleset();

@@ -1,5 +1,5 @@
-import type { DeclarationInput } from '../declarations/declarations.schemas';
-import type { CitedLicence } from '../screening/dossier';
+import type { DeclarationInput } from './declaration-input';
+import type { CitedLicence } from './dossier';
 import { checkCitedLines, checkLicence } from './licence-check';
 
 const licence: CitedLicence = {
