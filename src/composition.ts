@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { isEmbedded, type Config } from './config/config';
-import { openDatabase, type Database } from './db/database';
+import { databaseAnswers, openDatabase, type Database } from './db/database';
 import { UnitOfWork } from './db/unit-of-work';
 import { createLogger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -172,7 +172,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       extra: [{ path: '/console', handler: consoleRouter() }],
       routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...documents.routes, ...informationRequests.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes, ...licences.routes],
       readiness: {
-        database: async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1,
+        database: () => databaseAnswers(dataSource),
         // Ready only while this process holds every active list version (it screens nothing older).
         lists: () => lists.index.holdsActiveVersions(),
       },

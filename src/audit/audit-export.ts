@@ -1,16 +1,12 @@
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { Pool, PoolClient } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { Checkpoint } from './audit-checkpoints';
+import {
+  copyEvents, exportConditions, exportConnection, exportStats, sealedHeadOn, type Checkpoint, type ExportFilter,
+  type ExportFormat,
+} from './audit.repository';
 
-export interface ExportFilter {
-  from?: Date;
-  to?: Date;
-  action?: string;
-  subjectId?: string;
-}
+export type { ExportFilter, ExportFormat } from './audit.repository';
 
 export interface ExportManifest {
   rowCount: number;
@@ -25,23 +21,7 @@ export interface ExportManifest {
   generatedAt: string;
 }
 
-export type ExportFormat = 'ndjson' | 'csv';
-
 const CSV_COLUMNS = ['seq', 'occurredAt', 'actorKeyId', 'actorRole', 'actorOrganization', 'actorPerson', 'action', 'subjectType', 'subjectId', 'data', 'prevHash', 'hash'];
-const OCCURRED_AT = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * What COPY writes per event. CSV: PostgreSQL's own CSV quoting. NDJSON: one JSON text per row, copied verbatim (a
- * delimiter and quote character that JSON text never contains unescaped keep COPY from quoting anything).
- */
-const COPY_SQL: Record<ExportFormat, (where: string) => string> = {
-  ndjson: (where) => `COPY (SELECT json_build_object('seq', seq, 'occurredAt', ${OCCURRED_AT}, 'actor', actor, 'action', action,
-      'subjectType', subject_type, 'subjectId', subject_id, 'data', data, 'prevHash', prev_hash, 'hash', hash)::text
-    FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`,
-  csv: (where) => `COPY (SELECT seq, ${OCCURRED_AT}, actor->>'keyId', actor->>'role', actor->>'organization', actor->>'person', action, subject_type,
-      subject_id, data::text, prev_hash, hash
-    FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT WITH (FORMAT csv)`,
-};
 
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -55,29 +35,17 @@ function csvCell(value: string): string {
  * so the manifest describes exactly what was sent.
  */
 export async function exportEvents(dataSource: DataSource, out: Writable, format: ExportFormat, filter: ExportFilter, checkpoint: Checkpoint | null = null): Promise<ExportManifest> {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  const client: PoolClient = await pool.connect();
+  const client: PoolClient = await exportConnection(dataSource);
   let failed: unknown;
   try {
     // With a checkpoint the export stops exactly at its signed head; events sealed since come in the next export.
-    const { rows: [head] } = checkpoint
-      ? { rows: [{ seq: checkpoint.seq, hash: checkpoint.hash }] }
-      : await client.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
+    const head = checkpoint ? { seq: checkpoint.seq, hash: checkpoint.hash } : await sealedHeadOn(client);
     const headSeq = head ? Number(head.seq) : 0;
-    // COPY takes no bind parameters: every value is a number or goes through the driver's literal escaping.
-    const conditions = ['seq IS NOT NULL', `seq <= ${headSeq}`];
-    if (filter.from) conditions.push(`occurred_at >= ${client.escapeLiteral(filter.from.toISOString())}`);
-    if (filter.to) conditions.push(`occurred_at < ${client.escapeLiteral(filter.to.toISOString())}`);
-    if (filter.action) conditions.push(`action = ${client.escapeLiteral(filter.action)}`);
-    if (filter.subjectId) conditions.push(`subject_id = ${client.escapeLiteral(filter.subjectId)}`);
-    const where = conditions.join(' AND ');
-    const { rows: [stats] } = await client.query(`SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last FROM audit_events WHERE ${where}`);
+    const where = exportConditions(client, headSeq, filter);
+    const stats = await exportStats(client, where);
 
     if (format === 'csv') await write(out, `${CSV_COLUMNS.join(',')}\n`);
-    // An export runs as long as the client reads: DB_STATEMENT_TIMEOUT_MS is for request-path statements, not this one.
-    await client.query('SET statement_timeout = 0');
-    await pipeline(client.query(copyTo(COPY_SQL[format](where))), out, { end: false });
-    await client.query('RESET statement_timeout');
+    await copyEvents(client, format, where, out);
     const manifest: ExportManifest = {
       rowCount: stats.n,
       firstSeq: stats.first === null ? null : Number(stats.first),

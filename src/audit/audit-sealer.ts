@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { chainHash, contentOf, EVENT_COLUMNS, GENESIS_HASH, type EventRow } from './audit-chain';
+import { chainHash, contentOf, GENESIS_HASH } from './audit-chain';
+import { chainHead, lockSealer, sealEvents, tryLockSealer, unsealedEvents } from './audit.repository';
 
-/** Any stable number: the advisory lock that makes one process at a time the sealer. */
-const SEALER_LOCK = 7261_0001;
 const BATCH = 5000;
 
 /**
@@ -19,21 +18,13 @@ export async function sealPending(dataSource: DataSource, options: { wait?: bool
   for (;;) {
     const sealed = await dataSource.transaction(async (m) => {
       // The background sealer skips a round when another process is sealing; exports and verification wait for it.
-      if (options.wait) await m.query(`SELECT pg_advisory_xact_lock($1)`, [SEALER_LOCK]);
-      else {
-        const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SEALER_LOCK]);
-        if (!locked) return 0;
-      }
-      const rows: EventRow[] = await m.query(
-        `SELECT ${EVENT_COLUMNS} FROM audit_events
-         WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`,
-      );
+      if (options.wait) await lockSealer(m);
+      else if (!(await tryLockSealer(m))) return 0;
+      const rows = await unsealedEvents(m, BATCH);
       if (rows.length === 0) return 0;
-      const head: { seq: string; hash: string }[] = await m.query(
-        `SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`,
-      );
-      let seq = head.length ? Number(head[0].seq) : 0;
-      let prev = head.length ? head[0].hash : GENESIS_HASH;
+      const head = await chainHead(m);
+      let seq = head ? head.seq : 0;
+      let prev = head ? head.hash : GENESIS_HASH;
       const ids: string[] = [];
       const seqs: number[] = [];
       const prevs: string[] = [];
@@ -47,9 +38,8 @@ export async function sealPending(dataSource: DataSource, options: { wait?: bool
         hashes.push(hash);
         prev = hash;
       }
-      // audit_seal (SECURITY DEFINER, owned by the migration owner) is the runtime role's only way to write chain
-      // columns: it seals unsealed rows only, and only as a contiguous continuation of the head.
-      await m.query(`SELECT audit_seal($1::bigint[], $2::bigint[], $3::text[], $4::text[])`, [ids, seqs, prevs, hashes]);
+      // Through audit_seal: the runtime role's only way to write chain columns (see sealEvents).
+      await sealEvents(m, ids, seqs, prevs, hashes);
       return rows.length;
     });
     total += sealed;

@@ -1,6 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEd25519PrivateKey, parseEd25519PublicKey } from '../config/ed25519-keys';
+
+// Key parsing lives with the configuration, which validates AUDIT_SIGNING_KEY and AUDIT_TRUSTED_PUBLIC_KEYS with it.
+export { parseEd25519PrivateKey, parseEd25519PublicKey } from '../config/ed25519-keys';
 
 /**
  * The text a checkpoint signature covers. Plain ASCII on one line so an auditor can rebuild it with printf and check
@@ -13,23 +17,6 @@ export function checkpointMessage(seq: number, hash: string, signedAt: string): 
 /** Key id: the first 16 hex digits of the SHA-256 of the public key's DER (SubjectPublicKeyInfo). */
 export function keyIdOf(publicKeyDer: Buffer): string {
   return createHash('sha256').update(publicKeyDer).digest('hex').slice(0, 16);
-}
-
-/** A PEM text or base64 of PKCS#8 DER; throws unless it is an Ed25519 private key. */
-export function parseEd25519PrivateKey(text: string): KeyObject {
-  const trimmed = text.trim();
-  const key = trimmed.includes('-----BEGIN')
-    ? createPrivateKey(trimmed)
-    : createPrivateKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'pkcs8' });
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`expected an Ed25519 private key, got ${key.asymmetricKeyType ?? 'unknown'}`);
-  return key;
-}
-
-/** Base64 of SubjectPublicKeyInfo DER; throws unless it is an Ed25519 public key. */
-export function parseEd25519PublicKey(base64Der: string): KeyObject {
-  const key = createPublicKey({ key: Buffer.from(base64Der.trim(), 'base64'), format: 'der', type: 'spki' });
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`expected an Ed25519 public key, got ${key.asymmetricKeyType ?? 'unknown'}`);
-  return key;
 }
 
 export interface AuditSigner {

@@ -1,6 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { chainHash, contentOf, EVENT_COLUMNS, GENESIS_HASH, type EventRow } from './audit-chain';
-import { checkpointAt, checkpointHead, checkpointsBetween, type Checkpoint } from './audit-checkpoints';
+import { chainHash, contentOf, GENESIS_HASH } from './audit-chain';
+import { checkpointHead } from './audit-checkpoints';
+import {
+  checkpointAt, checkpointsBetween, countUnsealed, eventAt, insertVerification, lastVerification, sealedEventsFrom,
+  type Checkpoint,
+} from './audit.repository';
 import { checkpointMessage, type AuditSigner, type TrustedKeys } from './audit-signing';
 
 export interface VerifyResult {
@@ -65,13 +69,12 @@ export async function verifyChain(dataSource: DataSource, signer: AuditSigner, k
   let bad: Bad | undefined;
 
   if (!options.full) {
-    const [last]: { ok: boolean; checkpoint_seq: string | null }[] = await dataSource.query(
-      `SELECT ok, checkpoint_seq FROM audit_verifications ORDER BY id DESC LIMIT 1`);
+    const last = await lastVerification(dataSource);
     if (last?.ok && last.checkpoint_seq !== null) {
       mode = 'incremental';
       const baseSeq = Number(last.checkpoint_seq);
       const base = await checkpointAt(dataSource, baseSeq);
-      const [row]: { hash: string }[] = await dataSource.query(`SELECT hash FROM audit_events WHERE seq = $1`, [baseSeq]);
+      const row = await eventAt(dataSource, baseSeq);
       checkpointsChecked += 1;
       const problem = base
         ? checkpointProblem(base, row?.hash ?? null, keys, 1)
@@ -87,10 +90,7 @@ export async function verifyChain(dataSource: DataSource, signer: AuditSigner, k
   const fromSeq = expectedSeq;
 
   while (!bad) {
-    const rows: EventRow[] = await dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT ${BATCH}`,
-      [expectedSeq],
-    );
+    const rows = await sealedEventsFrom(dataSource, expectedSeq, BATCH);
     if (rows.length === 0) break;
     const checkpoints = new Map((await checkpointsBetween(dataSource, expectedSeq, Number(rows[rows.length - 1].seq))).map((c) => [c.seq, c]));
     for (const row of rows) {
@@ -119,7 +119,7 @@ export async function verifyChain(dataSource: DataSource, signer: AuditSigner, k
   // Checkpoints past the walked head: either events sealed while we walked (fine if they match) or a removed tail.
   if (!bad) {
     for (const cp of await checkpointsBetween(dataSource, headSeq + 1)) {
-      const [row]: { hash: string }[] = await dataSource.query(`SELECT hash FROM audit_events WHERE seq = $1`, [cp.seq]);
+      const row = await eventAt(dataSource, cp.seq);
       checkpointsChecked += 1;
       const problem = checkpointProblem(cp, row?.hash ?? null, keys, lastConfirmed + 1);
       if (problem) {
@@ -129,7 +129,7 @@ export async function verifyChain(dataSource: DataSource, signer: AuditSigner, k
     }
   }
 
-  const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM audit_events WHERE seq IS NULL`);
+  const count = await countUnsealed(dataSource);
   const result: VerifyResult = { ok: !bad, checked, headSeq, headHash: prev, unsealed: count, mode, fromSeq, checkpointsChecked };
   if (bad) {
     result.firstBadSeq = bad.seq;
@@ -141,7 +141,7 @@ export async function verifyChain(dataSource: DataSource, signer: AuditSigner, k
   }
   if (options.anchor) {
     const { seq, hash } = options.anchor;
-    const [row]: { hash: string }[] = await dataSource.query(`SELECT hash FROM audit_events WHERE seq = $1`, [seq]);
+    const row = await eventAt(dataSource, seq);
     const anchorOk = !bad || seq < bad.seq ? row?.hash === hash : false;
     result.anchor = { seq, expectedHash: hash, ok: anchorOk };
     if (!anchorOk) {
@@ -155,10 +155,9 @@ export async function verifyChain(dataSource: DataSource, signer: AuditSigner, k
 }
 
 async function recordVerification(dataSource: DataSource, r: VerifyResult): Promise<void> {
-  await dataSource.query(
-    `INSERT INTO audit_verifications (full_check, from_seq, head_seq, head_hash, checked, ok, first_bad_seq, problem, checkpoint_seq)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [r.mode === 'full', r.fromSeq, r.headSeq, r.headHash, r.checked, r.ok, r.firstBadSeq ?? null, r.problem ?? null,
-      r.ok && r.checkpoint && r.checkpoint.seq === r.headSeq && r.checkpoint.hash === r.headHash ? r.checkpoint.seq : null],
-  );
+  await insertVerification(dataSource, {
+    fullCheck: r.mode === 'full', fromSeq: r.fromSeq, headSeq: r.headSeq, headHash: r.headHash, checked: r.checked, ok: r.ok,
+    firstBadSeq: r.firstBadSeq ?? null, problem: r.problem ?? null,
+    checkpointSeq: r.ok && r.checkpoint && r.checkpoint.seq === r.headSeq && r.checkpoint.hash === r.headHash ? r.checkpoint.seq : null,
+  });
 }

@@ -1,17 +1,8 @@
 import type { AuditActor } from '../audit/audit-event.entity';
-import type { Role } from './api-key.entity';
+import type { Actor } from '../http/actor';
 
-/** The authenticated caller of a request. */
-export interface Actor {
-  keyId: string;
-  name: string;
-  role: Role;
-  organization: string;
-  /** The person holding the key; null only for broker and auditor keys made without one. */
-  person: string | null;
-  /** Epoch milliseconds after which the key is refused (a cached actor is checked against it too). */
-  expiresAtMs: number | null;
-}
+// The Actor type is the HTTP layer's (routes hand it to handlers); the rules about actors are here.
+export type { Actor } from '../http/actor';
 
 export function auditActor(actor: Actor): AuditActor {
   return { keyId: actor.keyId, role: actor.role, organization: actor.organization, ...(actor.person ? { person: actor.person } : {}) };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseEd25519PrivateKey, parseEd25519PublicKey } from '../audit/audit-signing';
-import { DEFAULT_DOCUMENT_TYPES, SNIFFABLE_TYPES } from '../documents/sniff';
+import { DEFAULT_DOCUMENT_TYPES, SNIFFABLE_TYPES } from './document-types';
+import { parseEd25519PrivateKey, parseEd25519PublicKey } from './ed25519-keys';
 
 /** A boolean env var: "true"/"1"/"yes" or "false"/"0"/"no"; anything else is an error naming the variable. */
 const bool = z

@@ -51,3 +51,8 @@ export async function openDatabase(config: Config): Promise<Database> {
     },
   };
 }
+
+/** Readiness: whether the database answers a trivial query. */
+export async function databaseAnswers(dataSource: DataSource): Promise<boolean> {
+  return (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1;
+}

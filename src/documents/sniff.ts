@@ -9,21 +9,13 @@
  * that is also an HTML page or a ZIP) get past filters, so we do not extend it.
  */
 
+// The types themselves are declared with the configuration, which checks DOCUMENT_TYPES against them when it loads.
+import type { SniffedType } from '../config/document-types';
+
+export type { SniffedType } from '../config/document-types';
+
 /** Bytes a sniff needs at most (the XML check looks past the prolog for the root element). */
 export const SNIFF_BYTES = 4096;
-
-/** Every type the sniffer can answer: the allow-list (config DOCUMENT_TYPES) must be a subset. */
-export const SNIFFABLE_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'application/xml'] as const;
-export type SniffedType = (typeof SNIFFABLE_TYPES)[number];
-
-/**
- * The default allow-list (config DOCUMENT_TYPES): scans and photos of licences, end-use statements and invoices (PDF,
- * PNG, JPEG, TIFF from fax and scanner software), and XML because electronic invoices and customs e-documents are XML
- * (Kazakhstan's ESF e-invoice, EU customs messages). XML is safe to keep here because it is never parsed by the
- * service, is served as an attachment with nosniff and a `default-src 'none'` policy, and SVG or XHTML roots (XML a
- * browser would run) are not sniffed as XML. Sniffed XML is always called application/xml (RFC 7303), never text/xml.
- */
-export const DEFAULT_DOCUMENT_TYPES: readonly SniffedType[] = SNIFFABLE_TYPES;
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG = [0xff, 0xd8, 0xff];

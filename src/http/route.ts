@@ -1,8 +1,7 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import type { Actor } from '../auth/actor';
-import type { Role } from '../auth/api-key.entity';
+import type { Actor, Role } from './actor';
 import { BadRequestError, UnsupportedMediaTypeError, ValidationError, type FieldError } from './errors';
 import { inputProblems } from './input-hygiene';
 import type { RateLimits } from './rate-limit';

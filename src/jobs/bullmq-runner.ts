@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
 import { runFinalFailure, type JobLiveness, type JobRunner, type OutboxJobRef } from './job-runner';
+import { claimForRelay, countPending, markRelayed, releaseClaims } from './outbox.repository';
 import { PollLoop } from './poll-loop';
 import { requeueJobsLostByRedis } from './redis-loss';
 import type { JobMetrics } from '../observability/metrics';
@@ -20,14 +21,6 @@ const REDIS_CHECK_MS = 2000;
 export const MAX_STALLED_COUNT = 2;
 /** BullMQ states in which a job still holds its work. */
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
-
-interface OutboxRow {
-  id: string;
-  job_id: string;
-  job_name: JobName;
-  payload: unknown;
-  delay_ms: number;
-}
 
 export interface BullMqRunnerOptions {
   redisUrl: string;
@@ -94,7 +87,7 @@ export class BullMqJobRunner implements JobRunner {
 
   async depth(): Promise<Record<string, number>> {
     const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`);
+    const n = await countPending(this.dataSource);
     return { ...counts, outbox: n };
   }
 
@@ -113,14 +106,7 @@ export class BullMqJobRunner implements JobRunner {
       const requeued = await requeueJobsLostByRedis(this.dataSource, this.producer, (jobId) => this.queue.toKey(jobId));
       if (requeued) this.logger.warn({ requeued }, 'Redis restarted without its data: relaying its lost jobs again');
     }
-    const rows: OutboxRow[] = await this.dataSource.query(
-      `WITH claimed AS (
-         UPDATE outbox SET locked_until = now() + interval '30 seconds', job_id = COALESCE(job_id, gen_random_uuid())
-         WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND (locked_until IS NULL OR locked_until < now())
-                      ORDER BY id LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED)
-         RETURNING id, job_id, job_name, payload, GREATEST(0, (extract(epoch FROM available_at - now()) * 1000))::int AS delay_ms)
-       SELECT * FROM claimed ORDER BY id`,
-    );
+    const rows = await claimForRelay(this.dataSource, RELAY_BATCH);
     if (rows.length === 0) return 0;
     const ids = rows.map((r) => r.id);
     try {
@@ -140,11 +126,10 @@ export class BullMqJobRunner implements JobRunner {
         };
       }));
     } catch (err) {
-      await this.dataSource.query(`UPDATE outbox SET locked_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+      await releaseClaims(this.dataSource, ids);
       throw err;
     }
-    await this.dataSource.query(
-      `UPDATE outbox SET status = 'relayed', finished_at = now(), locked_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    await markRelayed(this.dataSource, ids);
     return rows.length;
   }
 

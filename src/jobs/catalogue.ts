@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { DispatchedEvent } from '../webhooks/events';
+import type { DispatchedEvent } from './webhook-events';
 
 /**
  * The typed job catalogue: every background job's name, payload type and retry policy, in one place.

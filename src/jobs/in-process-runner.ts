@@ -1,16 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { backoffDelay, JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
+import { backoffDelay, JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobPolicies } from './catalogue';
 import { runFinalFailure, type JobLiveness, type JobRunner, type OutboxJobRef } from './job-runner';
+import {
+  claimNextDue, countByStatus, markDone, markFailed, releaseAllLeases, scheduleRetry,
+} from './outbox.repository';
 import { PollLoop } from './poll-loop';
 import type { JobMetrics } from '../observability/metrics';
-
-interface ClaimedRow {
-  id: string;
-  job_name: JobName;
-  payload: unknown;
-  attempts: number;
-}
 
 export interface InProcessRunnerOptions {
   concurrency: number;
@@ -60,7 +56,7 @@ export class InProcessJobRunner implements JobRunner {
   }
 
   async start(): Promise<void> {
-    if (this.options.soleRunner) await this.dataSource.query(`UPDATE outbox SET locked_until = NULL WHERE status = 'pending' AND locked_until IS NOT NULL`);
+    if (this.options.soleRunner) await releaseAllLeases(this.dataSource);
     for (const loop of this.loops) loop.start();
   }
 
@@ -73,9 +69,7 @@ export class InProcessJobRunner implements JobRunner {
   }
 
   async depth(): Promise<Record<string, number>> {
-    const rows: { status: string; n: number }[] = await this.dataSource.query(
-      `SELECT status, count(*)::int AS n FROM outbox WHERE status IN ('pending', 'failed') GROUP BY status`,
-    );
+    const rows = await countByStatus(this.dataSource);
     return Object.fromEntries(rows.map((r) => [r.status === 'pending' ? 'waiting' : r.status, r.n]));
   }
 
@@ -89,24 +83,13 @@ export class InProcessJobRunner implements JobRunner {
   }
 
   private async runOne(): Promise<number> {
-    const rows: ClaimedRow[] = await this.dataSource.query(
-      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE ... RETURNING comes back as [rows, count]).
-      `WITH claimed AS (
-         UPDATE outbox SET locked_until = now() + ($1::int * interval '1 millisecond'), attempts = attempts + 1
-         WHERE id = (SELECT id FROM outbox WHERE status = 'pending' AND available_at <= now()
-                       AND (locked_until IS NULL OR locked_until < now())
-                     ORDER BY available_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, job_name, payload, attempts)
-       SELECT * FROM claimed`,
-      [this.options.timeoutMs],
-    );
-    const row = rows[0];
+    const row = await claimNextDue(this.dataSource, this.options.timeoutMs);
     if (!row) return 0;
     const policy = this.policies[row.job_name];
     const handler = this.handlers[row.job_name] as (p: unknown, m: { attempt: number; jobId: string }) => Promise<void>;
     try {
       await this.withTimeout(row.job_name, handler(row.payload, { attempt: row.attempts, jobId: `o${row.id}` }));
-      await this.dataSource.query(`UPDATE outbox SET status = 'done', finished_at = now(), locked_until = NULL WHERE id = $1`, [row.id]);
+      await markDone(this.dataSource, row.id);
       this.metrics.jobs.inc({ name: row.job_name, outcome: 'completed' });
     } catch (err) {
       const final = !policy || row.attempts >= policy.attempts;
@@ -114,12 +97,9 @@ export class InProcessJobRunner implements JobRunner {
       if (final) {
         this.logger.error({ err, job: row.job_name, id: row.id }, 'job failed after its last attempt');
         await runFinalFailure(this.failureHooks, row.job_name, row.payload, err, this.logger);
-        await this.dataSource.query(
-          `UPDATE outbox SET status = 'failed', finished_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1`, [row.id, message]);
+        await markFailed(this.dataSource, row.id, message);
       } else {
-        await this.dataSource.query(
-          `UPDATE outbox SET locked_until = NULL, last_error = $2, available_at = now() + ($3::int * interval '1 millisecond') WHERE id = $1`,
-          [row.id, message, backoffDelay(policy, row.attempts)]);
+        await scheduleRetry(this.dataSource, row.id, message, backoffDelay(policy, row.attempts));
       }
       this.metrics.jobs.inc({ name: row.job_name, outcome: final ? 'failed' : 'retried' });
     }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { JobName, JobPayloads } from './catalogue';
+import { insertOutboxJob } from './outbox.repository';
 
 export interface EnqueueOptions {
   /** Deterministic id: enqueuing the same key twice yields one job. */
@@ -17,10 +18,5 @@ export async function enqueueInTransaction<N extends JobName>(
   payload: JobPayloads[N],
   options: EnqueueOptions = {},
 ): Promise<void> {
-  await manager.query(
-    `INSERT INTO outbox (job_name, payload, dedupe_key, available_at)
-     VALUES ($1, $2::jsonb, $3, now() + ($4::int * interval '1 millisecond'))
-     ON CONFLICT (dedupe_key) DO NOTHING`,
-    [name, JSON.stringify(payload), options.dedupeKey ?? null, options.delayMs ?? 0],
-  );
+  await insertOutboxJob(manager, name, payload, options.dedupeKey ?? null, options.delayMs ?? 0);
 }

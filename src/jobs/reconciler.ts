@@ -1,7 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { FinalFailureHandlers, JobName, StuckWorkFinder } from './catalogue';
-import { runFinalFailure, type JobRunner, type OutboxJobRef } from './job-runner';
+import type { FinalFailureHandlers, StuckWorkFinder } from './catalogue';
+import { runFinalFailure, type JobRunner } from './job-runner';
+import {
+  lastErrorOf, requeueIfUnchanged, rowsByDedupeKeys, tryLockReconciler, type ReconcileRow as Row,
+} from './outbox.repository';
 import { PollLoop } from './poll-loop';
 
 export interface ReconcilerOptions {
@@ -14,14 +17,6 @@ export interface ReconcilerOptions {
 export interface ReconcileResult {
   requeued: number;
   failed: number;
-}
-
-interface Row {
-  id: string;
-  status: OutboxJobRef['status'];
-  job_id: string;
-  job_name: JobName;
-  payload: unknown;
 }
 
 /**
@@ -59,13 +54,11 @@ export class Reconciler {
 
   async reconcileOnce(): Promise<ReconcileResult> {
     const decided = await this.dataSource.transaction(async (m) => {
-      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext('jobs.reconciler')) AS locked`);
-      if (!locked) return { requeued: [] as Row[], failed: [] as Row[] };
+      if (!(await tryLockReconciler(m))) return { requeued: [] as Row[], failed: [] as Row[] };
       const keys: string[] = [];
       for (const find of this.finders) keys.push(...await find(m, this.options.afterMs));
       if (keys.length === 0) return { requeued: [], failed: [] };
-      const rows: Row[] = await m.query(
-        `SELECT id, status, COALESCE(job_id::text, 'o' || id) AS job_id, job_name, payload FROM outbox WHERE dedupe_key = ANY($1::text[]) ORDER BY id`, [keys]);
+      const rows = await rowsByDedupeKeys(m, keys);
       const liveness = await this.jobs.liveness(rows.map((r) => ({ id: r.id, status: r.status, jobId: r.job_id })));
       const requeued: Row[] = [];
       const failed: Row[] = [];
@@ -76,12 +69,7 @@ export class Reconciler {
           continue;
         }
         // Only if the row is as we saw it: a relay or runner that moved it meanwhile keeps it.
-        const moved: unknown[] = await m.query(
-          `UPDATE outbox SET status = 'pending', attempts = 0, job_id = NULL, available_at = now(), locked_until = NULL, finished_at = NULL,
-             last_error = COALESCE(last_error, 'job lost') || ' (re-queued by the reconciler)'
-           WHERE id = $1 AND status = $2 AND COALESCE(job_id::text, 'o' || id) = $3 RETURNING id`,
-          [row.id, row.status, row.job_id]);
-        if (moved.length) requeued.push(row);
+        if (await requeueIfUnchanged(m, row)) requeued.push(row);
       }
       return { requeued, failed };
     });
@@ -99,7 +87,6 @@ export class Reconciler {
   }
 
   private async lastError(row: Row): Promise<string> {
-    const [r] = await this.dataSource.query(`SELECT last_error FROM outbox WHERE id = $1`, [row.id]);
-    return r?.last_error ?? `the ${row.job_name} job failed after its last attempt`;
+    return (await lastErrorOf(this.dataSource, row.id)) ?? `the ${row.job_name} job failed after its last attempt`;
   }
 }

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { insertRedisRunId, recordedRedisRunId, updateRedisRunId } from './job-backend-state.repository';
+import { recentlyRelayed, returnRelayedToPending } from './outbox.repository';
 
-/** How far back a relayed job is checked after a Redis restart: completed jobs are kept in Redis this long. */
-const RECHECK_WINDOW = `interval '24 hours'`;
 const BATCH = 1000;
 
 /**
@@ -16,19 +16,18 @@ export async function requeueJobsLostByRedis(dataSource: DataSource, redis: Redi
   const info = await redis.info('server');
   const runId = /run_id:(\w+)/.exec(info)?.[1];
   if (!runId) return 0;
-  const [state] = await dataSource.query(`SELECT value FROM job_backend_state WHERE key = 'redis_run_id'`);
-  if (!state) {
-    await dataSource.query(`INSERT INTO job_backend_state (key, value) VALUES ('redis_run_id', $1) ON CONFLICT (key) DO NOTHING`, [runId]);
+  const recorded = await recordedRedisRunId(dataSource);
+  if (recorded === undefined) {
+    await insertRedisRunId(dataSource, runId);
     return 0;
   }
-  if (state.value === runId) return 0;
+  if (recorded === runId) return 0;
   // Requeue first, record the new run id last: a check that fails half-way is simply done again by the next one.
   // Two processes doing it at once is harmless: a row goes back to pending only while its job is missing.
   let requeued = 0;
   let after = '0';
   for (;;) {
-    const rows: { id: string; job_id: string }[] = await dataSource.query(
-      `SELECT id, COALESCE(job_id::text, 'o' || id) AS job_id FROM outbox WHERE status = 'relayed' AND finished_at > now() - ${RECHECK_WINDOW} AND id > $1 ORDER BY id LIMIT ${BATCH}`, [after]);
+    const rows = await recentlyRelayed(dataSource, after, BATCH);
     if (rows.length === 0) break;
     const pipeline = redis.pipeline();
     for (const r of rows) pipeline.exists(jobKey(r.job_id));
@@ -36,11 +35,11 @@ export async function requeueJobsLostByRedis(dataSource: DataSource, redis: Redi
     if (!results || results.some(([err]) => err)) throw new Error('could not check the jobs in Redis');
     const lost = rows.filter((_, i) => results[i][1] === 0).map((r) => r.id);
     if (lost.length) {
-      await dataSource.query(`UPDATE outbox SET status = 'pending', finished_at = NULL, locked_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'relayed'`, [lost]);
+      await returnRelayedToPending(dataSource, lost);
       requeued += lost.length;
     }
     after = rows[rows.length - 1].id;
   }
-  await dataSource.query(`UPDATE job_backend_state SET value = $1, updated_at = now() WHERE key = 'redis_run_id'`, [runId]);
+  await updateRedisRunId(dataSource, runId);
   return requeued;
 }

@@ -7,8 +7,9 @@ import { enqueueInTransaction } from '../jobs/outbox';
 import { publicEventData } from './event-data';
 import type { DispatchedEvent } from './events';
 import { sendWebhook, type SendInput, type SendResult } from './sender';
+import { subscribedWebhookIds } from './subscriptions.repository';
 import {
-  createDeliveries, failUndeliverable, findSendableDelivery, leaseDelivery, recordAttempt, subscribedWebhookIds,
+  createDeliveries, failUndeliverable, findSendableDelivery, leaseDelivery, recordAttempt,
 } from './webhooks.repository';
 
 /** Each POST may take this long, all told. */

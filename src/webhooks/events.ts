@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { enqueueInTransaction } from '../jobs/outbox';
+import type { DispatchedEvent, WebhookEventType } from '../jobs/webhook-events';
 import { publicEventData } from './event-data';
+import { hasSubscriber } from './subscriptions.repository';
 
-/** The events a webhook may subscribe to. Adding one here is all it takes to make it subscribable. */
-export const WEBHOOK_EVENT_TYPES = ['declaration.screened', 'declaration.rescreened', 'case.decided', 'case.information_requested', 'case.information_overdue', 'batch.completed', 'batch.failed'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+// The event types and the dispatch job's payload are declared with the job catalogue (jobs does not import webhooks).
+export { WEBHOOK_EVENT_TYPES, type DispatchedEvent, type WebhookEventType } from '../jobs/webhook-events';
 
 export interface WebhookEvent {
   type: WebhookEventType;
@@ -21,27 +22,13 @@ export interface WebhookEvent {
   eventId?: string;
 }
 
-/** What the webhooks.dispatch job carries: the event as it will be sent. */
-export interface DispatchedEvent {
-  eventId: string;
-  type: WebhookEventType;
-  organization: string;
-  subjectId: string;
-  createdAt: string;
-  data: Record<string, unknown>;
-}
-
 /**
  * Announces an event to the organisation's webhooks. Call it INSIDE the business transaction that makes the change:
  * the dispatch job is written to the outbox with the change, so a rolled-back change sends nothing and a committed one
  * is never lost. Cheap when nobody listens: no job is written unless a webhook of the organisation subscribes to it.
  */
 export async function emitWebhookEvent(manager: EntityManager, event: WebhookEvent): Promise<void> {
-  const listeners: unknown[] = await manager.query(
-    `SELECT 1 FROM webhooks WHERE organization = $1 AND deleted_at IS NULL AND $2 = ANY(events) LIMIT 1`,
-    [event.organization, event.type],
-  );
-  if (listeners.length === 0) return;
+  if (!(await hasSubscriber(manager, event.organization, event.type))) return;
   const eventId = event.eventId ?? randomUUID();
   const payload: DispatchedEvent = {
     eventId,

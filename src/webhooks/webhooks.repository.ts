@@ -91,12 +91,6 @@ export async function markWebhookDeleted(m: EntityManager, id: string): Promise<
      WHERE webhook_id = $1 AND status = 'pending'`, [id]);
 }
 
-export async function subscribedWebhookIds(m: EntityManager, organization: string, type: string): Promise<string[]> {
-  const rows: { id: string }[] = await m.query(
-    `SELECT id FROM webhooks WHERE organization = $1 AND deleted_at IS NULL AND $2 = ANY(events) ORDER BY id`, [organization, type]);
-  return rows.map((r) => r.id);
-}
-
 /** One delivery per webhook for the event; rows that already exist stay as they are. Returns the pending ones. */
 export async function createDeliveries(m: EntityManager, webhookIds: string[], event: { eventId: string; type: string; subjectId: string; body: string }): Promise<string[]> {
   if (webhookIds.length === 0) return [];
