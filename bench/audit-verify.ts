@@ -1,3 +1,4 @@
+import { ENTITIES } from '../src/entities';
 /**
  * Audit verification benchmark against the real PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
  *   npx tsx bench/audit-verify.ts [events=200000] [appended=1000]
@@ -38,7 +39,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 async function main() {
   const name = `dus_bench_verify_${randomBytes(4).toString('hex')}`;
   await withAdmin(`CREATE DATABASE ${name}`);
-  const ds = createDataSource(dbUrl(name), 4);
+  const ds = createDataSource(dbUrl(name), 4, undefined, ENTITIES);
   try {
     await ds.initialize();
     await runMigrations(ds);

@@ -1,3 +1,4 @@
+import { ENTITIES } from '../src/entities';
 /**
  * Audit log benchmark against the real PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
  *   npx tsx bench/audit.ts [events=40000] [exportEvents=1000000]
@@ -104,7 +105,7 @@ async function main() {
   const name = `dus_bench_audit_${randomBytes(4).toString('hex')}`;
   await withAdmin(`CREATE DATABASE ${name}`);
   try {
-    const ds = createDataSource(dbUrl(name), 40);
+    const ds = createDataSource(dbUrl(name), 40, undefined, ENTITIES);
     await ds.initialize();
     await runMigrations(ds);
     if (EVENTS > 0) await appendBench(ds);

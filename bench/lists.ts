@@ -1,3 +1,4 @@
+import { ENTITIES } from '../src/entities';
 /**
  * List activation benchmark (compiled service: run `npm run build` first; real PostgreSQL and Redis).
  *   npm run bench:lists                        (or: BENCH_SYNTHETIC=200000 npx tsx bench/lists.ts)
@@ -135,7 +136,7 @@ async function stallDuring<T>(work: () => Promise<T>): Promise<{ result: T; ms: 
 }
 
 async function rebuildStall(databaseUrl: string): Promise<void> {
-  const dataSource = createDataSource(databaseUrl, 4);
+  const dataSource = createDataSource(databaseUrl, 4, undefined, ENTITIES);
   await dataSource.initialize();
   try {
     const index = new ReferenceIndex(dataSource, createLogger('silent'));

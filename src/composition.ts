@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { isEmbedded, type Config } from './config/config';
 import { databaseAnswers, openDatabase, type Database } from './db/database';
+import { ENTITIES } from './entities';
 import { UnitOfWork } from './db/unit-of-work';
 import { createLogger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -75,7 +76,7 @@ export interface Service {
 export async function createService(config: Config, role: ProcessRole, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Service> {
   // Before the database opens: a bad or unreadable signing key stops the start with nothing to clean up.
   const auditSigner = loadAuditSigner(config);
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, ENTITIES);
   const { dataSource } = db;
   const uow = new UnitOfWork(dataSource);
   const audit = await createAuditFeature({ dataSource, config, logger: logger.child({ module: 'audit' }), signer: auditSigner, embedded: db.embedded });

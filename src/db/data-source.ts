@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
-import { ENTITIES } from '../entities';
 import { MIGRATIONS } from '../../migrations';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type EntityClass = Function;
 
 export interface SessionTimeouts {
   /** statement_timeout in ms (0: none). */
@@ -13,14 +15,21 @@ export interface SessionTimeouts {
 
 /**
  * One DataSource per process; entities and migrations are listed explicitly so the same code runs from ts and dist.
+ * The entities come from the caller (src/entities.ts, read by the composition root), so this plumbing imports no
+ * feature; a data source that only migrates needs none.
  * Timeouts are session settings sent at connection start, so a runaway query or a lock queue answers 503 instead of
  * holding a pool connection for ever.
  */
-export function createDataSource(url: string, poolSize: number, timeouts?: SessionTimeouts): DataSource {
+export function createDataSource(
+  url: string,
+  poolSize: number,
+  timeouts?: SessionTimeouts,
+  entities: readonly EntityClass[] = [],
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities: [...entities],
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',

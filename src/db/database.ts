@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
-import { createDataSource } from './data-source';
+import { createDataSource, type EntityClass } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrateWithLock } from './migrate';
 import { migrateAsOwner } from './roles';
@@ -15,7 +15,7 @@ export interface Database {
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR; then applies migrations (as the owner of
  * MIGRATION_DATABASE_URL when set).
  */
-export async function openDatabase(config: Config): Promise<Database> {
+export async function openDatabase(config: Config, entities: readonly EntityClass[]): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = config.DATABASE_URL;
   let pool = config.DB_POOL_SIZE;
@@ -25,9 +25,10 @@ export async function openDatabase(config: Config): Promise<Database> {
     url = embedded.url;
   }
   // The embedded server ignores startup parameters, and its single session makes lock waits moot.
-  const dataSource = createDataSource(url, pool, embedded ? undefined : {
+  const timeouts = embedded ? undefined : {
     statementMs: config.DB_STATEMENT_TIMEOUT_MS, lockMs: config.DB_LOCK_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS,
-  });
+  };
+  const dataSource = createDataSource(url, pool, timeouts, entities);
   try {
     await dataSource.initialize();
     if (config.MIGRATION_DATABASE_URL && !embedded) {

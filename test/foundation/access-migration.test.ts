@@ -1,3 +1,4 @@
+import { ENTITIES } from '../../src/entities';
 import { createDataSource, runMigrations } from '../../src/db/data-source';
 import { createTestDatabase } from '../support/test-service';
 
@@ -8,7 +9,7 @@ import { createTestDatabase } from '../support/test-service';
 describe('access migration on existing data', () => {
   it('gives keys, decisions and marks their persons and scopes, and reverts cleanly', async () => {
     const db = await createTestDatabase();
-    const ds = createDataSource(db.url, 2);
+    const ds = createDataSource(db.url, 2, undefined, ENTITIES);
     await ds.initialize();
     try {
       // Back to the schema before this migration (later migrations, if any, are undone first).

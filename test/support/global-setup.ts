@@ -1,3 +1,4 @@
+import { ENTITIES } from '../../src/entities';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -23,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
-  const dataSource = createDataSource(databaseUrl(templateDb()), 2);
+  const dataSource = createDataSource(databaseUrl(templateDb()), 2, undefined, ENTITIES);
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);
