@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { SqlFilter } from '../db/sql-filter';
+import type { Cursor } from '../http/pagination';
 import type { CitedInvoice, DossierLoader } from '../screening/dossier';
 import type { InvoiceInput } from './invoices.schemas';
 
@@ -47,21 +49,14 @@ export class InvoicesRepository {
   }
 
   /** Newest first, keyset-paginated on (created_at, id); the lines are left out of the page. */
-  async list(m: EntityManager, q: { organization?: string; number?: string; after?: { at: string; id: string }; limit: number }): Promise<InvoiceRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, ...values: unknown[]) => {
-      let text = sql;
-      for (const v of values) { params.push(v); text = text.replace('?', `$${params.length}`); }
-      where.push(text);
-    };
-    if (q.organization) add('organization = ?', q.organization);
-    if (q.number) add('number = ?', q.number);
-    if (q.after) add('(created_at, id) < (?::timestamptz, ?::uuid)', q.after.at, q.after.id);
-    params.push(q.limit + 1);
+  async list(m: EntityManager, q: { organization?: string; number?: string; after?: Cursor; limit: number }): Promise<InvoiceRow[]> {
+    const f = new SqlFilter();
+    if (q.organization) f.where(`organization = ${f.bind(q.organization)}`);
+    if (q.number) f.where(`number = ${f.bind(q.number)}`);
+    f.keysetBefore('created_at', 'id', q.after);
     return m.query(
-      `SELECT ${COLUMNS.replace(' lines,', " '[]'::jsonb AS lines,")} FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+      `SELECT ${COLUMNS.replace(' lines,', " '[]'::jsonb AS lines,")} FROM invoices ${f.clause()}
+       ORDER BY created_at DESC, id DESC LIMIT ${f.bind(q.limit + 1)}`, f.params);
   }
 
   /** The organisation's invoices with these numbers, in one query. */
