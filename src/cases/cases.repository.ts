@@ -197,14 +197,6 @@ export async function listCases(
   return m.query(`${SELECT_CASE} ${f.clause()} ORDER BY ${order} LIMIT ${p(q.limit + 1)}`, f.params);
 }
 
-export async function caseHistory(m: EntityManager, caseId: string, declarationId: string): Promise<unknown[]> {
-  return m.query(
-    `SELECT seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", actor, action,
-            subject_type AS "subjectType", subject_id AS "subjectId", data
-     FROM audit_events WHERE subject_id = $1 OR subject_id = $2 ORDER BY id`,
-    [caseId, declarationId]);
-}
-
 /** Gives the case back to the queue (unassigned, no lease). */
 export async function releaseClaim(m: EntityManager, id: string): Promise<void> {
   await m.query(`UPDATE review_cases SET assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`, [id]);

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
+import { caseHistory } from '../audit/case-history.repository';
 import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { DocumentsService } from '../documents/documents.service';
@@ -13,7 +14,7 @@ import type { CaseInformationRequests } from './case-information';
 import { claimableStatuses } from './case-rules';
 import { CaseClosedError, CaseNotClaimedError, NotClaimantError } from './cases.errors';
 import {
-  caseHistory, caseView, claimNext, decodeClaimCursor, encodeClaimCursor, listCases, lockCase, readCase, releaseClaim, renewLease,
+  caseView, claimNext, decodeClaimCursor, encodeClaimCursor, listCases, lockCase, readCase, releaseClaim, renewLease,
   type CaseView,
 } from './cases.repository';
 import type { ListCasesQuery } from './cases.schemas';
