@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { SqlFilter } from '../db/sql-filter';
+import type { Cursor } from '../http/pagination';
 import type { Suppression } from '../screening/suppressions';
 import type { AllowListQuery } from './allow-list.schemas';
 
@@ -78,16 +80,14 @@ export async function revokeMark(m: EntityManager, id: string, by: string): Prom
   await m.query(`UPDATE allow_list_entries SET revoked_at = date_trunc('milliseconds', clock_timestamp()), revoked_by = $2 WHERE id = $1`, [id, by]);
 }
 
-export async function listMarks(m: EntityManager, q: AllowListQuery, after?: { at: string; id: string }): Promise<AllowListRow[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
-  if (q.listId) where.push(`a.list_id = ${p(q.listId)}`);
-  if (q.entryId) where.push(`a.entry_id = ${p(q.entryId)}`);
-  if (q.scope) where.push(`a.scope = ${p(q.scope)}`);
-  if (q.status === 'revoked') where.push('a.revoked_at IS NOT NULL');
-  if (q.status === 'expired') where.push('a.revoked_at IS NULL AND a.expires_at <= now()');
-  if (q.status === 'active') where.push('a.revoked_at IS NULL AND a.expires_at > now()');
-  if (after) where.push(`(a.created_at, a.id) < (${p(after.at)}::timestamptz, ${p(after.id)}::uuid)`);
-  return m.query(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.created_at DESC, a.id DESC LIMIT ${p(q.limit + 1)}`, params);
+export async function listMarks(m: EntityManager, q: AllowListQuery, after?: Cursor): Promise<AllowListRow[]> {
+  const f = new SqlFilter();
+  if (q.listId) f.where(`a.list_id = ${f.bind(q.listId)}`);
+  if (q.entryId) f.where(`a.entry_id = ${f.bind(q.entryId)}`);
+  if (q.scope) f.where(`a.scope = ${f.bind(q.scope)}`);
+  if (q.status === 'revoked') f.where('a.revoked_at IS NOT NULL');
+  if (q.status === 'expired') f.where('a.revoked_at IS NULL AND a.expires_at <= now()');
+  if (q.status === 'active') f.where('a.revoked_at IS NULL AND a.expires_at > now()');
+  f.keysetBefore('a.created_at', 'a.id', after);
+  return m.query(`${SELECT} ${f.clause()} ORDER BY a.created_at DESC, a.id DESC LIMIT ${f.bind(q.limit + 1)}`, f.params);
 }

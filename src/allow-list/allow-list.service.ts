@@ -3,9 +3,10 @@ import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
 import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
+import { screeningHits } from '../declarations/allow-list-screenings.repository';
 import { NotFoundError } from '../http/errors';
+import { entryContentHash } from '../lists/allow-list-entries.repository';
 import { decodeCursor, page } from '../http/pagination';
-import type { Hit } from '../screening/hits';
 import { insertMark, listMarks, readMark, revokeMark, type AllowListRow } from './allow-list.repository';
 import type { AllowListQuery } from './allow-list.schemas';
 
@@ -65,15 +66,13 @@ export class AllowListService {
    */
   async markFalsePositives(m: EntityManager, req: MarkRequest): Promise<string[]> {
     if (req.hitIds.length === 0) return [];
-    const [screening]: { hits: Hit[] }[] = await m.query(`SELECT hits FROM screenings WHERE id = $1`, [req.screeningId]);
+    const hits = await screeningHits(m, req.screeningId);
     const ids: string[] = [];
     for (const hitId of req.hitIds) {
-      const hit = screening?.hits.find((h) => h.id === hitId);
+      const hit = hits?.find((h) => h.id === hitId);
       if (!hit || hit.kind !== 'party' || !hit.partyFingerprint || !hit.listId || !hit.entryId) continue;
-      const [stored]: { content_hash: string }[] = hit.versionId
-        ? await m.query(`SELECT content_hash FROM entity_entries WHERE version_id = $1 AND entry_id = $2`, [hit.versionId, hit.entryId])
-        : [];
-      const entryHash = stored?.content_hash ?? this.currentEntryHash(hit.listId, hit.entryId);
+      const stored = hit.versionId ? await entryContentHash(m, hit.versionId, hit.entryId) : undefined;
+      const entryHash = stored ?? this.currentEntryHash(hit.listId, hit.entryId);
       if (!entryHash) continue;
       const query = (hit.evidence?.query ?? {}) as { name?: string; country?: string };
       const row = await insertMark(m, {

@@ -4,7 +4,10 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
 import { NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import { auditActor, type Actor } from './actor';
-import { ApiKey, type Role } from './api-key.entity';
+import {
+  countLiveAdmins, keysBySecretHash, listKeys, liveKeyBySecretHash, lockKey, newKey, notifyOnCommit, otherLiveRoles, saveKey, touchLastUsed,
+  type StoredApiKey,
+} from './api-keys.repository';
 import type { ApiKeyView, CreateApiKeyInput } from './api-keys.schemas';
 import { hashSecret, newSecret, secretPrefix } from './secrets';
 import { REVOCATION_CHANNEL, type KeyCache } from './key-cache';
@@ -14,7 +17,7 @@ export type { ApiKeyView } from './api-keys.schemas';
 
 export const BOOTSTRAP_PERSON = 'bootstrap-admin';
 
-function view(key: ApiKey): ApiKeyView {
+function view(key: StoredApiKey): ApiKeyView {
   return {
     id: key.id,
     name: key.name,
@@ -51,7 +54,7 @@ export class ApiKeysService {
 
   async create(actor: Actor | null, input: CreateApiKeyInput, secret = newSecret(), bootstrap = false): Promise<ApiKeyView & { secret: string }> {
     return this.uow.run(async (m) => {
-      const key = m.create(ApiKey, {
+      const key = newKey(m, {
         name: input.name,
         role: input.role,
         organization: input.organization,
@@ -66,10 +69,8 @@ export class ApiKeysService {
       });
       // Roles the person already holds through other live keys: one person as reviewer and supervisor defeats nothing
       // by itself (four-eyes compares persons) but is worth an auditor's look.
-      const otherRoles: { role: Role }[] = key.person ? await m.query(
-        `SELECT DISTINCT role FROM api_keys WHERE person = $1 AND role <> $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) ORDER BY role`,
-        [key.person, key.role]) : [];
-      await m.save(key);
+      const otherRoles = key.person ? await otherLiveRoles(m, key.person, key.role) : [];
+      await saveKey(m, key);
       const who = actor ? auditActor(actor) : SYSTEM_ACTOR;
       await recordAudit(m, who, {
         action: 'api_key.created', subjectType: 'api_key', subjectId: key.id,
@@ -89,24 +90,21 @@ export class ApiKeysService {
   }
 
   async list(limit: number, cursor?: string): Promise<{ items: ApiKeyView[]; nextCursor: string | null }> {
-    const after = decodeCursor(cursor);
-    const qb = this.dataSource.getRepository(ApiKey).createQueryBuilder('k').orderBy('k.created_at', 'DESC').addOrderBy('k.id', 'DESC').limit(limit + 1);
-    if (after) qb.where('(k.created_at, k.id) < (:at, :id)', { at: after.at, id: after.id });
-    const rows = await qb.getMany();
+    const rows = await listKeys(this.dataSource, limit, decodeCursor(cursor));
     const result = page(rows, limit, (k) => [k.createdAt, k.id]);
     return { items: result.items.map(view), nextCursor: result.nextCursor };
   }
 
   async revoke(actor: Actor, id: string): Promise<ApiKeyView> {
     return this.uow.run(async (m) => {
-      const key = await m.findOne(ApiKey, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const key = await lockKey(m, id);
       if (!key) throw new NotFoundError('API key');
       if (key.revokedAt) return view(key);
       key.revokedAt = new Date();
-      await m.save(key);
+      await saveKey(m, key);
       await recordAudit(m, auditActor(actor), { action: 'api_key.revoked', subjectType: 'api_key', subjectId: key.id, data: { name: key.name, person: key.person } });
       // Delivered at commit to every process's key cache.
-      await m.query(`SELECT pg_notify($1, $2)`, [REVOCATION_CHANNEL, key.id]);
+      await notifyOnCommit(m, REVOCATION_CHANNEL, key.id);
       this.cache?.evictKey(key.id);
       return view(key);
     });
@@ -120,10 +118,7 @@ export class ApiKeysService {
       this.touch(cached.keyId);
       return cached;
     }
-    const rows: { id: string; name: string; role: Role; organization: string; person: string | null; expires_at: Date | null }[] = await this.dataSource.query(
-      `SELECT id, name, role, organization, person, expires_at FROM api_keys
-       WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`, [hash]);
-    const row = rows[0];
+    const row = await liveKeyBySecretHash(this.dataSource, hash);
     if (!row) return undefined;
     const actor: Actor = {
       keyId: row.id, name: row.name, role: row.role, organization: row.organization, person: row.person,
@@ -145,11 +140,7 @@ export class ApiKeysService {
     if (last !== undefined && now - last < this.lastUsedIntervalMs) return;
     if (this.touched.size > 10_000) this.touched.clear();
     this.touched.set(keyId, now);
-    this.dataSource.query(
-      `UPDATE api_keys SET last_used_at = date_trunc('second', now())
-       WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - $2::int * interval '1 millisecond')`,
-      [keyId, this.lastUsedIntervalMs],
-    ).catch((err: unknown) => {
+    touchLastUsed(this.dataSource, keyId, this.lastUsedIntervalMs).catch((err: unknown) => {
       this.touched.delete(keyId);
       this.logger?.debug({ err: err instanceof Error ? err.message : err, keyId }, 'could not record key use');
     });
@@ -161,16 +152,14 @@ export class ApiKeysService {
    * configuration (the warning names the situation, never the secret). Idempotent across restarts and processes.
    */
   async ensureBootstrapKey(secret: string, organization: string): Promise<void> {
-    const existing: { id: string; revoked_at: Date | null }[] = await this.dataSource.query(
-      `SELECT id, revoked_at FROM api_keys WHERE secret_hash = $1`, [hashSecret(secret)]);
+    const existing = await keysBySecretHash(this.dataSource, hashSecret(secret));
     if (existing.length && !existing[0].revoked_at) return;
     if (existing.length) {
       this.logger?.warn({ keyId: existing[0].id },
         'BOOTSTRAP_ADMIN_KEY names an API key that was revoked; it is not restored. Use another admin key, or set BOOTSTRAP_ADMIN_KEY to a new secret (it takes effect only while no active admin key exists).');
       return;
     }
-    const [{ n }]: { n: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`);
+    const n = await countLiveAdmins(this.dataSource);
     if (n > 0) {
       this.logger?.info('BOOTSTRAP_ADMIN_KEY not used: an active admin key exists (the bootstrap key is made only for a deployment without one)');
       return;

@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { PgListener } from '../db/pg-listener';
 import type { Actor } from './actor';
 
 export const REVOCATION_CHANNEL = 'api_key_revoked';
@@ -12,15 +12,12 @@ export const REVOCATION_CHANNEL = 'api_key_revoked';
  */
 export class KeyCache {
   private readonly entries = new Map<string, { actor: Actor; expires: number }>();
-  private listener: Client | undefined;
-  private listening = false;
-  private stopped = false;
-  private retry: NodeJS.Timeout | undefined;
+  private listener: PgListener | undefined;
 
   constructor(private readonly ttlMs: number, private readonly logger: Logger) {}
 
   get enabled(): boolean {
-    return this.ttlMs > 0 && this.listening;
+    return this.ttlMs > 0 && this.listener !== undefined && this.listener.listening;
   }
 
   get(secretHash: string): Actor | undefined {
@@ -44,43 +41,19 @@ export class KeyCache {
     for (const [hash, { actor }] of this.entries) if (actor.keyId === keyId) this.entries.delete(hash);
   }
 
-  /** Listens for revocations on a connection of its own; without it (embedded database, ttl 0) nothing is cached. */
+  /**
+   * Listens for revocations on a connection of its own; without it (embedded database, ttl 0) nothing is cached. While
+   * the connection is down the cache is neither read nor written; revocations sent meanwhile are lost, so whatever it
+   * held is dropped when the connection returns.
+   */
   async start(databaseUrl: string | undefined): Promise<void> {
     if (this.ttlMs <= 0 || !databaseUrl) return;
-    const connect = async () => {
-      if (this.stopped) return;
-      const client = new Client({ connectionString: databaseUrl });
-      const down = (err?: unknown) => {
-        if (this.listener !== client) return;
-        this.listening = false;
-        this.entries.clear();
-        this.listener = undefined;
-        if (err) this.logger.warn({ err: err instanceof Error ? err.message : err }, 'key revocation listener lost; key cache bypassed until it returns');
-        client.end().catch(() => undefined);
-        if (!this.stopped) this.retry = setTimeout(() => { connect().catch(() => undefined); }, 1000);
-      };
-      client.on('error', down);
-      client.on('end', () => down());
-      client.on('notification', (msg) => { if (msg.payload) this.evictKey(msg.payload); });
-      try {
-        await client.connect();
-        await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
-        this.listener = client;
-        this.listening = true;
-      } catch (err) {
-        this.listener = client;
-        down(err);
-      }
-    };
-    await connect();
+    this.listener = new PgListener(databaseUrl, REVOCATION_CHANNEL, (keyId) => { if (keyId) this.evictKey(keyId); },
+      () => this.entries.clear(), this.logger);
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retry);
-    this.listening = false;
-    const client = this.listener;
-    this.listener = undefined;
-    await client?.end().catch(() => undefined);
+    await this.listener?.stop();
   }
 }

@@ -5,7 +5,7 @@ import type { AllowListService } from '../allow-list/allow-list.service';
 import type { RouteDef } from '../http/route';
 import type { JobHandlers } from '../jobs/catalogue';
 import type { DocumentsService } from '../documents/documents.service';
-import type { InformationRequestsService } from '../information-requests/information-requests.service';
+import type { CaseInformationRequests } from './case-information';
 import { casesRoutes } from './cases.routes';
 import { CasesService } from './cases.service';
 import { DecisionsService } from './decisions.service';
@@ -23,7 +23,7 @@ export interface CasesFeature {
 
 export function createCasesFeature(deps: {
   dataSource: DataSource; uow: UnitOfWork; config: Config; allowList: AllowListService; documents: DocumentsService;
-  informationRequests: InformationRequestsService;
+  informationRequests: CaseInformationRequests;
 }): CasesFeature {
   const service = new CasesService(deps.dataSource, deps.uow, deps.config.CASE_LEASE_MINUTES, deps.documents, deps.informationRequests);
   const decisions = new DecisionsService(deps.uow, deps.allowList, deps.config.CASE_LEASE_MINUTES, deps.informationRequests);

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { PRIORITY_NAMES, type CasePriority } from './priority';
 import type { ListCasesQuery } from './cases.schemas';
-import { decodeOpaqueCursor, isCursorTimestamp, isUuid } from '../http/pagination';
+import { decodeOpaqueCursor, isCursorTimestamp, isUuid, type Cursor } from '../http/pagination';
+import { SqlFilter } from '../db/sql-filter';
 import { searchConditions } from '../declarations/search-filter';
 
 /** A review_cases row with what a view of it needs (reference, claimant's name, pending decision). */
@@ -166,36 +167,142 @@ export function decodeClaimCursor(cursor: string): Keyset {
 
 /** The filtered page query; returns limit + 1 rows so the caller knows whether there is more. */
 export async function listCases(
-  m: EntityManager, q: ListCasesQuery, selfKeyId: string, after: { claim?: Keyset; newest?: { at: string; id: string } },
+  m: EntityManager, q: ListCasesQuery, selfKeyId: string, after: { claim?: Keyset; newest?: Cursor },
 ): Promise<CaseRow[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
-  if (q.status) where.push(`c.status = ${p(q.status)}`);
-  if (q.priority) where.push(`c.priority = ${p(Object.entries(PRIORITY_NAMES).find(([, n]) => n === q.priority)![0])}::int`);
-  if (q.level) where.push(`c.level = ${p(q.level)}`);
-  if (q.overdue !== undefined) where.push(`c.overdue = ${p(q.overdue)}`);
-  if (q.organization) where.push(`c.organization = ${p(q.organization)}`);
+  const f = new SqlFilter();
+  const p = f.bind;
+  if (q.status) f.where(`c.status = ${p(q.status)}`);
+  if (q.priority) f.where(`c.priority = ${p(Object.entries(PRIORITY_NAMES).find(([, n]) => n === q.priority)![0])}::int`);
+  if (q.level) f.where(`c.level = ${p(q.level)}`);
+  if (q.overdue !== undefined) f.where(`c.overdue = ${p(q.overdue)}`);
+  if (q.organization) f.where(`c.organization = ${p(q.organization)}`);
   // The declaration search filters (issue 13), on the case's declaration's search keys.
   const search = searchConditions(q, 's', p);
-  if (search.length) where.push(`EXISTS (SELECT 1 FROM declaration_search s WHERE s.declaration_id = c.declaration_id AND ${search.join(' AND ')})`);
-  if (q.assignee === 'none') where.push(`(c.assignee_key_id IS NULL OR c.lease_expires_at <= now())`);
-  else if (q.assignee) where.push(`c.assignee_key_id = ${p(q.assignee === 'me' ? selfKeyId : q.assignee)}::uuid AND c.lease_expires_at > now()`);
+  if (search.length) {
+    f.where(`EXISTS (SELECT 1 FROM declaration_search s WHERE s.declaration_id = c.declaration_id AND ${search.join(' AND ')})`);
+  }
+  if (q.assignee === 'none') f.where(`(c.assignee_key_id IS NULL OR c.lease_expires_at <= now())`);
+  else if (q.assignee) f.where(`c.assignee_key_id = ${p(q.assignee === 'me' ? selfKeyId : q.assignee)}::uuid AND c.lease_expires_at > now()`);
   let order = 'c.priority, c.deadline, c.created_at, c.id';
   if (q.order === 'newest') {
     order = 'c.created_at DESC, c.id DESC';
-    if (after.newest) where.push(`(c.created_at, c.id) < (${p(after.newest.at)}::timestamptz, ${p(after.newest.id)}::uuid)`);
+    f.keysetBefore('c.created_at', 'c.id', after.newest);
   } else if (after.claim) {
     const k = after.claim;
-    where.push(`(c.priority, c.deadline, c.created_at, c.id) > (${p(k.p)}::int, ${p(k.d)}::timestamptz, ${p(k.c)}::timestamptz, ${p(k.id)}::uuid)`);
+    f.keysetAfter([
+      { column: 'c.priority', value: k.p, cast: 'int' }, { column: 'c.deadline', value: k.d, cast: 'timestamptz' },
+      { column: 'c.created_at', value: k.c, cast: 'timestamptz' }, { column: 'c.id', value: k.id, cast: 'uuid' },
+    ]);
   }
-  return m.query(`${SELECT_CASE} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(q.limit + 1)}`, params);
+  return m.query(`${SELECT_CASE} ${f.clause()} ORDER BY ${order} LIMIT ${p(q.limit + 1)}`, f.params);
 }
 
-export async function caseHistory(m: EntityManager, caseId: string, declarationId: string): Promise<unknown[]> {
-  return m.query(
-    `SELECT seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", actor, action,
-            subject_type AS "subjectType", subject_id AS "subjectId", data
-     FROM audit_events WHERE subject_id = $1 OR subject_id = $2 ORDER BY id`,
-    [caseId, declarationId]);
+/** Gives the case back to the queue (unassigned, no lease). */
+export async function releaseClaim(m: EntityManager, id: string): Promise<void> {
+  await m.query(`UPDATE review_cases SET assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`, [id]);
+}
+
+/** The case's declaration, read without a lock; undefined when there is no such case. */
+export async function caseDeclarationId(m: EntityManager, id: string): Promise<string | undefined> {
+  const [c]: { declaration_id: string }[] = await m.query(`SELECT declaration_id FROM review_cases WHERE id = $1`, [id]);
+  return c?.declaration_id;
+}
+
+/** A decision that needs a second person: the case waits, unassigned, for the approval of `decisionId`. */
+export async function awaitApproval(m: EntityManager, id: string, decisionId: string): Promise<void> {
+  await m.query(
+    `UPDATE review_cases SET status = 'awaiting_approval', pending_decision_id = $2, assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
+    [id, decisionId]);
+}
+
+/** To the supervisors, unassigned. */
+export async function escalateCase(m: EntityManager, id: string): Promise<void> {
+  await m.query(
+    `UPDATE review_cases SET status = 'escalated', escalated_at = now(), assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
+    [id]);
+}
+
+/** Held: the case stays open and with its claimant, the lease renewed. */
+export async function holdCase(m: EntityManager, id: string, leaseMs: number): Promise<void> {
+  await m.query(
+    `UPDATE review_cases SET status = 'held', lease_expires_at = now() + ($2::int * interval '1 millisecond'), updated_at = now() WHERE id = $1`,
+    [id, leaseMs]);
+}
+
+/** Back to the queue undecided and unclaimed (`open`, or `escalated` if it was). */
+export async function returnUndecided(m: EntityManager, id: string): Promise<void> {
+  await m.query(
+    `UPDATE review_cases SET status = CASE WHEN escalated_at IS NULL THEN 'open' ELSE 'escalated' END, pending_decision_id = NULL,
+       assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
+    [id]);
+}
+
+export async function closeCase(m: EntityManager, id: string, resolution: 'released' | 'refused'): Promise<void> {
+  await m.query(
+    `UPDATE review_cases SET status = 'closed', resolution = $2, closed_at = now(), assignee_key_id = NULL, lease_expires_at = NULL,
+       pending_decision_id = NULL, updated_at = now() WHERE id = $1`,
+    [id, resolution]);
+}
+
+/** What the SLA escalation job decides on, with the case row locked. */
+export async function lockCaseForEscalation(m: EntityManager, id: string): Promise<{
+  priority: CasePriority; deadline: Date; overdue: boolean; closed_at: Date | null; due: boolean; declaration_id: string; paused: boolean;
+} | undefined> {
+  const [c] = await m.query(
+    `SELECT priority, deadline, overdue, closed_at, declaration_id, deadline <= now() AS due, sla_paused_at IS NOT NULL AS paused FROM review_cases WHERE id = $1 FOR UPDATE`, [id]);
+  return c;
+}
+
+export async function markCaseOverdue(m: EntityManager, id: string, priority: CasePriority): Promise<void> {
+  await m.query(`UPDATE review_cases SET overdue = true, priority = $2, updated_at = now() WHERE id = $1`, [id, priority]);
+}
+
+/**
+ * Takes the case out of the queue while the broker is asked (unassigned, not claimable), its SLA paused at `at`;
+ * returns the deadline.
+ */
+export async function pauseForInformation(m: EntityManager, id: string, at: Date): Promise<Date> {
+  // UPDATE ... RETURNING inside a CTE: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
+  const [{ deadline }]: { deadline: Date }[] = await m.query(
+    `WITH paused AS (
+       UPDATE review_cases SET status = 'information_requested', assignee_key_id = NULL, lease_expires_at = NULL, sla_paused_at = $2, updated_at = now()
+       WHERE id = $1 RETURNING deadline)
+     SELECT * FROM paused`,
+    [id, at]);
+  return deadline;
+}
+
+/** The declaration's case, locked (FOR UPDATE); undefined when it has none. */
+export async function lockCaseOfDeclaration(m: EntityManager, declarationId: string): Promise<{ id: string; status: string } | undefined> {
+  const [c]: { id: string; status: string }[] = await m.query(`SELECT id, status FROM review_cases WHERE declaration_id = $1 FOR UPDATE`, [declarationId]);
+  return c;
+}
+
+/** The case's status and its declaration's reference, the case row locked (FOR UPDATE OF c). */
+export async function lockCaseStatus(m: EntityManager, id: string): Promise<{ status: string; reference: string } | undefined> {
+  const [c]: { status: string; reference: string }[] = await m.query(
+    `SELECT c.status, d.reference FROM review_cases c JOIN declarations d ON d.id = c.declaration_id WHERE c.id = $1 FOR UPDATE OF c`, [id]);
+  return c;
+}
+
+/**
+ * Back to a queue with the SLA running again at `at`: the deadline moves later by exactly the paused span. `queue`
+ * returns the case where it was (`open`, or `escalated` if it had been); `escalate` sends it to the supervisors.
+ */
+export async function resumeFromPause(m: EntityManager, id: string, at: Date, to: 'queue' | 'escalate'): Promise<{
+  status: string; deadline: Date; previous_deadline: Date; paused_at: Date; overdue: boolean;
+}> {
+  const [row] = await m.query(
+    `WITH resumed AS (
+       UPDATE review_cases c SET
+         deadline = date_trunc('milliseconds', c.deadline + ($2::timestamptz - c.sla_paused_at)),
+         sla_paused_at = NULL, assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now(),
+         status = CASE WHEN $3::text = 'escalate' OR c.escalated_at IS NOT NULL THEN 'escalated' ELSE 'open' END,
+         escalated_at = CASE WHEN $3::text = 'escalate' THEN COALESCE(c.escalated_at, $2::timestamptz) ELSE c.escalated_at END
+       FROM (SELECT deadline, sla_paused_at FROM review_cases WHERE id = $1) old
+       WHERE c.id = $1
+       RETURNING c.status, c.deadline, old.deadline AS previous_deadline, old.sla_paused_at AS paused_at, c.overdue)
+     SELECT * FROM resumed`,
+    [id, at, to]);
+  return row;
 }

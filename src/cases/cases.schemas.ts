@@ -3,7 +3,7 @@ import { searchFilters } from '../declarations/search-filter';
 import { historyEventSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
-import { caseInformationRequest, informationMessage } from '../information-requests/information-requests.schemas';
+import { caseInformationRequest, informationMessage } from './case-information.schemas';
 import { declarationSchema, declarationStatus, hitSchema, screeningSchema } from '../declarations/declarations.schemas';
 import { documentView } from '../documents/documents.schemas';
 

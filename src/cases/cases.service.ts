@@ -1,18 +1,21 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
+import { caseHistory } from '../audit/case-history.repository';
 import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { DocumentsService } from '../documents/documents.service';
 import { publicHit } from '../declarations/screening-pipeline';
+import { readCaseDeclaration, readCaseScreening } from '../declarations/case-view.repository';
 import { withPartyThreshold } from '../declarations/search-filter';
 import { NotFoundError } from '../http/errors';
 import { decodeCursor, encodeCursor } from '../http/pagination';
 import type { Hit } from '../screening/hits';
-import type { InformationRequestsService } from '../information-requests/information-requests.service';
+import type { CaseInformationRequests } from './case-information';
 import { claimableStatuses } from './case-rules';
 import { CaseClosedError, CaseNotClaimedError, NotClaimantError } from './cases.errors';
 import {
-  caseHistory, caseView, claimNext, decodeClaimCursor, encodeClaimCursor, listCases, lockCase, readCase, renewLease, type CaseView,
+  caseView, claimNext, decodeClaimCursor, encodeClaimCursor, listCases, lockCase, readCase, releaseClaim, renewLease,
+  type CaseView,
 } from './cases.repository';
 import type { ListCasesQuery } from './cases.schemas';
 import { caseDecisions, decisionView } from './decisions.repository';
@@ -39,7 +42,7 @@ export class CasesService {
     private readonly uow: UnitOfWork,
     leaseMinutes: number,
     private readonly documents: Pick<DocumentsService, 'forDeclaration'>,
-    private readonly requests: Pick<InformationRequestsService, 'forCase'>,
+    private readonly requests: Pick<CaseInformationRequests, 'forCase'>,
   ) {
     this.leaseMs = leaseMinutes * 60_000;
   }
@@ -57,7 +60,7 @@ export class CasesService {
       if (!c) throw new NotFoundError('Case');
       if (c.status === 'closed') throw new CaseClosedError();
       if (c.assignee_key_id !== actor.keyId) throw c.assignee_key_id && c.lease_active ? new NotClaimantError() : new CaseNotClaimedError();
-      await m.query(`UPDATE review_cases SET assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`, [id]);
+      await releaseClaim(m, id);
       await recordAudit(m, auditActor(actor), { action: 'case.unclaimed', subjectType: 'case', subjectId: id, data: { declarationId: c.declaration_id } });
       return caseView((await readCase(m, id))!);
     });
@@ -72,11 +75,8 @@ export class CasesService {
     await renewLease(m, id, actor.keyId, this.leaseMs);
     const c = await readCase(m, id);
     if (!c) throw new NotFoundError('Case');
-    const [d] = await m.query(
-      `SELECT id, reference, organization, procedure, status, outcome, risk_score, body, latest_screening_id, created_at, updated_at FROM declarations WHERE id = $1`,
-      [c.declaration_id]);
-    const [s] = d.latest_screening_id ? await m.query(
-      `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE id = $1`, [d.latest_screening_id]) : [];
+    const d = await readCaseDeclaration(m, c.declaration_id);
+    const s = d.latest_screening_id ? await readCaseScreening(m, d.latest_screening_id) : undefined;
     const [decisions, history, notes, documents, informationRequests] = await Promise.all([
       caseDecisions(m, id), caseHistory(m, id, c.declaration_id), caseNotes(m, id), this.documents.forDeclaration(c.declaration_id), this.requests.forCase(m, id),
     ]);
@@ -90,7 +90,7 @@ export class CasesService {
       screening: s ? {
         id: s.id, trigger: s.trigger, outcome: s.outcome, riskScore: s.risk_score, listVersions: s.list_versions, rulesetVersion: s.ruleset_version,
         screenedAt: s.screened_at.toISOString(),
-        hits: (s.hits as Hit[]).map((h) => ({ ...publicHit(h), listEntry: listEntryOf(h) })),
+        hits: s.hits.map((h) => ({ ...publicHit(h), listEntry: listEntryOf(h) })),
       } : null,
       decisions: decisions.map(decisionView),
       history,

@@ -6,13 +6,16 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import { falsePositiveErrors } from '../allow-list/false-positives';
 import type { AllowListService } from '../allow-list/allow-list.service';
 import { NotFoundError, ValidationError } from '../http/errors';
-import type { Hit } from '../screening/hits';
-import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { drawDownLicences } from '../licences/drawdown';
 import { emitWebhookEvent } from '../webhooks/events';
+import type { CaseInformationRequests } from './case-information';
 import { assertClaimant, needsApproval, samePerson } from './case-rules';
 import { AlreadyEscalatedError, DecisionOutdatedError, FourEyesError, NotAwaitingApprovalError } from './cases.errors';
-import { caseView, lockCase, readCase, type CaseRow, type CaseView } from './cases.repository';
+import { latestScreeningHits, latestScreeningId } from '../declarations/case-decisions.repository';
+import {
+  awaitApproval, caseView, closeCase, escalateCase, holdCase, lockCase, readCase, returnUndecided, type CaseRow, type CaseView,
+} from './cases.repository';
+import { setDeclarationStatus } from './declaration-status';
 import type { ApprovalBody, DecisionBody } from './cases.schemas';
 import { decisionView, insertDecision, readDecision, recordApproval, type DecisionRow, type DecisionView } from './decisions.repository';
 
@@ -32,7 +35,7 @@ export class DecisionsService {
     private readonly uow: UnitOfWork,
     private readonly allowList: AllowListService,
     leaseMinutes: number,
-    private readonly requests: Pick<InformationRequestsService, 'assertNoneOpen' | 'open' | 'withdrawOpen'>,
+    private readonly requests: Pick<CaseInformationRequests, 'assertNoneOpen' | 'open' | 'withdrawOpen'>,
   ) {
     this.leaseMs = leaseMinutes * 60_000;
   }
@@ -49,8 +52,7 @@ export class DecisionsService {
       if ((body.action === 'escalate' || body.action === 'hold' || body.action === 'request_info') && falsePositives.length) {
         throw new ValidationError([{ path: 'body.falsePositiveHitIds', message: `false positives are named with the final decision (release or refuse), not with ${body.action}` }]);
       }
-      const [screening]: { id: string; hits: Hit[] }[] = await m.query(
-        `SELECT s.id, s.hits FROM declarations d JOIN screenings s ON s.id = d.latest_screening_id WHERE d.id = $1`, [c.declaration_id]);
+      const screening = await latestScreeningHits(m, c.declaration_id);
       const errors = falsePositiveErrors(screening?.hits ?? [], falsePositives);
       if (errors.length) throw new ValidationError(errors);
       if (body.action === 'request_info') await this.requests.assertNoneOpen(m, caseId);
@@ -73,21 +75,15 @@ export class DecisionsService {
       const decision = await readDecision(m, decisionId);
 
       if (pending) {
-        await m.query(
-          `UPDATE review_cases SET status = 'awaiting_approval', pending_decision_id = $2, assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
-          [caseId, decisionId]);
+        await awaitApproval(m, caseId, decisionId);
       } else if (body.action === 'escalate') {
-        await m.query(
-          `UPDATE review_cases SET status = 'escalated', escalated_at = now(), assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
-          [caseId]);
+        await escalateCase(m, caseId);
       } else if (body.action === 'request_info') {
         // Not final, so no second person: the case leaves the queue until the broker answers or the request times out.
         await this.requests.open(m, who, actor, c, decisionId, body.message!);
       } else if (body.action === 'hold') {
         // Waiting for documents: the case stays open and with its claimant (deciding is activity: the lease renews).
-        await m.query(
-          `UPDATE review_cases SET status = 'held', lease_expires_at = now() + ($2::int * interval '1 millisecond'), updated_at = now() WHERE id = $1`,
-          [caseId, this.leaseMs]);
+        await holdCase(m, caseId, this.leaseMs);
         await setDeclarationStatus(m, who, c.declaration_id, 'held', { caseId, decisionId });
       } else {
         await this.finalize(m, who, c, decision, 'released');
@@ -108,8 +104,7 @@ export class DecisionsService {
       if (c.status !== 'awaiting_approval' || !c.pending_decision_id) throw new NotAwaitingApprovalError();
       const pending = await readDecision(m, c.pending_decision_id);
       if (samePerson({ keyId: pending.decided_by, person: pending.decided_by_person }, { keyId: actor.keyId, person: personOf(actor) })) throw new FourEyesError();
-      const [{ latest_screening_id: latest }]: { latest_screening_id: string | null }[] = await m.query(
-        `SELECT latest_screening_id FROM declarations WHERE id = $1`, [c.declaration_id]);
+      const latest = await latestScreeningId(m, c.declaration_id);
       const outdated = body.approve && pending.screening_id !== latest;
       const outcome = outdated ? 'outdated' : body.approve ? 'approved' : 'rejected';
       await recordApproval(m, pending.id, outcome, { keyId: actor.keyId, person: personOf(actor) }, body.reason);
@@ -127,10 +122,7 @@ export class DecisionsService {
         await this.finalize(m, who, c, decision, pending.action === 'refuse' ? 'refused' : 'released');
       } else {
         // Rejected or outdated: back to the queue undecided and unclaimed; an escalated case stays with the supervisors.
-        await m.query(
-          `UPDATE review_cases SET status = CASE WHEN escalated_at IS NULL THEN 'open' ELSE 'escalated' END, pending_decision_id = NULL,
-             assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
-          [caseId]);
+        await returnUndecided(m, caseId);
       }
       return { outdated, case: caseView((await readCase(m, caseId))!), decision: decisionView(decision) };
     });
@@ -141,10 +133,7 @@ export class DecisionsService {
 
   /** The final step: case closed, declaration released or refused, false positives allow-listed, broker told. */
   private async finalize(m: EntityManager, who: AuditActor, c: CaseRow, decision: DecisionRow, resolution: 'released' | 'refused'): Promise<void> {
-    await m.query(
-      `UPDATE review_cases SET status = 'closed', resolution = $2, closed_at = now(), assignee_key_id = NULL, lease_expires_at = NULL,
-         pending_decision_id = NULL, updated_at = now() WHERE id = $1`,
-      [c.id, resolution]);
+    await closeCase(m, c.id, resolution);
     await setDeclarationStatus(m, who, c.declaration_id, resolution, { caseId: c.id, decisionId: decision.id });
     await this.requests.withdrawOpen(m, who, c, decision.id);
     // A release is final here (after any approval): the lines under a licence draw on it, once, with the licence row locked.
@@ -170,15 +159,4 @@ export class DecisionsService {
       scope: d.false_positive_scope === 'all' && d.approval === 'approved' ? 'all' : c.organization,
     });
   }
-}
-
-/** Moves the declaration to the status a decision (or a broker's answer) gives it, with its audit event. */
-export async function setDeclarationStatus(
-  m: EntityManager, who: AuditActor, declarationId: string, to: 'held' | 'released' | 'refused' | 'information_requested' | 'under_review',
-  context: { caseId: string } & Record<string, string>,
-): Promise<void> {
-  const [d]: { status: string }[] = await m.query(`SELECT status FROM declarations WHERE id = $1 FOR UPDATE`, [declarationId]);
-  if (d.status === to) return;
-  await m.query(`UPDATE declarations SET status = $2, updated_at = now() WHERE id = $1`, [declarationId, to]);
-  await recordAudit(m, who, { action: 'declaration.status_changed', subjectType: 'declaration', subjectId: declarationId, data: { from: d.status, to, ...context } });
 }

@@ -3,6 +3,7 @@ import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { NotFoundError } from '../http/errors';
 import type { NoteView } from './cases.schemas';
+import { caseDeclarationId } from './cases.repository';
 import { insertNote } from './notes.repository';
 
 /**
@@ -16,12 +17,12 @@ export class NotesService {
   async add(actor: Actor, caseId: string, text: string): Promise<NoteView> {
     return this.uow.run(async (m) => {
       // The case row is only read (a note does not serialise with decisions on the case).
-      const [c]: { declaration_id: string }[] = await m.query(`SELECT declaration_id FROM review_cases WHERE id = $1`, [caseId]);
-      if (!c) throw new NotFoundError('Case');
+      const declarationId = await caseDeclarationId(m, caseId);
+      if (!declarationId) throw new NotFoundError('Case');
       const note = await insertNote(m, caseId, text, { keyId: actor.keyId, person: actor.person, role: actor.role });
       // The text goes into the event so the auditor's export holds the note itself, not only that one was written.
       await recordAudit(m, auditActor(actor), {
-        action: 'case.note_added', subjectType: 'case', subjectId: caseId, data: { noteId: note.id, declarationId: c.declaration_id, text },
+        action: 'case.note_added', subjectType: 'case', subjectId: caseId, data: { noteId: note.id, declarationId, text },
       });
       return note;
     });

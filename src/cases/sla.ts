@@ -4,6 +4,7 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import { enqueueInTransaction } from '../jobs/outbox';
 import { escalationJob, type EscalationJob } from '../review-rules/case-opening';
 import { PRIORITY_NAMES, type CasePriority } from '../review-rules/priority';
+import { lockCaseForEscalation, markCaseOverdue } from './cases.repository';
 
 /**
  * Schedules the SLA escalation of a case for its deadline, in the caller's transaction. The dedupe key holds the case
@@ -40,8 +41,7 @@ export type EscalationResult = 'escalated' | 'closed' | 'deadline_changed' | 'al
  */
 export async function escalateOverdue(uow: UnitOfWork, caseId: string, deadline: string): Promise<EscalationResult> {
   return uow.run(async (m) => {
-    const [c]: { priority: CasePriority; deadline: Date; overdue: boolean; closed_at: Date | null; due: boolean; declaration_id: string; paused: boolean }[] = await m.query(
-      `SELECT priority, deadline, overdue, closed_at, declaration_id, deadline <= now() AS due, sla_paused_at IS NOT NULL AS paused FROM review_cases WHERE id = $1 FOR UPDATE`, [caseId]);
+    const c = await lockCaseForEscalation(m, caseId);
     if (!c) return 'missing';
     if (c.closed_at) return 'closed';
     // The clock stands while the broker is asked: the answer moves the deadline and schedules a job for the new one.
@@ -50,7 +50,7 @@ export async function escalateOverdue(uow: UnitOfWork, caseId: string, deadline:
     if (c.overdue) return 'already_overdue';
     if (!c.due) throw new NotDueYetError(caseId, deadline);
     const priority = raisedPriority(c.priority);
-    await m.query(`UPDATE review_cases SET overdue = true, priority = $2, updated_at = now() WHERE id = $1`, [caseId, priority]);
+    await markCaseOverdue(m, caseId, priority);
     await recordAudit(m, SYSTEM_ACTOR, {
       action: 'case.overdue', subjectType: 'case', subjectId: caseId,
       data: { declarationId: c.declaration_id, deadline, previousPriority: PRIORITY_NAMES[c.priority], priority: PRIORITY_NAMES[priority] },

@@ -35,15 +35,6 @@ export interface StoredDocument extends DocumentView {
   chunks: number;
 }
 
-/**
- * The organisation a declaration belongs to, or undefined when there is none: who may attach to and read its
- * documents. (Declarations refuse deletes, so the answer holds for the upload that follows.)
- */
-export async function declarationOrganization(m: EntityManager, declarationId: string): Promise<string | undefined> {
-  const [row]: { organization: string }[] = await m.query(`SELECT organization FROM declarations WHERE id = $1`, [declarationId]);
-  return row?.organization;
-}
-
 export async function insertDocument(m: EntityManager, doc: {
   organization: string; declarationId: string; filename: string | null; contentType: string; size: number; sha256: string; uploadedBy: AuditActor & { keyId: string };
 }): Promise<DocumentView> {
@@ -94,4 +85,30 @@ export async function documentsOfDeclaration(m: EntityManager, declarationId: st
   const rows: DocumentRow[] = await m.query(
     `SELECT ${COLUMNS} FROM declaration_documents d WHERE d.declaration_id = $1 AND d.id = ANY($2::uuid[]) ORDER BY d.created_at, d.id`, [declarationId, uuids]);
   return rows.map(documentView);
+}
+
+/**
+ * The ids among `ids` that are documents the broker side uploaded to this declaration. What reviewers and supervisors
+ * attach is part of the review, which the broker neither sees nor cites.
+ */
+export async function brokerDocumentIds(m: EntityManager, declarationId: string, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows: { id: string }[] = await m.query(
+    `SELECT id::text AS id FROM declaration_documents WHERE declaration_id = $1 AND id = ANY($2::uuid[]) AND uploaded_by_role = 'broker'`, [declarationId, ids]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Filename, type and size of documents a broker's answer cites (src/information-requests). */
+export interface DocumentRef {
+  id: string;
+  filename: string | null;
+  content_type: string;
+  size: string;
+}
+
+export async function documentRefs(m: EntityManager, ids: string[]): Promise<Map<string, DocumentRef>> {
+  if (!ids.length) return new Map();
+  const rows: DocumentRef[] = await m.query(
+    `SELECT id::text AS id, filename, content_type, size FROM declaration_documents WHERE id = ANY($1::uuid[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, r]));
 }

@@ -5,8 +5,9 @@ import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { NotFoundError } from '../http/errors';
 import { streamSingleFile } from '../http/multipart';
+import { declarationOrganization } from '../declarations/declaration-owner.repository';
 import {
-  declarationOrganization, insertChunks, insertDocument, listDocuments, readChunk, readDocument, type StoredDocument,
+  insertChunks, insertDocument, listDocuments, readChunk, readDocument, type StoredDocument,
 } from './documents.repository';
 import type { DocumentView } from './documents.schemas';
 import { ReceivedDocument } from './received-document';

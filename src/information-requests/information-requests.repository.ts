@@ -56,6 +56,12 @@ export async function insertRequest(m: EntityManager, r: {
   return row.id;
 }
 
+/** The case a request is about, or undefined when there is no such request. */
+export async function caseOfRequest(m: EntityManager, id: string): Promise<string | undefined> {
+  const [ref]: { case_id: string }[] = await m.query(`SELECT case_id FROM information_requests WHERE id = $1`, [id]);
+  return ref?.case_id;
+}
+
 /** The case's request still waiting for an answer (at most one: a partial unique index), locked for the transaction. */
 export async function lockOpenRequest(m: EntityManager, caseId: string): Promise<RequestRow | undefined> {
   const [row] = await m.query(
@@ -80,17 +86,6 @@ export async function withdrawOpenRequests(m: EntityManager, caseId: string): Pr
        WHERE case_id = $1 AND answered_at IS NULL AND withdrawn_at IS NULL RETURNING id)
      SELECT id FROM withdrawn`, [caseId]);
   return rows.map((r) => r.id);
-}
-
-/**
- * The ids among `ids` that are documents the broker side uploaded to this declaration. What reviewers and supervisors
- * attach is part of the review, which the broker neither sees nor cites.
- */
-export async function documentsOfDeclaration(m: EntityManager, declarationId: string, ids: string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set();
-  const rows: { id: string }[] = await m.query(
-    `SELECT id::text AS id FROM declaration_documents WHERE declaration_id = $1 AND id = ANY($2::uuid[]) AND uploaded_by_role = 'broker'`, [declarationId, ids]);
-  return new Set(rows.map((r) => r.id));
 }
 
 export async function insertResponse(m: EntityManager, r: {
@@ -131,18 +126,4 @@ export async function responsesOf(m: EntityManager, requestIds: string[]): Promi
 
 export async function declarationResponses(m: EntityManager, declarationId: string): Promise<ResponseRow[]> {
   return m.query(`${SELECT_RESPONSE} WHERE x.declaration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, [declarationId]);
-}
-
-export interface DocumentRef {
-  id: string;
-  filename: string | null;
-  content_type: string;
-  size: string;
-}
-
-export async function documentRefs(m: EntityManager, ids: string[]): Promise<Map<string, DocumentRef>> {
-  if (!ids.length) return new Map();
-  const rows: DocumentRef[] = await m.query(
-    `SELECT id::text AS id, filename, content_type, size FROM declaration_documents WHERE id = ANY($1::uuid[])`, [ids]);
-  return new Map(rows.map((r) => [r.id, r]));
 }

@@ -2,18 +2,23 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
 import { auditActor, personOf, seesAllOrganizations, type Actor } from '../auth/actor';
-import { setDeclarationStatus } from '../cases/decisions.service';
+import { lockCaseOfDeclaration, lockCaseStatus, pauseForInformation, resumeFromPause } from '../cases/cases.repository';
+import { setDeclarationStatus } from '../cases/declaration-status';
 import { NotDueYetError, scheduleEscalation } from '../cases/sla';
 import type { UnitOfWork } from '../db/unit-of-work';
+import { declarationOrganization, declarationOwnerAndStatus } from '../declarations/declaration-owner.repository';
+import { brokerDocumentIds, documentRefs } from '../documents/documents.repository';
 import { NotFoundError, ValidationError } from '../http/errors';
 import { enqueueInTransaction } from '../jobs/outbox';
 import { emitWebhookEvent } from '../webhooks/events';
 import { NoOpenRequestError, RequestAlreadyOpenError } from './information-requests.errors';
 import {
-  caseRequests, dbNow, declarationRequests, declarationResponses, documentRefs, documentsOfDeclaration, insertRequest, insertResponse,
+  caseOfRequest, caseRequests, dbNow, declarationRequests, declarationResponses, insertRequest, insertResponse,
   lockOpenRequest, lockRequest, markOverdue, readResponse, responsesOf, withdrawOpenRequests, type ResponseRow,
 } from './information-requests.repository';
-import type { CaseInformationRequest, ResponseBody } from './information-requests.schemas';
+import type { CaseInformationRequests } from '../cases/case-information';
+import type { CaseInformationRequest } from '../cases/case-information.schemas';
+import type { ResponseBody } from './information-requests.schemas';
 
 /** The case as a request needs it (a CaseRow satisfies it). */
 export interface RequestedCase {
@@ -31,7 +36,7 @@ const iso = (d: Date) => d.toISOString();
  * Requests for information: a reviewer's request_info takes the case out of the queue with its SLA clock paused; the
  * broker's answer (or the request's timeout) puts it back, the deadline moved later by the paused span.
  */
-export class InformationRequestsService {
+export class InformationRequestsService implements CaseInformationRequests {
   private readonly timeoutMs: number;
 
   constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, timeoutHours: number) {
@@ -55,13 +60,7 @@ export class InformationRequestsService {
       caseId: c.id, declarationId: c.declaration_id, organization: c.organization, decisionId, message,
       requestedBy: actor.keyId, requestedByPerson: personOf(actor), requestedAt, respondBy,
     });
-    // UPDATE ... RETURNING inside a CTE: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
-    const [{ deadline }]: { deadline: Date }[] = await m.query(
-      `WITH paused AS (
-         UPDATE review_cases SET status = 'information_requested', assignee_key_id = NULL, lease_expires_at = NULL, sla_paused_at = $2, updated_at = now()
-         WHERE id = $1 RETURNING deadline)
-       SELECT * FROM paused`,
-      [c.id, requestedAt]);
+    const deadline = await pauseForInformation(m, c.id, requestedAt);
     await setDeclarationStatus(m, who, c.declaration_id, 'information_requested', { caseId: c.id, decisionId });
     await recordAudit(m, who, {
       action: 'case.information_requested', subjectType: 'case', subjectId: c.id,
@@ -96,16 +95,16 @@ export class InformationRequestsService {
    */
   async respond(actor: Actor, declarationId: string, body: ResponseBody) {
     return this.uow.run(async (m) => {
-      const [owner]: { organization: string }[] = await m.query(`SELECT organization FROM declarations WHERE id = $1`, [declarationId]);
-      if (!owner || (!seesAllOrganizations(actor) && owner.organization !== actor.organization)) throw new NotFoundError('Declaration');
+      const owner = await declarationOrganization(m, declarationId);
+      if (owner === undefined || (!seesAllOrganizations(actor) && owner !== actor.organization)) throw new NotFoundError('Declaration');
       // The case row first, as decisions lock it: one lock order, no deadlock with a reviewer acting at the same time;
       // the declaration's status is read under that lock (decisions change it while holding the case).
-      const [c]: { id: string; status: string }[] = await m.query(`SELECT id, status FROM review_cases WHERE declaration_id = $1 FOR UPDATE`, [declarationId]);
+      const c = await lockCaseOfDeclaration(m, declarationId);
       const request = c && await lockOpenRequest(m, c.id);
       if (!c || !request) throw new NoOpenRequestError();
-      const [d]: { organization: string; status: string }[] = await m.query(`SELECT organization, status FROM declarations WHERE id = $1`, [declarationId]);
+      const d = (await declarationOwnerAndStatus(m, declarationId))!;
       const documentIds = body.documentIds ?? [];
-      const known = await documentsOfDeclaration(m, declarationId, documentIds);
+      const known = await brokerDocumentIds(m, declarationId, documentIds);
       const unknown = documentIds.map((id, i) => ({ id, i })).filter((x) => !known.has(x.id));
       if (unknown.length) {
         throw new ValidationError(unknown.map((x) => ({ path: `body.documentIds.${x.i}`, message: 'not a document of this declaration' })));
@@ -139,10 +138,9 @@ export class InformationRequestsService {
    */
   async overdue(requestId: string): Promise<OverdueResult> {
     return this.uow.run(async (m) => {
-      const [ref]: { case_id: string }[] = await m.query(`SELECT case_id FROM information_requests WHERE id = $1`, [requestId]);
-      if (!ref) return 'missing';
-      const [c]: { status: string; reference: string }[] = await m.query(
-        `SELECT c.status, d.reference FROM review_cases c JOIN declarations d ON d.id = c.declaration_id WHERE c.id = $1 FOR UPDATE OF c`, [ref.case_id]);
+      const caseId = await caseOfRequest(m, requestId);
+      if (!caseId) return 'missing';
+      const c = (await lockCaseStatus(m, caseId))!;
       const r = (await lockRequest(m, requestId))!;
       if (r.answered_at || r.withdrawn_at) return 'answered';
       if (r.overdue_at) return 'already_overdue';
@@ -172,18 +170,7 @@ export class InformationRequestsService {
    * if it had been); `escalate` sends it to the supervisors.
    */
   private async resume(m: EntityManager, caseId: string, at: Date, to: 'queue' | 'escalate') {
-    const [row]: { status: string; deadline: Date; previous_deadline: Date; paused_at: Date; overdue: boolean }[] = await m.query(
-      `WITH resumed AS (
-         UPDATE review_cases c SET
-           deadline = date_trunc('milliseconds', c.deadline + ($2::timestamptz - c.sla_paused_at)),
-           sla_paused_at = NULL, assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now(),
-           status = CASE WHEN $3::text = 'escalate' OR c.escalated_at IS NOT NULL THEN 'escalated' ELSE 'open' END,
-           escalated_at = CASE WHEN $3::text = 'escalate' THEN COALESCE(c.escalated_at, $2::timestamptz) ELSE c.escalated_at END
-         FROM (SELECT deadline, sla_paused_at FROM review_cases WHERE id = $1) old
-         WHERE c.id = $1
-         RETURNING c.status, c.deadline, old.deadline AS previous_deadline, old.sla_paused_at AS paused_at, c.overdue)
-       SELECT * FROM resumed`,
-      [caseId, at, to]);
+    const row = await resumeFromPause(m, caseId, at, to);
     if (!row.overdue) await scheduleEscalation(m, caseId, row.deadline);
     return { status: row.status, deadline: row.deadline, previousDeadline: row.previous_deadline, pausedMs: at.getTime() - row.paused_at.getTime() };
   }

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { ScreeningPipeline } from '../declarations/screening-pipeline';
 import type { RouteDef } from '../http/route';
-import { InvoicesRepository } from './invoices.repository';
 import { invoicesRoutes } from './invoices.routes';
 import { InvoicesService } from './invoices.service';
 
@@ -14,6 +13,6 @@ export interface InvoicesFeature {
 
 /** Built after the declarations feature: filing an invoice re-screens the open declarations that cite it. */
 export function createInvoicesFeature(deps: { dataSource: DataSource; uow: UnitOfWork; logger: Logger; pipeline: ScreeningPipeline }): InvoicesFeature {
-  const service = new InvoicesService(deps.dataSource, deps.uow, new InvoicesRepository(), deps.pipeline, deps.logger);
+  const service = new InvoicesService(deps.dataSource, deps.uow, deps.pipeline, deps.logger);
   return { service, routes: invoicesRoutes(service) };
 }

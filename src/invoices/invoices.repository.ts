@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { SqlFilter } from '../db/sql-filter';
+import type { Cursor } from '../http/pagination';
 import type { CitedInvoice, DossierLoader } from '../screening/dossier';
 import type { InvoiceInput } from './invoices.schemas';
 
@@ -28,58 +30,39 @@ export function isInvoiceNumberConflict(err: unknown): boolean {
 const COLUMNS = `id, organization, number, invoice_date::text AS invoice_date, seller, buyer, currency, lines, line_count, total_value, created_by, created_at`;
 
 /** The invoices table: every query names the organisation whose invoices it reads, except the authority's reads. */
-export class InvoicesRepository {
-  async insert(m: EntityManager, organization: string, createdBy: string, input: InvoiceInput): Promise<InvoiceRow> {
-    const total = input.lines.reduce((sum, l) => sum + l.value, 0);
-    const [row] = await m.query(
-      `INSERT INTO invoices (organization, number, invoice_date, seller, buyer, currency, lines, line_count, total_value, created_by)
-       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7::jsonb, $8, $9, $10) RETURNING ${COLUMNS}`,
-      [organization, input.number, input.date, JSON.stringify(input.seller), JSON.stringify(input.buyer), input.currency,
-        JSON.stringify(input.lines), input.lines.length, total, createdBy]);
-    return row;
-  }
 
-  /** One invoice; `organization` undefined for the customs authority, which reads every organisation's. */
-  async get(m: EntityManager, id: string, organization: string | undefined): Promise<InvoiceRow | undefined> {
-    const [row] = await m.query(
-      `SELECT ${COLUMNS} FROM invoices WHERE id = $1 AND ($2::text IS NULL OR organization = $2)`, [id, organization ?? null]);
-    return row;
-  }
+export async function insertInvoice(m: EntityManager, organization: string, createdBy: string, input: InvoiceInput): Promise<InvoiceRow> {
+  const total = input.lines.reduce((sum, l) => sum + l.value, 0);
+  const [row] = await m.query(
+    `INSERT INTO invoices (organization, number, invoice_date, seller, buyer, currency, lines, line_count, total_value, created_by)
+     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7::jsonb, $8, $9, $10) RETURNING ${COLUMNS}`,
+    [organization, input.number, input.date, JSON.stringify(input.seller), JSON.stringify(input.buyer), input.currency,
+      JSON.stringify(input.lines), input.lines.length, total, createdBy]);
+  return row;
+}
 
-  /** Newest first, keyset-paginated on (created_at, id); the lines are left out of the page. */
-  async list(m: EntityManager, q: { organization?: string; number?: string; after?: { at: string; id: string }; limit: number }): Promise<InvoiceRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, ...values: unknown[]) => {
-      let text = sql;
-      for (const v of values) { params.push(v); text = text.replace('?', `$${params.length}`); }
-      where.push(text);
-    };
-    if (q.organization) add('organization = ?', q.organization);
-    if (q.number) add('number = ?', q.number);
-    if (q.after) add('(created_at, id) < (?::timestamptz, ?::uuid)', q.after.at, q.after.id);
-    params.push(q.limit + 1);
-    return m.query(
-      `SELECT ${COLUMNS.replace(' lines,', " '[]'::jsonb AS lines,")} FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
-  }
+/** One invoice; `organization` undefined for the customs authority, which reads every organisation's. */
+export async function readInvoice(m: EntityManager, id: string, organization: string | undefined): Promise<InvoiceRow | undefined> {
+  const [row] = await m.query(
+    `SELECT ${COLUMNS} FROM invoices WHERE id = $1 AND ($2::text IS NULL OR organization = $2)`, [id, organization ?? null]);
+  return row;
+}
 
-  /** The organisation's invoices with these numbers, in one query. */
-  async byNumbers(m: EntityManager, organization: string, numbers: readonly string[]): Promise<InvoiceRow[]> {
-    if (numbers.length === 0) return [];
-    return m.query(`SELECT ${COLUMNS} FROM invoices WHERE organization = $1 AND number = ANY($2::text[])`, [organization, numbers]);
-  }
+/** Newest first, keyset-paginated on (created_at, id); the lines are left out of the page. */
+export async function listInvoices(m: EntityManager, q: { organization?: string; number?: string; after?: Cursor; limit: number }): Promise<InvoiceRow[]> {
+  const f = new SqlFilter();
+  if (q.organization) f.where(`organization = ${f.bind(q.organization)}`);
+  if (q.number) f.where(`number = ${f.bind(q.number)}`);
+  f.keysetBefore('created_at', 'id', q.after);
+  return m.query(
+    `SELECT ${COLUMNS.replace(' lines,', " '[]'::jsonb AS lines,")} FROM invoices ${f.clause()}
+     ORDER BY created_at DESC, id DESC LIMIT ${f.bind(q.limit + 1)}`, f.params);
+}
 
-  /**
-   * Declarations of the organisation that cite the number and wait for a reviewer: their screening predates the
-   * invoice (locked, so a decision taken meanwhile is seen before re-screening).
-   */
-  async openCitingDeclarations(m: EntityManager, organization: string, number: string): Promise<{ id: string; organization: string; reference: string; body: never }[]> {
-    return m.query(
-      `SELECT id, organization, reference, body FROM declarations
-       WHERE organization = $1 AND body -> 'invoiceNumbers' ? $2 AND status = 'under_review'
-       ORDER BY id FOR UPDATE`, [organization, number]);
-  }
+/** The organisation's invoices with these numbers, in one query. */
+export async function invoicesByNumbers(m: EntityManager, organization: string, numbers: readonly string[]): Promise<InvoiceRow[]> {
+  if (numbers.length === 0) return [];
+  return m.query(`SELECT ${COLUMNS} FROM invoices WHERE organization = $1 AND number = ANY($2::text[])`, [organization, numbers]);
 }
 
 export function citedInvoice(row: InvoiceRow): CitedInvoice {
@@ -87,9 +70,9 @@ export function citedInvoice(row: InvoiceRow): CitedInvoice {
 }
 
 /** The invoices part of the dossier: the declaring organisation's invoices for the cited numbers (one query). */
-export function invoiceDossierLoader(repository: InvoicesRepository = new InvoicesRepository()): DossierLoader {
+export function invoiceDossierLoader(): DossierLoader {
   return async (m, organization, declaration) => {
-    const rows = await repository.byNumbers(m, organization, declaration.invoiceNumbers ?? []);
+    const rows = await invoicesByNumbers(m, organization, declaration.invoiceNumbers ?? []);
     return { invoices: new Map(rows.map((r) => [r.number, citedInvoice(r)])) };
   };
 }

@@ -6,7 +6,8 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import type { ScreeningPipeline } from '../declarations/screening-pipeline';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
-import { isInvoiceNumberConflict, type InvoiceRow, type InvoicesRepository } from './invoices.repository';
+import { openCitingDeclarations } from '../declarations/invoice-citations.repository';
+import { insertInvoice, isInvoiceNumberConflict, listInvoices, readInvoice, type InvoiceRow } from './invoices.repository';
 import type { InvoiceInput } from './invoices.schemas';
 
 export function invoiceView(row: InvoiceRow) {
@@ -20,7 +21,6 @@ export class InvoicesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
-    private readonly repository: InvoicesRepository,
     private readonly pipeline: ScreeningPipeline,
     private readonly logger: Logger,
   ) {}
@@ -34,9 +34,9 @@ export class InvoicesService {
   async create(actor: Actor, input: InvoiceInput): Promise<{ invoice: ReturnType<typeof invoiceView>; rescreened: string[] }> {
     try {
       return await this.uow.run(async (m) => {
-        const row = await this.repository.insert(m, actor.organization, actor.keyId, input);
+        const row = await insertInvoice(m, actor.organization, actor.keyId, input);
         const rescreened: string[] = [];
-        for (const d of await this.repository.openCitingDeclarations(m, actor.organization, row.number)) {
+        for (const d of await openCitingDeclarations(m, actor.organization, row.number)) {
           const result = await this.pipeline.screen(d.body, d.organization, m);
           await this.pipeline.record(m, SYSTEM_ACTOR, d, result, 'rescreen');
           rescreened.push(d.id);
@@ -56,14 +56,14 @@ export class InvoicesService {
 
   /** Brokers read their own organisation's invoices; the customs authority reads any (it reviews them). */
   async get(actor: Actor, id: string) {
-    const row = await this.repository.get(this.dataSource.manager, id, seesAllOrganizations(actor) ? undefined : actor.organization);
+    const row = await readInvoice(this.dataSource.manager, id, seesAllOrganizations(actor) ? undefined : actor.organization);
     if (!row) throw new NotFoundError('Invoice');
     return invoiceView(row);
   }
 
   async list(actor: Actor, q: { number?: string; organization?: string; limit: number; cursor?: string }) {
     const organization = seesAllOrganizations(actor) ? q.organization : actor.organization;
-    const rows = await this.repository.list(this.dataSource.manager, { organization, number: q.number, after: decodeCursor(q.cursor), limit: q.limit });
+    const rows = await listInvoices(this.dataSource.manager, { organization, number: q.number, after: decodeCursor(q.cursor), limit: q.limit });
     const result = page(rows, q.limit, (r) => [r.created_at, r.id]);
     return { items: result.items.map((r) => ({ ...invoiceView(r), lines: undefined, lineCount: r.line_count })), nextCursor: result.nextCursor };
   }

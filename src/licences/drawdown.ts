@@ -2,8 +2,9 @@ import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
 import type { DeclarationInput } from '../screening/declaration-input';
+import { declarationBody } from '../declarations/licence-drawdown.repository';
 import { checkCitedLines, licenceKey } from '../screening/licence-check';
-import { citedLicence, licencesByNumber, today } from './licences.repository';
+import { citedLicence, insertDrawdown, licencesByNumber, today } from './licences.repository';
 
 export function citesLicences(d: DeclarationInput): boolean {
   return d.items.some((item) => item.licenceNumber);
@@ -20,9 +21,8 @@ export function citesLicences(d: DeclarationInput): boolean {
  * repeated release changes nothing.
  */
 export async function drawDownLicences(m: EntityManager, who: AuditActor, declarationId: string, trigger: 'decision' | 'clearance'): Promise<void> {
-  const [row]: { body: DeclarationInput }[] = await m.query(`SELECT body FROM declarations WHERE id = $1`, [declarationId]);
-  if (!row || !citesLicences(row.body)) return;
-  const d = row.body;
+  const d = await declarationBody(m, declarationId);
+  if (!d || !citesLicences(d)) return;
   const rows = await licencesByNumber(m, d.items.flatMap((i) => (i.licenceNumber ? [i.licenceNumber] : [])), { lock: true });
   if (rows.length === 0) return;
   const licences = new Map(rows.map((r) => [licenceKey(r.number), citedLicence(r)]));
@@ -33,10 +33,10 @@ export async function drawDownLicences(m: EntityManager, who: AuditActor, declar
     const amount = licence.limit ? check.amount! : null;
     const usedBefore = licence.used + (running.get(licence.id) ?? 0);
     const exceeded = amount !== null && licence.limit !== null && usedBefore + amount > licence.limit.amount + 1e-9;
-    const [inserted] = await m.query(
-      `INSERT INTO licence_drawdowns (licence_id, declaration_id, line_no, quantity, unit, value_amount, value_currency, amount, exceeded, trigger)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (licence_id, declaration_id, line_no) DO NOTHING RETURNING id`,
-      [licence.id, declarationId, item.lineNo, item.quantity ?? null, item.unit ?? null, item.value.amount, item.value.currency, amount, exceeded, trigger]);
+    const inserted = await insertDrawdown(m, {
+      licenceId: licence.id, declarationId, lineNo: item.lineNo, quantity: item.quantity ?? null, unit: item.unit ?? null,
+      valueAmount: item.value.amount, valueCurrency: item.value.currency, amount, exceeded, trigger,
+    });
     if (!inserted) continue;
     if (amount !== null) running.set(licence.id, (running.get(licence.id) ?? 0) + amount);
     await recordAudit(m, who, {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { SqlFilter } from '../db/sql-filter';
 import type { Cursor } from '../http/pagination';
 import type { CitedLicence, LicenceLimit } from '../screening/dossier';
 import { licenceKey } from '../screening/licence-check';
@@ -72,15 +73,13 @@ export async function licencesByNumber(
 }
 
 export async function listLicences(m: EntityManager, q: { number?: string; status?: string; limit: number }, cursor: Cursor | undefined): Promise<LicenceRow[]> {
-  const params: unknown[] = [today()];
-  const where: string[] = [];
-  if (q.number) { params.push(licenceKey(q.number)); where.push(`upper(l.number) = $${params.length}`); }
-  if (q.status) { params.push(q.status); where.push(`${STATUS} = $${params.length}`); }
-  if (cursor) { params.push(cursor.at, cursor.id); where.push(`(l.created_at, l.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`); }
-  params.push(q.limit + 1);
+  const f = new SqlFilter([today()]);
+  if (q.number) f.where(`upper(l.number) = ${f.bind(licenceKey(q.number))}`);
+  if (q.status) f.where(`${STATUS} = ${f.bind(q.status)}`);
+  f.keysetBefore('l.created_at', 'l.id', cursor);
   return m.query(
-    `SELECT ${COLUMNS}, ${STATUS} AS status FROM licences l ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY l.created_at DESC, l.id DESC LIMIT $${params.length}`, params);
+    `SELECT ${COLUMNS}, ${STATUS} AS status FROM licences l ${f.clause()}
+     ORDER BY l.created_at DESC, l.id DESC LIMIT ${f.bind(q.limit + 1)}`, f.params);
 }
 
 export interface DrawdownRow {
@@ -100,4 +99,38 @@ export function drawdownsOf(m: EntityManager, licenceId: string): Promise<Drawdo
   return m.query(
     `SELECT declaration_id, line_no, quantity::float8 AS quantity, unit, value_amount::float8 AS value_amount, value_currency, amount::float8 AS amount,
        exceeded, trigger, created_at FROM licence_drawdowns WHERE licence_id = $1 ORDER BY created_at, declaration_id, line_no`, [licenceId]);
+}
+
+export async function insertLicence(m: EntityManager, l: {
+  number: string; holder: unknown; hsPrefixes: string[]; destinationCountries: string[]; validFrom: string; validTo: string;
+  limitKind: string | null; limitAmount: number | null; limitUnit: string | null; notes: string | null; createdBy: string;
+}): Promise<string> {
+  const [{ id }] = await m.query(
+    `INSERT INTO licences (number, holder, hs_prefixes, destination_countries, valid_from, valid_to, limit_kind, limit_amount, limit_unit, notes, created_by)
+     VALUES ($1, $2::jsonb, $3::text[], $4::text[], $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    [l.number, JSON.stringify(l.holder), l.hsPrefixes, l.destinationCountries, l.validFrom, l.validTo,
+      l.limitKind, l.limitAmount, l.limitUnit, l.notes, l.createdBy]);
+  return id;
+}
+
+/** The licence's number and revocation, its row locked for the rest of the transaction. */
+export async function lockLicence(m: EntityManager, id: string): Promise<{ id: string; number: string; revoked_at: Date | null } | undefined> {
+  const [row] = await m.query(`SELECT id, number, revoked_at FROM licences WHERE id = $1 FOR UPDATE`, [id]);
+  return row;
+}
+
+export async function revokeLicence(m: EntityManager, id: string, by: string, reason: string): Promise<void> {
+  await m.query(`UPDATE licences SET revoked_at = now(), revoked_by = $2, revoke_reason = $3 WHERE id = $1`, [id, by, reason]);
+}
+
+/** Records a line's draw on a licence; false when that (licence, declaration, line) already drew. */
+export async function insertDrawdown(m: EntityManager, d: {
+  licenceId: string; declarationId: string; lineNo: number; quantity: number | null; unit: string | null; valueAmount: number;
+  valueCurrency: string; amount: number | null; exceeded: boolean; trigger: 'decision' | 'clearance';
+}): Promise<boolean> {
+  const [inserted] = await m.query(
+    `INSERT INTO licence_drawdowns (licence_id, declaration_id, line_no, quantity, unit, value_amount, value_currency, amount, exceeded, trigger)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (licence_id, declaration_id, line_no) DO NOTHING RETURNING id`,
+    [d.licenceId, d.declarationId, d.lineNo, d.quantity, d.unit, d.valueAmount, d.valueCurrency, d.amount, d.exceeded, d.trigger]);
+  return Boolean(inserted);
 }

@@ -8,7 +8,9 @@ import { decodeCursor, page } from '../http/pagination';
 import type { Dossier } from '../screening/dossier';
 import { licenceKey } from '../screening/licence-check';
 import type { LicenceCreate, LicenceQuery } from './licences.schemas';
-import { citedLicence, drawdownsOf, licencesByNumber, limitOf, listLicences, readLicence, type LicenceRow } from './licences.repository';
+import {
+  citedLicence, drawdownsOf, insertLicence, licencesByNumber, limitOf, listLicences, lockLicence, readLicence, revokeLicence, type LicenceRow,
+} from './licences.repository';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -53,11 +55,12 @@ export class LicencesService {
         const limit = input.limit === undefined ? null : 'quantity' in input.limit
           ? { kind: 'quantity', amount: input.limit.quantity, unit: input.limit.unit }
           : { kind: 'value', amount: input.limit.value.amount, unit: input.limit.value.currency };
-        const [{ id }] = await m.query(
-          `INSERT INTO licences (number, holder, hs_prefixes, destination_countries, valid_from, valid_to, limit_kind, limit_amount, limit_unit, notes, created_by)
-           VALUES ($1, $2::jsonb, $3::text[], $4::text[], $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-          [input.number, JSON.stringify(input.holder), [...new Set(input.hsPrefixes)], [...new Set(input.destinationCountries)], input.validFrom, input.validTo,
-            limit?.kind ?? null, limit?.amount ?? null, limit?.unit ?? null, input.notes ?? null, actor.keyId]);
+        const id = await insertLicence(m, {
+          number: input.number, holder: input.holder, hsPrefixes: [...new Set(input.hsPrefixes)],
+          destinationCountries: [...new Set(input.destinationCountries)], validFrom: input.validFrom, validTo: input.validTo,
+          limitKind: limit?.kind ?? null, limitAmount: limit?.amount ?? null, limitUnit: limit?.unit ?? null, notes: input.notes ?? null,
+          createdBy: actor.keyId,
+        });
         await recordAudit(m, auditActor(actor), {
           action: 'licence.created', subjectType: 'licence', subjectId: id,
           data: { number: input.number, holder: input.holder, hsPrefixes: input.hsPrefixes, destinationCountries: input.destinationCountries,
@@ -84,10 +87,10 @@ export class LicencesService {
   /** Revokes a licence: later screenings citing it raise licence-revoked. Revoking twice changes nothing. */
   async revoke(actor: Actor, id: string, reason: string) {
     return this.uow.run(async (m) => {
-      const [row] = await m.query(`SELECT id, number, revoked_at FROM licences WHERE id = $1 FOR UPDATE`, [id]);
+      const row = await lockLicence(m, id);
       if (!row) throw new NotFoundError('Licence');
       if (!row.revoked_at) {
-        await m.query(`UPDATE licences SET revoked_at = now(), revoked_by = $2, revoke_reason = $3 WHERE id = $1`, [id, actor.keyId, reason]);
+        await revokeLicence(m, id, actor.keyId, reason);
         await recordAudit(m, auditActor(actor), { action: 'licence.revoked', subjectType: 'licence', subjectId: id, data: { number: row.number, reason } });
       }
       return this.detail(m, id);

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { SqlFilter } from '../db/sql-filter';
 import { factsSql, type Metric } from './stats-facts';
 
 /** Days are 'YYYY-MM-DD' (UTC); `to` is exclusive here. */
@@ -47,6 +48,14 @@ function params(metric: Metric, r: FactRange): unknown[] {
 }
 
 export class StatsRepository {
+  /**
+   * For the rest of the transaction: no parallel workers, no JIT (the statistics queries are small, and starting
+   * workers or compiling costs more than they do).
+   */
+  async smallReadSettings(m: EntityManager): Promise<void> {
+    await m.query(`SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)`);
+  }
+
   /** Whether a day of [from, to) has its watermark behind `until` (one small look, outside any transaction). */
   async behind(m: EntityManager, from: string, to: string, until: Date): Promise<boolean> {
     if (from >= to) return false;
@@ -108,13 +117,14 @@ export class StatsRepository {
 
   /** The top keys of a metric by count (ties by key), with the total value. */
   async top(m: EntityManager, metric: Metric, r: FactRange, limit: number, onlyKeysLike?: string[]): Promise<FactRow[]> {
-    const p = params(metric, r);
-    const filter = onlyKeysLike ? `WHERE split_part(key, '|', 1) = ANY($6::text[])` : '';
+    const f = new SqlFilter(params(metric, r));
+    const top = f.bind(limit);
+    if (onlyKeysLike) f.where(`split_part(key, '|', 1) = ANY(${f.bind(onlyKeysLike)}::text[])`);
     const rows: { key: string; label: string; count: string; value: string }[] = await m.query(
       `WITH ${rangeFacts()}
-       SELECT key, max(label) AS label, sum(count) AS count, sum(value) AS value FROM f ${filter}
-       GROUP BY key ORDER BY sum(count) DESC, key LIMIT $5`,
-      onlyKeysLike ? [...p, limit, onlyKeysLike] : [...p, limit],
+       SELECT key, max(label) AS label, sum(count) AS count, sum(value) AS value FROM f ${f.clause()}
+       GROUP BY key ORDER BY sum(count) DESC, key LIMIT ${top}`,
+      f.params,
     );
     return rows.map((x) => ({ key: x.key, label: x.label ?? '', count: Number(x.count), value: Number(x.value) }));
   }
@@ -175,7 +185,8 @@ export class StatsRepository {
    */
   async decisionsByPerson(m: EntityManager, r: FactRange): Promise<{ person: string; keyIds: string[]; decisions: number }[]> {
     // Only an organisation filter needs the case (decisions do not carry it); without one the covering index suffices.
-    const byCase = r.organization ? `JOIN review_cases c ON c.id = d.case_id AND c.organization = $3` : '';
+    const f = new SqlFilter([r.from, r.to]);
+    const byCase = r.organization ? `JOIN review_cases c ON c.id = d.case_id AND c.organization = ${f.bind(r.organization)}` : '';
     const rows: { person: string; key_ids: string[]; decisions: string }[] = await m.query(
       `SELECT y.person, array_agg(DISTINCT y.decided_by::text ORDER BY y.decided_by::text) AS key_ids, sum(y.decisions) AS decisions
        FROM (SELECT coalesce(x.decided_by_person, k.person, k.name, x.decided_by::text) AS person, x.decided_by, x.decisions
@@ -185,7 +196,7 @@ export class StatsRepository {
              LEFT JOIN api_keys k ON k.id = x.decided_by) y
        GROUP BY y.person
        ORDER BY 3 DESC, 1`,
-      r.organization ? [r.from, r.to, r.organization] : [r.from, r.to],
+      f.params,
     );
     return rows.map((x) => ({ person: x.person, keyIds: x.key_ids, decisions: Number(x.decisions) }));
   }

@@ -78,7 +78,7 @@ export class StatsService {
    */
   private read<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
-      await m.query(`SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)`);
+      await this.repo.smallReadSettings(m);
       return work(m);
     });
   }
