@@ -58,8 +58,8 @@ describe('decisions and four-eyes approval', () => {
   // Each test starts with an empty queue whatever ran before it (or alone, with -t): a case an earlier test left open,
   // held, escalated or awaiting approval is set aside, so claims and queue listings see only the test's own cases.
   beforeEach(async () => {
-    await ds().query(`UPDATE review_cases SET status = 'closed', resolution = 'released', closed_at = now(), assignee_key_id = NULL,
-      lease_expires_at = NULL, pending_decision_id = NULL WHERE closed_at IS NULL`);
+    await ds().query(`UPDATE review_cases SET status = 'closed', resolution = 'released', closed_at = now(),
+      assignee_key_id = NULL, lease_expires_at = NULL, pending_decision_id = NULL WHERE closed_at IS NULL`);
   });
 
   it('sends a refusal to a second person: the deciding supervisor may not approve it, another one makes it final', async () => {

@@ -52,7 +52,9 @@ describe('POST /v1/declarations', () => {
     const res = await submit(t.http, broker, declaration({ consignee: { name: 'Геннадий Тимченко', country: 'RU' } }));
     expect(res.status).toBe(201);
     const party = res.body.screening.hits.find((h: { kind: string }) => h.kind === 'party');
-    expect(party).toMatchObject({ subject: 'consignee', listId: 'ofac-sdn', entryId: '16666', matched: expect.stringMatching(/TIMCHENKO/i), severity: 'critical' });
+    expect(party).toMatchObject({
+      subject: 'consignee', listId: 'ofac-sdn', entryId: '16666', matched: expect.stringMatching(/TIMCHENKO/i), severity: 'critical',
+    });
     // A strong match (at or above the block band), hence BLOCK below.
     expect(party.score).toBeGreaterThanOrEqual(0.95);
     expect(party.evidence.match.tokens.length).toBeGreaterThan(0);
