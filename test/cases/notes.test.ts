@@ -26,9 +26,13 @@ describe('case notes', () => {
     // The broker listens to every event it may: none may carry a note.
     const hook = await t.http.post('/v1/webhooks').set(...bearer(broker)).send({ url: 'http://127.0.0.1:9/hook', events: [...WEBHOOK_EVENT_TYPES] });
     expect(hook.status).toBe(201);
-    ({ caseId, declarationId } = await submitForCase(t, broker, reviewLevelDeclaration()) as { caseId: string; declarationId: string });
   }, 60000);
   afterAll(() => t.close());
+
+  // A case of each test's own: the notes a test reads are the ones it added, whatever ran before it.
+  beforeEach(async () => {
+    ({ caseId, declarationId } = await submitForCase(t, broker, reviewLevelDeclaration()) as { caseId: string; declarationId: string });
+  });
 
   it('lets a reviewer and a supervisor add notes, shown newest first in the case', async () => {
     const first = await addNote(reviewer.secret, { text: NOTE });
