@@ -23,7 +23,7 @@ import { readEntityEntries } from '../src/lists/entries.repository';
 import { createLogger } from '../src/observability/logger';
 import { EntityListIndex } from '../src/screening/matching';
 import { dbUrl, withAdmin } from './support/database';
-import { loadOfac, loadUn } from './support/fixture-lists';
+import { loadOfac, loadUn } from '../test/support/fixture-lists';
 import { companyName, extractNameParts, personName } from './support/name-parts';
 import { rng } from './support/variants';
 import { measureRefreshCycle, printRefreshCycles } from './lists-refresh';

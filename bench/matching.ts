@@ -18,7 +18,7 @@ import type { EntityEntry } from '../src/domain/list-entry';
 import { EntityListIndex, PartyMatcher } from '../src/screening/matching';
 import { AddressIndex } from '../src/screening/matching/address-index';
 import { runToEnd } from '../src/screening/matching/typed-buffers';
-import { loadOfac, loadUn } from './support/fixture-lists';
+import { loadOfac, loadUn } from '../test/support/fixture-lists';
 import { extractNameParts } from './support/name-parts';
 import { queryMix } from './support/query-mix';
 import { fmtMs, heapMb, percentile, timeQueries } from './support/stats';

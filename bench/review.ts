@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { dbUrl, withAdmin } from './support/database';
 import { loadConfig } from '../src/config/config';
 import { createService, type Service } from '../src/composition';
-import { loadOfac } from './support/fixture-lists';
+import { loadOfac } from '../test/support/fixture-lists';
 import { companyName, extractNameParts, personName, type NameParts } from './support/name-parts';
 import { pick, rng } from './support/variants';
 

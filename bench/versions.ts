@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dbUrl, withAdmin } from './support/database';
-import { FIXTURE_DATA } from './support/fixture-lists';
+import { FIXTURE_DATA } from '../test/support/fixture-lists';
 import { loadConfig } from '../src/config/config';
 import { createService, type Service } from '../src/composition';
 import { SYSTEM_ACTOR } from '../src/audit/audit.service';

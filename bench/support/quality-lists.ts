@@ -3,7 +3,7 @@
  * ("listId:entryId").
  */
 import type { EntityEntry } from '../../src/domain/list-entry';
-import { loadEuSample, loadFtm, loadOfac, loadUn } from './fixture-lists';
+import { loadEuSample, loadFtm, loadOfac, loadUn } from '../../test/support/fixture-lists';
 
 export interface NamedList { listId: string; entries: EntityEntry[] }
 

@@ -12,16 +12,23 @@ describe('decisions and four-eyes approval', () => {
   let reviewer2: { id: string; secret: string };
   let supervisor1: { id: string; secret: string };
   let supervisor2: { id: string; secret: string };
-  let escalatedCaseId: string;
   const ds = () => t.service.db.dataSource;
 
-  /** Submits a declaration and claims its case (the queue is empty between tests, so the claim takes it). */
+  /** Submits a declaration and claims its case (the queue is empty at the start of each test, so the claim takes it). */
   async function claimedCase(body: Record<string, unknown>, key = reviewer.secret) {
     const { caseId, declarationId } = await submitForCase(t, broker, body);
     const res = await claim(t, key);
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(caseId);
     return { caseId: caseId!, declarationId };
+  }
+
+  /** A BLOCK-level case a reviewer claimed and escalated: in the supervisors' queue, nobody holds it. */
+  async function escalatedCase(): Promise<string> {
+    const { caseId } = await claimedCase(withConsignee(LISTED));
+    const escalated = await decide(t, reviewer.secret, caseId, { action: 'escalate', reason: 'Needs a supervisor' });
+    expect(escalated.body.case).toMatchObject({ status: 'escalated', assignee: null });
+    return caseId;
   }
 
   async function declarationStatus(id: string): Promise<string> {
@@ -47,6 +54,13 @@ describe('decisions and four-eyes approval', () => {
     expect(hook.status).toBe(201);
   }, 90000);
   afterAll(() => t.close());
+
+  // Each test starts with an empty queue whatever ran before it (or alone, with -t): a case an earlier test left open,
+  // held, escalated or awaiting approval is set aside, so claims and queue listings see only the test's own cases.
+  beforeEach(async () => {
+    await ds().query(`UPDATE review_cases SET status = 'closed', resolution = 'released', closed_at = now(),
+      assignee_key_id = NULL, lease_expires_at = NULL, pending_decision_id = NULL WHERE closed_at IS NULL`);
+  });
 
   it('sends a refusal to a second person: the deciding supervisor may not approve it, another one makes it final', async () => {
     const { caseId, declarationId } = await claimedCase(withConsignee(LISTED), supervisor1.secret);
@@ -120,7 +134,6 @@ describe('decisions and four-eyes approval', () => {
     expect(back.body.id).toBe(caseId);
     const escalated = await decide(t, reviewer2.secret, caseId, { action: 'escalate', reason: 'Needs a supervisor' });
     expect(escalated.body.case).toMatchObject({ status: 'escalated', assignee: null });
-    escalatedCaseId = caseId;
   });
 
   it('holds a case for documents: declaration held, case still open and still with its claimant', async () => {
@@ -137,6 +150,7 @@ describe('decisions and four-eyes approval', () => {
   });
 
   it('escalates to the supervisors: only a supervisor may then claim and decide the case', async () => {
+    const escalatedCaseId = await escalatedCase();
     const listed = await t.http.get('/v1/cases?status=escalated').set(...bearer(reviewer.secret));
     expect(listed.body.items).toEqual([expect.objectContaining({ id: escalatedCaseId, status: 'escalated', escalated: true, assignee: null })]);
     expect((await claim(t, reviewer.secret)).status).toBe(204);

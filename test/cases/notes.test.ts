@@ -26,9 +26,13 @@ describe('case notes', () => {
     // The broker listens to every event it may: none may carry a note.
     const hook = await t.http.post('/v1/webhooks').set(...bearer(broker)).send({ url: 'http://127.0.0.1:9/hook', events: [...WEBHOOK_EVENT_TYPES] });
     expect(hook.status).toBe(201);
-    ({ caseId, declarationId } = await submitForCase(t, broker, reviewLevelDeclaration()) as { caseId: string; declarationId: string });
   }, 60000);
   afterAll(() => t.close());
+
+  // A case of each test's own: the notes a test reads are the ones it added, whatever ran before it.
+  beforeEach(async () => {
+    ({ caseId, declarationId } = await submitForCase(t, broker, reviewLevelDeclaration()) as { caseId: string; declarationId: string });
+  });
 
   it('lets a reviewer and a supervisor add notes, shown newest first in the case', async () => {
     const first = await addNote(reviewer.secret, { text: NOTE });
@@ -44,7 +48,7 @@ describe('case notes', () => {
   });
 
   it('audits each note with its text, so the auditor\'s export holds it', async () => {
-    const [note] = (await t.http.get(`/v1/cases/${caseId}`).set(...bearer(auditor))).body.notes.slice(-1);
+    const note = (await addNote(reviewer.secret, { text: NOTE })).body;
     const [event] = await ds().query(`SELECT actor, subject_type, subject_id, data FROM audit_events WHERE action = 'case.note_added' AND data->>'noteId' = $1`, [note.id]);
     expect(event).toEqual({
       actor: { keyId: reviewer.id, role: 'reviewer', organization: 'customs-authority', person: reviewer.person },
@@ -69,6 +73,7 @@ describe('case notes', () => {
   });
 
   it('never shows notes to the broker: not in its declaration view, not in any webhook', async () => {
+    expect((await addNote(reviewer.secret, { text: NOTE })).status).toBe(201);
     const view = await t.http.get(`/v1/declarations/${declarationId}`).set(...bearer(broker));
     expect(view.status).toBe(200);
     expect(JSON.stringify(view.body)).not.toContain('reseller in Bishkek');
@@ -79,6 +84,7 @@ describe('case notes', () => {
   });
 
   it('keeps notes: the database refuses editing or deleting them', async () => {
+    expect((await addNote(reviewer.secret, { text: 'A note to keep' })).status).toBe(201);
     await expect(ds().query(`UPDATE case_notes SET text = 'rewritten'`)).rejects.toThrow(/append-only/);
     await expect(ds().query(`DELETE FROM case_notes`)).rejects.toThrow(/append-only/);
   });

@@ -59,7 +59,16 @@ describe('delta re-screening when a list version activates', () => {
   });
 
   it('is idempotent: running the job again, or again from the start, records nothing twice', async () => {
-    const [v] = await ds().query(`SELECT version_id FROM rescreen_runs WHERE list_id = 'watch' AND flagged = 1`);
+    // A run of the test's own that flagged one declaration: a list of its own whose second version lists a consignee.
+    await rescreenOf('watch-again', (await uploadWatchList(t, 'watch-again', [{ id: 'A-1', name: 'Existing Sanctioned Entity LLC' }])).id);
+    const declared = await submit(t.http, broker, declaration({ consignee: { name: 'Fjord Valley Instruments LLC', country: 'KZ' } }));
+    expect(declared.body).toMatchObject({ status: 'cleared', caseId: null });
+    const v2 = await uploadWatchList(t, 'watch-again', [
+      { id: 'A-1', name: 'Existing Sanctioned Entity LLC' },
+      { id: 'A-2', name: 'Fjord Valley Instruments LLC', countries: ['KZ'] },
+    ]);
+    expect(await rescreenOf('watch-again', v2.id)).toMatchObject({ status: 'completed', flagged: 1 });
+    const v = { version_id: v2.id };
     const count = async () => (await ds().query(`SELECT count(*)::int AS n FROM screenings WHERE trigger = 'rescreen'`))[0].n;
     const before = await count();
     await ds().query(`UPDATE rescreen_runs SET status = 'queued', locked_until = NULL WHERE version_id = $1`, [v.version_id]);

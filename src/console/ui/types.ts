@@ -12,7 +12,7 @@ import type {
   DeclarationSummary as DeclarationSummaryView, HitView, Identifier as IdentifierView, PartyInput, PartyRole as PartyRoleView, ScreeningView,
 } from '../../declarations/declarations.schemas';
 import type { DocumentView } from '../../documents/documents.schemas';
-import type { CaseInformationRequest } from '../../information-requests/information-requests.schemas';
+import type { CaseInformationRequest } from '../../cases/case-information.schemas';
 import type { LicenceView } from '../../licences/licences.schemas';
 import type { SourceView } from '../../list-sources/list-sources.schemas';
 import type { ListVersionView, ListView as ListViewSchema } from '../../lists/lists.schemas';
@@ -46,7 +46,7 @@ export type VerifyResult = VerifyResultView;
 export type Outcome = ScreeningView['outcome'];
 export type DeclarationStatus = DeclarationStatusView;
 
-/** Identifiers as declared, and as list entries carry them (src/lists/list-entry.ts IdentifierRef: country, label). */
+/** Identifiers as declared, and as list entries carry them (src/domain/list-entry.ts IdentifierRef: country, label). */
 export type Identifier = IdentifierView & { country?: string; label?: string };
 
 export type Party = PartyInput;
@@ -103,7 +103,7 @@ export type ReviewCase = CaseView;
 export type KeyRef = NonNullable<DecisionView['approvedBy']>;
 export type CaseDecision = DecisionView;
 
-/** A request for information and the broker's answer (src/information-requests/information-requests.schemas.ts). */
+/** A request for information and the broker's answer (src/cases/case-information.schemas.ts). */
 export type InformationRequest = CaseInformationRequest;
 
 export type CaseDetail = CaseDetailView;

@@ -3,7 +3,7 @@
  * loaded with the project's importers, plus a few Kazakh ТОО entries constructed for these tests (no Kazakh
  * company is in the shared data; their BINs are real numbers from the python-stdnum samples).
  */
-import { loadEuSample, loadFtm, loadOfac, loadUn } from '../../../bench/support/fixture-lists';
+import { loadEuSample, loadFtm, loadOfac, loadUn } from '../../../test/support/fixture-lists';
 import type { EntityEntry } from '../../domain/list-entry';
 import { EntityListIndex, PartyMatcher, type PartyMatch, type PartyQuery } from './index';
 

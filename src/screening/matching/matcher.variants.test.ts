@@ -3,7 +3,7 @@
  * the full 2019 OFAC SDN list, so token rarity is as in production. Thresholds are the product's bands:
  * >= 0.95 strong, >= 0.85 review.
  */
-import { loadOfac } from '../../../bench/support/fixture-lists';
+import { loadOfac } from '../../../test/support/fixture-lists';
 import type { EntityEntry } from '../../domain/list-entry';
 import { EntityListIndex, PartyMatcher, type PartyMatch } from './index';
 

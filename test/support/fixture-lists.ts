@@ -1,6 +1,7 @@
 /**
  * Loads the real list copies under test/fixtures/data through the project's own importers
- * (src/lists/importers), for the matching benchmarks and tests.
+ * (src/lists/importers), for the matching tests and benchmarks. It lives under test/support so unit tests never
+ * import from bench/; the benchmarks import it from here.
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { importFtmJsonl } from '../../src/lists/importers/ftm-jsonl';
 import { importOfacSdn } from '../../src/lists/importers/ofac-sdn';
 import { importUnXml } from '../../src/lists/importers/un-xml';
 
-export const FIXTURE_DATA = join(__dirname, '..', '..', 'test', 'fixtures', 'data', 'entities');
+export const FIXTURE_DATA = join(__dirname, '..', 'fixtures', 'data', 'entities');
 
 async function collect(it: AsyncIterable<EntityEntry>): Promise<EntityEntry[]> {
   const out: EntityEntry[] = [];
