@@ -32,6 +32,7 @@ import { createAllowListFeature, type AllowListFeature } from './allow-list/allo
 import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { declarationCases } from './cases/declaration-cases';
 import { createDocumentsFeature } from './documents/documents.feature';
+import { declarationOrganization } from './declarations/declaration-owner.repository';
 import { createInformationRequestsFeature, type InformationRequestsFeature } from './information-requests/information-requests.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
 import { rescreenHook } from './rescreen/rescreen-runs';
@@ -94,7 +95,7 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });
 
   const allowList = createAllowListFeature({ dataSource, uow, config, index: lists.index });
-  const documents = createDocumentsFeature({ dataSource, uow, config });
+  const documents = createDocumentsFeature({ dataSource, uow, config, declarationOrganization });
   const informationRequests = createInformationRequestsFeature({ dataSource, uow, config });
   const licences = createLicencesFeature({ dataSource, uow });
   const declarations = createDeclarationsFeature({

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { declarationBody } from '../declarations/licence-drawdown.repository';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
 import { auditActor, personOf, type Actor } from '../auth/actor';
@@ -137,7 +138,7 @@ export class DecisionsService {
     await setDeclarationStatus(m, who, c.declaration_id, resolution, { caseId: c.id, decisionId: decision.id });
     await this.requests.withdrawOpen(m, who, c, decision.id);
     // A release is final here (after any approval): the lines under a licence draw on it, once, with the licence row locked.
-    if (resolution === 'released') await drawDownLicences(m, who, c.declaration_id, 'decision');
+    if (resolution === 'released') await drawDownLicences(m, who, c.declaration_id, await declarationBody(m, c.declaration_id), 'decision');
     const allowListEntryIds = await this.mark(m, who, c, decision);
     await recordAudit(m, who, {
       action: 'case.closed', subjectType: 'case', subjectId: c.id,

@@ -1,4 +1,8 @@
-import type { Cursor } from '../http/pagination';
+/** A keyset position: the timestamp and id of the last row a page showed (http/pagination encodes it for clients). */
+export interface Cursor {
+  at: string;
+  id: string;
+}
 
 /**
  * The one way to build a dynamic WHERE clause: conditions are collected in order, and every value is bound as a

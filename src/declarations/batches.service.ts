@@ -76,7 +76,7 @@ export class BatchesService {
           const stored = await writeNewDeclaration(m, this.config, {
             actor, organization: batch.organization, submittedBy: batch.submitted_by, input: item.body, result, trigger: 'batch', batchId,
           });
-          if (stored.status === 'cleared' && citesLicences(item.body)) await drawDownLicences(m, actor, stored.id as string, 'clearance');
+          if (stored.status === 'cleared' && citesLicences(item.body)) await drawDownLicences(m, actor, stored.id as string, item.body, 'clearance');
           await setItemDeclaration(m, batchId, item.idx, stored.id as string);
           await this.countProcessed(m, batchId, actor);
         });

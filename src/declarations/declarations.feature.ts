@@ -1,3 +1,4 @@
+import type { DeclarationInformation } from './declarations.schemas';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
@@ -10,7 +11,6 @@ import type { DossierLoader } from '../screening/dossier';
 import { loadNationalTariff } from '../screening/national-tariff';
 import type { Ruleset } from '../screening/ruleset';
 import type { SuppressionSource } from '../screening/suppressions';
-import type { InformationRequestsService } from '../information-requests/information-requests.service';
 import { BatchesService } from './batches.service';
 import type { DeclarationCases } from './declaration-cases';
 import { declarationsRoutes } from './declarations.routes';
@@ -30,7 +30,7 @@ export interface DeclarationsFeature {
 
 export function createDeclarationsFeature(deps: {
   dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsFeature; ruleset: Ruleset; suppressions: SuppressionSource;
-  informationRequests?: Pick<InformationRequestsService, 'forDeclaration'>;
+  informationRequests?: DeclarationInformation;
   /** Readers of the records declarations cite (invoices, licences): see src/screening/dossier.ts. */
   dossierLoaders?: readonly DossierLoader[];
   documents: DocumentsService;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import '../http/openapi';
-import { brokerInformationRequest, responseView } from '../information-requests/information-requests.schemas';
 import { historyEventSchema } from '../audit/audit.schemas';
 import { documentView } from '../documents/documents.schemas';
 
@@ -9,6 +8,28 @@ export {
   PARTY_ROLES, DECLARATION_IDENTIFIER_TYPES, countryCode, declarationSchema, type DeclarationInput, type PartyInput,
   type PartyRole, type Identifier, type DeclarationItem,
 } from '../screening/declaration-input';
+
+/** A broker's answer to a request for information, as the declaration view lists it. */
+export const responseView = z.object({
+  id: z.string().uuid(),
+  message: z.string(),
+  documentIds: z.array(z.string().uuid()),
+  createdAt: z.string(),
+}).openapi('InformationResponse');
+
+/** What the owner broker sees of an open request: the message and the dates, never the reason or the hits. */
+export const brokerInformationRequest = z.object({
+  message: z.string(),
+  requestedAt: z.string(),
+  respondBy: z.string().describe('After this the case goes to the supervisors; an answer is still accepted while the request is open'),
+}).openapi('BrokerInformationRequest');
+export type ResponseView = z.input<typeof responseView>;
+export type BrokerInformationRequest = z.input<typeof brokerInformationRequest>;
+
+/** What the declaration view shows of requests for information (src/information-requests provides it). */
+export interface DeclarationInformation {
+  forDeclaration(declarationId: string): Promise<{ informationRequest: BrokerInformationRequest | null; responses: ResponseView[] }>;
+}
 
 export const MAX_BATCH = 1000;
 export const batchSchema = z.object({

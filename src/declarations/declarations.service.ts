@@ -7,7 +7,7 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import type { DocumentsService } from '../documents/documents.service';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
-import type { DeclarationInput } from './declarations.schemas';
+import type { DeclarationInformation, DeclarationInput } from './declarations.schemas';
 import { IdempotencyStore, requestHash } from './idempotency';
 import { citesLicences, drawDownLicences } from '../licences/drawdown';
 import type { DeclarationCases } from './declaration-cases';
@@ -15,7 +15,6 @@ import { writeNewDeclarationCounted } from './declaration-writer';
 import { findDeclaration, findDeclarationPage, findScreenings } from './declarations.repository';
 import { organizationScope, type SearchFilters } from './search-filter';
 import type { ScreeningPipeline } from './screening-pipeline';
-import type { InformationRequestsService } from '../information-requests/information-requests.service';
 
 export interface SubmitAnswer {
   status: number;
@@ -45,7 +44,7 @@ export class DeclarationsService {
     /** The declaration's review case and final decision (src/cases). */
     private readonly cases: Pick<DeclarationCases, 'caseOf' | 'finalDecision'>,
     /** Adds the open request for information and the broker's answers to the view. */
-    private readonly informationRequests?: Pick<InformationRequestsService, 'forDeclaration'>,
+    private readonly informationRequests?: DeclarationInformation,
   ) {
     this.idempotency = new IdempotencyStore(dataSource);
   }
@@ -67,7 +66,7 @@ export class DeclarationsService {
       const { answer: body } = result.outcome === 'CLEAR' && citesLicences(input)
         ? await this.uow.run(async (m) => {
           const written = await write(m);
-          await drawDownLicences(m, auditActor(actor), written.answer.id as string, 'clearance');
+          await drawDownLicences(m, auditActor(actor), written.answer.id as string, input, 'clearance');
           return written;
         })
         : await this.uow.runStatement(write, (written) => written.queuedJobs > 0);

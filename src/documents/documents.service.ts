@@ -1,11 +1,10 @@
 import type { Request } from 'express';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import { auditActor, type Actor } from '../auth/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { NotFoundError } from '../http/errors';
 import { streamSingleFile } from '../http/multipart';
-import { declarationOrganization } from '../declarations/declaration-owner.repository';
 import {
   insertChunks, insertDocument, listDocuments, readChunk, readDocument, type StoredDocument,
 } from './documents.repository';
@@ -15,6 +14,8 @@ import { ReceivedDocument } from './received-document';
 export interface DocumentsOptions {
   maxBytes: number;
   types: readonly string[];
+  /** The organisation a declaration belongs to (src/declarations owns that table; the composition root passes it). */
+  declarationOrganization(m: EntityManager, declarationId: string): Promise<string | undefined>;
 }
 
 /**
@@ -75,7 +76,7 @@ export class DocumentsService {
 
   /** The declaration's organisation when the caller may reach it, else undefined. */
   private async reachable(actor: Actor, declarationId: string): Promise<string | undefined> {
-    const organization = await declarationOrganization(this.dataSource.manager, declarationId);
+    const organization = await this.options.declarationOrganization(this.dataSource.manager, declarationId);
     if (!organization || (actor.role === 'broker' && organization !== actor.organization)) return undefined;
     return organization;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Cursor } from '../db/sql-filter';
 import { ValidationError } from './errors';
 
 export const paginationQuery = z.object({
@@ -6,10 +7,7 @@ export const paginationQuery = z.object({
   cursor: z.string().max(400).optional(),
 });
 
-export interface Cursor {
-  at: string;
-  id: string;
-}
+export type { Cursor };
 
 /** Opaque keyset cursor over (timestamp, id), newest first. Keyed columns are stored at millisecond precision, like a Date. */
 export function encodeCursor(at: Date | string, id: string): string {

@@ -14,16 +14,5 @@ export const responseBody = z.object({
 }).openapi('InformationResponseRequest');
 export type ResponseBody = z.output<typeof responseBody>;
 
-export const responseView = z.object({
-  id: z.string().uuid(),
-  message: z.string(),
-  documentIds: z.array(z.string().uuid()),
-  createdAt: z.string(),
-}).openapi('InformationResponse');
-
-/** What the owner broker sees of an open request: the message and the dates, never the reason or the hits. */
-export const brokerInformationRequest = z.object({
-  message: z.string(),
-  requestedAt: z.string(),
-  respondBy: z.string().describe('After this the case goes to the supervisors; an answer is still accepted while the request is open'),
-}).openapi('BrokerInformationRequest');
+// The broker's view of requests and answers belongs to the declaration view (src/declarations), which shows it.
+export { brokerInformationRequest, responseView } from '../declarations/declarations.schemas';

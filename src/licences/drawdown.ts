@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
 import type { DeclarationInput } from '../screening/declaration-input';
-import { declarationBody } from '../declarations/licence-drawdown.repository';
 import { checkCitedLines, licenceKey } from '../screening/licence-check';
 import { citedLicence, insertDrawdown, licencesByNumber, today } from './licences.repository';
 
@@ -20,8 +19,13 @@ export function citesLicences(d: DeclarationInput): boolean {
  * screening citing it finds it exhausted. Each (licence, declaration, line) draws at most once (unique key), so a
  * repeated release changes nothing.
  */
-export async function drawDownLicences(m: EntityManager, who: AuditActor, declarationId: string, trigger: 'decision' | 'clearance'): Promise<void> {
-  const d = await declarationBody(m, declarationId);
+export async function drawDownLicences(
+  m: EntityManager,
+  who: AuditActor,
+  declarationId: string,
+  d: DeclarationInput | undefined,
+  trigger: 'decision' | 'clearance',
+): Promise<void> {
   if (!d || !citesLicences(d)) return;
   const rows = await licencesByNumber(m, d.items.flatMap((i) => (i.licenceNumber ? [i.licenceNumber] : [])), { lock: true });
   if (rows.length === 0) return;

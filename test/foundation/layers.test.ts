@@ -20,10 +20,10 @@ export const LAYERS: string[][] = [
   ['screening', 'audit'],
   ['auth', 'review-rules'],
   ['lists', 'webhooks', 'documents', 'licences'],
-  ['list-sources', 'allow-list', 'stats', 'information-requests'],
+  ['list-sources', 'stats'],
   ['declarations'],
-  ['cases', 'invoices'],
-  ['rescreen'],
+  ['cases', 'invoices', 'allow-list'],
+  ['information-requests', 'rescreen'],
   ['console'],
   ['(entry)'],
 ];

@@ -1,4 +1,5 @@
 import { drawDownLicences } from '../../src/licences/drawdown';
+import { declarationBody } from '../../src/declarations/licence-drawdown.repository';
 import { submit } from '../support/factories';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 import { approve, claim, decide, keyWithId, submitForCase } from '../cases/helpers';
@@ -94,7 +95,9 @@ describe('cited licences in screening and their drawdown', () => {
     expect(after.drawdowns.every((d: { trigger: string; lineNo: number }) => d.trigger === 'decision' && d.lineNo === 1)).toBe(true);
 
     // Exactly once per line: drawing again for a released declaration changes nothing.
-    await drawDownLicences(t.service.db.dataSource.manager, { keyId: 'test', role: 'admin', organization: 'customs-authority' }, a.declarationId, 'decision');
+    const m = t.service.db.dataSource.manager;
+    const who = { keyId: 'test', role: 'admin', organization: 'customs-authority' } as const;
+    await drawDownLicences(m, who, a.declarationId, await declarationBody(m, a.declarationId), 'decision');
     expect((await licence(lic.id)).drawdowns).toHaveLength(2);
     const drawn = await t.service.db.dataSource.query(`SELECT action FROM audit_events WHERE subject_id = $1 AND action = 'licence.drawn_down'`, [lic.id]);
     expect(drawn).toHaveLength(2);
