@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
-import { PRIORITY_NAMES, type CasePriority } from './priority';
+import { PRIORITY_NAMES, type CasePriority } from '../review-rules/priority';
 import type { ListCasesQuery } from './cases.schemas';
 import { decodeOpaqueCursor, isCursorTimestamp, isUuid, type Cursor } from '../http/pagination';
 import { SqlFilter } from '../db/sql-filter';

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityClass = Function;
 
 export interface SessionTimeouts {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { enqueueInTransaction } from '../jobs/outbox';
-import type { DispatchedEvent, WebhookEventType } from '../jobs/webhook-events';
-import { publicEventData } from './event-data';
+import type { WebhookEventType } from '../jobs/webhook-events';
+import { dispatchJob } from './event-data';
 import { hasSubscriber } from './subscriptions.repository';
 
 // The event types and the dispatch job's payload are declared with the job catalogue (jobs does not import webhooks).
@@ -29,14 +29,7 @@ export interface WebhookEvent {
  */
 export async function emitWebhookEvent(manager: EntityManager, event: WebhookEvent): Promise<void> {
   if (!(await hasSubscriber(manager, event.organization, event.type))) return;
-  const eventId = event.eventId ?? randomUUID();
-  const payload: DispatchedEvent = {
-    eventId,
-    type: event.type,
-    organization: event.organization,
-    subjectId: event.subjectId,
-    createdAt: new Date().toISOString(),
-    data: publicEventData(event.type, event.data),
-  };
-  await enqueueInTransaction(manager, 'webhooks.dispatch', payload, { dedupeKey: `webhooks.dispatch:${event.type}:${event.subjectId}:${eventId}` });
+  // The same payload and dedupe key as the submission's one-statement write builds (event-data.ts dispatchJob).
+  const { payload, dedupeKey } = dispatchJob({ ...event, eventId: event.eventId ?? randomUUID() }, new Date().toISOString());
+  await enqueueInTransaction(manager, 'webhooks.dispatch', payload, { dedupeKey });
 }

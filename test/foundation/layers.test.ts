@@ -6,7 +6,6 @@ import path from 'node:path';
  * the layers below, never one above, and never one that imports it back.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const madge = require('madge') as (
   root: string,
   options: Record<string, unknown>,

@@ -1,1 +1,0 @@
-export { PRIORITY_NAMES, type CasePriority } from '../review-rules/priority';
