@@ -6,7 +6,9 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/artifacts/**', 'src/console/ui/**/*.js', '**/*.d.ts'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/artifacts/**', 'src/console/ui/**/*.js', '**/*.d.ts'],
+  },
   {
     files: ['**/*.ts'],
     languageOptions: {
@@ -15,7 +17,9 @@ export default tseslint.config(
     },
     plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'src/console/ui/tsconfig.json'] })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({ project: ['tsconfig.json', 'src/console/ui/tsconfig.json'] }),
+      ],
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

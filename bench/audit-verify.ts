@@ -22,9 +22,12 @@ const APPENDED = Number(process.argv[3] ?? 1000);
 async function fill(ds: DataSource, count: number, signEvery: number, sign: () => Promise<unknown>) {
   for (let done = 0; done < count; done += signEvery) {
     const size = Math.min(signEvery, count - done);
-    await ds.query(`INSERT INTO audit_events (actor, action, subject_type, subject_id, data)
+    await ds.query(
+      `INSERT INTO audit_events (actor, action, subject_type, subject_id, data)
       SELECT $1::jsonb, 'bench.verify', 'declaration', 'd' || g, jsonb_build_object('outcome', 'CLEAR', 'riskScore', g % 100, 'reference', 'REF-' || g)
-      FROM generate_series(1, $2) g`, [JSON.stringify(SYSTEM_ACTOR), size]);
+      FROM generate_series(1, $2) g`,
+      [JSON.stringify(SYSTEM_ACTOR), size],
+    );
     await sealPending(ds);
     await sign();
   }
@@ -48,10 +51,14 @@ async function main() {
     // A checkpoint per 10,000 events stands for the scheduled ones of a busy day.
     await fill(ds, EVENTS, 10_000, () => checkpointHead(ds, signer, 'scheduled'));
     const [full, fullMs] = await timed(() => verifyChain(ds, signer, keys, { full: true }));
-    console.log(`full verify:        ok=${full.ok} checked=${full.checked} events, ${full.checkpointsChecked} checkpoints in ${fullMs.toFixed(0)} ms`);
+    console.log(
+      `full verify:        ok=${full.ok} checked=${full.checked} events, ${full.checkpointsChecked} checkpoints in ${fullMs.toFixed(0)} ms`,
+    );
     await fill(ds, APPENDED, APPENDED, async () => undefined);
     const [inc, incMs] = await timed(() => verifyChain(ds, signer, keys));
-    console.log(`incremental verify: ok=${inc.ok} mode=${inc.mode} checked=${inc.checked} events (from seq ${inc.fromSeq}), ${inc.checkpointsChecked} checkpoints in ${incMs.toFixed(0)} ms`);
+    console.log(
+      `incremental verify: ok=${inc.ok} mode=${inc.mode} checked=${inc.checked} events (from seq ${inc.fromSeq}), ${inc.checkpointsChecked} checkpoints in ${incMs.toFixed(0)} ms`,
+    );
     const [idle, idleMs] = await timed(() => verifyChain(ds, signer, keys));
     console.log(`incremental, nothing new: checked=${idle.checked} in ${idleMs.toFixed(0)} ms`);
     await fill(ds, 1, 1, async () => undefined);
@@ -63,4 +70,7 @@ async function main() {
   }
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

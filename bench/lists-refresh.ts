@@ -22,7 +22,16 @@ const DATA = join(__dirname, '..', 'test', 'fixtures', 'data', 'entities');
 const LISTS = join(__dirname, '..', 'test', 'fixtures', 'lists');
 
 const SOURCES: { listId: string; format: string; parts: Record<string, string> }[] = [
-  { listId: 'ofac-sdn', format: 'ofac-sdn-csv', parts: { sdn: join(DATA, 'ofac-sample-2025', 'sdn.csv'), alt: join(DATA, 'ofac-sample-2025', 'alt.csv'), add: join(DATA, 'ofac-sample-2025', 'add.csv'), comments: join(DATA, 'ofac-sample-2025', 'sdn_comments.csv') } },
+  {
+    listId: 'ofac-sdn',
+    format: 'ofac-sdn-csv',
+    parts: {
+      sdn: join(DATA, 'ofac-sample-2025', 'sdn.csv'),
+      alt: join(DATA, 'ofac-sample-2025', 'alt.csv'),
+      add: join(DATA, 'ofac-sample-2025', 'add.csv'),
+      comments: join(DATA, 'ofac-sample-2025', 'sdn_comments.csv'),
+    },
+  },
   { listId: 'un', format: 'un-xml', parts: { file: join(DATA, 'un', 'UN_consolidated_2026-02-27.xml') } },
   { listId: 'eu-fsf', format: 'eu-fsf-xml', parts: { file: join(DATA, 'eu-fsf', 'eu_fsf_sample.xml') } },
   { listId: 'us-csl', format: 'csl-csv', parts: { file: join(DATA, 'csl', 'csl_us_consolidated_sample.csv') } },
@@ -52,21 +61,35 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 120_000): Pr
 async function cycle(service: Service, server: FileServer, mode: CycleCost['mode']): Promise<CycleCost> {
   const ds = service.db.dataSource;
   for (const f of server.files.values()) f.etag = mode === 'conditional';
-  const before: { list_id: string; checked: Date }[] = await ds.query(`SELECT list_id, last_checked_at AS checked FROM list_sources`);
+  const before: { list_id: string; checked: Date }[] = await ds.query(
+    `SELECT list_id, last_checked_at AS checked FROM list_sources`,
+  );
   const seen = server.requests.length;
   await ds.query(`UPDATE list_sources SET next_check_at = now()`);
   const started = process.hrtime.bigint();
   const enqueued = await service.sources.service.enqueueDue();
   if (enqueued !== SOURCES.length) throw new Error(`enqueued ${enqueued} checks, expected ${SOURCES.length}`);
   await waitUntil(async () => {
-    const rows: { list_id: string; checked: Date }[] = await ds.query(`SELECT list_id, last_checked_at AS checked FROM list_sources`);
-    return rows.every((r) => r.checked && r.checked.getTime() !== before.find((b) => b.list_id === r.list_id)?.checked?.getTime());
+    const rows: { list_id: string; checked: Date }[] = await ds.query(
+      `SELECT list_id, last_checked_at AS checked FROM list_sources`,
+    );
+    return rows.every(
+      (r) => r.checked && r.checked.getTime() !== before.find((b) => b.list_id === r.list_id)?.checked?.getTime(),
+    );
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const requests = server.requests.slice(seen);
   const outcomes: Record<string, string> = Object.fromEntries(
-    (await ds.query(`SELECT list_id, last_outcome FROM list_sources ORDER BY list_id`) as { list_id: string; last_outcome: string }[]).map((r) => [r.list_id, r.last_outcome]));
-  const bytes = requests.filter((r) => r.status === 200).reduce((n, r) => n + (server.files.get(r.path)?.body.length ?? 0), 0);
+    (
+      (await ds.query(`SELECT list_id, last_outcome FROM list_sources ORDER BY list_id`)) as {
+        list_id: string;
+        last_outcome: string;
+      }[]
+    ).map((r) => [r.list_id, r.last_outcome]),
+  );
+  const bytes = requests
+    .filter((r) => r.status === 200)
+    .reduce((n, r) => n + (server.files.get(r.path)?.body.length ?? 0), 0);
   return { mode, sources: SOURCES.length, requests: requests.length, bytes, ms: Math.round(ms * 10) / 10, outcomes };
 }
 
@@ -78,27 +101,46 @@ export async function measureRefreshCycle(): Promise<CycleCost[]> {
   await server.start();
   let service: Service | undefined;
   try {
-    const config = loadConfig({}, {
-      DATABASE_URL: dbUrl(name), LOG_LEVEL: 'warn', LIST_SOURCES: 'off', OUTBOX_POLL_MS: 50,
-      // The scheduler is driven by hand here, so its own loop stays out of the way.
-      LIST_SOURCES_POLL_MS: 3_600_000,
-    });
+    const config = loadConfig(
+      {},
+      {
+        DATABASE_URL: dbUrl(name),
+        LOG_LEVEL: 'warn',
+        LIST_SOURCES: 'off',
+        OUTBOX_POLL_MS: 50,
+        // The scheduler is driven by hand here, so its own loop stays out of the way.
+        LIST_SOURCES_POLL_MS: 3_600_000,
+      },
+    );
     service = await createService(config, 'worker');
     await service.start();
     for (const s of SOURCES) {
-      const urls = Object.fromEntries(Object.entries(s.parts).map(([part, path]) => [part, server.serve(`/${s.listId}/${part}`, { body: readFileSync(path) })]));
-      await service.sources.service.put({ keyId: null, role: 'admin', organization: 'bench' }, s.listId, { format: s.format as never, urls, refreshMinutes: 60, enabled: true });
+      const urls = Object.fromEntries(
+        Object.entries(s.parts).map(([part, path]) => [
+          part,
+          server.serve(`/${s.listId}/${part}`, { body: readFileSync(path) }),
+        ]),
+      );
+      await service.sources.service.put({ keyId: null, role: 'admin', organization: 'bench' }, s.listId, {
+        format: s.format as never,
+        urls,
+        refreshMinutes: 60,
+        enabled: true,
+      });
     }
     const ds = service.db.dataSource;
     await waitUntil(async () => {
-      const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM list_sources s JOIN list_versions v ON v.id = s.last_version_id WHERE v.status = 'active'`);
+      const [{ n }] = await ds.query(
+        `SELECT count(*)::int AS n FROM list_sources s JOIN list_versions v ON v.id = s.last_version_id WHERE v.status = 'active'`,
+      );
       return n === SOURCES.length;
     });
     // One unreported cycle first: it stores the ETags and warms the code paths. The sha256 rounds come last because
     // a server without ETags leaves no validators for the next conditional round.
     await cycle(service, server, 'conditional');
     // The first fetches made a version each, except where the file equals a shipped seed (the UN list): count now.
-    const fetched = async () => (await ds.query(`SELECT count(*)::int AS n FROM list_versions WHERE source = 'fetch'`))[0].n as number;
+    const fetched = async () =>
+      (await ds.query(`SELECT count(*)::int AS n FROM list_versions WHERE source = 'fetch'`))[0].n as number;
     const before = await fetched();
     const results: CycleCost[] = [];
     for (const mode of ['conditional', 'sha256'] as const) {
@@ -116,11 +158,18 @@ export async function measureRefreshCycle(): Promise<CycleCost[]> {
 
 export function printRefreshCycles(results: CycleCost[], prefix = 'lists-refresh:'): void {
   for (const r of results) {
-    console.log(`${prefix} ${r.mode.padEnd(11)} ${r.sources} sources, ${r.requests} requests, ${(r.bytes / 1024).toFixed(0)} KiB downloaded, `
-      + `${r.ms} ms for the cycle; outcomes ${JSON.stringify(r.outcomes)}`);
+    console.log(
+      `${prefix} ${r.mode.padEnd(11)} ${r.sources} sources, ${r.requests} requests, ${(r.bytes / 1024).toFixed(0)} KiB downloaded, ` +
+        `${r.ms} ms for the cycle; outcomes ${JSON.stringify(r.outcomes)}`,
+    );
   }
 }
 
 if (require.main === module) {
-  measureRefreshCycle().then((results) => printRefreshCycles(results)).catch((err) => { console.error(err); process.exit(1); });
+  measureRefreshCycle()
+    .then((results) => printRefreshCycles(results))
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

@@ -33,42 +33,87 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SYNTHETIC = Number(process.env.BENCH_SYNTHETIC ?? 1_000_000);
 const LISTED = 'ROSOBORONEXPORT';
 
-async function upload(url: string, key: string, listId: string, format: string, parts: Record<string, string>): Promise<string> {
+async function upload(
+  url: string,
+  key: string,
+  listId: string,
+  format: string,
+  parts: Record<string, string>,
+): Promise<string> {
   const form = new FormData();
   form.set('format', format);
   for (const [name, path] of Object.entries(parts)) form.set(name, new Blob([readFileSync(path)]), name);
-  const res = await fetch(`${url}/v1/lists/${listId}/versions`, { method: 'POST', headers: { Authorization: `Bearer ${key}` }, body: form });
-  return (await res.json() as { versionId: string }).versionId;
+  const res = await fetch(`${url}/v1/lists/${listId}/versions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${key}` },
+    body: form,
+  });
+  return ((await res.json()) as { versionId: string }).versionId;
 }
 
-async function version(url: string, key: string, listId: string, versionId: string): Promise<{ status: string; activatedAt: string | null }> {
-  return await (await fetch(`${url}/v1/lists/${listId}/versions/${versionId}`, { headers: { Authorization: `Bearer ${key}` } })).json() as { status: string; activatedAt: string | null };
+async function version(
+  url: string,
+  key: string,
+  listId: string,
+  versionId: string,
+): Promise<{ status: string; activatedAt: string | null }> {
+  return (await (
+    await fetch(`${url}/v1/lists/${listId}/versions/${versionId}`, { headers: { Authorization: `Bearer ${key}` } })
+  ).json()) as { status: string; activatedAt: string | null };
 }
 
 async function screenedWith(url: string, key: string): Promise<string | undefined> {
-  const res = await fetch(`${url}/v1/screen/parties`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ parties: [{ name: LISTED }] }) });
-  return res.status === 200 ? (await res.json() as { listVersions: Record<string, string> }).listVersions['ofac-sdn'] : undefined;
+  const res = await fetch(`${url}/v1/screen/parties`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ parties: [{ name: LISTED }] }),
+  });
+  return res.status === 200
+    ? ((await res.json()) as { listVersions: Record<string, string> }).listVersions['ofac-sdn']
+    : undefined;
 }
 
-interface Screened { sentAt: number; answeredAt: number; version: string | undefined }
+interface Screened {
+  sentAt: number;
+  answeredAt: number;
+  version: string | undefined;
+}
 
 /** Screens the listed name on `url` through `clients` loops until stopped. */
 function screenLoop(url: string, key: string, clients: number, stop: () => boolean): Promise<Screened[]> {
   const out: Screened[] = [];
   const body = JSON.stringify({ parties: [{ name: LISTED }] });
-  return Promise.all(Array.from({ length: clients }, async () => {
-    while (!stop()) {
-      const sentAt = Date.now();
-      const res = await fetch(`${url}/v1/screen/parties`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body });
-      const answer = await res.json() as { listVersions?: Record<string, string> };
-      out.push({ sentAt, answeredAt: Date.now(), version: res.status === 200 ? answer.listVersions?.['ofac-sdn'] : `status ${res.status}` });
-    }
-  })).then(() => out);
+  return Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (!stop()) {
+        const sentAt = Date.now();
+        const res = await fetch(`${url}/v1/screen/parties`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+          body,
+        });
+        const answer = (await res.json()) as { listVersions?: Record<string, string> };
+        out.push({
+          sentAt,
+          answeredAt: Date.now(),
+          version: res.status === 200 ? answer.listVersions?.['ofac-sdn'] : `status ${res.status}`,
+        });
+      }
+    }),
+  ).then(() => out);
 }
 
 async function readYourWrites(databaseUrl: string): Promise<void> {
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
-  const env = { DATABASE_URL: databaseUrl, REDIS_URL, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`, RATE_LIMIT_PER_MINUTE: '1000000' };
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    BOOTSTRAP_ADMIN_KEY: adminKey,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+  };
   const worker = start('dist/src/worker.js', env);
   const apis = [start('dist/src/main.js', env), start('dist/src/main.js', env)];
   try {
@@ -77,28 +122,42 @@ async function readYourWrites(databaseUrl: string): Promise<void> {
     while ((await version(a, adminKey, 'un', un)).status !== 'active') await new Promise((r) => setTimeout(r, 100));
     let stopped = false;
     const loops = [a, b].map((url) => screenLoop(url, adminKey, 4, () => stopped));
-    const sdn = await upload(a, adminKey, 'ofac-sdn', 'ofac-sdn-csv', { sdn: join(DATA, 'ofac-sdn-2019', 'sdn.csv'), alt: join(DATA, 'ofac-sdn-2019', 'alt.csv'), add: join(DATA, 'ofac-sdn-2019', 'add.csv') });
+    const sdn = await upload(a, adminKey, 'ofac-sdn', 'ofac-sdn-csv', {
+      sdn: join(DATA, 'ofac-sdn-2019', 'sdn.csv'),
+      alt: join(DATA, 'ofac-sdn-2019', 'alt.csv'),
+      add: join(DATA, 'ofac-sdn-2019', 'add.csv'),
+    });
     let v = await version(a, adminKey, 'ofac-sdn', sdn);
-    while (v.status !== 'active') { await new Promise((r) => setTimeout(r, 10)); v = await version(a, adminKey, 'ofac-sdn', sdn); }
+    while (v.status !== 'active') {
+      await new Promise((r) => setTimeout(r, 10));
+      v = await version(a, adminKey, 'ofac-sdn', sdn);
+    }
     const seenActive = Date.now();
     const activatedAt = Date.parse(v.activatedAt!);
     // Keep screening until each API has answered requests sent after "active" for a while (bounded).
     await new Promise((r) => setTimeout(r, 3000));
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && (await Promise.all([a, b].map((url) => screenedWith(url, adminKey)))).some((x) => x !== sdn)) {
+    while (
+      Date.now() < deadline &&
+      (await Promise.all([a, b].map((url) => screenedWith(url, adminKey)))).some((x) => x !== sdn)
+    ) {
       await new Promise((r) => setTimeout(r, 200));
     }
     await new Promise((r) => setTimeout(r, 1000));
     stopped = true;
     const results = await Promise.all(loops);
-    console.log(`1. activation of OFAC SDN 2019 (7,379 entries) with UN active; API A reported it active ${seenActive - activatedAt} ms after the commit`);
+    console.log(
+      `1. activation of OFAC SDN 2019 (7,379 entries) with UN active; API A reported it active ${seenActive - activatedAt} ms after the commit`,
+    );
     results.forEach((answers, i) => {
       const first = answers.filter((x) => x.version === sdn).sort((x, y) => x.answeredAt - y.answeredAt)[0];
       const after = answers.filter((x) => x.sentAt >= seenActive);
       const older = after.filter((x) => x.version !== sdn);
       const waits = after.map((x) => x.answeredAt - x.sentAt).sort((x, y) => x - y);
-      console.log(`   API ${'AB'[i]}: first answer with the new version ${first ? first.answeredAt - activatedAt : NaN} ms after the commit; `
-        + `${after.length} requests sent after "active": ${older.length} answered otherwise, longest wait ${waits[waits.length - 1] ?? 0} ms, median ${waits[Math.floor(waits.length / 2)] ?? 0} ms`);
+      console.log(
+        `   API ${'AB'[i]}: first answer with the new version ${first ? first.answeredAt - activatedAt : NaN} ms after the commit; ` +
+          `${after.length} requests sent after "active": ${older.length} answered otherwise, longest wait ${waits[waits.length - 1] ?? 0} ms, median ${waits[Math.floor(waits.length / 2)] ?? 0} ms`,
+      );
     });
   } finally {
     for (const p of [...apis, worker]) p.child.kill('SIGTERM');
@@ -110,7 +169,9 @@ async function readYourWrites(databaseUrl: string): Promise<void> {
  * most CPU time this process used between two probe ticks (on a loaded machine a wall-clock gap also counts time the
  * OS gave to other processes; the CPU figure does not, though it includes V8's parallel GC threads).
  */
-async function stallDuring<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; stallMs: number; cpuStallMs: number }> {
+async function stallDuring<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; ms: number; stallMs: number; cpuStallMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   let longest = 0;
   let cpuLongest = 0;
@@ -141,18 +202,25 @@ async function rebuildStall(databaseUrl: string): Promise<void> {
   try {
     const index = new ReferenceIndex(dataSource, createLogger('silent'));
     const sliced = await stallDuring(() => index.refresh());
-    const rows: { id: string; active_version_id: string }[] = await dataSource.query(`SELECT id, active_version_id FROM lists WHERE kind = 'entities'`);
+    const rows: { id: string; active_version_id: string }[] = await dataSource.query(
+      `SELECT id, active_version_id FROM lists WHERE kind = 'entities'`,
+    );
     const lists: { id: string; versionId: string; entries: EntityEntry[] }[] = [];
     for (const row of rows) {
       const entries: EntityEntry[] = [];
-      for await (const batch of readEntityEntries(dataSource, row.active_version_id)) for (const { entry } of batch) entries.push(entry);
+      for await (const batch of readEntityEntries(dataSource, row.active_version_id))
+        for (const { entry } of batch) entries.push(entry);
       lists.push({ id: row.id, versionId: row.active_version_id, entries });
     }
-    const inMemory = await stallDuring(() => Promise.all(lists.map((l) => EntityListIndex.buildSliced(l.id, l.versionId, l.entries))));
+    const inMemory = await stallDuring(() =>
+      Promise.all(lists.map((l) => EntityListIndex.buildSliced(l.id, l.versionId, l.entries))),
+    );
     const whole = await stallDuring(async () => lists.map((l) => EntityListIndex.build(l.id, l.versionId, l.entries)));
-    console.log(`2. rebuild of SDN + UN (${lists.map((l) => `${l.id} ${l.entries.length}`).join(', ')} entries, read from PostgreSQL): `
-      + `sliced ${sliced.ms.toFixed(0)} ms, longest event-loop stall ${sliced.stallMs.toFixed(1)} ms (${sliced.cpuStallMs.toFixed(1)} ms CPU); `
-      + `from memory: sliced ${inMemory.ms.toFixed(0)} ms with stalls up to ${inMemory.stallMs.toFixed(1)} ms (${inMemory.cpuStallMs.toFixed(1)} ms CPU), one-piece ${whole.ms.toFixed(0)} ms, all of it one stall`);
+    console.log(
+      `2. rebuild of SDN + UN (${lists.map((l) => `${l.id} ${l.entries.length}`).join(', ')} entries, read from PostgreSQL): ` +
+        `sliced ${sliced.ms.toFixed(0)} ms, longest event-loop stall ${sliced.stallMs.toFixed(1)} ms (${sliced.cpuStallMs.toFixed(1)} ms CPU); ` +
+        `from memory: sliced ${inMemory.ms.toFixed(0)} ms with stalls up to ${inMemory.stallMs.toFixed(1)} ms (${inMemory.cpuStallMs.toFixed(1)} ms CPU), one-piece ${whole.ms.toFixed(0)} ms, all of it one stall`,
+    );
   } finally {
     await dataSource.destroy();
   }
@@ -160,23 +228,41 @@ async function rebuildStall(databaseUrl: string): Promise<void> {
 
 async function syntheticStall(): Promise<void> {
   if (SYNTHETIC <= 0) return;
-  const parts = extractNameParts([...await loadOfac('ofac-sdn-2019'), ...await loadUn()]);
+  const parts = extractNameParts([...(await loadOfac('ofac-sdn-2019')), ...(await loadUn())]);
   const r = rng(7);
   const entries: EntityEntry[] = Array.from({ length: SYNTHETIC }, (_, i) => {
     const person = r() < 0.7;
-    return { entryId: `S${i}`, kind: person ? 'person' : 'organization', names: [person ? personName(r, parts) : companyName(r, parts)], countries: [], programs: ['SYNTHETIC'], identifiers: [] };
+    return {
+      entryId: `S${i}`,
+      kind: person ? 'person' : 'organization',
+      names: [person ? personName(r, parts) : companyName(r, parts)],
+      countries: [],
+      programs: ['SYNTHETIC'],
+      identifiers: [],
+    };
   });
   const sliced = await stallDuring(() => EntityListIndex.buildSliced('synthetic', '1', entries));
-  console.log(`3. build of ${SYNTHETIC} synthetic names: sliced ${(sliced.ms / 1000).toFixed(1)} s, longest event-loop stall ${sliced.stallMs.toFixed(1)} ms (${sliced.cpuStallMs.toFixed(1)} ms CPU)`);
+  console.log(
+    `3. build of ${SYNTHETIC} synthetic names: sliced ${(sliced.ms / 1000).toFixed(1)} s, longest event-loop stall ${sliced.stallMs.toFixed(1)} ms (${sliced.cpuStallMs.toFixed(1)} ms CPU)`,
+  );
   if (process.env.BENCH_ONE_PIECE === '0') return;
   (sliced as { result: unknown }).result = undefined;
   (globalThis as { gc?: () => void }).gc?.();
   const whole = await stallDuring(async () => EntityListIndex.build('synthetic', '1', entries));
-  console.log(`   one-piece build for comparison: ${(whole.ms / 1000).toFixed(1)} s, all of it one stall (${whole.stallMs.toFixed(0)} ms)`);
+  console.log(
+    `   one-piece build for comparison: ${(whole.ms / 1000).toFixed(1)} s, all of it one stall (${whole.stallMs.toFixed(0)} ms)`,
+  );
 }
 
 async function main(): Promise<void> {
-  console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores (stalls include time the OS gave to other processes)`);
+  console.log(
+    `load average ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(
+        ' ',
+      )} on ${(await import('node:os')).cpus().length} cores (stalls include time the OS gave to other processes)`,
+  );
   const name = `dus_bench_lists_${randomBytes(4).toString('hex')}`;
   await withAdmin(`CREATE DATABASE ${name}`);
   try {

@@ -26,7 +26,10 @@ import { aliasedEntries, singleNameEntries } from './support/synthetic-list';
 import { rng } from './support/variants';
 
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 10000);
-const STAGES = (process.env.BENCH_SYNTHETIC ?? '1000000,5000000').split(',').map(Number).filter((n) => n > 0);
+const STAGES = (process.env.BENCH_SYNTHETIC ?? '1000000,5000000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -45,10 +48,17 @@ function cpuTimeQueries<T>(queries: readonly T[], fn: (q: T) => unknown): Float6
 }
 
 function report(label: string, lat: Float64Array): void {
-  console.log(`${label}: ${lat.length} queries, median ${fmtMs(percentile(lat, 50))}, p99 ${fmtMs(percentile(lat, 99))}, max ${fmtMs(lat[lat.length - 1])}`);
+  console.log(
+    `${label}: ${lat.length} queries, median ${fmtMs(percentile(lat, 50))}, p99 ${fmtMs(percentile(lat, 99))}, max ${fmtMs(lat[lat.length - 1])}`,
+  );
 }
 
-function screenAll(matcher: PartyMatcher, indexes: EntityListIndex[], queries: { name: string }[], label: string): void {
+function screenAll(
+  matcher: PartyMatcher,
+  indexes: EntityListIndex[],
+  queries: { name: string }[],
+  label: string,
+): void {
   // Warm-up: let the JIT compile the hot path before measuring.
   for (let i = 0; i < Math.min(2000, queries.length); i++) matcher.screen(queries[i]);
   // Cold: no token seen before (the per-token cache emptied before every query) - the worst case.
@@ -58,11 +68,17 @@ function screenAll(matcher: PartyMatcher, indexes: EntityListIndex[], queries: {
   };
   report(`${label} cold`, timeQueries(queries, cold));
   for (const index of indexes) index.clearCaches();
-  report(`${label} warm`, timeQueries(queries, (q) => matcher.screen(q)));
+  report(
+    `${label} warm`,
+    timeQueries(queries, (q) => matcher.screen(q)),
+  );
   // The same queries again, timed in process CPU time: what a query costs when it is not waiting for a core.
   report(`${label} cold, CPU time`, cpuTimeQueries(queries, cold));
   for (const index of indexes) index.clearCaches();
-  report(`${label} warm, CPU time`, cpuTimeQueries(queries, (q) => matcher.screen(q)));
+  report(
+    `${label} warm, CPU time`,
+    cpuTimeQueries(queries, (q) => matcher.screen(q)),
+  );
 }
 
 async function realLists(): Promise<EntityEntry[]> {
@@ -77,12 +93,16 @@ async function realLists(): Promise<EntityEntry[]> {
   const unIndex = EntityListIndex.build('un', '2026-02-27', un);
   const buildMs = performance.now() - t0;
   const heapIndex = heapMb();
-  console.log(`build ${fmtMs(buildMs)} (${sdnIndex.nameCount + unIndex.nameCount} names), heap: entries ${(heapEntries - baseHeap).toFixed(1)} MB + index ${(heapIndex - heapEntries).toFixed(1)} MB`);
+  console.log(
+    `build ${fmtMs(buildMs)} (${sdnIndex.nameCount + unIndex.nameCount} names), heap: entries ${(heapEntries - baseHeap).toFixed(1)} MB + index ${(heapIndex - heapEntries).toFixed(1)} MB`,
+  );
   // The address index is part of the build above; timed again alone here so its share is visible.
   const addressCount = [...sdn, ...un].reduce((n, e) => n + (e.addresses?.length ?? 0), 0);
   const a0 = performance.now();
   const specific = runToEnd(AddressIndex.steps(sdn)).size + runToEnd(AddressIndex.steps(un)).size;
-  console.log(`  of which addresses: ${addressCount} listed, ${specific} specific (indexed), ${fmtMs(performance.now() - a0)}`);
+  console.log(
+    `  of which addresses: ${addressCount} listed, ${specific} specific (indexed), ${fmtMs(performance.now() - a0)}`,
+  );
   const matcher = new PartyMatcher();
   matcher.setList(sdnIndex);
   matcher.setList(unIndex);
@@ -91,7 +111,10 @@ async function realLists(): Promise<EntityEntry[]> {
   screenAll(matcher, [sdnIndex, unIndex], queries, 'SDN+UN screen()');
   for (const kind of ['exact', 'variant', 'random'] as const) {
     const subset = queries.filter((q) => q.kind === kind);
-    report(`  ${kind.padEnd(7)}`, timeQueries(subset, (q) => matcher.screen(q)));
+    report(
+      `  ${kind.padEnd(7)}`,
+      timeQueries(subset, (q) => matcher.screen(q)),
+    );
   }
   return all;
 }
@@ -99,7 +122,9 @@ async function realLists(): Promise<EntityEntry[]> {
 async function syntheticStage(parts: ReturnType<typeof extractNameParts>, count: number): Promise<void> {
   const aliased = count > 1_000_000;
   const entries = aliased ? [...aliasedEntries(parts, count, rng(11))] : [...singleNameEntries(parts, count, rng(7))];
-  console.log(`\nsynthetic list of ${count} names in ${entries.length} entries (${aliased ? 'with aliases in Latin and Cyrillic' : 'one Latin name each'}) from ${parts.givenNames.length} given names, ${parts.surnames.length} surnames, ${parts.companyWords.length} company words (with repeats)`);
+  console.log(
+    `\nsynthetic list of ${count} names in ${entries.length} entries (${aliased ? 'with aliases in Latin and Cyrillic' : 'one Latin name each'}) from ${parts.givenNames.length} given names, ${parts.surnames.length} surnames, ${parts.companyWords.length} company words (with repeats)`,
+  );
   const heapEntries = heapMb();
   const cpu0 = cpuMs();
   const t0 = performance.now();
@@ -107,7 +132,9 @@ async function syntheticStage(parts: ReturnType<typeof extractNameParts>, count:
   const buildMs = performance.now() - t0;
   const buildCpu = cpuMs() - cpu0;
   const heapAll = heapMb();
-  console.log(`build ${(buildMs / 1000).toFixed(1)} s (CPU ${(buildCpu / 1000).toFixed(1)} s), ${index.nameCount} names indexed, heap total ${heapAll.toFixed(0)} MB (entries ${heapEntries.toFixed(0)} MB, index ${(heapAll - heapEntries).toFixed(0)} MB), vocabulary ${JSON.stringify(index.vocabularySize)}`);
+  console.log(
+    `build ${(buildMs / 1000).toFixed(1)} s (CPU ${(buildCpu / 1000).toFixed(1)} s), ${index.nameCount} names indexed, heap total ${heapAll.toFixed(0)} MB (entries ${heapEntries.toFixed(0)} MB, index ${(heapAll - heapEntries).toFixed(0)} MB), vocabulary ${JSON.stringify(index.vocabularySize)}`,
+  );
   const matcher = new PartyMatcher();
   matcher.setList(index);
   const queries = queryMix(entries, parts, QUERIES, rng(43));
@@ -115,7 +142,10 @@ async function syntheticStage(parts: ReturnType<typeof extractNameParts>, count:
   screenAll(matcher, [index], queries, `${label} screen()`);
   for (const kind of ['exact', 'variant', 'random'] as const) {
     const subset = queries.filter((q) => q.kind === kind);
-    report(`  ${kind.padEnd(7)}`, timeQueries(subset, (q) => matcher.screen(q)));
+    report(
+      `  ${kind.padEnd(7)}`,
+      timeQueries(subset, (q) => matcher.screen(q)),
+    );
   }
 }
 

@@ -26,17 +26,54 @@ const PERSONS = Math.round(EDGES * 0.15);
 const COMPANIES = Math.round(EDGES * 0.45);
 
 const r = rng(13);
-const SYL = ['ka', 'ro', 'mi', 'tal', 'ver', 'sko', 'lin', 'dor', 'pra', 'zek', 'ust', 'bel', 'gor', 'nov', 'ark', 'vil', 'tem', 'sar', 'ol', 'uni'];
+const SYL = [
+  'ka',
+  'ro',
+  'mi',
+  'tal',
+  'ver',
+  'sko',
+  'lin',
+  'dor',
+  'pra',
+  'zek',
+  'ust',
+  'bel',
+  'gor',
+  'nov',
+  'ark',
+  'vil',
+  'tem',
+  'sar',
+  'ol',
+  'uni',
+];
 const word = (n: number) => Array.from({ length: n }, () => SYL[Math.floor(r() * SYL.length)]).join('');
 const int = (n: number) => Math.floor(r() * n);
 
 function entries(): EntityEntry[] {
   const out: EntityEntry[] = [];
   for (let i = 0; i < PERSONS; i += 1) {
-    out.push({ entryId: `p${i}`, kind: 'person', names: [`${word(2)} ${word(3)}`], countries: ['RU'], programs: i % 3 === 0 ? ['SYN'] : [], identifiers: [], topics: i % 3 === 0 ? ['sanction'] : [] });
+    out.push({
+      entryId: `p${i}`,
+      kind: 'person',
+      names: [`${word(2)} ${word(3)}`],
+      countries: ['RU'],
+      programs: i % 3 === 0 ? ['SYN'] : [],
+      identifiers: [],
+      topics: i % 3 === 0 ? ['sanction'] : [],
+    });
   }
   for (let i = 0; i < COMPANIES; i += 1) {
-    out.push({ entryId: `c${i}`, kind: 'organization', names: [`${word(3)} ${word(2)} ${word(2)} LLC`], countries: ['RU'], programs: [], identifiers: [], topics: [] });
+    out.push({
+      entryId: `c${i}`,
+      kind: 'organization',
+      names: [`${word(3)} ${word(2)} ${word(2)} LLC`],
+      countries: ['RU'],
+      programs: [],
+      identifiers: [],
+      topics: [],
+    });
   }
   return out;
 }
@@ -82,22 +119,39 @@ async function main(): Promise<void> {
   const index = EntityListIndex.build('bench', 'v1', all);
   const heapBefore = heapMb();
   const t0 = performance.now();
-  const parts = buildListGraph(all, graphLinks, { targetTopics: ruleset.targetTopics, threshold: ruleset.ownership.threshold });
+  const parts = buildListGraph(all, graphLinks, {
+    targetTopics: ruleset.targetTopics,
+    threshold: ruleset.ownership.threshold,
+  });
   const buildMs = performance.now() - t0;
   const heapAfter = heapMb();
   const graph = parts.graph!;
-  console.log(`graph: ${graph.linkCount} links, ${graph.nodeCount} nodes, ${all.length} entries (${parts.context?.size ?? 0} context); build ${buildMs.toFixed(1)} ms in one piece, +${(heapAfter - heapBefore).toFixed(0)} MB`);
+  console.log(
+    `graph: ${graph.linkCount} links, ${graph.nodeCount} nodes, ${all.length} entries (${parts.context?.size ?? 0} context); build ${buildMs.toFixed(1)} ms in one piece, +${(heapAfter - heapBefore).toFixed(0)} MB`,
+  );
   // The serving process builds in slices: report its longest stretch without an event-loop turn.
   let longest = 0;
   let last = performance.now();
-  const probe = setInterval(() => { const now = performance.now(); longest = Math.max(longest, now - last); last = now; }, 1);
+  const probe = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
   const t3 = performance.now();
-  await buildListGraphSliced(all, graphLinks, { targetTopics: ruleset.targetTopics, threshold: ruleset.ownership.threshold });
+  await buildListGraphSliced(all, graphLinks, {
+    targetTopics: ruleset.targetTopics,
+    threshold: ruleset.ownership.threshold,
+  });
   const slicedMs = performance.now() - t3;
   clearInterval(probe);
-  console.log(`sliced build (as a serving process loads it): ${slicedMs.toFixed(1)} ms, longest event-loop stall ${longest.toFixed(1)} ms`);
+  console.log(
+    `sliced build (as a serving process loads it): ${slicedMs.toFixed(1)} ms, longest event-loop stall ${longest.toFixed(1)} ms`,
+  );
 
-  const lists = new LoadedLists(1, new Map([['bench', { kind: 'entities' as const, versionId: 'v1', entities: index, ...parts }]]));
+  const lists = new LoadedLists(
+    1,
+    new Map([['bench', { kind: 'entities' as const, versionId: 'v1', entities: index, ...parts }]]),
+  );
   const queries = Array.from({ length: QUERIES }, (_, i) => all[PERSONS + ((i * 7919) % COMPANIES)]);
   const matchLat = new Float64Array(QUERIES);
   const addedLat = new Float64Array(QUERIES);
@@ -129,9 +183,15 @@ async function main(): Promise<void> {
   addedLat.sort();
   addedCpu.sort();
   matchLat.sort();
-  console.log(`ownership added per party screening (${QUERIES} screenings of distinct companies, verdicts precomputed at build): median ${fmtMs(percentile(addedLat, 50))}, p99 ${fmtMs(percentile(addedLat, 99))}, max ${fmtMs(addedLat[addedLat.length - 1])}`);
-  console.log(`  CPU time of the same: median ${fmtMs(percentile(addedCpu, 50))}, p99 ${fmtMs(percentile(addedCpu, 99))}`);
-  console.log(`  (matcher alone: median ${fmtMs(percentile(matchLat, 50))}, p99 ${fmtMs(percentile(matchLat, 99))}); ownership hits ${hits}, of which owned >= ${ruleset.ownership.threshold * 100}%: ${owned}`);
+  console.log(
+    `ownership added per party screening (${QUERIES} screenings of distinct companies, verdicts precomputed at build): median ${fmtMs(percentile(addedLat, 50))}, p99 ${fmtMs(percentile(addedLat, 99))}, max ${fmtMs(addedLat[addedLat.length - 1])}`,
+  );
+  console.log(
+    `  CPU time of the same: median ${fmtMs(percentile(addedCpu, 50))}, p99 ${fmtMs(percentile(addedCpu, 99))}`,
+  );
+  console.log(
+    `  (matcher alone: median ${fmtMs(percentile(matchLat, 50))}, p99 ${fmtMs(percentile(matchLat, 99))}); ownership hits ${hits}, of which owned >= ${ruleset.ownership.threshold * 100}%: ${owned}`,
+  );
 }
 
 main().catch((err) => {

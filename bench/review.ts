@@ -28,13 +28,22 @@ const CHANGED = 100;
 const FLAGGED_SHARE = 0.01;
 const HS_CODES = ['940360', '940161', '842139', '870323', '620342', '300490', '847130', '851762', '732690', '392690'];
 
+interface Api {
+  url: string;
+  admin: string;
+}
 
-
-interface Api { url: string; admin: string }
-
-async function call(api: Api, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  api: Api,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${api.url}${path}`, {
-    method, headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -62,11 +71,17 @@ async function claimBench(service: Service, api: Api) {
      SELECT id, 'bench-brokers', 'open', CASE WHEN random() < 0.2 THEN 'BLOCK' ELSE 'REVIEW' END, 1 + floor(random() * 4)::int, 50,
             now() + random() * interval '3 days'
      FROM d`,
-    [CASES]);
+    [CASES],
+  );
   await ds.query(`VACUUM ANALYZE review_cases`);
   const keys: string[] = [];
   for (let i = 0; i < REVIEWERS; i += 1) {
-    const res = await call(api, api.admin, 'POST', '/v1/api-keys', { name: `bench reviewer ${i}`, role: 'reviewer', organization: 'customs-authority', person: `bench-reviewer-${i}@bench.example` });
+    const res = await call(api, api.admin, 'POST', '/v1/api-keys', {
+      name: `bench reviewer ${i}`,
+      role: 'reviewer',
+      organization: 'customs-authority',
+      person: `bench-reviewer-${i}@bench.example`,
+    });
     keys.push(res.body.secret);
   }
   console.log(`claims: ${CASES} open cases inserted in ${Date.now() - t0} ms; ${REVIEWERS} reviewers claiming`);
@@ -76,13 +91,17 @@ async function claimBench(service: Service, api: Api) {
   const duplicates = ids.length - seen.size;
   latencies.sort((a, b) => a - b);
   const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
-  console.log(`claims: ${seen.size} cases claimed in ${seconds.toFixed(2)} s = ${(ids.length / seconds).toFixed(0)} claims/s `
-    + `(${REVIEWERS} concurrent reviewers; latency p50 ${p(0.5)} ms, p99 ${p(0.99)} ms); handed out twice: ${duplicates}; errors: ${errors}`);
+  console.log(
+    `claims: ${seen.size} cases claimed in ${seconds.toFixed(2)} s = ${(ids.length / seconds).toFixed(0)} claims/s ` +
+      `(${REVIEWERS} concurrent reviewers; latency p50 ${p(0.5)} ms, p99 ${p(0.99)} ms); handed out twice: ${duplicates}; errors: ${errors}`,
+  );
   const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM review_cases WHERE assignee_key_id IS NOT NULL`);
   console.log(`claims: ${n} cases hold a claim in the database (expected ${CASES})`);
   // Out of the way of the re-screening: these are decided now.
   await ds.query(`UPDATE declarations SET status = 'released' WHERE reference LIKE 'CLAIM-%'`);
-  await ds.query(`UPDATE review_cases SET status = 'closed', closed_at = now(), resolution = 'released', assignee_key_id = NULL, lease_expires_at = NULL`);
+  await ds.query(
+    `UPDATE review_cases SET status = 'closed', closed_at = now(), resolution = 'released', assignee_key_id = NULL, lease_expires_at = NULL`,
+  );
 }
 
 /**
@@ -124,7 +143,10 @@ function claim(key) {
 })();
 `;
 
-function claimInWorker(url: string, keys: string[]): Promise<{ ids: string[]; errors: number; latencies: number[]; seconds: number }> {
+function claimInWorker(
+  url: string,
+  keys: string[],
+): Promise<{ ids: string[]; errors: number; latencies: number[]; seconds: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(CLAIMERS, { eval: true, workerData: { url, keys } });
     worker.once('message', resolve);
@@ -134,8 +156,10 @@ function claimInWorker(url: string, keys: string[]): Promise<{ ids: string[]; er
 
 function csv(entries: { id: string; name: string; aliases: string[] }[]): string {
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return ['id,name,kind,aliases,countries,programs,identifiers',
-    ...entries.map((e) => `${e.id},${q(e.name)},organization,${q(e.aliases.join(';'))},RU,BENCH-WATCH,`)].join('\n');
+  return [
+    'id,name,kind,aliases,countries,programs,identifiers',
+    ...entries.map((e) => `${e.id},${q(e.name)},organization,${q(e.aliases.join(';'))},RU,BENCH-WATCH,`),
+  ].join('\n');
 }
 
 async function upload(api: Api, listId: string, content: string): Promise<string> {
@@ -143,8 +167,12 @@ async function upload(api: Api, listId: string, content: string): Promise<string
   form.append('format', 'entities-csv');
   form.append('kind', 'entities');
   form.append('file', new Blob([content]), 'list.csv');
-  const res = await fetch(`${api.url}/v1/lists/${listId}/versions`, { method: 'POST', headers: { Authorization: `Bearer ${api.admin}` }, body: form });
-  const body = await res.json() as { versionId: string };
+  const res = await fetch(`${api.url}/v1/lists/${listId}/versions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${api.admin}` },
+    body: form,
+  });
+  const body = (await res.json()) as { versionId: string };
   if (res.status !== 202) throw new Error(`upload failed: ${res.status} ${JSON.stringify(body)}`);
   return body.versionId;
 }
@@ -166,10 +194,26 @@ async function rescreenBench(service: Service, api: Api) {
   const ds = service.db.dataSource;
   const r = rng(20261126);
   const parts = extractNameParts(await loadOfac('ofac-sdn-2019'));
-  const unique = (make: () => string, taken: Set<string>) => { for (;;) { const n = make(); if (!taken.has(n)) { taken.add(n); return n; } } };
+  const unique = (make: () => string, taken: Set<string>) => {
+    for (;;) {
+      const n = make();
+      if (!taken.has(n)) {
+        taken.add(n);
+        return n;
+      }
+    }
+  };
   const names = new Set<string>();
-  const v1Entries = Array.from({ length: LIST_ENTRIES }, (_, i) => ({ id: `BW-${i}`, name: unique(() => companyName(r, parts), names), aliases: [] as string[] }));
-  const added = Array.from({ length: ADDED }, (_, i) => ({ id: `BW-N${i}`, name: unique(() => companyName(r, parts), names), aliases: [] as string[] }));
+  const v1Entries = Array.from({ length: LIST_ENTRIES }, (_, i) => ({
+    id: `BW-${i}`,
+    name: unique(() => companyName(r, parts), names),
+    aliases: [] as string[],
+  }));
+  const added = Array.from({ length: ADDED }, (_, i) => ({
+    id: `BW-N${i}`,
+    name: unique(() => companyName(r, parts), names),
+    aliases: [] as string[],
+  }));
   const v2Entries = [
     ...v1Entries.map((e, i) => (i < CHANGED ? { ...e, aliases: [unique(() => companyName(r, parts), names)] } : e)),
     ...added,
@@ -184,14 +228,27 @@ async function rescreenBench(service: Service, api: Api) {
     const bodies: string[] = [];
     const refs: string[] = [];
     for (let i = from; i < Math.min(DECLARATIONS, from + 5000); i += 1) {
-      const consignee = i < flaggedTargets ? { name: added[i % ADDED].name, country: 'RU' } : party(r, parts, pick(r, ['KZ', 'RU', 'KG', 'UZ']));
+      const consignee =
+        i < flaggedTargets
+          ? { name: added[i % ADDED].name, country: 'RU' }
+          : party(r, parts, pick(r, ['KZ', 'RU', 'KG', 'UZ']));
       const items = Array.from({ length: 1 + Math.floor(r() * 3) }, (_, k) => ({
-        lineNo: k + 1, hsCode: pick(r, HS_CODES), description: 'general cargo', countryOfOrigin: pick(r, ['CN', 'TR', 'DE', 'KZ']), value: { amount: 1000, currency: 'USD' },
+        lineNo: k + 1,
+        hsCode: pick(r, HS_CODES),
+        description: 'general cargo',
+        countryOfOrigin: pick(r, ['CN', 'TR', 'DE', 'KZ']),
+        value: { amount: 1000, currency: 'USD' },
       }));
       const body = {
-        reference: `RS-${i}`, procedure: 'import', declarant: party(r, parts, 'KZ'), consignor: party(r, parts, pick(r, ['CN', 'TR', 'DE'])), consignee,
+        reference: `RS-${i}`,
+        procedure: 'import',
+        declarant: party(r, parts, 'KZ'),
+        consignor: party(r, parts, pick(r, ['CN', 'TR', 'DE'])),
+        consignee,
         ...(r() < 0.3 ? { notifyParty: party(r, parts, 'KZ') } : {}),
-        countryOfDispatch: 'CN', countryOfDestination: 'KZ', items,
+        countryOfDispatch: 'CN',
+        countryOfDestination: 'KZ',
+        items,
       };
       bodies.push(JSON.stringify(body));
       refs.push(body.reference);
@@ -200,10 +257,13 @@ async function rescreenBench(service: Service, api: Api) {
       `INSERT INTO declarations (organization, reference, procedure, body, status, outcome, risk_score, submitted_by, created_at, updated_at)
        SELECT 'bench-brokers', ref, 'import', b, 'cleared', 'CLEAR', 0, gen_random_uuid(), t, t
        FROM unnest($1::text[], $2::jsonb[]) AS x(ref, b), LATERAL (SELECT now() - random() * interval '20 days' AS t) ts`,
-      [refs, bodies]);
+      [refs, bodies],
+    );
   }
   await ds.query(`ANALYZE declarations`);
-  console.log(`re-screen: ${DECLARATIONS} cleared declarations inserted in ${((Date.now() - t0) / 1000).toFixed(1)} s (${flaggedTargets} name an entry the new version adds)`);
+  console.log(
+    `re-screen: ${DECLARATIONS} cleared declarations inserted in ${((Date.now() - t0) / 1000).toFixed(1)} s (${flaggedTargets} name an entry the new version adds)`,
+  );
 
   const uploaded = Date.now();
   const v2 = await upload(api, 'bench-watch', csv(v2Entries));
@@ -212,9 +272,13 @@ async function rescreenBench(service: Service, api: Api) {
   const activation = Date.parse(done.activatedAt);
   const finished = Date.parse(rs.finishedAt);
   const runSeconds = (finished - Date.parse(rs.startedAt)) / 1000;
-  console.log(`re-screen: delta ${rs.deltaEntries} entries; ${rs.candidates} candidates, ${rs.processed} processed, ${rs.flagged} flagged and re-screened in full`);
-  console.log(`re-screen: ${((finished - activation) / 1000).toFixed(1)} s from activation to completion (run itself ${runSeconds.toFixed(1)} s = `
-    + `${(rs.processed / runSeconds).toFixed(0)} declarations/s); ${((finished - uploaded) / 1000).toFixed(1)} s from upload (import included)`);
+  console.log(
+    `re-screen: delta ${rs.deltaEntries} entries; ${rs.candidates} candidates, ${rs.processed} processed, ${rs.flagged} flagged and re-screened in full`,
+  );
+  console.log(
+    `re-screen: ${((finished - activation) / 1000).toFixed(1)} s from activation to completion (run itself ${runSeconds.toFixed(1)} s = ` +
+      `${(rs.processed / runSeconds).toFixed(0)} declarations/s); ${((finished - uploaded) / 1000).toFixed(1)} s from upload (import included)`,
+  );
   const [c] = await ds.query(`SELECT count(*)::int AS cases FROM review_cases WHERE closed_at IS NULL`);
   console.log(`re-screen: ${c.cases} cases opened`);
 }
@@ -226,7 +290,17 @@ async function main() {
   let server: import('node:http').Server | undefined;
   try {
     const admin = `bench-admin-${randomBytes(12).toString('hex')}`;
-    const config = loadConfig({}, { DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: admin, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 10_000_000, DB_POOL_SIZE: 24, LIST_SOURCES: 'off' });
+    const config = loadConfig(
+      {},
+      {
+        DATABASE_URL: dbUrl(name),
+        BOOTSTRAP_ADMIN_KEY: admin,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_MINUTE: 10_000_000,
+        DB_POOL_SIZE: 24,
+        LIST_SOURCES: 'off',
+      },
+    );
     service = await createService(config, 'api');
     await service.start();
     server = service.app!.listen(0);
@@ -241,5 +315,7 @@ async function main() {
   }
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
-
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

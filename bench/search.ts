@@ -31,23 +31,77 @@ const ORGS = ['acme-brokers', 'globex-logistics', 'steppe-customs', 'altyn-trade
 
 /** Real names: the 2019 SDN list (Latin) and the Cyrillic names of the OpenSanctions samples. */
 function realNames(): { latin: string[]; cyrillic: string[] } {
-  const sdn = parse(readFileSync(join(DATA, 'ofac-sdn-2019', 'sdn.csv')), { relax_quotes: true, relax_column_count: true }) as string[][];
+  const sdn = parse(readFileSync(join(DATA, 'ofac-sdn-2019', 'sdn.csv')), {
+    relax_quotes: true,
+    relax_column_count: true,
+  }) as string[][];
   const latin = [...new Set(sdn.map((r) => r[1]).filter((n) => n && n !== '-0-'))];
   const cyrillic = new Set<string>();
   for (const file of ['yente_t1_eu_fsf_entities.ftm.json', 'yente_zala_cluster_entities.ftm.json']) {
     for (const line of readFileSync(join(DATA, 'opensanctions', file), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const e = JSON.parse(line) as { properties?: Record<string, string[]> };
-      for (const n of [...(e.properties?.name ?? []), ...(e.properties?.alias ?? [])]) if (/[\u0400-\u04ff]/.test(n)) cyrillic.add(n);
+      for (const n of [...(e.properties?.name ?? []), ...(e.properties?.alias ?? [])])
+        if (/[\u0400-\u04ff]/.test(n)) cyrillic.add(n);
     }
   }
   return { latin, cyrillic: [...cyrillic] };
 }
 
-const FIRST = ['Altyn', 'Steppe', 'Caspian', 'Eurasia', 'Nomad', 'Saryarka', 'Baikonur', 'Almaty', 'Astana', 'Ural', 'Sibir', 'Volga', 'Amur', 'Tengri',
-  'Kazakh', 'Turan', 'Oasis', 'Silk', 'Aral', 'Irtysh', 'Ishim', 'Tobol', 'Zhetysu', 'Kokshe', 'Balkhash', 'Khan', 'Orda', 'Sary', 'Ak', 'Kara'];
-const SECOND = ['Logistics', 'Trade', 'Components', 'Parts', 'Electronics', 'Machinery', 'Supply', 'Textile', 'Energy', 'Metals', 'Invest', 'Engineering',
-  'Systems', 'Technologies', 'Industrial', 'Chemicals', 'Auto', 'Agro', 'Pharm', 'Optics'];
+const FIRST = [
+  'Altyn',
+  'Steppe',
+  'Caspian',
+  'Eurasia',
+  'Nomad',
+  'Saryarka',
+  'Baikonur',
+  'Almaty',
+  'Astana',
+  'Ural',
+  'Sibir',
+  'Volga',
+  'Amur',
+  'Tengri',
+  'Kazakh',
+  'Turan',
+  'Oasis',
+  'Silk',
+  'Aral',
+  'Irtysh',
+  'Ishim',
+  'Tobol',
+  'Zhetysu',
+  'Kokshe',
+  'Balkhash',
+  'Khan',
+  'Orda',
+  'Sary',
+  'Ak',
+  'Kara',
+];
+const SECOND = [
+  'Logistics',
+  'Trade',
+  'Components',
+  'Parts',
+  'Electronics',
+  'Machinery',
+  'Supply',
+  'Textile',
+  'Energy',
+  'Metals',
+  'Invest',
+  'Engineering',
+  'Systems',
+  'Technologies',
+  'Industrial',
+  'Chemicals',
+  'Auto',
+  'Agro',
+  'Pharm',
+  'Optics',
+];
 const FORMS = ['LLP', 'LLC', 'JSC', 'Ltd', 'OOO', 'TOO', 'AO', 'GmbH'];
 
 const SEED_SQL = `
@@ -80,8 +134,24 @@ dp AS (
   SELECT DISTINCT hashtextextended(n, 0), at, did, org FROM x, unnest(string_to_array(x.names, E'\\n')) n ON CONFLICT DO NOTHING)
 INSERT INTO declaration_search (declaration_id, organization, created_at, names, keys) SELECT did, org, at, names, keys FROM x`;
 
-const HS = ['8542310000', '8517620000', '8482100000', '8526910000', '8532240000', '9403600000', '6403990000', '8471300000', '3926909709', '6109100000',
-  '8708299000', '8411820000', '9013200000', '8803300000', '2844100000', '8456110000'];
+const HS = [
+  '8542310000',
+  '8517620000',
+  '8482100000',
+  '8526910000',
+  '8532240000',
+  '9403600000',
+  '6403990000',
+  '8471300000',
+  '3926909709',
+  '6109100000',
+  '8708299000',
+  '8411820000',
+  '9013200000',
+  '8803300000',
+  '2844100000',
+  '8456110000',
+];
 
 /** What the writer adds in CPU per submission: the search keys of a declaration of 5 parties and 10 lines. */
 function keyCost(): void {
@@ -89,7 +159,9 @@ function keyCost(): void {
   for (const b of bodies.slice(0, 1000)) partyNames(searchKeysOf(b)); // warm-up
   const t = performance.now();
   for (const b of bodies) partyNames(searchKeysOf(b));
-  console.log(`search keys of a declaration (5 parties, 10 lines): ${(((performance.now() - t) * 1000) / bodies.length).toFixed(1)} µs`);
+  console.log(
+    `search keys of a declaration (5 parties, 10 lines): ${(((performance.now() - t) * 1000) / bodies.length).toFixed(1)} µs`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -98,20 +170,31 @@ async function main(): Promise<void> {
   const { latin, cyrillic } = realNames();
   const real = [...latin, ...cyrillic].map(foldedName).filter(Boolean);
   const synthetic: string[] = [];
-  for (const f of FIRST) for (const s of SECOND) for (const form of FORMS) synthetic.push(foldedName(`${f} ${s} ${form}`));
+  for (const f of FIRST)
+    for (const s of SECOND) for (const form of FORMS) synthetic.push(foldedName(`${f} ${s} ${form}`));
   console.log(`names: ${latin.length} SDN, ${cyrillic.length} Cyrillic (OpenSanctions), ${synthetic.length} synthetic`);
 
   const name = `dus_bench_search_${randomBytes(4).toString('hex')}`;
   await withAdmin(`CREATE DATABASE "${name}"`);
   const adminKey = `bench-${randomBytes(16).toString('hex')}`;
-  const config = loadConfig({}, { DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', DB_POOL_SIZE: 10, RATE_LIMIT_PER_MINUTE: 10_000_000 });
+  const config = loadConfig(
+    {},
+    {
+      DATABASE_URL: dbUrl(name),
+      BOOTSTRAP_ADMIN_KEY: adminKey,
+      LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: 10,
+      RATE_LIMIT_PER_MINUTE: 10_000_000,
+    },
+  );
   const service = await createService(config, 'api');
   let server: Server | undefined;
   try {
     const ds = service.db.dataSource;
     const [{ id: adminId }] = await ds.query(`SELECT id FROM api_keys LIMIT 1`);
     const indexes: { indexdef: string; indexname: string }[] = await ds.query(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('declaration_search', 'party_names', 'declaration_party_names') AND indexname NOT LIKE '%_pkey'`);
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('declaration_search', 'party_names', 'declaration_party_names') AND indexname NOT LIKE '%_pkey'`,
+    );
     for (const i of indexes) await ds.query(`DROP INDEX ${i.indexname}`);
     let t = performance.now();
     for (let lo = 1; lo <= N; lo += CHUNK) {
@@ -134,18 +217,24 @@ async function main(): Promise<void> {
     } finally {
       await runner.release();
     }
-    const [size] = await ds.query(`SELECT pg_size_pretty(pg_total_relation_size('declaration_search')) AS total, pg_size_pretty(pg_relation_size('declaration_search_keys')) AS keys_index,
+    const [size] =
+      await ds.query(`SELECT pg_size_pretty(pg_total_relation_size('declaration_search')) AS total, pg_size_pretty(pg_relation_size('declaration_search_keys')) AS keys_index,
       (SELECT count(*) FROM party_names) AS party_names, pg_size_pretty(pg_total_relation_size('party_names')) AS party_names_size,
       pg_size_pretty(pg_total_relation_size('declaration_party_names')) AS declaration_party_names_size`);
-    console.log(`search indexes built in ${((performance.now() - t) / 1000).toFixed(1)} s; declaration_search ${JSON.stringify(size)}`);
+    console.log(
+      `search indexes built in ${((performance.now() - t) / 1000).toFixed(1)} s; declaration_search ${JSON.stringify(size)}`,
+    );
 
     server = service.app!.listen(0);
     await new Promise<void>((r) => server!.once('listening', () => r()));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const keyOf = async (role: string, organization: string) => {
-      const res = await fetch(`${base}/v1/api-keys`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: role, role, organization, person: `${role}@bench.example` }) });
-      return (await res.json() as { secret: string }).secret;
+      const res = await fetch(`${base}/v1/api-keys`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: role, role, organization, person: `${role}@bench.example` }),
+      });
+      return ((await res.json()) as { secret: string }).secret;
     };
     const reviewer = await keyOf('reviewer', 'customs-authority');
     const broker = await keyOf('broker', ORGS[0]);
@@ -158,15 +247,25 @@ async function main(): Promise<void> {
     const latinQueries = latin.filter(searchable);
     // Real names each stand in ~100 declarations; a synthetic "Altyn Logistics" in thousands (the worst case: a
     // common name, whose matches must be found among many).
-    const realQueries = Array.from({ length: RUNS }, (_, i) => (i % 3 === 0 ? transliterate(pick(cyrillic, i)) : pick(latinQueries, i)));
+    const realQueries = Array.from({ length: RUNS }, (_, i) =>
+      i % 3 === 0 ? transliterate(pick(cyrillic, i)) : pick(latinQueries, i),
+    );
     const commonQueries = Array.from({ length: RUNS }, (_, i) => `${pick(FIRST, i)} ${pick(SECOND, i * 3)}`);
     const suites: Array<[string, string, (i: number) => string]> = [
       ['party, list names (reviewer, all orgs)', reviewer, (i) => `party=${encodeURIComponent(realQueries[i])}`],
       ['party, common names (reviewer, all orgs)', reviewer, (i) => `party=${encodeURIComponent(commonQueries[i])}`],
       ['party, list names (broker, own org)', broker, (i) => `party=${encodeURIComponent(realQueries[i])}`],
       ['party, common names (broker, own org)', broker, (i) => `party=${encodeURIComponent(commonQueries[i])}`],
-      ['identifier (value only)', reviewer, (i) => `identifier=${String((stored(i) * 7919) % 300000).padStart(12, '0')}`],
-      ['identifier (typed)', reviewer, (i) => `identifier=INN:77${String((stored(i) * 104729) % 900000).padStart(8, '0')}`],
+      [
+        'identifier (value only)',
+        reviewer,
+        (i) => `identifier=${String((stored(i) * 7919) % 300000).padStart(12, '0')}`,
+      ],
+      [
+        'identifier (typed)',
+        reviewer,
+        (i) => `identifier=INN:77${String((stored(i) * 104729) % 900000).padStart(8, '0')}`,
+      ],
       ['hsCode prefix (4 digits)', reviewer, (i) => `hsCode=${HS[i % HS.length].slice(0, 4)}`],
       ['hsCode prefix (8 digits)', reviewer, (i) => `hsCode=${HS[i % HS.length].slice(0, 8)}`],
       ['listEntry', reviewer, (i) => `listEntry=ofac-sdn:${(i * 37) % 3000}`],
@@ -178,13 +277,20 @@ async function main(): Promise<void> {
       let hits = 0;
       for (let i = -3; i < RUNS; i += 1) {
         const s = performance.now();
-        const res = await fetch(`${base}/v1/declarations?${query(Math.abs(i))}`, { headers: { Authorization: `Bearer ${key}` } });
+        const res = await fetch(`${base}/v1/declarations?${query(Math.abs(i))}`, {
+          headers: { Authorization: `Bearer ${key}` },
+        });
         if (res.status !== 200) throw new Error(`${query(i)}: ${res.status} ${await res.text()}`);
-        const body = await res.json() as { items: unknown[] };
-        if (i >= 0) { lat.push(performance.now() - s); hits += body.items.length; }
+        const body = (await res.json()) as { items: unknown[] };
+        if (i >= 0) {
+          lat.push(performance.now() - s);
+          hits += body.items.length;
+        }
       }
       lat.sort((a, b) => a - b);
-      console.log(`${label.padEnd(44)}${percentile(lat, 50).toFixed(1).padStart(8)} ${percentile(lat, 95).toFixed(1).padStart(8)} ${(hits / RUNS).toFixed(1).padStart(10)}`);
+      console.log(
+        `${label.padEnd(44)}${percentile(lat, 50).toFixed(1).padStart(8)} ${percentile(lat, 95).toFixed(1).padStart(8)} ${(hits / RUNS).toFixed(1).padStart(10)}`,
+      );
     }
   } finally {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
@@ -194,4 +300,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -78,7 +78,10 @@ async function main(): Promise<void> {
   const name = `dus_bench_stats_${randomBytes(4).toString('hex')}`;
   await withAdmin(`CREATE DATABASE "${name}"`);
   const adminKey = `bench-${randomBytes(16).toString('hex')}`;
-  const config = loadConfig({}, { DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', DB_POOL_SIZE: 10 });
+  const config = loadConfig(
+    {},
+    { DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', DB_POOL_SIZE: 10 },
+  );
   const service = await createService(config, 'api');
   let server: Server | undefined;
   try {
@@ -86,7 +89,8 @@ async function main(): Promise<void> {
     const [{ id: adminId }] = await ds.query(`SELECT id FROM api_keys LIMIT 1`);
     const reviewers: { id: string }[] = await ds.query(
       `INSERT INTO api_keys (name, role, organization, secret_hash, secret_prefix, person)
-       SELECT 'reviewer ' || i, 'reviewer', 'customs-authority', md5(random()::text), 'x', 'reviewer-' || i || '@bench.example' FROM generate_series(1, 12) i RETURNING id`);
+       SELECT 'reviewer ' || i, 'reviewer', 'customs-authority', md5(random()::text), 'x', 'reviewer-' || i || '@bench.example' FROM generate_series(1, 12) i RETURNING id`,
+    );
 
     let t = performance.now();
     for (let lo = 1; lo <= N; lo += CHUNK) {
@@ -96,9 +100,12 @@ async function main(): Promise<void> {
     await ds.query(
       `INSERT INTO case_decisions (case_id, declaration_id, action, level, reason, decided_by, decided_by_role, decided_at, approval)
        SELECT c.id, c.declaration_id, 'release', c.level, 'bench', ($1::uuid[])[1 + abs(hashtext(c.id::text)) % 12], 'reviewer', c.closed_at, 'not_required'
-       FROM review_cases c WHERE c.closed_at IS NOT NULL`, [reviewers.map((r) => r.id)]);
+       FROM review_cases c WHERE c.closed_at IS NOT NULL`,
+      [reviewers.map((r) => r.id)],
+    );
     await ds.query('VACUUM ANALYZE'); // what autovacuum does to tables this size: index-only scans need the visibility map
-    const [counts] = await ds.query(`SELECT (SELECT count(*) FROM declarations) AS declarations, (SELECT count(*) FROM review_cases) AS cases,
+    const [counts] =
+      await ds.query(`SELECT (SELECT count(*) FROM declarations) AS declarations, (SELECT count(*) FROM review_cases) AS cases,
       (SELECT count(*) FROM review_cases WHERE closed_at IS NULL) AS open, (SELECT count(*) FROM case_decisions) AS decisions`);
     console.log(`\nseeded in ${((performance.now() - t) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
 
@@ -118,8 +125,17 @@ async function main(): Promise<void> {
     const port = (server.address() as { port: number }).port;
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const endpoints = [
-      'outcomes?interval=day', 'outcomes?interval=week', 'hits?by=list', 'hits?by=entry', 'hits?by=hsChapter', 'hits?by=originCountry',
-      'hits?by=destinationCountry', 'cases?', 'reexport?', 'hits?by=entry&organization=acme-brokers', 'outcomes?interval=day&organization=acme-brokers',
+      'outcomes?interval=day',
+      'outcomes?interval=week',
+      'hits?by=list',
+      'hits?by=entry',
+      'hits?by=hsChapter',
+      'hits?by=originCountry',
+      'hits?by=destinationCountry',
+      'cases?',
+      'reexport?',
+      'hits?by=entry&organization=acme-brokers',
+      'outcomes?interval=day&organization=acme-brokers',
     ];
     console.log('\nendpoint                                      range   p50 ms   p95 ms');
     for (const span of [30, 365]) {
@@ -134,7 +150,9 @@ async function main(): Promise<void> {
           if (i >= 3) lat.push(performance.now() - s);
         }
         lat.sort((a, b) => a - b);
-        console.log(`${e.padEnd(46)}${String(span).padStart(5)}d ${percentile(lat, 50).toFixed(1).padStart(8)} ${percentile(lat, 95).toFixed(1).padStart(8)}`);
+        console.log(
+          `${e.padEnd(46)}${String(span).padStart(5)}d ${percentile(lat, 50).toFixed(1).padStart(8)} ${percentile(lat, 95).toFixed(1).padStart(8)}`,
+        );
       }
     }
   } finally {
@@ -145,4 +163,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -38,11 +38,21 @@ const CLK_TCK = 100;
 
 interface Figures {
   label: string;
-  flatRate: number; flatP50: number; flatP99: number;
-  pacedRate: number; pacedP50: number; pacedP99: number;
-  rssNow: number; rssPeak: number;
-  apiCpuFlat: number; pgCpuFlat: number; apiCpuPaced: number; pgCpuPaced: number;
-  rowsPerDeclaration: number; walPerDeclaration: number; bytesPerDeclaration: number;
+  flatRate: number;
+  flatP50: number;
+  flatP99: number;
+  pacedRate: number;
+  pacedP50: number;
+  pacedP99: number;
+  rssNow: number;
+  rssPeak: number;
+  apiCpuFlat: number;
+  pgCpuFlat: number;
+  apiCpuPaced: number;
+  pgCpuPaced: number;
+  rowsPerDeclaration: number;
+  walPerDeclaration: number;
+  bytesPerDeclaration: number;
 }
 
 /** utime + stime of a process in seconds (0 once it is gone). */
@@ -60,8 +70,14 @@ function cpuSeconds(pid: number): number {
 function processTree(pid: number): number[] {
   let children: number[] = [];
   try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch { /* gone */ }
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    /* gone */
+  }
   return [pid, ...children.flatMap(processTree)];
 }
 
@@ -70,7 +86,8 @@ function baselineBuild(commit: string): string {
   const sha = execFileSync('git', ['rev-parse', '--short=12', commit], { cwd: ROOT, encoding: 'utf8' }).trim();
   const dir = join(tmpdir(), `dus-bench-baseline-${sha}`);
   if (!existsSync(join(dir, 'dist', 'src', 'main.js'))) {
-    if (!existsSync(dir)) execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: ROOT, stdio: 'inherit' });
+    if (!existsSync(dir))
+      execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: ROOT, stdio: 'inherit' });
     if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     console.log(`building the baseline ${sha} in ${dir}`);
     execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
@@ -84,48 +101,99 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
   if (process.env.BENCH_AUTO_EXPLAIN) {
     // EXPLAIN (ANALYZE, BUFFERS, WAL) of a sample of this database's statements, written to the server log (pg_stat_statements
     // needs a server restart to load; auto_explain loads per session).
-    for (const setting of [`session_preload_libraries = 'auto_explain'`, 'auto_explain.log_min_duration = 0', 'auto_explain.log_analyze = on',
-      'auto_explain.log_buffers = on', 'auto_explain.log_wal = on', `auto_explain.sample_rate = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`]) {
+    for (const setting of [
+      `session_preload_libraries = 'auto_explain'`,
+      'auto_explain.log_min_duration = 0',
+      'auto_explain.log_analyze = on',
+      'auto_explain.log_buffers = on',
+      'auto_explain.log_wal = on',
+      `auto_explain.sample_rate = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`,
+    ]) {
       await withAdmin(`ALTER DATABASE ${name} SET ${setting}`);
     }
   }
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
   // Over the local socket, as a same-machine deployment would connect (BENCH_DB_TCP=1 for loopback TCP).
-  const serviceDbUrl = process.env.BENCH_DB_TCP ? dbUrl(name) : `postgres://postgres@localhost/${name}?host=/var/run/postgresql`;
-  const env = { DATABASE_URL: serviceDbUrl, REDIS_URL, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`, RATE_LIMIT_PER_MINUTE: '1000000', LIST_REFRESH_MS: '500', API_PROCESSES: String(apiProcesses) };
+  const serviceDbUrl = process.env.BENCH_DB_TCP
+    ? dbUrl(name)
+    : `postgres://postgres@localhost/${name}?host=/var/run/postgresql`;
+  const env = {
+    DATABASE_URL: serviceDbUrl,
+    REDIS_URL,
+    BOOTSTRAP_ADMIN_KEY: adminKey,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    LIST_REFRESH_MS: '500',
+    API_PROCESSES: String(apiProcesses),
+  };
   const api = start(join(root, 'dist/src/main.js'), env, root);
   const worker = start(join(root, 'dist/src/worker.js'), { ...env, WORKER_CONCURRENCY: '4' }, root);
   const stats = new Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
   try {
     const url = await api.url;
     await stats.connect();
-    const sdn = await upload(url, adminKey, 'ofac-sdn', 'ofac-sdn-csv', { sdn: join(DATA, 'ofac-sdn-2019', 'sdn.csv'), alt: join(DATA, 'ofac-sdn-2019', 'alt.csv'), add: join(DATA, 'ofac-sdn-2019', 'add.csv') });
-    const un = await upload(url, adminKey, 'un', 'un-xml', { file: join(DATA, 'un', 'UN_consolidated_2026-02-27.xml') });
+    const sdn = await upload(url, adminKey, 'ofac-sdn', 'ofac-sdn-csv', {
+      sdn: join(DATA, 'ofac-sdn-2019', 'sdn.csv'),
+      alt: join(DATA, 'ofac-sdn-2019', 'alt.csv'),
+      add: join(DATA, 'ofac-sdn-2019', 'add.csv'),
+    });
+    const un = await upload(url, adminKey, 'un', 'un-xml', {
+      file: join(DATA, 'un', 'UN_consolidated_2026-02-27.xml'),
+    });
     await new Promise((r) => setTimeout(r, 2000)); // every process reloads its index
     console.log(`[${label}] lists loaded: ofac-sdn ${sdn} entries, un ${un} entries; ${apiProcesses} API process(es)`);
-    const keyRes = await fetch(`${url}/v1/api-keys`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'bench', role: 'broker', organization: 'bench-brokers' }) });
-    const broker = (await keyRes.json() as { secret: string }).secret;
+    const keyRes = await fetch(`${url}/v1/api-keys`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'bench', role: 'broker', organization: 'bench-brokers' }),
+    });
+    const broker = ((await keyRes.json()) as { secret: string }).secret;
     const headers = { Authorization: `Bearer ${broker}`, 'Content-Type': 'application/json' };
 
     // Warm-up, then the measured runs.
-    for (let i = 0; i < 200; i += 1) await fetch(`${url}/v1/declarations`, { method: 'POST', headers: { ...headers, 'Idempotency-Key': randomUUID() }, body: JSON.stringify(declaration()) });
+    for (let i = 0; i < 200; i += 1)
+      await fetch(`${url}/v1/declarations`, {
+        method: 'POST',
+        headers: { ...headers, 'Idempotency-Key': randomUUID() },
+        body: JSON.stringify(declaration()),
+      });
     const apiPids = processTree(api.child.pid!);
     let peakRss = 0;
     const rss = async () => (await Promise.all(apiPids.map((p) => rssOf(p).catch(() => 0)))).reduce((a, b) => a + b, 0);
-    const sampler = setInterval(() => { rss().then((r) => { peakRss = Math.max(peakRss, r); }).catch(() => undefined); }, 100);
-    const backendPids = async () => (await stats.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name])).rows.map((r) => Number(r.pid));
+    const sampler = setInterval(() => {
+      rss()
+        .then((r) => {
+          peakRss = Math.max(peakRss, r);
+        })
+        .catch(() => undefined);
+    }, 100);
+    const backendPids = async () =>
+      (
+        await stats.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name])
+      ).rows.map((r) => Number(r.pid));
     /** CPU of the API processes and of the database's backends (a backend that ended in between is lost, so none should). */
     const cpu = async () => {
       const pg = await backendPids();
       return { api: apiPids.reduce((a, p) => a + cpuSeconds(p), 0), pg: new Map(pg.map((p) => [p, cpuSeconds(p)])) };
     };
-    const pgDelta = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((a, [p, t]) => a + t - (before.get(p) ?? 0), 0);
-    const rows = async () => Number((await stats.query(`SELECT sum(n_tup_ins + n_tup_upd + n_tup_del)::bigint AS n FROM pg_stat_user_tables`)).rows[0].n);
+    const pgDelta = (before: Map<number, number>, after: Map<number, number>) =>
+      [...after].reduce((a, [p, t]) => a + t - (before.get(p) ?? 0), 0);
+    const rows = async () =>
+      Number(
+        (await stats.query(`SELECT sum(n_tup_ins + n_tup_upd + n_tup_del)::bigint AS n FROM pg_stat_user_tables`))
+          .rows[0].n,
+      );
     const wal = async () => (await stats.query(`SELECT pg_current_wal_lsn()::text AS lsn`)).rows[0].lsn as string;
     const size = async () => Number((await stats.query(`SELECT pg_database_size(current_database()) AS b`)).rows[0].b);
     const post = async (body: string) => {
-      const res = await fetch(`${url}/v1/declarations`, { method: 'POST', headers: { ...headers, 'Idempotency-Key': randomUUID() }, body });
-      const answer = await res.json() as { screening?: { outcome: string } };
+      const res = await fetch(`${url}/v1/declarations`, {
+        method: 'POST',
+        headers: { ...headers, 'Idempotency-Key': randomUUID() },
+        body,
+      });
+      const answer = (await res.json()) as { screening?: { outcome: string } };
       return res.status === 201 ? answer.screening!.outcome : 'error';
     };
     /** Sends `total` declarations through CLIENTS loops; with `rate`, request i is due at i / rate seconds. */
@@ -136,22 +204,28 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
       let next = 0;
       const before = await cpu();
       const started = performance.now();
-      await Promise.all(Array.from({ length: CLIENTS }, async () => {
-        for (let i = next++; i < total; i = next++) {
-          const due = rate ? started + (i * 1000) / rate : performance.now();
-          const wait = due - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          const outcome = await post(bodies[i]);
-          latencies.push(performance.now() - due);
-          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          for (let i = next++; i < total; i = next++) {
+            const due = rate ? started + (i * 1000) / rate : performance.now();
+            const wait = due - performance.now();
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            const outcome = await post(bodies[i]);
+            latencies.push(performance.now() - due);
+            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+          }
+        }),
+      );
       const seconds = (performance.now() - started) / 1000;
       const after = await cpu();
       latencies.sort((a, b) => a - b);
       return {
-        seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), outcomes,
-        apiCpu: ((after.api - before.api) / total) * 1000, pgCpu: (pgDelta(before.pg, after.pg) / total) * 1000,
+        seconds,
+        p50: percentile(latencies, 0.5),
+        p99: percentile(latencies, 0.99),
+        outcomes,
+        apiCpu: ((after.api - before.api) / total) * 1000,
+        pgCpu: (pgDelta(before.pg, after.pg) / total) * 1000,
       };
     };
     await stats.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
@@ -160,44 +234,87 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     const size0 = await size();
     const max = await run(TOTAL);
     await new Promise((r) => setTimeout(r, 1000)); // table statistics are flushed by each backend within a second
-    const rowsPerDeclaration = (await rows() - rows0) / TOTAL;
-    const bytesPerDeclaration = (await size() - size0) / TOTAL;
-    const walPerDeclaration = Number((await stats.query(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS d`, [wal0])).rows[0].d) / TOTAL;
-    console.log(`[${label}] submit, as fast as ${CLIENTS} clients go: ${TOTAL} declarations (5 parties, 10 lines) in ${max.seconds.toFixed(1)} s = ${(TOTAL / max.seconds).toFixed(0)} declarations/s; p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms; outcomes ${JSON.stringify(max.outcomes)}`);
-    console.log(`[${label}]   CPU per 1,000 declarations: API ${max.apiCpu.toFixed(2)} s, PostgreSQL backends ${max.pgCpu.toFixed(2)} s; rows written ${rowsPerDeclaration.toFixed(1)}, database growth ${(bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(walPerDeclaration / 1024).toFixed(1)} KiB (server-wide) per declaration`);
+    const rowsPerDeclaration = ((await rows()) - rows0) / TOTAL;
+    const bytesPerDeclaration = ((await size()) - size0) / TOTAL;
+    const walPerDeclaration =
+      Number((await stats.query(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS d`, [wal0])).rows[0].d) / TOTAL;
+    console.log(
+      `[${label}] submit, as fast as ${CLIENTS} clients go: ${TOTAL} declarations (5 parties, 10 lines) in ${max.seconds.toFixed(1)} s = ${(TOTAL / max.seconds).toFixed(0)} declarations/s; p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms; outcomes ${JSON.stringify(max.outcomes)}`,
+    );
+    console.log(
+      `[${label}]   CPU per 1,000 declarations: API ${max.apiCpu.toFixed(2)} s, PostgreSQL backends ${max.pgCpu.toFixed(2)} s; rows written ${rowsPerDeclaration.toFixed(1)}, database growth ${(bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(walPerDeclaration / 1024).toFixed(1)} KiB (server-wide) per declaration`,
+    );
     const pacedTotal = PACED_RATE * 15;
     const paced = await run(pacedTotal, PACED_RATE);
-    console.log(`[${label}] submit at a steady ${PACED_RATE}/s through ${CLIENTS} clients: ${pacedTotal} declarations in ${paced.seconds.toFixed(1)} s = ${(pacedTotal / paced.seconds).toFixed(0)} declarations/s; p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms; outcomes ${JSON.stringify(paced.outcomes)}`);
-    console.log(`[${label}]   CPU per 1,000 declarations: API ${paced.apiCpu.toFixed(2)} s, PostgreSQL backends ${paced.pgCpu.toFixed(2)} s`);
+    console.log(
+      `[${label}] submit at a steady ${PACED_RATE}/s through ${CLIENTS} clients: ${pacedTotal} declarations in ${paced.seconds.toFixed(1)} s = ${(pacedTotal / paced.seconds).toFixed(0)} declarations/s; p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms; outcomes ${JSON.stringify(paced.outcomes)}`,
+    );
+    console.log(
+      `[${label}]   CPU per 1,000 declarations: API ${paced.apiCpu.toFixed(2)} s, PostgreSQL backends ${paced.pgCpu.toFixed(2)} s`,
+    );
     clearInterval(sampler);
     const rssNow = await rss();
-    console.log(`[${label}] API resident memory (${apiPids.length} process${apiPids.length > 1 ? 'es' : ''}): ${(rssNow / 1e6).toFixed(0)} MB now, ${(peakRss / 1e6).toFixed(0)} MB peak`);
+    console.log(
+      `[${label}] API resident memory (${apiPids.length} process${apiPids.length > 1 ? 'es' : ''}): ${(rssNow / 1e6).toFixed(0)} MB now, ${(peakRss / 1e6).toFixed(0)} MB peak`,
+    );
 
     if (BATCH_TOTAL > 0) {
       const batchStarted = performance.now();
       const ids: string[] = [];
       for (let b = 0; b < BATCH_TOTAL / 1000; b += 1) {
-        const res = await fetch(`${url}/v1/declarations/batch`, { method: 'POST', headers, body: JSON.stringify({ declarations: Array.from({ length: 1000 }, declaration) }) });
-        ids.push((await res.json() as { batchId: string }).batchId);
+        const res = await fetch(`${url}/v1/declarations/batch`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ declarations: Array.from({ length: 1000 }, declaration) }),
+        });
+        ids.push(((await res.json()) as { batchId: string }).batchId);
       }
       const accepted = (performance.now() - batchStarted) / 1000;
       for (;;) {
-        const states = await Promise.all(ids.map(async (id) => (await (await fetch(`${url}/v1/batches/${id}`, { headers })).json()) as { status: string; processed: number }));
+        const states = await Promise.all(
+          ids.map(
+            async (id) =>
+              (await (await fetch(`${url}/v1/batches/${id}`, { headers })).json()) as {
+                status: string;
+                processed: number;
+              },
+          ),
+        );
         if (states.every((s) => s.status === 'completed')) break;
         await new Promise((r) => setTimeout(r, 250));
       }
-      console.log(`[${label}] batch: ${BATCH_TOTAL} declarations accepted in ${accepted.toFixed(1)} s, fully screened ${((performance.now() - batchStarted) / 1000).toFixed(1)} s after the first request (API relays, one worker process with concurrency 4)`);
+      console.log(
+        `[${label}] batch: ${BATCH_TOTAL} declarations accepted in ${accepted.toFixed(1)} s, fully screened ${((performance.now() - batchStarted) / 1000).toFixed(1)} s after the first request (API relays, one worker process with concurrency 4)`,
+      );
     }
     return {
-      label, flatRate: TOTAL / max.seconds, flatP50: max.p50, flatP99: max.p99, pacedRate: pacedTotal / paced.seconds, pacedP50: paced.p50, pacedP99: paced.p99,
-      rssNow, rssPeak: peakRss, apiCpuFlat: max.apiCpu, pgCpuFlat: max.pgCpu, apiCpuPaced: paced.apiCpu, pgCpuPaced: paced.pgCpu, rowsPerDeclaration, walPerDeclaration, bytesPerDeclaration,
+      label,
+      flatRate: TOTAL / max.seconds,
+      flatP50: max.p50,
+      flatP99: max.p99,
+      pacedRate: pacedTotal / paced.seconds,
+      pacedP50: paced.p50,
+      pacedP99: paced.p99,
+      rssNow,
+      rssPeak: peakRss,
+      apiCpuFlat: max.apiCpu,
+      pgCpuFlat: max.pgCpu,
+      apiCpuPaced: paced.apiCpu,
+      pgCpuPaced: paced.pgCpu,
+      rowsPerDeclaration,
+      walPerDeclaration,
+      bytesPerDeclaration,
     };
   } finally {
     await stats.end().catch(() => undefined);
-    const exited = (c: typeof api.child) => (c.exitCode !== null || c.signalCode ? Promise.resolve() : new Promise((r) => c.once('exit', r)));
+    const exited = (c: typeof api.child) =>
+      c.exitCode !== null || c.signalCode ? Promise.resolve() : new Promise((r) => c.once('exit', r));
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');
-    await Promise.race([Promise.all([exited(api.child), exited(worker.child)]), new Promise((r) => setTimeout(r, 15_000))]);
+    await Promise.race([
+      Promise.all([exited(api.child), exited(worker.child)]),
+      new Promise((r) => setTimeout(r, 15_000)),
+    ]);
     await withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
@@ -214,9 +331,14 @@ async function main() {
   const before = await runBench(`BEFORE ${baseline}`, baselineRoot, 1);
   console.log(`load average after: ${load()}`);
   const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : 'n/a');
-  console.log(`AFTER/BEFORE: flat-out ${ratio(after.flatRate, before.flatRate)}x declarations/s (${after.flatRate.toFixed(0)} vs ${before.flatRate.toFixed(0)}); p99 at ${PACED_RATE}/s ${ratio(after.pacedP99, before.pacedP99)}x (${after.pacedP99.toFixed(1)} vs ${before.pacedP99.toFixed(1)} ms); `
-    + `API CPU per 1,000 ${ratio(after.apiCpuFlat, before.apiCpuFlat)}x (${after.apiCpuFlat.toFixed(2)} vs ${before.apiCpuFlat.toFixed(2)} s); PostgreSQL CPU per 1,000 ${ratio(after.pgCpuFlat, before.pgCpuFlat)}x (${after.pgCpuFlat.toFixed(2)} vs ${before.pgCpuFlat.toFixed(2)} s); `
-    + `rows ${after.rowsPerDeclaration.toFixed(1)} vs ${before.rowsPerDeclaration.toFixed(1)}, database growth ${(after.bytesPerDeclaration / 1024).toFixed(1)} vs ${(before.bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(after.walPerDeclaration / 1024).toFixed(1)} vs ${(before.walPerDeclaration / 1024).toFixed(1)} KiB per declaration; API peak RSS ${(after.rssPeak / 1e6).toFixed(0)} vs ${(before.rssPeak / 1e6).toFixed(0)} MB`);
+  console.log(
+    `AFTER/BEFORE: flat-out ${ratio(after.flatRate, before.flatRate)}x declarations/s (${after.flatRate.toFixed(0)} vs ${before.flatRate.toFixed(0)}); p99 at ${PACED_RATE}/s ${ratio(after.pacedP99, before.pacedP99)}x (${after.pacedP99.toFixed(1)} vs ${before.pacedP99.toFixed(1)} ms); ` +
+      `API CPU per 1,000 ${ratio(after.apiCpuFlat, before.apiCpuFlat)}x (${after.apiCpuFlat.toFixed(2)} vs ${before.apiCpuFlat.toFixed(2)} s); PostgreSQL CPU per 1,000 ${ratio(after.pgCpuFlat, before.pgCpuFlat)}x (${after.pgCpuFlat.toFixed(2)} vs ${before.pgCpuFlat.toFixed(2)} s); ` +
+      `rows ${after.rowsPerDeclaration.toFixed(1)} vs ${before.rowsPerDeclaration.toFixed(1)}, database growth ${(after.bytesPerDeclaration / 1024).toFixed(1)} vs ${(before.bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(after.walPerDeclaration / 1024).toFixed(1)} vs ${(before.walPerDeclaration / 1024).toFixed(1)} KiB per declaration; API peak RSS ${(after.rssPeak / 1e6).toFixed(0)} vs ${(before.rssPeak / 1e6).toFixed(0)} MB`,
+  );
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

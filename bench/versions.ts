@@ -21,7 +21,14 @@ import { SYSTEM_ACTOR } from '../src/audit/audit.service';
 const STARTS = Number(process.argv[2] ?? 3);
 
 async function timedStart(name: string): Promise<{ service: Service; ms: number }> {
-  const config = loadConfig({}, { DATABASE_URL: dbUrl(name), BOOTSTRAP_ADMIN_KEY: `bench-admin-${randomBytes(12).toString('hex')}`, LOG_LEVEL: 'warn' });
+  const config = loadConfig(
+    {},
+    {
+      DATABASE_URL: dbUrl(name),
+      BOOTSTRAP_ADMIN_KEY: `bench-admin-${randomBytes(12).toString('hex')}`,
+      LOG_LEVEL: 'warn',
+    },
+  );
   const t0 = performance.now();
   const service = await createService(config, 'api');
   await service.start();
@@ -30,8 +37,12 @@ async function timedStart(name: string): Promise<{ service: Service; ms: number 
 
 async function seedBench(first: string): Promise<Service> {
   const { service, ms } = await timedStart(first);
-  const [un] = await service.db.dataSource.query(`SELECT v.entry_count FROM lists l JOIN list_versions v ON v.id = l.active_version_id WHERE l.id = 'un'`);
-  console.log(`seed: first start on an empty database ${ms.toFixed(0)} ms (migrations, CHPL + UN seeds with ${un.entry_count} UN entries, index)`);
+  const [un] = await service.db.dataSource.query(
+    `SELECT v.entry_count FROM lists l JOIN list_versions v ON v.id = l.active_version_id WHERE l.id = 'un'`,
+  );
+  console.log(
+    `seed: first start on an empty database ${ms.toFixed(0)} ms (migrations, CHPL + UN seeds with ${un.entry_count} UN entries, index)`,
+  );
   await service.close();
   const copies: number[] = [];
   for (let i = 0; i < STARTS; i += 1) {
@@ -46,8 +57,10 @@ async function seedBench(first: string): Promise<Service> {
     }
   }
   copies.sort((a, b) => a - b);
-  console.log(`seed: start on a copy that already holds the seeds, ${STARTS} starts: median ${copies[Math.floor(copies.length / 2)].toFixed(0)} ms `
-    + `(min ${copies[0].toFixed(0)}, max ${copies[copies.length - 1].toFixed(0)})`);
+  console.log(
+    `seed: start on a copy that already holds the seeds, ${STARTS} starts: median ${copies[Math.floor(copies.length / 2)].toFixed(0)} ms ` +
+      `(min ${copies[0].toFixed(0)}, max ${copies[copies.length - 1].toFixed(0)})`,
+  );
   return (await timedStart(first)).service;
 }
 
@@ -56,7 +69,11 @@ async function diffBench(service: Service): Promise<void> {
   const dir = join(FIXTURE_DATA, 'ofac-sdn-2019');
   const parts = ['sdn', 'alt', 'add'].map((p) => ({ name: p, content: readFileSync(join(dir, `${p}.csv`)) }));
   const t0 = performance.now();
-  const v1 = await lists.createVersion(SYSTEM_ACTOR, { listId: 'ofac-bench', format: 'ofac-sdn-csv', source: 'cli' }, parts);
+  const v1 = await lists.createVersion(
+    SYSTEM_ACTOR,
+    { listId: 'ofac-bench', format: 'ofac-sdn-csv', source: 'cli' },
+    parts,
+  );
   // The in-process job runner imports it (as an upload would be).
   while ((await lists.getVersion('ofac-bench', v1.id)).status !== 'active') await new Promise((r) => setTimeout(r, 50));
   console.log(`diff: OFAC SDN 2019 imported in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -64,17 +81,20 @@ async function diffBench(service: Service): Promise<void> {
   // The second version, written directly: the first 100 entries removed, the next 100 changed, 100 added.
   const [v2] = await ds.query(
     `INSERT INTO list_versions (list_id, status, format, sha256, entry_count, imported_by, finished_at)
-     VALUES ('ofac-bench', 'held', 'ofac-sdn-csv', repeat('0', 64), 7379, '{"keyId":null,"role":"system","organization":null}', now()) RETURNING id`);
+     VALUES ('ofac-bench', 'held', 'ofac-sdn-csv', repeat('0', 64), 7379, '{"keyId":null,"role":"system","organization":null}', now()) RETURNING id`,
+  );
   await ds.query(
     `INSERT INTO entity_entries (version_id, entry_id, entry, content_hash)
      SELECT $2, entry_id, entry, CASE WHEN n <= 200 THEN md5(content_hash) ELSE content_hash END
      FROM (SELECT *, row_number() OVER (ORDER BY entry_id) AS n FROM entity_entries WHERE version_id = $1) e WHERE n > 100`,
-    [v1.id, v2.id]);
+    [v1.id, v2.id],
+  );
   await ds.query(
     `INSERT INTO entity_entries (version_id, entry_id, entry, content_hash)
      SELECT $1, 'NEW-' || g, jsonb_build_object('entryId', 'NEW-' || g, 'names', jsonb_build_array('Bench Company ' || g)), md5(g::text)
      FROM generate_series(1, 100) g`,
-    [v2.id]);
+    [v2.id],
+  );
   await ds.query(`ANALYZE entity_entries`);
   const runs: number[] = [];
   let first: Awaited<ReturnType<typeof lists.diff>> | undefined;
@@ -84,7 +104,9 @@ async function diffBench(service: Service): Promise<void> {
     runs.push(performance.now() - t);
   }
   runs.sort((a, b) => a - b);
-  console.log(`diff: counts + first page of 50 (added ${first!.added}, removed ${first!.removed}, changed ${first!.changed}): median ${runs[2].toFixed(1)} ms over 5`);
+  console.log(
+    `diff: counts + first page of 50 (added ${first!.added}, removed ${first!.removed}, changed ${first!.changed}): median ${runs[2].toFixed(1)} ms over 5`,
+  );
   const t1 = performance.now();
   let pages = 0;
   let items = 0;
@@ -95,7 +117,9 @@ async function diffBench(service: Service): Promise<void> {
     items += page.items.length;
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  console.log(`diff: every page of 500 walked: ${pages} pages, ${items} items in ${(performance.now() - t1).toFixed(0)} ms`);
+  console.log(
+    `diff: every page of 500 walked: ${pages} pages, ${items} items in ${(performance.now() - t1).toFixed(0)} ms`,
+  );
 }
 
 async function main() {

@@ -31,7 +31,9 @@ export class Lists1764190100000 implements MigrationInterface {
         finished_at timestamptz NULL
       )`);
     await q.query(`CREATE INDEX list_versions_by_list ON list_versions (list_id, created_at DESC)`);
-    await q.query(`ALTER TABLE lists ADD CONSTRAINT lists_active_version FOREIGN KEY (active_version_id) REFERENCES list_versions(id)`);
+    await q.query(
+      `ALTER TABLE lists ADD CONSTRAINT lists_active_version FOREIGN KEY (active_version_id) REFERENCES list_versions(id)`,
+    );
     await q.query(`
       CREATE TABLE list_version_parts (
         version_id uuid NOT NULL REFERENCES list_versions(id),

@@ -31,8 +31,12 @@ export class Declarations1764190200000 implements MigrationInterface {
       BEGIN
         RAISE EXCEPTION '% rows are kept for at least ten years: DELETE refused', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
       END $$`);
-    await q.query(`CREATE TRIGGER declarations_keep BEFORE DELETE ON declarations FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
-    await q.query(`CREATE TRIGGER declarations_keep_truncate BEFORE TRUNCATE ON declarations FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()`);
+    await q.query(
+      `CREATE TRIGGER declarations_keep BEFORE DELETE ON declarations FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+    );
+    await q.query(
+      `CREATE TRIGGER declarations_keep_truncate BEFORE TRUNCATE ON declarations FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()`,
+    );
 
     await q.query(`
       CREATE TABLE screenings (
@@ -47,9 +51,15 @@ export class Declarations1764190200000 implements MigrationInterface {
         screened_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX screenings_by_declaration ON screenings (declaration_id, screened_at DESC)`);
-    await q.query(`CREATE TRIGGER screenings_keep BEFORE DELETE ON screenings FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
-    await q.query(`CREATE TRIGGER screenings_keep_truncate BEFORE TRUNCATE ON screenings FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()`);
-    await q.query(`ALTER TABLE declarations ADD CONSTRAINT declarations_latest_screening FOREIGN KEY (latest_screening_id) REFERENCES screenings(id)`);
+    await q.query(
+      `CREATE TRIGGER screenings_keep BEFORE DELETE ON screenings FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+    );
+    await q.query(
+      `CREATE TRIGGER screenings_keep_truncate BEFORE TRUNCATE ON screenings FOR EACH STATEMENT EXECUTE FUNCTION refuse_delete()`,
+    );
+    await q.query(
+      `ALTER TABLE declarations ADD CONSTRAINT declarations_latest_screening FOREIGN KEY (latest_screening_id) REFERENCES screenings(id)`,
+    );
 
     await q.query(`
       CREATE TABLE review_cases (
@@ -68,9 +78,13 @@ export class Declarations1764190200000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         closed_at timestamptz NULL
       )`);
-    await q.query(`CREATE INDEX review_cases_queue ON review_cases (priority, deadline, created_at) WHERE closed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX review_cases_queue ON review_cases (priority, deadline, created_at) WHERE closed_at IS NULL`,
+    );
     await q.query(`CREATE INDEX review_cases_by_time ON review_cases (created_at DESC, id DESC)`);
-    await q.query(`CREATE TRIGGER review_cases_keep BEFORE DELETE ON review_cases FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
+    await q.query(
+      `CREATE TRIGGER review_cases_keep BEFORE DELETE ON review_cases FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+    );
 
     await q.query(`
       CREATE TABLE idempotency_keys (
@@ -105,7 +119,9 @@ export class Declarations1764190200000 implements MigrationInterface {
         error jsonb NULL,
         PRIMARY KEY (batch_id, idx)
       )`);
-    await q.query(`CREATE INDEX batch_items_pending ON batch_items (batch_id, idx) WHERE declaration_id IS NULL AND error IS NULL`);
+    await q.query(
+      `CREATE INDEX batch_items_pending ON batch_items (batch_id, idx) WHERE declaration_id IS NULL AND error IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -19,7 +19,9 @@ export class Webhooks1764190300000 implements MigrationInterface {
         deleted_at timestamptz NULL
       )`);
     await q.query(`CREATE INDEX webhooks_created ON webhooks (created_at DESC, id DESC) WHERE deleted_at IS NULL`);
-    await q.query(`CREATE INDEX webhooks_by_organization ON webhooks (organization, created_at DESC, id DESC) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX webhooks_by_organization ON webhooks (organization, created_at DESC, id DESC) WHERE deleted_at IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE webhook_deliveries (
@@ -39,7 +41,9 @@ export class Webhooks1764190300000 implements MigrationInterface {
         delivered_at timestamptz NULL,
         UNIQUE (webhook_id, event_id)
       )`);
-    await q.query(`CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at DESC, id DESC)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -42,7 +42,9 @@ export class Review1764190400000 implements MigrationInterface {
         approved_at timestamptz NULL
       )`);
     await q.query(`CREATE INDEX case_decisions_by_case ON case_decisions (case_id, decided_at DESC)`);
-    await q.query(`CREATE TRIGGER case_decisions_keep BEFORE DELETE ON case_decisions FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
+    await q.query(
+      `CREATE TRIGGER case_decisions_keep BEFORE DELETE ON case_decisions FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+    );
     await q.query(`ALTER TABLE review_cases ADD CONSTRAINT review_cases_pending_decision
       FOREIGN KEY (pending_decision_id) REFERENCES case_decisions(id)`);
 
@@ -70,7 +72,9 @@ export class Review1764190400000 implements MigrationInterface {
     await q.query(`CREATE INDEX allow_list_active ON allow_list_entries (party_fingerprint) WHERE revoked_at IS NULL`);
     await q.query(`CREATE INDEX allow_list_created ON allow_list_entries (created_at DESC, id DESC)`);
     // A mark is revoked, never deleted: the screenings it suppressed must stay explainable.
-    await q.query(`CREATE TRIGGER allow_list_entries_keep BEFORE DELETE ON allow_list_entries FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
+    await q.query(
+      `CREATE TRIGGER allow_list_entries_keep BEFORE DELETE ON allow_list_entries FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+    );
 
     await q.query(`
       CREATE TABLE rescreen_runs (
@@ -128,6 +132,8 @@ export class Review1764190400000 implements MigrationInterface {
     await q.query(`DROP INDEX review_cases_leased`);
     await q.query(`DROP INDEX review_cases_claimable`);
     await q.query(`ALTER TABLE review_cases DROP CONSTRAINT review_cases_status`);
-    await q.query(`ALTER TABLE review_cases DROP COLUMN pending_decision_id, DROP COLUMN resolution, DROP COLUMN escalated_at, DROP COLUMN claimed_at`);
+    await q.query(
+      `ALTER TABLE review_cases DROP COLUMN pending_decision_id, DROP COLUMN resolution, DROP COLUMN escalated_at, DROP COLUMN claimed_at`,
+    );
   }
 }

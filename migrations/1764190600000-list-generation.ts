@@ -9,7 +9,9 @@ export class ListGeneration1764190600000 implements MigrationInterface {
   name = 'ListGeneration1764190600000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE list_generation (id boolean PRIMARY KEY DEFAULT true CHECK (id), generation bigint NOT NULL)`);
+    await q.query(
+      `CREATE TABLE list_generation (id boolean PRIMARY KEY DEFAULT true CHECK (id), generation bigint NOT NULL)`,
+    );
     await q.query(`INSERT INTO list_generation (id, generation) VALUES (true, 1)`);
     await q.query(`
       CREATE FUNCTION bump_list_generation() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -32,7 +32,9 @@ export class Stats1764191300000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX review_cases_open_age ON review_cases (created_at) WHERE closed_at IS NULL`);
     // Covering: time to decision and decisions per person over a year are read from the index alone.
-    await q.query(`CREATE INDEX review_cases_closed_at ON review_cases (closed_at) INCLUDE (created_at, organization) WHERE closed_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX review_cases_closed_at ON review_cases (closed_at) INCLUDE (created_at, organization) WHERE closed_at IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX case_decisions_by_time ON case_decisions (decided_at) INCLUDE (decided_by, case_id)`);
     await q.query(`CREATE INDEX allow_list_by_entry ON allow_list_entries (list_id, entry_id, created_at)`);
   }

@@ -22,7 +22,9 @@ export class CaseDocuments1764191400000 implements MigrationInterface {
         uploaded_by_role text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX declaration_documents_by_declaration ON declaration_documents (declaration_id, created_at)`);
+    await q.query(
+      `CREATE INDEX declaration_documents_by_declaration ON declaration_documents (declaration_id, created_at)`,
+    );
     await q.query(`
       CREATE TABLE declaration_document_chunks (
         document_id uuid NOT NULL REFERENCES declaration_documents (id),
@@ -30,8 +32,12 @@ export class CaseDocuments1764191400000 implements MigrationInterface {
         data bytea NOT NULL,
         PRIMARY KEY (document_id, seq)
       )`);
-    await q.query(`CREATE TRIGGER declaration_documents_keep BEFORE DELETE ON declaration_documents FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
-    await q.query(`CREATE TRIGGER declaration_document_chunks_keep BEFORE DELETE ON declaration_document_chunks FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
+    await q.query(
+      `CREATE TRIGGER declaration_documents_keep BEFORE DELETE ON declaration_documents FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+    );
+    await q.query(
+      `CREATE TRIGGER declaration_document_chunks_keep BEFORE DELETE ON declaration_document_chunks FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -38,8 +38,12 @@ export class InformationRequests1764191500000 implements MigrationInterface {
         withdrawn_at timestamptz NULL
       )`);
     // One open request per case: a second request_info while one waits is refused, and the answer finds it by case.
-    await q.query(`CREATE UNIQUE INDEX information_requests_open ON information_requests (case_id) WHERE answered_at IS NULL AND withdrawn_at IS NULL`);
-    await q.query(`CREATE INDEX information_requests_by_declaration ON information_requests (declaration_id, requested_at DESC)`);
+    await q.query(
+      `CREATE UNIQUE INDEX information_requests_open ON information_requests (case_id) WHERE answered_at IS NULL AND withdrawn_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX information_requests_by_declaration ON information_requests (declaration_id, requested_at DESC)`,
+    );
     await q.query(`
       CREATE TABLE information_responses (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -51,7 +55,9 @@ export class InformationRequests1764191500000 implements MigrationInterface {
         responded_by_person text NULL,
         created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp())
       )`);
-    await q.query(`CREATE INDEX information_responses_by_declaration ON information_responses (declaration_id, created_at DESC)`);
+    await q.query(
+      `CREATE INDEX information_responses_by_declaration ON information_responses (declaration_id, created_at DESC)`,
+    );
     // A join table rather than an id array, so the database holds each cited document to exist.
     await q.query(`
       CREATE TABLE information_response_documents (
@@ -62,7 +68,9 @@ export class InformationRequests1764191500000 implements MigrationInterface {
         UNIQUE (response_id, document_id)
       )`);
     for (const table of ['information_requests', 'information_responses', 'information_response_documents']) {
-      await q.query(`CREATE TRIGGER ${table}_keep BEFORE DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
+      await q.query(
+        `CREATE TRIGGER ${table}_keep BEFORE DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+      );
     }
   }
 
@@ -71,7 +79,9 @@ export class InformationRequests1764191500000 implements MigrationInterface {
     await q.query(`DROP TABLE information_responses`);
     await q.query(`DROP TABLE information_requests`);
     await q.query(`ALTER TABLE case_decisions DROP CONSTRAINT case_decisions_action_check`);
-    await q.query(`ALTER TABLE case_decisions ADD CONSTRAINT case_decisions_action_check CHECK (action IN ('release', 'hold', 'refuse', 'escalate'))`);
+    await q.query(
+      `ALTER TABLE case_decisions ADD CONSTRAINT case_decisions_action_check CHECK (action IN ('release', 'hold', 'refuse', 'escalate'))`,
+    );
     await q.query(`ALTER TABLE declarations DROP CONSTRAINT declarations_status_check`);
     await q.query(`ALTER TABLE declarations ADD CONSTRAINT declarations_status_check
       CHECK (status IN ('screening', 'cleared', 'under_review', 'released', 'held', 'refused'))`);

@@ -49,7 +49,9 @@ export class Licences1764191700000 implements MigrationInterface {
         UNIQUE (licence_id, declaration_id, line_no)
       )`);
     await q.query(`CREATE INDEX licence_drawdowns_by_declaration ON licence_drawdowns (declaration_id)`);
-    await q.query(`CREATE TRIGGER licence_drawdowns_keep BEFORE DELETE ON licence_drawdowns FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
+    await q.query(
+      `CREATE TRIGGER licence_drawdowns_keep BEFORE DELETE ON licence_drawdowns FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

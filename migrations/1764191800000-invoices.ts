@@ -28,7 +28,9 @@ export class Invoices1764191800000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX invoices_by_organization ON invoices (organization, created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX invoices_by_created ON invoices (created_at DESC, id DESC)`);
-    await q.query(`CREATE TRIGGER invoices_keep BEFORE DELETE ON invoices FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);
+    await q.query(
+      `CREATE TRIGGER invoices_keep BEFORE DELETE ON invoices FOR EACH ROW EXECUTE FUNCTION refuse_delete()`,
+    );
     await q.query(`CREATE INDEX declarations_by_invoice_number ON declarations USING gin ((body -> 'invoiceNumbers'))`);
   }
 

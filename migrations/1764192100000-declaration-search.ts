@@ -30,16 +30,28 @@ export class DeclarationSearch1764192100000 implements MigrationInterface {
     await this.backfill(q);
     await q.query(`CREATE INDEX declaration_search_names ON declaration_search USING gin (names gin_trgm_ops)`);
     await q.query(`CREATE INDEX declaration_search_keys ON declaration_search USING gin (keys)`);
-    await q.query(`CREATE INDEX declaration_search_by_org ON declaration_search (organization, created_at DESC, declaration_id DESC)`);
-    await q.query(`CREATE INDEX declaration_search_by_time ON declaration_search (created_at DESC, declaration_id DESC)`);
+    await q.query(
+      `CREATE INDEX declaration_search_by_org ON declaration_search (organization, created_at DESC, declaration_id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX declaration_search_by_time ON declaration_search (created_at DESC, declaration_id DESC)`,
+    );
   }
 
   private async backfill(q: QueryRunner): Promise<void> {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows: Array<{ id: string; organization: string; created_at: Date; body: DeclarationInput; hits: Array<{ listId?: string; entryId?: string }> | null }> = await q.query(
+      const rows: Array<{
+        id: string;
+        organization: string;
+        created_at: Date;
+        body: DeclarationInput;
+        hits: Array<{ listId?: string; entryId?: string }> | null;
+      }> = await q.query(
         `SELECT d.id, d.organization, d.created_at, d.body, s.hits FROM declarations d LEFT JOIN screenings s ON s.id = d.latest_screening_id
-         WHERE d.id > $1 ORDER BY d.id LIMIT ${BACKFILL_CHUNK}`, [after]);
+         WHERE d.id > $1 ORDER BY d.id LIMIT ${BACKFILL_CHUNK}`,
+        [after],
+      );
       if (rows.length === 0) return;
       const keys = rows.map((r) => searchKeysOf(r.body));
       await q.query(
@@ -47,9 +59,13 @@ export class DeclarationSearch1764192100000 implements MigrationInterface {
          SELECT x.id, x.org, x.at, x.names, ARRAY(SELECT jsonb_array_elements_text(x.keys))
          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::jsonb[]) AS x(id, org, at, names, keys)`,
         [
-          rows.map((r) => r.id), rows.map((r) => r.organization), rows.map((r) => r.created_at), keys.map((k) => k.names),
+          rows.map((r) => r.id),
+          rows.map((r) => r.organization),
+          rows.map((r) => r.created_at),
+          keys.map((k) => k.names),
           rows.map((r, i) => JSON.stringify(exactKeys(keys[i], listEntryKeys(r.hits ?? [])))),
-        ]);
+        ],
+      );
       after = rows[rows.length - 1].id;
     }
   }

@@ -41,19 +41,25 @@ export class PartyNames1764192300000 implements MigrationInterface {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
       const rows: Array<{ id: string; organization: string; created_at: Date; body: DeclarationInput }> = await q.query(
-        `SELECT id, organization, created_at, body FROM declarations WHERE id > $1 ORDER BY id LIMIT ${BACKFILL_CHUNK}`, [after]);
+        `SELECT id, organization, created_at, body FROM declarations WHERE id > $1 ORDER BY id LIMIT ${BACKFILL_CHUNK}`,
+        [after],
+      );
       if (rows.length === 0) return;
       const ids: string[] = [];
       const names: string[] = [];
       for (const r of rows) {
-        for (const n of partyNames(searchKeysOf(r.body))) { ids.push(r.id); names.push(n); }
+        for (const n of partyNames(searchKeysOf(r.body))) {
+          ids.push(r.id);
+          names.push(n);
+        }
       }
       await q.query(
         `WITH x AS (SELECT x.id, x.name, d.organization, d.created_at FROM unnest($1::uuid[], $2::text[]) AS x(id, name) JOIN declarations d ON d.id = x.id),
          n AS (INSERT INTO party_names (folded, id) SELECT DISTINCT name, hashtextextended(name, 0) FROM x ON CONFLICT DO NOTHING)
          INSERT INTO declaration_party_names (name_id, created_at, declaration_id, organization)
          SELECT hashtextextended(name, 0), created_at, id, organization FROM x ON CONFLICT DO NOTHING`,
-        [ids, names]);
+        [ids, names],
+      );
       after = rows[rows.length - 1].id;
     }
   }
@@ -64,4 +70,3 @@ export class PartyNames1764192300000 implements MigrationInterface {
     await q.query(`DROP TABLE party_names`);
   }
 }
-

@@ -21,4 +21,26 @@ import { DeclarationSearch1764192100000 } from './1764192100000-declaration-sear
 import { PartyNames1764192300000 } from './1764192300000-party-names';
 
 /** Applied in this order; a migration is never edited after it lands. */
-export const MIGRATIONS = [Foundation1764190000000, Lists1764190100000, Declarations1764190200000, Webhooks1764190300000, Review1764190400000, JobBackendState1764190500000, ListGeneration1764190600000, JobReliability1764190700000, ListSources1764190800000, ListVersions1764190900000, Access1764191000000, AuditAnchor1764191200000, Stats1764191300000, CaseDocuments1764191400000, InformationRequests1764191500000, CaseNotes1764191600000, Licences1764191700000, Invoices1764191800000, EntityLinks1764191900000, DeclarationSearch1764192100000, PartyNames1764192300000];
+export const MIGRATIONS = [
+  Foundation1764190000000,
+  Lists1764190100000,
+  Declarations1764190200000,
+  Webhooks1764190300000,
+  Review1764190400000,
+  JobBackendState1764190500000,
+  ListGeneration1764190600000,
+  JobReliability1764190700000,
+  ListSources1764190800000,
+  ListVersions1764190900000,
+  Access1764191000000,
+  AuditAnchor1764191200000,
+  Stats1764191300000,
+  CaseDocuments1764191400000,
+  InformationRequests1764191500000,
+  CaseNotes1764191600000,
+  Licences1764191700000,
+  Invoices1764191800000,
+  EntityLinks1764191900000,
+  DeclarationSearch1764192100000,
+  PartyNames1764192300000,
+];

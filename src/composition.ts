@@ -33,7 +33,10 @@ import { createCasesFeature, type CasesFeature } from './cases/cases.feature';
 import { declarationCases } from './cases/declaration-cases';
 import { createDocumentsFeature } from './documents/documents.feature';
 import { declarationOrganization } from './declarations/declaration-owner.repository';
-import { createInformationRequestsFeature, type InformationRequestsFeature } from './information-requests/information-requests.feature';
+import {
+  createInformationRequestsFeature,
+  type InformationRequestsFeature,
+} from './information-requests/information-requests.feature';
 import { createRescreenFeature } from './rescreen/rescreen.feature';
 import { rescreenHook } from './rescreen/rescreen-runs';
 import { createListSourcesFeature, type ListSourcesFeature } from './list-sources/list-sources.feature';
@@ -74,23 +77,51 @@ export interface Service {
  * The one composition root: builds every service from config with plain constructors. The API and worker entry points
  * (and the integration tests) all start here.
  */
-export async function createService(config: Config, role: ProcessRole, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Service> {
+export async function createService(
+  config: Config,
+  role: ProcessRole,
+  logger: Logger = createLogger(config.LOG_LEVEL),
+): Promise<Service> {
   // Before the database opens: a bad or unreadable signing key stops the start with nothing to clean up.
   const auditSigner = loadAuditSigner(config);
   const db = await openDatabase(config, ENTITIES);
   const { dataSource } = db;
   const uow = new UnitOfWork(dataSource);
-  const audit = await createAuditFeature({ dataSource, config, logger: logger.child({ module: 'audit' }), signer: auditSigner, embedded: db.embedded });
+  const audit = await createAuditFeature({
+    dataSource,
+    config,
+    logger: logger.child({ module: 'audit' }),
+    signer: auditSigner,
+    embedded: db.embedded,
+  });
   const keyCache = new KeyCache(config.AUTH_CACHE_MS, logger.child({ module: 'auth' }));
   await keyCache.start(config.DATABASE_URL);
-  const keys = new ApiKeysService(dataSource, uow, { cache: keyCache, logger: logger.child({ module: 'auth' }), lastUsedIntervalMs: config.API_KEY_LAST_USED_MINUTES * 60_000 });
-  if (config.BOOTSTRAP_ADMIN_KEY) await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
+  const keys = new ApiKeysService(dataSource, uow, {
+    cache: keyCache,
+    logger: logger.child({ module: 'auth' }),
+    lastUsedIntervalMs: config.API_KEY_LAST_USED_MINUTES * 60_000,
+  });
+  if (config.BOOTSTRAP_ADMIN_KEY)
+    await keys.ensureBootstrapKey(config.BOOTSTRAP_ADMIN_KEY, config.BOOTSTRAP_ADMIN_ORGANIZATION);
 
   // Loaded before the lists: their index splits targets from context records and resolves ownership by its rules.
   const ruleset = loadRuleset(config.RULESET_PATH);
   // Lists schedule and read the delta re-screening of an activation through this hook (rescreen is built on lists).
-  const lists = createListsFeature({ dataSource, uow, logger: logger.child({ module: 'lists' }), config, ruleset, rescreen: rescreenHook });
-  const sources = createListSourcesFeature({ dataSource, uow, logger: logger.child({ module: 'list-sources' }), config, lists: lists.service });
+  const lists = createListsFeature({
+    dataSource,
+    uow,
+    logger: logger.child({ module: 'lists' }),
+    config,
+    ruleset,
+    rescreen: rescreenHook,
+  });
+  const sources = createListSourcesFeature({
+    dataSource,
+    uow,
+    logger: logger.child({ module: 'list-sources' }),
+    config,
+    lists: lists.service,
+  });
 
   const webhooks = createWebhooksFeature({ dataSource, uow, logger: logger.child({ module: 'webhooks' }), config });
 
@@ -99,22 +130,51 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   const informationRequests = createInformationRequestsFeature({ dataSource, uow, config });
   const licences = createLicencesFeature({ dataSource, uow });
   const declarations = createDeclarationsFeature({
-    dataSource, uow, logger: logger.child({ module: 'declarations' }), config, lists, ruleset, suppressions: allowList.source, documents: documents.service,
+    dataSource,
+    uow,
+    logger: logger.child({ module: 'declarations' }),
+    config,
+    lists,
+    ruleset,
+    suppressions: allowList.source,
+    documents: documents.service,
     informationRequests: informationRequests.service,
     dossierLoaders: [invoiceDossierLoader(), licences.dossierLoader],
     cases: declarationCases(dataSource),
   });
-  const invoices = createInvoicesFeature({ dataSource, uow, logger: logger.child({ module: 'invoices' }), pipeline: declarations.pipeline });
+  const invoices = createInvoicesFeature({
+    dataSource,
+    uow,
+    logger: logger.child({ module: 'invoices' }),
+    pipeline: declarations.pipeline,
+  });
   const cases = createCasesFeature({
-    dataSource, uow, config, allowList: allowList.service, documents: documents.service, informationRequests: informationRequests.service,
+    dataSource,
+    uow,
+    config,
+    allowList: allowList.service,
+    documents: documents.service,
+    informationRequests: informationRequests.service,
   });
   const rescreen = createRescreenFeature({
-    dataSource, uow, logger: logger.child({ module: 'rescreen' }), config, index: lists.index, pipeline: declarations.pipeline, ruleset,
+    dataSource,
+    uow,
+    logger: logger.child({ module: 'rescreen' }),
+    config,
+    index: lists.index,
+    pipeline: declarations.pipeline,
+    ruleset,
   });
   const stats = createStatsFeature({ dataSource, uow, ruleset });
 
   const handlers: Partial<JobHandlers> = {
-    ...lists.jobHandlers, ...sources.jobHandlers, ...webhooks.jobHandlers, ...declarations.jobHandlers, ...cases.jobHandlers, ...informationRequests.jobHandlers, ...rescreen.jobHandlers,
+    ...lists.jobHandlers,
+    ...sources.jobHandlers,
+    ...webhooks.jobHandlers,
+    ...declarations.jobHandlers,
+    ...cases.jobHandlers,
+    ...informationRequests.jobHandlers,
+    ...rescreen.jobHandlers,
   };
   const policies = { ...JOB_POLICIES, ...webhooks.jobPolicies, ...sources.jobPolicies, ...declarations.jobPolicies };
   assertHandlers(handlers);
@@ -150,17 +210,28 @@ export async function createService(config: Config, role: ProcessRole, logger: L
     });
   }
   // Where jobs run, so does their repair (the worker; the API itself in embedded or in-process mode).
-  const reconciler = inProcess || role === 'worker' || config.RUN_JOBS_IN_API
-    ? new Reconciler(dataSource, jobs, [lists.stuckWork, declarations.stuckWork, rescreen.stuckWork], failureHooks, jobLogger,
-      { afterMs: config.RECONCILE_AFTER_MS, intervalMs: config.RECONCILE_INTERVAL_MS })
-    : undefined;
+  const reconciler =
+    inProcess || role === 'worker' || config.RUN_JOBS_IN_API
+      ? new Reconciler(
+          dataSource,
+          jobs,
+          [lists.stuckWork, declarations.stuckWork, rescreen.stuckWork],
+          failureHooks,
+          jobLogger,
+          { afterMs: config.RECONCILE_AFTER_MS, intervalMs: config.RECONCILE_INTERVAL_MS },
+        )
+      : undefined;
   uow.onCommit(() => jobs.wake());
 
   let app: Express | undefined;
   let rateCounter: RateCounter | undefined;
   if (role === 'api') {
     rateCounter = config.REDIS_URL
-      ? new RedisCounter(config.REDIS_URL, config.RATE_LIMIT_PREFIX ?? `${config.QUEUE_PREFIX}:rl:`, logger.child({ module: 'rate-limit' }))
+      ? new RedisCounter(
+          config.REDIS_URL,
+          config.RATE_LIMIT_PREFIX ?? `${config.QUEUE_PREFIX}:rl:`,
+          logger.child({ module: 'rate-limit' }),
+        )
       : new MemoryCounter();
     app = createApp({
       logger,
@@ -168,11 +239,32 @@ export async function createService(config: Config, role: ProcessRole, logger: L
       registry: registerWebhookEventSchemas(createRegistry()),
       authenticate: authenticate(keys),
       authorize,
-      rateLimits: createRateLimits(rateCounter, { perKeyPerMinute: config.RATE_LIMIT_PER_MINUTE, authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE }),
+      rateLimits: createRateLimits(rateCounter, {
+        perKeyPerMinute: config.RATE_LIMIT_PER_MINUTE,
+        authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+      }),
       bodyLimits: { default: config.BODY_LIMIT_BYTES, batch: config.BATCH_BODY_LIMIT_BYTES },
       metricsToken: config.METRICS_TOKEN,
       extra: [{ path: '/console', handler: consoleRouter() }],
-      routes: [...apiKeyRoutes(keys), ...audit.routes, ...lists.routes, ...sources.routes, ...screeningRoutes(lists.index, ruleset, { minScore: config.SCREEN_BROKER_MIN_SCORE, maxMatches: config.SCREEN_BROKER_MAX_MATCHES }), ...declarations.routes, ...documents.routes, ...informationRequests.routes, ...webhooks.routes, ...cases.routes, ...allowList.routes, ...stats.routes, ...invoices.routes, ...licences.routes],
+      routes: [
+        ...apiKeyRoutes(keys),
+        ...audit.routes,
+        ...lists.routes,
+        ...sources.routes,
+        ...screeningRoutes(lists.index, ruleset, {
+          minScore: config.SCREEN_BROKER_MIN_SCORE,
+          maxMatches: config.SCREEN_BROKER_MAX_MATCHES,
+        }),
+        ...declarations.routes,
+        ...documents.routes,
+        ...informationRequests.routes,
+        ...webhooks.routes,
+        ...cases.routes,
+        ...allowList.routes,
+        ...stats.routes,
+        ...invoices.routes,
+        ...licences.routes,
+      ],
       readiness: {
         database: () => databaseAnswers(dataSource),
         // Ready only while this process holds every active list version (it screens nothing older).
@@ -185,7 +277,23 @@ export async function createService(config: Config, role: ProcessRole, logger: L
   }
 
   return {
-    config, logger, db, uow, metrics, jobs, reconciler, keys, lists, sources, declarations, cases, informationRequests, allowList, stats, licences, app,
+    config,
+    logger,
+    db,
+    uow,
+    metrics,
+    jobs,
+    reconciler,
+    keys,
+    lists,
+    sources,
+    declarations,
+    cases,
+    informationRequests,
+    allowList,
+    stats,
+    licences,
+    app,
     async start() {
       await lists.start();
       await jobs.start();

@@ -4,7 +4,11 @@ import type { Logger } from 'pino';
  * Runs `shutdown` once on SIGINT/SIGTERM; a second signal or the grace period forces the exit. The returned function
  * starts the same shutdown without a signal (a cluster worker whose primary went away); it does nothing once stopping.
  */
-export function onShutdownSignal(logger: Logger, graceMs: number, shutdown: () => Promise<void>): (reason: string) => void {
+export function onShutdownSignal(
+  logger: Logger,
+  graceMs: number,
+  shutdown: () => Promise<void>,
+): (reason: string) => void {
   let stopping = false;
   const begin = (reason: string) => {
     stopping = true;
@@ -15,8 +19,14 @@ export function onShutdownSignal(logger: Logger, graceMs: number, shutdown: () =
     }, graceMs);
     force.unref();
     shutdown().then(
-      () => { logger.info('stopped'); process.exit(0); },
-      (err) => { logger.error({ err }, 'shutdown failed'); process.exit(1); },
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   const handle = (signal: NodeJS.Signals) => {
@@ -28,5 +38,7 @@ export function onShutdownSignal(logger: Logger, graceMs: number, shutdown: () =
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
-  return (reason) => { if (!stopping) begin(reason); };
+  return (reason) => {
+    if (!stopping) begin(reason);
+  };
 }

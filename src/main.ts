@@ -7,20 +7,27 @@ import { onShutdownSignal } from './lifecycle';
 import { createLogger } from './observability/logger';
 
 /** What a cluster worker tells the primary once it listens. */
-interface ListeningMessage { type: 'dus:listening'; port: number }
+interface ListeningMessage {
+  type: 'dus:listening';
+  port: number;
+}
 
 function banner(config: Config, url: string, processes: number): string {
-  return [
-    '',
-    `  Screening service listening on ${url}`,
-    `  API description: ${url}/docs   health: ${url}/healthz`,
-    processes > 1 ? `  ${processes} API processes (node:cluster), each with its own list index.` : '',
-    isEmbedded(config) ? `  Embedded PostgreSQL in ${config.DATA_DIR}; background jobs run in this process.` : '',
-    config.BOOTSTRAP_ADMIN_KEY
-      ? '  Admin key: the value of BOOTSTRAP_ADMIN_KEY (Authorization: Bearer <key>).'
-      : '  No admin key configured: restart with BOOTSTRAP_ADMIN_KEY=<a secret of 24+ characters> to get one.',
-    '',
-  ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1).join('\n') + '\n';
+  return (
+    [
+      '',
+      `  Screening service listening on ${url}`,
+      `  API description: ${url}/docs   health: ${url}/healthz`,
+      processes > 1 ? `  ${processes} API processes (node:cluster), each with its own list index.` : '',
+      isEmbedded(config) ? `  Embedded PostgreSQL in ${config.DATA_DIR}; background jobs run in this process.` : '',
+      config.BOOTSTRAP_ADMIN_KEY
+        ? '  Admin key: the value of BOOTSTRAP_ADMIN_KEY (Authorization: Bearer <key>).'
+        : '  No admin key configured: restart with BOOTSTRAP_ADMIN_KEY=<a secret of 24+ characters> to get one.',
+      '',
+    ]
+      .filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1)
+      .join('\n') + '\n'
+  );
 }
 
 /** One API process: the whole service, listening on PORT (as a cluster worker, on the port the primary shares). */
@@ -28,12 +35,18 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   const service = await createService(config, 'api', logger);
   await service.start();
   const server: Server = service.app!.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
   server.keepAliveTimeout = 65_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
-  logger.info({ url, embedded: isEmbedded(config), dataDir: isEmbedded(config) ? config.DATA_DIR : undefined }, 'listening');
+  logger.info(
+    { url, embedded: isEmbedded(config), dataDir: isEmbedded(config) ? config.DATA_DIR : undefined },
+    'listening',
+  );
   if (cluster.isWorker) process.send!({ type: 'dus:listening', port } satisfies ListeningMessage);
   else process.stdout.write(banner(config, url, 1));
 
@@ -50,7 +63,9 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   // A worker whose primary is gone (killed outright) has no one to hand it connections: it stops the same way.
   if (cluster.isWorker) {
     process.on('disconnect', () => stop('primary gone'));
-    process.on('message', (m: { type?: string }) => { if (m?.type === 'dus:stop') stop('primary stopping'); });
+    process.on('message', (m: { type?: string }) => {
+      if (m?.type === 'dus:stop') stop('primary stopping');
+    });
   }
 }
 
@@ -64,22 +79,34 @@ async function serve(config: Config, logger: Logger): Promise<void> {
 async function runPrimary(config: Config, logger: Logger): Promise<void> {
   let stopping = false;
   const exits = new Map<number, Promise<number | null>>();
-  const fork = () => new Promise<number>((resolve, reject) => {
-    const worker = cluster.fork();
-    exits.set(worker.id, new Promise((done) => worker.once('exit', (code) => { exits.delete(worker.id); done(code); })));
-    let listening = false;
-    worker.on('message', (m: ListeningMessage) => {
-      if (m?.type !== 'dus:listening') return;
-      listening = true;
-      resolve(m.port);
+  const fork = () =>
+    new Promise<number>((resolve, reject) => {
+      const worker = cluster.fork();
+      exits.set(
+        worker.id,
+        new Promise((done) =>
+          worker.once('exit', (code) => {
+            exits.delete(worker.id);
+            done(code);
+          }),
+        ),
+      );
+      let listening = false;
+      worker.on('message', (m: ListeningMessage) => {
+        if (m?.type !== 'dus:listening') return;
+        listening = true;
+        resolve(m.port);
+      });
+      worker.once('exit', (code, signal) => {
+        if (!listening)
+          return reject(new Error(`API process ${worker.process.pid} exited (${signal ?? code}) before listening`));
+        if (stopping) return;
+        logger.error({ pid: worker.process.pid, code, signal }, 'API process died: starting another');
+        setTimeout(() => {
+          if (!stopping) fork().catch((err) => logger.error({ err }, 'replacement API process failed to start'));
+        }, 1000);
+      });
     });
-    worker.once('exit', (code, signal) => {
-      if (!listening) return reject(new Error(`API process ${worker.process.pid} exited (${signal ?? code}) before listening`));
-      if (stopping) return;
-      logger.error({ pid: worker.process.pid, code, signal }, 'API process died: starting another');
-      setTimeout(() => { if (!stopping) fork().catch((err) => logger.error({ err }, 'replacement API process failed to start')); }, 1000);
-    });
-  });
   // With PORT=0 node:cluster picks the port once (for the first worker) and hands every later worker the same one.
   const port = await fork();
   await Promise.all(Array.from({ length: config.API_PROCESSES - 1 }, fork));

@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL).child({ process: 'worker' });
   if (!config.DATABASE_URL || !config.REDIS_URL) {
-    throw new ConfigError(['DATABASE_URL and REDIS_URL: a separate worker needs both; without them `npm start` runs jobs itself']);
+    throw new ConfigError([
+      'DATABASE_URL and REDIS_URL: a separate worker needs both; without them `npm start` runs jobs itself',
+    ]);
   }
   const service = await createService(config, 'worker', logger);
   await service.start();
@@ -17,6 +19,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `Worker failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(
+    err instanceof ConfigError
+      ? `${err.message}\n`
+      : `Worker failed to start: ${err instanceof Error ? err.stack : String(err)}\n`,
+  );
   process.exit(1);
 });

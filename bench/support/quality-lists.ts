@@ -5,7 +5,10 @@
 import type { EntityEntry } from '../../src/domain/list-entry';
 import { loadEuSample, loadFtm, loadOfac, loadUn } from '../../test/support/fixture-lists';
 
-export interface NamedList { listId: string; entries: EntityEntry[] }
+export interface NamedList {
+  listId: string;
+  entries: EntityEntry[];
+}
 
 export async function qualityLists(): Promise<NamedList[]> {
   return [

@@ -8,8 +8,17 @@ import type { EntityEntry } from '../../src/domain/list-entry';
 import type { NamedList } from './quality-lists';
 import { CYRILLIC, LATIN } from './quality-lists';
 import {
-  addLegalForm, dropPatronymic, hasPatronymic, legalFormSwap, levenshtein, pick, replacePatronymic,
-  romanisationVariant, swapOrder, typo, words,
+  addLegalForm,
+  dropPatronymic,
+  hasPatronymic,
+  legalFormSwap,
+  levenshtein,
+  pick,
+  replacePatronymic,
+  romanisationVariant,
+  swapOrder,
+  typo,
+  words,
 } from './variants';
 
 export interface QualityCase {
@@ -22,7 +31,11 @@ export interface QualityCase {
   from: string;
 }
 
-export interface HeldOut { listId: string; entryId: string; name: string }
+export interface HeldOut {
+  listId: string;
+  entryId: string;
+  name: string;
+}
 
 type Entry = { listId: string; e: EntityEntry };
 
@@ -62,7 +75,13 @@ export function crossScript(lists: readonly NamedList[]): { cases: QualityCase[]
       for (const name of cyr) {
         heldOut.push({ listId: l.listId, entryId: e.entryId, name });
         const id = `${l.listId}:${e.entryId}`;
-        cases.push({ query: name, expected: id, label: 'positive', rule: 'cross-script (Cyrillic name held out)', from: id });
+        cases.push({
+          query: name,
+          expected: id,
+          label: 'positive',
+          rule: 'cross-script (Cyrillic name held out)',
+          from: id,
+        });
       }
     }
   }
@@ -91,7 +110,9 @@ const latinNames = (x: Entry) => x.e.names.filter((n) => !CYRILLIC.test(n) && LA
 
 /** Aliases as listed (OFAC alt names, UN aliases): every name of an entry must be matched, not only the first. */
 export function aliases(lists: readonly NamedList[], r: () => number, n: number): QualityCase[] {
-  const pool = allEntries(lists).filter((x) => ['ofac-sdn-2019', 'ofac-2025', 'un'].includes(x.listId) && x.e.names.length > 1);
+  const pool = allEntries(lists).filter(
+    (x) => ['ofac-sdn-2019', 'ofac-2025', 'un'].includes(x.listId) && x.e.names.length > 1,
+  );
   return sample(r, pool, n).map((x) => positive(x, pick(r, x.e.names.slice(1)), 'alias as listed'));
 }
 
@@ -100,13 +121,26 @@ export function variants(lists: readonly NamedList[], r: () => number, perRule: 
   const entries = allEntries(lists).filter((x) => latinNames(x).length > 0);
   const persons = entries.filter((x) => x.e.kind === 'person');
   const orgs = entries.filter((x) => x.e.kind === 'organization' || x.e.kind === 'unknown');
-  const russian = persons.filter((x) => latinNames(x).some(hasPatronymic) || x.e.programs.some((p) => RUSSIAN_PROGRAM.test(p)));
+  const russian = persons.filter(
+    (x) => latinNames(x).some(hasPatronymic) || x.e.programs.some((p) => RUSSIAN_PROGRAM.test(p)),
+  );
   const out: QualityCase[] = [];
-  for (const x of sample(r, persons.filter((p) => latinNames(p).some((nm) => words(nm).length >= 2)), perRule)) {
-    const name = pick(r, latinNames(x).filter((nm) => words(nm).length >= 2));
+  for (const x of sample(
+    r,
+    persons.filter((p) => latinNames(p).some((nm) => words(nm).length >= 2)),
+    perRule,
+  )) {
+    const name = pick(
+      r,
+      latinNames(x).filter((nm) => words(nm).length >= 2),
+    );
     out.push(positive(x, swapOrder(name), 'word order'));
   }
-  for (const x of sample(r, russian.filter((p) => latinNames(p).some(hasPatronymic)), perRule)) {
+  for (const x of sample(
+    r,
+    russian.filter((p) => latinNames(p).some(hasPatronymic)),
+    perRule,
+  )) {
     const name = pick(r, latinNames(x).filter(hasPatronymic));
     out.push(positive(x, r() < 0.5 ? dropPatronymic(name) : swapOrder(dropPatronymic(name)), 'patronymic dropped'));
   }
@@ -125,13 +159,22 @@ export function variants(lists: readonly NamedList[], r: () => number, perRule: 
     const v = legalFormSwap(name, r);
     if (v !== null && v !== name) out.push(positive(x, v, 'legal form swapped'));
   }
-  for (const x of sample(r, orgs.filter((o) => latinNames(o).every((nm) => legalFormSwap(nm, r) === null)), perRule / 2)) {
+  for (const x of sample(
+    r,
+    orgs.filter((o) => latinNames(o).every((nm) => legalFormSwap(nm, r) === null)),
+    perRule / 2,
+  )) {
     out.push(positive(x, addLegalForm(pick(r, latinNames(x)), r), 'legal form added'));
   }
   return out;
 }
 
-interface PersonParts { given: string; surname: string; patronymic?: string; x: Entry }
+interface PersonParts {
+  given: string;
+  surname: string;
+  patronymic?: string;
+  x: Entry;
+}
 
 /** "SURNAME, Given [Patronymic]" names of persons, split by the comma the lists use. */
 function personParts(lists: readonly NamedList[]): PersonParts[] {
@@ -163,18 +206,28 @@ export function negatives(lists: readonly NamedList[], r: () => number, perRule:
   const patronymics = parts.filter((p) => p.patronymic !== undefined).map((p) => p.patronymic as string);
   const out: QualityCase[] = [];
   const add = (query: string, rule: string, from: string) => {
-    if (!listed.covers(query) && !out.some((c) => c.query === query)) out.push({ query, expected: null, label: 'negative', rule, from });
+    if (!listed.covers(query) && !out.some((c) => c.query === query))
+      out.push({ query, expected: null, label: 'negative', rule, from });
   };
   for (const p of sample(r, parts, perRule * 2)) {
     const g = pick(r, givens);
-    if (reallyDifferent(g, p.given)) add(`${p.surname}, ${g}`, 'same surname, different given name', `${p.x.listId}:${p.x.e.entryId}`);
+    if (reallyDifferent(g, p.given))
+      add(`${p.surname}, ${g}`, 'same surname, different given name', `${p.x.listId}:${p.x.e.entryId}`);
   }
-  for (const p of sample(r, parts.filter((y) => y.patronymic !== undefined), perRule * 2)) {
+  for (const p of sample(
+    r,
+    parts.filter((y) => y.patronymic !== undefined),
+    perRule * 2,
+  )) {
     // Same gender as the original (-vna / -vich): a female patronymic on a man would be a different mistake.
     const female = (p.patronymic as string).toLowerCase().endsWith('na');
-    const other = pick(r, patronymics.filter((o) => o.toLowerCase().endsWith('na') === female));
+    const other = pick(
+      r,
+      patronymics.filter((o) => o.toLowerCase().endsWith('na') === female),
+    );
     const name = replacePatronymic(p.x.e.names[0], other);
-    if (reallyDifferent(other, p.patronymic as string)) add(name, 'same name, different patronymic', `${p.x.listId}:${p.x.e.entryId}`);
+    if (reallyDifferent(other, p.patronymic as string))
+      add(name, 'same name, different patronymic', `${p.x.listId}:${p.x.e.entryId}`);
   }
   for (let i = 0; i < perRule * 2; i++) {
     const a = pick(r, parts);
@@ -185,7 +238,8 @@ export function negatives(lists: readonly NamedList[], r: () => number, perRule:
   out.push(...companyNegatives(lists, r, perRule, listed));
   // A lone common token is covered by every name that contains it; it is a negative unless it is a whole name.
   for (const t of commonTokens(lists, 30)) {
-    if (!listed.isWholeName(t)) out.push({ query: t, expected: null, label: 'negative', rule: 'single common token', from: 'token frequency' });
+    if (!listed.isWholeName(t))
+      out.push({ query: t, expected: null, label: 'negative', rule: 'single common token', from: 'token frequency' });
   }
   return out;
 }
@@ -197,7 +251,11 @@ function companyNegatives(lists: readonly NamedList[], r: () => number, n: numbe
   for (const x of orgs) for (const t of new Set(tokenSet(x.e.names[0]))) freq.set(t, (freq.get(t) ?? 0) + 1);
   const pool = [...freq.keys()].filter((t) => t.length >= 5 && /^[a-z]+$/.test(t));
   const out: QualityCase[] = [];
-  for (const x of sample(r, orgs.filter((o) => tokenSet(o.e.names[0]).length >= 3), n * 2)) {
+  for (const x of sample(
+    r,
+    orgs.filter((o) => tokenSet(o.e.names[0]).length >= 3),
+    n * 2,
+  )) {
     const w = words(x.e.names[0]);
     let rare = -1;
     for (let i = 0; i < w.length; i++) {
@@ -208,7 +266,14 @@ function companyNegatives(lists: readonly NamedList[], r: () => number, n: numbe
     const replacement = pick(r, pool).toUpperCase();
     if (levenshtein(replacement.toLowerCase(), w[rare].toLowerCase()) < 3) continue;
     const query = [...w.slice(0, rare), replacement, ...w.slice(rare + 1)].join(' ');
-    if (!listed.covers(query)) out.push({ query, expected: null, label: 'negative', rule: 'company: distinctive word replaced', from: `${x.listId}:${x.e.entryId}` });
+    if (!listed.covers(query))
+      out.push({
+        query,
+        expected: null,
+        label: 'negative',
+        rule: 'company: distinctive word replaced',
+        from: `${x.listId}:${x.e.entryId}`,
+      });
   }
   return out.slice(0, n);
 }
@@ -221,5 +286,8 @@ function commonTokens(lists: readonly NamedList[], n: number): string[] {
     for (const name of x.e.names) for (const t of tokenSet(name)) if (/^[a-z]+$/.test(t)) seen.add(t);
     for (const t of seen) freq.set(t, (freq.get(t) ?? 0) + 1);
   }
-  return [...freq].sort((a, b) => b[1] - a[1]).slice(0, n).map(([t]) => t);
+  return [...freq]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([t]) => t);
 }

@@ -6,9 +6,17 @@ import type { EntityEntry } from '../../src/domain/list-entry';
 import { companyName, personName, type NameParts } from './name-parts';
 import { dropPatronymic, legalFormSwap, pick, romanisationVariant, swapOrder, typo } from './variants';
 
-export interface MixedQuery { name: string; kind: 'exact' | 'variant' | 'random' }
+export interface MixedQuery {
+  name: string;
+  kind: 'exact' | 'variant' | 'random';
+}
 
-export function queryMix(entries: readonly EntityEntry[], parts: NameParts, count: number, r: () => number): MixedQuery[] {
+export function queryMix(
+  entries: readonly EntityEntry[],
+  parts: NameParts,
+  count: number,
+  r: () => number,
+): MixedQuery[] {
   const out: MixedQuery[] = [];
   while (out.length < count) {
     const roll = r();

@@ -16,19 +16,53 @@ export function* singleNameEntries(parts: NameParts, count: number, r: () => num
   for (let i = 0; i < count; i++) {
     const person = r() < 0.7;
     yield {
-      entryId: `S${i}`, kind: person ? 'person' : 'organization',
+      entryId: `S${i}`,
+      kind: person ? 'person' : 'organization',
       names: [person ? personName(r, parts) : companyName(r, parts)],
-      countries: [], programs: ['SYNTHETIC'], identifiers: [],
+      countries: [],
+      programs: ['SYNTHETIC'],
+      identifiers: [],
     };
   }
 }
 
 /** Romanised Russian back to Cyrillic, digraphs first: how a Russian-language list writes the same person. */
 const TO_CYRILLIC: ReadonlyArray<readonly [string, string]> = [
-  ['shch', 'щ'], ['kh', 'х'], ['zh', 'ж'], ['ts', 'ц'], ['ch', 'ч'], ['sh', 'ш'], ['yu', 'ю'], ['ya', 'я'],
-  ['ye', 'е'], ['iy', 'ий'], ['a', 'а'], ['b', 'б'], ['v', 'в'], ['g', 'г'], ['d', 'д'], ['e', 'е'], ['z', 'з'],
-  ['i', 'и'], ['y', 'ы'], ['k', 'к'], ['l', 'л'], ['m', 'м'], ['n', 'н'], ['o', 'о'], ['p', 'п'], ['r', 'р'],
-  ['s', 'с'], ['t', 'т'], ['u', 'у'], ['f', 'ф'], ['h', 'х'], ['j', 'дж'], ['w', 'в'], ['x', 'кс'], ['c', 'к'],
+  ['shch', 'щ'],
+  ['kh', 'х'],
+  ['zh', 'ж'],
+  ['ts', 'ц'],
+  ['ch', 'ч'],
+  ['sh', 'ш'],
+  ['yu', 'ю'],
+  ['ya', 'я'],
+  ['ye', 'е'],
+  ['iy', 'ий'],
+  ['a', 'а'],
+  ['b', 'б'],
+  ['v', 'в'],
+  ['g', 'г'],
+  ['d', 'д'],
+  ['e', 'е'],
+  ['z', 'з'],
+  ['i', 'и'],
+  ['y', 'ы'],
+  ['k', 'к'],
+  ['l', 'л'],
+  ['m', 'м'],
+  ['n', 'н'],
+  ['o', 'о'],
+  ['p', 'п'],
+  ['r', 'р'],
+  ['s', 'с'],
+  ['t', 'т'],
+  ['u', 'у'],
+  ['f', 'ф'],
+  ['h', 'х'],
+  ['j', 'дж'],
+  ['w', 'в'],
+  ['x', 'кс'],
+  ['c', 'к'],
   ['q', 'к'],
 ];
 
@@ -62,11 +96,19 @@ export function* aliasedEntries(parts: NameParts, nameCount: number, r: () => nu
     const names = [primary];
     if (r() < 0.45) {
       // Persons in Cyrillic as "Given Surname", companies with a Russian legal form in front.
-      const base = person ? swapOrder(primary) : `${LEGAL_FORMS_RU[Math.floor(r() * LEGAL_FORMS_RU.length)]} ${primary.replace(/\b(LLC|LTD|CO\., LTD\.|GMBH|S\.A\.|JSC|OOO|TOO|AO)\b/g, '').trim()}`;
+      const base = person
+        ? swapOrder(primary)
+        : `${LEGAL_FORMS_RU[Math.floor(r() * LEGAL_FORMS_RU.length)]} ${primary.replace(/\b(LLC|LTD|CO\., LTD\.|GMBH|S\.A\.|JSC|OOO|TOO|AO)\b/g, '').trim()}`;
       names.push(toCyrillic(base));
     }
-    if (r() < 0.35) names.push(person ? (romanisationVariant(primary, r) ?? swapOrder(primary)) : (legalFormSwap(primary, r) ?? `${primary} LLC`));
-    if (r() < 0.3) names.push(person ? swapOrder(primary) : primary.toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()));
+    if (r() < 0.35)
+      names.push(
+        person
+          ? (romanisationVariant(primary, r) ?? swapOrder(primary))
+          : (legalFormSwap(primary, r) ?? `${primary} LLC`),
+      );
+    if (r() < 0.3)
+      names.push(person ? swapOrder(primary) : primary.toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()));
     if (r() < 0.25) names.push(person ? personName(r, parts) : companyName(r, parts)); // an unrelated-looking a.k.a.
     // An alias that comes to a name already there once normalised and stripped of its legal form is not indexed
     // twice: drop it, so that `nameCount` names are indexed.
@@ -82,8 +124,12 @@ export function* aliasedEntries(parts: NameParts, nameCount: number, r: () => nu
     if (names.length > nameCount - written) names.length = nameCount - written;
     written += names.length;
     yield {
-      entryId: `A${i}`, kind: person ? 'person' : 'organization',
-      names, countries: [], programs: ['SYNTHETIC'], identifiers: [],
+      entryId: `A${i}`,
+      kind: person ? 'person' : 'organization',
+      names,
+      countries: [],
+      programs: ['SYNTHETIC'],
+      identifiers: [],
     };
   }
 }

@@ -55,12 +55,16 @@ export function hasPatronymic(name: string): boolean {
 
 export function dropPatronymic(name: string): string {
   const pos = patronymicPositions(name);
-  return words(name).filter((_, i) => !pos.has(i)).join(' ');
+  return words(name)
+    .filter((_, i) => !pos.has(i))
+    .join(' ');
 }
 
 export function replacePatronymic(name: string, patronymic: string): string {
   const pos = patronymicPositions(name);
-  return words(name).map((w, i) => (pos.has(i) ? patronymic : w)).join(' ');
+  return words(name)
+    .map((w, i) => (pos.has(i) ? patronymic : w))
+    .join(' ');
 }
 
 const LETTERS = 'abcdefghijklmnoprstuvz';
@@ -89,9 +93,20 @@ export function typo(name: string, r: () => number): string {
 
 /** Alternative English-language romanisations of Russian name parts (BGN/PCGN vs passport vs scholarly). */
 const ROMANISATION: ReadonlyArray<readonly [RegExp, string]> = [
-  [/kh/gi, 'h'], [/iy\b/gi, 'y'], [/y\b/gi, 'iy'], [/ii\b/gi, 'iy'], [/yu/gi, 'iu'], [/ya/gi, 'ia'],
-  [/ye/gi, 'e'], [/zh/gi, 'j'], [/ts/gi, 'tz'], [/shch/gi, 'sch'], [/ks/gi, 'x'], [/yevich\b/gi, 'evich'],
-  [/ievich\b/gi, 'yevich'], [/aya\b/gi, 'aja'],
+  [/kh/gi, 'h'],
+  [/iy\b/gi, 'y'],
+  [/y\b/gi, 'iy'],
+  [/ii\b/gi, 'iy'],
+  [/yu/gi, 'iu'],
+  [/ya/gi, 'ia'],
+  [/ye/gi, 'e'],
+  [/zh/gi, 'j'],
+  [/ts/gi, 'tz'],
+  [/shch/gi, 'sch'],
+  [/ks/gi, 'x'],
+  [/yevich\b/gi, 'evich'],
+  [/ievich\b/gi, 'yevich'],
+  [/aya\b/gi, 'aja'],
 ];
 
 /** The name with the first applicable romanisation rule (in rule order, from a random start) applied. */
@@ -111,7 +126,10 @@ export function romanisationVariant(name: string, r: () => number): string | nul
 /** Legal forms as written in different languages and lists; a swap keeps the company, changes the form. */
 const LEGAL_FORM_SWAPS: ReadonlyArray<readonly [RegExp, string[]]> = [
   [/\b(LLC|L\.L\.C\.|OOO|LIMITED LIABILITY COMPANY)\b/i, ['LLC', 'OOO', 'Limited Liability Company', 'ООО', 'TOO']],
-  [/\b(JSC|OJSC|CJSC|PJSC|OAO|ZAO|PAO|AO|JOINT STOCK COMPANY|OPEN JOINT STOCK COMPANY)\b/i, ['JSC', 'AO', 'PJSC', 'АО', 'Joint Stock Company']],
+  [
+    /\b(JSC|OJSC|CJSC|PJSC|OAO|ZAO|PAO|AO|JOINT STOCK COMPANY|OPEN JOINT STOCK COMPANY)\b/i,
+    ['JSC', 'AO', 'PJSC', 'АО', 'Joint Stock Company'],
+  ],
   [/\b(LTD\.?|LIMITED)(?=\s|$)/i, ['Ltd', 'Limited', 'LLC', 'GmbH']],
   [/\b(CO\.?,? LTD\.?|COMPANY LIMITED)(?=\s|$)/i, ['Co Ltd', 'Company Limited', 'Limited']],
   [/\b(INC\.?|CORP\.?|CORPORATION)(?=\s|$)/i, ['Inc', 'Corp', 'Corporation']],
@@ -132,7 +150,9 @@ export function legalFormSwap(name: string, r: () => number): string | null {
 
 /** A legal form added to a company name that has none (declarations often add one). */
 export function addLegalForm(name: string, r: () => number): string {
-  return r() < 0.5 ? `${pick(r, ['OOO', 'LLC', 'TOO', 'JSC', 'AO'])} ${name}` : `${name} ${pick(r, ['LLC', 'Ltd', 'GmbH', 'Limited'])}`;
+  return r() < 0.5
+    ? `${pick(r, ['OOO', 'LLC', 'TOO', 'JSC', 'AO'])} ${name}`
+    : `${name} ${pick(r, ['LLC', 'Ltd', 'GmbH', 'Limited'])}`;
 }
 
 /** Plain Levenshtein, for the rules that decide whether two given names are really different. */

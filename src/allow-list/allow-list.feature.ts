@@ -15,7 +15,12 @@ export interface AllowListFeature {
   routes: RouteDef[];
 }
 
-export function createAllowListFeature(deps: { dataSource: DataSource; uow: UnitOfWork; config: Config; index: ReferenceIndex }): AllowListFeature {
+export function createAllowListFeature(deps: {
+  dataSource: DataSource;
+  uow: UnitOfWork;
+  config: Config;
+  index: ReferenceIndex;
+}): AllowListFeature {
   const currentHash = (listId: string, entryId: string) => deps.index.entryHash(listId, entryId);
   const service = new AllowListService(deps.dataSource, deps.uow, deps.config.ALLOW_LIST_DAYS, currentHash);
   return { service, source: new AllowListSource(currentHash), routes: allowListRoutes(service) };

@@ -56,19 +56,47 @@ export async function insertMark(m: EntityManager, k: NewMark): Promise<AllowLis
        decision_id, reason, created_by, created_by_role, scope, expires_at)
      VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, now() + ($15::int * interval '1 day'))
      RETURNING id`,
-    [k.partyFingerprint, k.listId, k.entryId, k.entryHash, JSON.stringify(k.party), k.matchedName, k.hitId, k.caseId, k.declarationId,
-      k.decisionId, k.reason, k.createdBy, k.createdByRole, k.scope, k.days]);
+    [
+      k.partyFingerprint,
+      k.listId,
+      k.entryId,
+      k.entryHash,
+      JSON.stringify(k.party),
+      k.matchedName,
+      k.hitId,
+      k.caseId,
+      k.declarationId,
+      k.decisionId,
+      k.reason,
+      k.createdBy,
+      k.createdByRole,
+      k.scope,
+      k.days,
+    ],
+  );
   return (await readMark(m, row.id))!;
 }
 
 /** Unrevoked, unexpired marks for these party fingerprints that hold for this organisation, newest first. */
-export async function activeMarks(m: EntityManager, fingerprints: string[], organization: string): Promise<Suppression[]> {
-  const rows: { id: string; party_fingerprint: string; list_id: string; entry_id: string; entry_hash: string }[] = await m.query(
-    `SELECT id, party_fingerprint, list_id, entry_id, entry_hash FROM allow_list_entries
+export async function activeMarks(
+  m: EntityManager,
+  fingerprints: string[],
+  organization: string,
+): Promise<Suppression[]> {
+  const rows: { id: string; party_fingerprint: string; list_id: string; entry_id: string; entry_hash: string }[] =
+    await m.query(
+      `SELECT id, party_fingerprint, list_id, entry_id, entry_hash FROM allow_list_entries
      WHERE party_fingerprint = ANY($1::text[]) AND revoked_at IS NULL AND expires_at > now() AND scope IN ($2, 'all')
      ORDER BY created_at DESC, id DESC`,
-    [fingerprints, organization]);
-  return rows.map((r) => ({ id: r.id, partyFingerprint: r.party_fingerprint, listId: r.list_id, entryId: r.entry_id, entryHash: r.entry_hash }));
+      [fingerprints, organization],
+    );
+  return rows.map((r) => ({
+    id: r.id,
+    partyFingerprint: r.party_fingerprint,
+    listId: r.list_id,
+    entryId: r.entry_id,
+    entryHash: r.entry_hash,
+  }));
 }
 
 export async function readMark(m: EntityManager, id: string, lock = false): Promise<AllowListRow | undefined> {
@@ -77,7 +105,10 @@ export async function readMark(m: EntityManager, id: string, lock = false): Prom
 }
 
 export async function revokeMark(m: EntityManager, id: string, by: string): Promise<void> {
-  await m.query(`UPDATE allow_list_entries SET revoked_at = date_trunc('milliseconds', clock_timestamp()), revoked_by = $2 WHERE id = $1`, [id, by]);
+  await m.query(
+    `UPDATE allow_list_entries SET revoked_at = date_trunc('milliseconds', clock_timestamp()), revoked_by = $2 WHERE id = $1`,
+    [id, by],
+  );
 }
 
 export async function listMarks(m: EntityManager, q: AllowListQuery, after?: Cursor): Promise<AllowListRow[]> {
@@ -89,5 +120,8 @@ export async function listMarks(m: EntityManager, q: AllowListQuery, after?: Cur
   if (q.status === 'expired') f.where('a.revoked_at IS NULL AND a.expires_at <= now()');
   if (q.status === 'active') f.where('a.revoked_at IS NULL AND a.expires_at > now()');
   f.keysetBefore('a.created_at', 'a.id', after);
-  return m.query(`${SELECT} ${f.clause()} ORDER BY a.created_at DESC, a.id DESC LIMIT ${f.bind(q.limit + 1)}`, f.params);
+  return m.query(
+    `${SELECT} ${f.clause()} ORDER BY a.created_at DESC, a.id DESC LIMIT ${f.bind(q.limit + 1)}`,
+    f.params,
+  );
 }

@@ -76,16 +76,41 @@ export class AllowListService {
       if (!entryHash) continue;
       const query = (hit.evidence?.query ?? {}) as { name?: string; country?: string };
       const row = await insertMark(m, {
-        partyFingerprint: hit.partyFingerprint, listId: hit.listId, entryId: hit.entryId, entryHash,
+        partyFingerprint: hit.partyFingerprint,
+        listId: hit.listId,
+        entryId: hit.entryId,
+        entryHash,
         party: { name: query.name ?? '', ...(query.country ? { country: query.country } : {}), subject: hit.subject },
-        matchedName: hit.matched ?? null, hitId, caseId: req.caseId, declarationId: req.declarationId, decisionId: req.decisionId,
-        reason: req.reason, createdBy: req.markedBy.keyId, createdByRole: req.markedBy.role, scope: req.scope, days: this.days,
+        matchedName: hit.matched ?? null,
+        hitId,
+        caseId: req.caseId,
+        declarationId: req.declarationId,
+        decisionId: req.decisionId,
+        reason: req.reason,
+        createdBy: req.markedBy.keyId,
+        createdByRole: req.markedBy.role,
+        scope: req.scope,
+        days: this.days,
       });
       await recordAudit(m, req.actor, {
-        action: 'allow_list.created', subjectType: 'allow_list_entry', subjectId: row.id,
+        action: 'allow_list.created',
+        subjectType: 'allow_list_entry',
+        subjectId: row.id,
         data: {
-          caseId: req.caseId, declarationId: req.declarationId, decisionId: req.decisionId, hitId, listId: hit.listId, entryId: hit.entryId,
-          entryHash, partyFingerprint: hit.partyFingerprint, party: row.party, markedBy: req.markedBy.keyId, markedByPerson: req.markedBy.person, scope: req.scope, reason: req.reason, expiresAt: row.expires_at.toISOString(),
+          caseId: req.caseId,
+          declarationId: req.declarationId,
+          decisionId: req.decisionId,
+          hitId,
+          listId: hit.listId,
+          entryId: hit.entryId,
+          entryHash,
+          partyFingerprint: hit.partyFingerprint,
+          party: row.party,
+          markedBy: req.markedBy.keyId,
+          markedByPerson: req.markedBy.person,
+          scope: req.scope,
+          reason: req.reason,
+          expiresAt: row.expires_at.toISOString(),
         },
       });
       ids.push(row.id);
@@ -107,8 +132,15 @@ export class AllowListService {
       if (row.revoked_at) return this.view(row);
       await revokeMark(m, id, actor.keyId);
       await recordAudit(m, auditActor(actor), {
-        action: 'allow_list.revoked', subjectType: 'allow_list_entry', subjectId: id,
-        data: { listId: row.list_id, entryId: row.entry_id, partyFingerprint: row.party_fingerprint, caseId: row.case_id },
+        action: 'allow_list.revoked',
+        subjectType: 'allow_list_entry',
+        subjectId: id,
+        data: {
+          listId: row.list_id,
+          entryId: row.entry_id,
+          partyFingerprint: row.party_fingerprint,
+          caseId: row.case_id,
+        },
       });
       return this.view((await readMark(m, id))!);
     });

@@ -2,10 +2,28 @@ import type { Hit } from '../screening/hits';
 import { falsePositiveErrors } from './false-positives';
 
 const party: Hit = {
-  id: 'p-1', kind: 'party', severity: 'high', score: 0.9, subject: 'consignee', listId: 'watch', entryId: 'E1',
-  explanation: 'x', weight: 40, partyFingerprint: 'fp',
+  id: 'p-1',
+  kind: 'party',
+  severity: 'high',
+  score: 0.9,
+  subject: 'consignee',
+  listId: 'watch',
+  entryId: 'E1',
+  explanation: 'x',
+  weight: 40,
+  partyFingerprint: 'fp',
 };
-const goods: Hit = { id: 'g-1', kind: 'goods', severity: 'high', score: 1, subject: 'items[0]', listId: 'chpl', entryId: '8542', explanation: 'x', weight: 30 };
+const goods: Hit = {
+  id: 'g-1',
+  kind: 'goods',
+  severity: 'high',
+  score: 1,
+  subject: 'items[0]',
+  listId: 'chpl',
+  entryId: '8542',
+  explanation: 'x',
+  weight: 30,
+};
 
 describe('falsePositiveErrors', () => {
   it('accepts party hits of the screening', () => {

@@ -5,7 +5,11 @@ import type { Hit } from '../screening/hits';
  * Checks the hit ids a decision names as false positives against the screening the reviewer saw: each must be a
  * party hit of it (goods, route and indicator hits are rules, not identities, and cannot be allow-listed).
  */
-export function falsePositiveErrors(hits: readonly Hit[], ids: readonly string[], field = 'body.falsePositiveHitIds'): FieldError[] {
+export function falsePositiveErrors(
+  hits: readonly Hit[],
+  ids: readonly string[],
+  field = 'body.falsePositiveHitIds',
+): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   ids.forEach((id, i) => {

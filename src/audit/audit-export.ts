@@ -2,7 +2,13 @@ import type { Writable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
-  copyEvents, exportConditions, exportConnection, exportStats, sealedHeadOn, type Checkpoint, type ExportFilter,
+  copyEvents,
+  exportConditions,
+  exportConnection,
+  exportStats,
+  sealedHeadOn,
+  type Checkpoint,
+  type ExportFilter,
   type ExportFormat,
 } from './audit.repository';
 
@@ -21,7 +27,20 @@ export interface ExportManifest {
   generatedAt: string;
 }
 
-const CSV_COLUMNS = ['seq', 'occurredAt', 'actorKeyId', 'actorRole', 'actorOrganization', 'actorPerson', 'action', 'subjectType', 'subjectId', 'data', 'prevHash', 'hash'];
+const CSV_COLUMNS = [
+  'seq',
+  'occurredAt',
+  'actorKeyId',
+  'actorRole',
+  'actorOrganization',
+  'actorPerson',
+  'action',
+  'subjectType',
+  'subjectId',
+  'data',
+  'prevHash',
+  'hash',
+];
 
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -34,7 +53,13 @@ function csvCell(value: string): string {
  * same JSON. Events sealed after the export began (seq above the head taken first, or the checkpoint's) are left out,
  * so the manifest describes exactly what was sent.
  */
-export async function exportEvents(dataSource: DataSource, out: Writable, format: ExportFormat, filter: ExportFilter, checkpoint: Checkpoint | null = null): Promise<ExportManifest> {
+export async function exportEvents(
+  dataSource: DataSource,
+  out: Writable,
+  format: ExportFormat,
+  filter: ExportFilter,
+  checkpoint: Checkpoint | null = null,
+): Promise<ExportManifest> {
   const client: PoolClient = await exportConnection(dataSource);
   let failed: unknown;
   try {
@@ -53,10 +78,17 @@ export async function exportEvents(dataSource: DataSource, out: Writable, format
       chainHeadSeq: headSeq,
       chainHeadHash: head ? head.hash : null,
       checkpoint,
-      filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])),
+      filter: Object.fromEntries(
+        Object.entries(filter)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]),
+      ),
       generatedAt: new Date().toISOString(),
     };
-    await write(out, format === 'ndjson' ? `${JSON.stringify({ manifest })}\n` : `#manifest,${csvCell(JSON.stringify(manifest))}\n`);
+    await write(
+      out,
+      format === 'ndjson' ? `${JSON.stringify({ manifest })}\n` : `#manifest,${csvCell(JSON.stringify(manifest))}\n`,
+    );
     return manifest;
   } catch (err) {
     failed = err;

@@ -48,7 +48,11 @@ export async function sealPending(dataSource: DataSource, options: { wait?: bool
 }
 
 /** Runs sealPending every `intervalMs` until stopped; errors are logged and retried next round. */
-export function startSealer(dataSource: DataSource, intervalMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
+export function startSealer(
+  dataSource: DataSource,
+  intervalMs: number,
+  onError: (err: unknown) => void,
+): { stop(): Promise<void> } {
   return repeatSerially(() => sealPending(dataSource), intervalMs, onError);
 }
 
@@ -56,7 +60,11 @@ export function startSealer(dataSource: DataSource, intervalMs: number, onError:
  * Runs `round` every `intervalMs`, never two at once (a slow round delays the next); errors go to `onError` and the
  * next round runs as usual. stop() waits for the round in flight.
  */
-export function repeatSerially(round: () => Promise<unknown>, intervalMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
+export function repeatSerially(
+  round: () => Promise<unknown>,
+  intervalMs: number,
+  onError: (err: unknown) => void,
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const timer = setInterval(() => {

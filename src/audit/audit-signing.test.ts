@@ -2,11 +2,20 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkpointMessage, KEY_FILE_NAME, loadAuditSigner, parseEd25519PrivateKey, signerFrom, trustedKeys } from './audit-signing';
+import {
+  checkpointMessage,
+  KEY_FILE_NAME,
+  loadAuditSigner,
+  parseEd25519PrivateKey,
+  signerFrom,
+  trustedKeys,
+} from './audit-signing';
 
 describe('audit signing keys', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'dus-signing-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dus-signing-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('generates the key once into DATA_DIR, readable by its owner only, and reuses it', () => {
@@ -29,7 +38,9 @@ describe('audit signing keys', () => {
     expect(a.keyId).toBe(b.keyId);
     expect(a.source).toBe('config');
     expect(a.keyId).toMatch(/^[0-9a-f]{16}$/);
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
     expect(() => parseEd25519PrivateKey(rsa)).toThrow(/Ed25519/);
   });
 

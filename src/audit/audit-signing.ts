@@ -55,7 +55,8 @@ export function loadOrCreateKeyFile(dataDir: string): KeyObject {
   try {
     return parseEd25519PrivateKey(readFileSync(path, 'utf8'));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`audit signing key ${path}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`audit signing key ${path}: ${(err as Error).message}`);
   }
   mkdirSync(dataDir, { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');

@@ -2,7 +2,13 @@ import type { DataSource } from 'typeorm';
 import { chainHash, contentOf, GENESIS_HASH } from './audit-chain';
 import { checkpointHead } from './audit-checkpoints';
 import {
-  checkpointAt, checkpointsBetween, countUnsealed, eventAt, insertVerification, lastVerification, sealedEventsFrom,
+  checkpointAt,
+  checkpointsBetween,
+  countUnsealed,
+  eventAt,
+  insertVerification,
+  lastVerification,
+  sealedEventsFrom,
   type Checkpoint,
 } from './audit.repository';
 import { checkpointMessage, type AuditSigner, type TrustedKeys } from './audit-signing';
@@ -39,10 +45,18 @@ interface Bad {
 }
 
 /** Whether the checkpoint is signed by a trusted key and the chain still holds its hash at its position. */
-function checkpointProblem(cp: Checkpoint, eventHash: string | null, keys: TrustedKeys, sinceSeq: number): string | undefined {
-  if (!keys.has(cp.keyId, cp.publicKey)) return `checkpoint at event ${cp.seq} is signed by key ${cp.keyId}, which this service does not trust`;
-  if (!keys.check(checkpointMessage(cp.seq, cp.hash, cp.signedAt), cp.publicKey, cp.signature)) return `checkpoint at event ${cp.seq} has an invalid signature`;
-  if (eventHash === null) return `event ${cp.seq} is signed in a checkpoint but missing from the chain: events were removed`;
+function checkpointProblem(
+  cp: Checkpoint,
+  eventHash: string | null,
+  keys: TrustedKeys,
+  sinceSeq: number,
+): string | undefined {
+  if (!keys.has(cp.keyId, cp.publicKey))
+    return `checkpoint at event ${cp.seq} is signed by key ${cp.keyId}, which this service does not trust`;
+  if (!keys.check(checkpointMessage(cp.seq, cp.hash, cp.signedAt), cp.publicKey, cp.signature))
+    return `checkpoint at event ${cp.seq} has an invalid signature`;
+  if (eventHash === null)
+    return `event ${cp.seq} is signed in a checkpoint but missing from the chain: events were removed`;
   if (eventHash !== cp.hash) {
     return `event ${cp.seq} no longer has the hash signed in its checkpoint: events ${sinceSeq} to ${cp.seq} were rewritten`;
   }
@@ -59,7 +73,12 @@ function checkpointProblem(cp: Checkpoint, eventHash: string | null, keys: Trust
  * hash), then only later events are rehashed. An edit below it that did not recompute hashes is found by `full`, which
  * rehashes from genesis; after a failed verification every call is full until the chain verifies again.
  */
-export async function verifyChain(dataSource: DataSource, signer: AuditSigner, keys: TrustedKeys, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyChain(
+  dataSource: DataSource,
+  signer: AuditSigner,
+  keys: TrustedKeys,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   let expectedSeq = 1;
   let prev = GENESIS_HASH;
   let mode: VerifyResult['mode'] = 'full';
@@ -92,7 +111,9 @@ export async function verifyChain(dataSource: DataSource, signer: AuditSigner, k
   while (!bad) {
     const rows = await sealedEventsFrom(dataSource, expectedSeq, BATCH);
     if (rows.length === 0) break;
-    const checkpoints = new Map((await checkpointsBetween(dataSource, expectedSeq, Number(rows[rows.length - 1].seq))).map((c) => [c.seq, c]));
+    const checkpoints = new Map(
+      (await checkpointsBetween(dataSource, expectedSeq, Number(rows[rows.length - 1].seq))).map((c) => [c.seq, c]),
+    );
     for (const row of rows) {
       const seq = Number(row.seq);
       if (seq !== expectedSeq) {
@@ -130,7 +151,16 @@ export async function verifyChain(dataSource: DataSource, signer: AuditSigner, k
   }
 
   const count = await countUnsealed(dataSource);
-  const result: VerifyResult = { ok: !bad, checked, headSeq, headHash: prev, unsealed: count, mode, fromSeq, checkpointsChecked };
+  const result: VerifyResult = {
+    ok: !bad,
+    checked,
+    headSeq,
+    headHash: prev,
+    unsealed: count,
+    mode,
+    fromSeq,
+    checkpointsChecked,
+  };
   if (bad) {
     result.firstBadSeq = bad.seq;
     result.problem = bad.problem;
@@ -156,8 +186,17 @@ export async function verifyChain(dataSource: DataSource, signer: AuditSigner, k
 
 async function recordVerification(dataSource: DataSource, r: VerifyResult): Promise<void> {
   await insertVerification(dataSource, {
-    fullCheck: r.mode === 'full', fromSeq: r.fromSeq, headSeq: r.headSeq, headHash: r.headHash, checked: r.checked, ok: r.ok,
-    firstBadSeq: r.firstBadSeq ?? null, problem: r.problem ?? null,
-    checkpointSeq: r.ok && r.checkpoint && r.checkpoint.seq === r.headSeq && r.checkpoint.hash === r.headHash ? r.checkpoint.seq : null,
+    fullCheck: r.mode === 'full',
+    fromSeq: r.fromSeq,
+    headSeq: r.headSeq,
+    headHash: r.headHash,
+    checked: r.checked,
+    ok: r.ok,
+    firstBadSeq: r.firstBadSeq ?? null,
+    problem: r.problem ?? null,
+    checkpointSeq:
+      r.ok && r.checkpoint && r.checkpoint.seq === r.headSeq && r.checkpoint.hash === r.headHash
+        ? r.checkpoint.seq
+        : null,
   });
 }

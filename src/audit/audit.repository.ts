@@ -64,7 +64,9 @@ export async function unsealedEvents(m: EntityManager, limit: number): Promise<E
 
 /** The current head of the sealed chain, or null while nothing is sealed. */
 export async function chainHead(db: Queryable): Promise<{ seq: number; hash: string } | null> {
-  const rows: { seq: string; hash: string }[] = await db.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
+  const rows: { seq: string; hash: string }[] = await db.query(
+    `SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+  );
   return rows.length ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
 }
 
@@ -74,7 +76,11 @@ export async function chainHead(db: Queryable): Promise<{ seq: number; hash: str
  * of the head.
  */
 export async function sealEvents(
-  m: EntityManager, ids: string[], seqs: number[], prevs: string[], hashes: string[],
+  m: EntityManager,
+  ids: string[],
+  seqs: number[],
+  prevs: string[],
+  hashes: string[],
 ): Promise<void> {
   await m.query(`SELECT audit_seal($1::bigint[], $2::bigint[], $3::text[], $4::text[])`, [ids, seqs, prevs, hashes]);
 }
@@ -83,10 +89,7 @@ export async function sealEvents(
 
 /** Sealed events from `fromSeq` on, in chain order. */
 export async function sealedEventsFrom(db: Queryable, fromSeq: number, limit: number): Promise<EventRow[]> {
-  return db.query(
-    `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT ${limit}`,
-    [fromSeq],
-  );
+  return db.query(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT ${limit}`, [fromSeq]);
 }
 
 /** The event at `seq` (its hash); undefined when no event has that position. */
@@ -107,7 +110,8 @@ export async function lastVerification(
   db: Queryable,
 ): Promise<{ ok: boolean; checkpoint_seq: string | null } | undefined> {
   const [last]: { ok: boolean; checkpoint_seq: string | null }[] = await db.query(
-    `SELECT ok, checkpoint_seq FROM audit_verifications ORDER BY id DESC LIMIT 1`);
+    `SELECT ok, checkpoint_seq FROM audit_verifications ORDER BY id DESC LIMIT 1`,
+  );
   return last;
 }
 
@@ -160,7 +164,15 @@ interface CheckpointRow {
 }
 
 function fromRow(r: CheckpointRow): Checkpoint {
-  return { seq: Number(r.seq), hash: r.hash, signedAt: r.signed_at, keyId: r.key_id, publicKey: r.public_key, signature: r.signature, reason: r.reason };
+  return {
+    seq: Number(r.seq),
+    hash: r.hash,
+    signedAt: r.signed_at,
+    keyId: r.key_id,
+    publicKey: r.public_key,
+    signature: r.signature,
+    reason: r.reason,
+  };
 }
 
 export async function checkpointAt(db: Queryable, seq: number): Promise<Checkpoint | null> {
@@ -170,9 +182,10 @@ export async function checkpointAt(db: Queryable, seq: number): Promise<Checkpoi
 
 /** Checkpoints with lo <= seq <= hi (hi omitted: no upper bound), in chain order. */
 export async function checkpointsBetween(db: Queryable, lo: number, hi?: number): Promise<Checkpoint[]> {
-  const rows: CheckpointRow[] = hi === undefined
-    ? await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE seq >= $1 ORDER BY seq`, [lo])
-    : await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE seq BETWEEN $1 AND $2 ORDER BY seq`, [lo, hi]);
+  const rows: CheckpointRow[] =
+    hi === undefined
+      ? await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE seq >= $1 ORDER BY seq`, [lo])
+      : await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE seq BETWEEN $1 AND $2 ORDER BY seq`, [lo, hi]);
   return rows.map(fromRow);
 }
 
@@ -187,9 +200,13 @@ export async function insertCheckpoint(db: Queryable, cp: Checkpoint): Promise<v
 
 /** Newest first: up to `limit` checkpoints below seq `beforeSeq` (all when undefined). */
 export async function checkpointsNewestFirst(db: Queryable, limit: number, beforeSeq?: string): Promise<Checkpoint[]> {
-  const rows: CheckpointRow[] = beforeSeq !== undefined
-    ? await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, [beforeSeq, limit])
-    : await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY seq DESC LIMIT $1`, [limit]);
+  const rows: CheckpointRow[] =
+    beforeSeq !== undefined
+      ? await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, [
+          beforeSeq,
+          limit,
+        ])
+      : await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY seq DESC LIMIT $1`, [limit]);
   return rows.map(fromRow);
 }
 
@@ -211,10 +228,14 @@ const OCCURRED_AT = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:
  * delimiter and quote character that JSON text never contains unescaped keep COPY from quoting anything).
  */
 const COPY_SQL: Record<ExportFormat, (where: string) => string> = {
-  ndjson: (where) => `COPY (SELECT json_build_object('seq', seq, 'occurredAt', ${OCCURRED_AT}, 'actor', actor, 'action', action,
+  ndjson: (
+    where,
+  ) => `COPY (SELECT json_build_object('seq', seq, 'occurredAt', ${OCCURRED_AT}, 'actor', actor, 'action', action,
       'subjectType', subject_type, 'subjectId', subject_id, 'data', data, 'prevHash', prev_hash, 'hash', hash)::text
     FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`,
-  csv: (where) => `COPY (SELECT seq, ${OCCURRED_AT}, actor->>'keyId', actor->>'role', actor->>'organization', actor->>'person', action, subject_type,
+  csv: (
+    where,
+  ) => `COPY (SELECT seq, ${OCCURRED_AT}, actor->>'keyId', actor->>'role', actor->>'organization', actor->>'person', action, subject_type,
       subject_id, data::text, prev_hash, hash
     FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT WITH (FORMAT csv)`,
 };
@@ -227,7 +248,9 @@ export async function exportConnection(dataSource: DataSource): Promise<PoolClie
 
 /** The head of the sealed chain, read on the export's connection. */
 export async function sealedHeadOn(client: PoolClient): Promise<{ seq: string; hash: string } | undefined> {
-  const { rows: [head] } = await client.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
+  const {
+    rows: [head],
+  } = await client.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
   return head;
 }
 
@@ -244,9 +267,14 @@ export function exportConditions(client: PoolClient, headSeq: number, filter: Ex
 
 /** How many events `where` selects, and the first and last seq among them. */
 export async function exportStats(
-  client: PoolClient, where: string,
+  client: PoolClient,
+  where: string,
 ): Promise<{ n: number; first: string | null; last: string | null }> {
-  const { rows: [stats] } = await client.query(`SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last FROM audit_events WHERE ${where}`);
+  const {
+    rows: [stats],
+  } = await client.query(
+    `SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last FROM audit_events WHERE ${where}`,
+  );
   return stats;
 }
 
@@ -254,7 +282,12 @@ export async function exportStats(
  * Streams the events `where` selects into `out` with COPY (left open: the caller writes the manifest after), bytes
  * flowing from the database socket with backpressure.
  */
-export async function copyEvents(client: PoolClient, format: ExportFormat, where: string, out: Writable): Promise<void> {
+export async function copyEvents(
+  client: PoolClient,
+  format: ExportFormat,
+  where: string,
+  out: Writable,
+): Promise<void> {
   // An export runs as long as the client reads: DB_STATEMENT_TIMEOUT_MS is for request-path statements, not this one.
   await client.query('SET statement_timeout = 0');
   await pipeline(client.query(copyTo(COPY_SQL[format](where))), out, { end: false });

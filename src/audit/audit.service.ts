@@ -11,7 +11,11 @@ export const SYSTEM_ACTOR: AuditActor = Object.freeze({ keyId: null, role: 'syst
  * Appends audit events inside the caller's transaction, so an event exists exactly when its change does.
  * The insert takes no lock: sequence and hash are assigned later by the sealer (see audit-sealer.ts).
  */
-export async function recordAudit(manager: EntityManager, actor: AuditActor, events: AuditRecord | AuditRecord[]): Promise<void> {
+export async function recordAudit(
+  manager: EntityManager,
+  actor: AuditActor,
+  events: AuditRecord | AuditRecord[],
+): Promise<void> {
   const list = Array.isArray(events) ? events : [events];
   if (list.length === 0) return;
   await insertAuditEvents(manager, actor, list);

@@ -19,16 +19,50 @@ function reference(value: unknown): string {
 }
 
 function randomValue(depth: number, seed: { n: number }): unknown {
-  const next = () => { seed.n = (seed.n * 1103515245 + 12345) % 2147483648; return seed.n / 2147483648; };
-  const strings = ['', 'a', 'Zebra', 'é', '\u00e9', 'é', '"quoted"', 'line\nbreak', '😀', '\ud83d\ude00x', 'B', 'b', '_', '10', '9', '__proto_'];
+  const next = () => {
+    seed.n = (seed.n * 1103515245 + 12345) % 2147483648;
+    return seed.n / 2147483648;
+  };
+  const strings = [
+    '',
+    'a',
+    'Zebra',
+    'é',
+    '\u00e9',
+    'é',
+    '"quoted"',
+    'line\nbreak',
+    '😀',
+    '\ud83d\ude00x',
+    'B',
+    'b',
+    '_',
+    '10',
+    '9',
+    '__proto_',
+  ];
   const r = next();
   if (depth > 3 || r < 0.3) {
-    const leaf = [null, true, false, 0, -0, 1.5, 1e21, -3, Number.NaN, Infinity, undefined, new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6))];
+    const leaf = [
+      null,
+      true,
+      false,
+      0,
+      -0,
+      1.5,
+      1e21,
+      -3,
+      Number.NaN,
+      Infinity,
+      undefined,
+      new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)),
+    ];
     return next() < 0.5 ? strings[Math.floor(next() * strings.length)] : leaf[Math.floor(next() * leaf.length)];
   }
   if (r < 0.6) return Array.from({ length: Math.floor(next() * 5) }, () => randomValue(depth + 1, seed));
   const obj: Record<string, unknown> = {};
-  for (let i = Math.floor(next() * 6); i > 0; i -= 1) obj[strings[Math.floor(next() * strings.length)]] = randomValue(depth + 1, seed);
+  for (let i = Math.floor(next() * 6); i > 0; i -= 1)
+    obj[strings[Math.floor(next() * strings.length)]] = randomValue(depth + 1, seed);
   return obj;
 }
 
@@ -42,8 +76,9 @@ describe('canonicalJson', () => {
   });
 
   it('sorts keys by UTF-16 code units, drops undefined members, writes undefined array items and functions as null', () => {
-    expect(canonicalJson({ b: 1, a: [undefined, () => 1], c: undefined, B: { z: null, y: new Date(0) }, '😀': 1, 'ﬀ': 2 }))
-      .toBe('{"B":{"y":"1970-01-01T00:00:00.000Z","z":null},"a":[null,null],"b":1,"😀":1,"ﬀ":2}'); // U+D83D sorts before U+FB00
+    expect(
+      canonicalJson({ b: 1, a: [undefined, () => 1], c: undefined, B: { z: null, y: new Date(0) }, '😀': 1, ﬀ: 2 }),
+    ).toBe('{"B":{"y":"1970-01-01T00:00:00.000Z","z":null},"a":[null,null],"b":1,"😀":1,"ﬀ":2}'); // U+D83D sorts before U+FB00
     expect(canonicalJson(undefined)).toBe('null');
     expect(canonicalJson('x')).toBe('"x"');
   });

@@ -50,7 +50,10 @@ function append(out: string, value: unknown): string {
   const keys = Object.keys(obj);
   // Most objects are built with their keys already in order: only sort when they are not.
   for (let i = 1; i < keys.length; i += 1) {
-    if (keys[i - 1] > keys[i]) { keys.sort(); break; }
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      break;
+    }
   }
   out += '{';
   let first = true;

@@ -5,7 +5,12 @@ import type { Actor } from '../http/actor';
 export type { Actor } from '../http/actor';
 
 export function auditActor(actor: Actor): AuditActor {
-  return { keyId: actor.keyId, role: actor.role, organization: actor.organization, ...(actor.person ? { person: actor.person } : {}) };
+  return {
+    keyId: actor.keyId,
+    role: actor.role,
+    organization: actor.organization,
+    ...(actor.person ? { person: actor.person } : {}),
+  };
 }
 
 /** Customs-authority roles see every organisation's data; brokers see only their own. */

@@ -22,7 +22,8 @@ export async function saveKey(m: EntityManager, key: ApiKey): Promise<void> {
 export async function otherLiveRoles(m: EntityManager, person: string, role: Role): Promise<{ role: Role }[]> {
   return m.query(
     `SELECT DISTINCT role FROM api_keys WHERE person = $1 AND role <> $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) ORDER BY role`,
-    [person, role]);
+    [person, role],
+  );
 }
 
 /** Newest first, keyset-paginated on (created_at, id); limit + 1 rows so the caller knows whether there is more. */
@@ -33,7 +34,8 @@ export async function listKeys(ds: DataSource, limit: number, after: Cursor | un
     `SELECT k.id, k.name, k.role, k.organization, k.person, k.expires_at AS "expiresAt", k.last_used_at AS "lastUsedAt", k.bootstrap,
             k.secret_prefix AS "secretPrefix", k.created_at AS "createdAt", k.created_by AS "createdBy", k.revoked_at AS "revokedAt"
      FROM api_keys k ${f.clause()} ORDER BY k.created_at DESC, k.id DESC LIMIT ${f.bind(limit + 1)}`,
-    f.params);
+    f.params,
+  );
 }
 
 /** The key, its row locked for the rest of the transaction. */
@@ -59,7 +61,9 @@ export interface LiveKeyRow {
 export async function liveKeyBySecretHash(ds: DataSource, hash: string): Promise<LiveKeyRow | undefined> {
   const rows: LiveKeyRow[] = await ds.query(
     `SELECT id, name, role, organization, person, expires_at FROM api_keys
-     WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`, [hash]);
+     WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    [hash],
+  );
   return rows[0];
 }
 
@@ -73,12 +77,16 @@ export async function touchLastUsed(ds: DataSource, keyId: string, intervalMs: n
 }
 
 /** Any key with this secret hash, revoked or not. */
-export async function keysBySecretHash(ds: DataSource, hash: string): Promise<{ id: string; revoked_at: Date | null }[]> {
+export async function keysBySecretHash(
+  ds: DataSource,
+  hash: string,
+): Promise<{ id: string; revoked_at: Date | null }[]> {
   return ds.query(`SELECT id, revoked_at FROM api_keys WHERE secret_hash = $1`, [hash]);
 }
 
 export async function countLiveAdmins(ds: DataSource): Promise<number> {
   const [{ n }]: { n: number }[] = await ds.query(
-    `SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`);
+    `SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+  );
   return n;
 }

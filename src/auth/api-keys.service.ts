@@ -5,7 +5,16 @@ import { NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import { auditActor, type Actor } from './actor';
 import {
-  countLiveAdmins, keysBySecretHash, listKeys, liveKeyBySecretHash, lockKey, newKey, notifyOnCommit, otherLiveRoles, saveKey, touchLastUsed,
+  countLiveAdmins,
+  keysBySecretHash,
+  listKeys,
+  liveKeyBySecretHash,
+  lockKey,
+  newKey,
+  notifyOnCommit,
+  otherLiveRoles,
+  saveKey,
+  touchLastUsed,
   type StoredApiKey,
 } from './api-keys.repository';
 import type { ApiKeyView, CreateApiKeyInput } from './api-keys.schemas';
@@ -46,13 +55,22 @@ export class ApiKeysService {
   /** When this process last wrote each key's last_used_at: most requests write nothing. */
   private readonly touched = new Map<string, number>();
 
-  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, options: ApiKeysOptions = {}) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    options: ApiKeysOptions = {},
+  ) {
     this.cache = options.cache;
     this.logger = options.logger;
     this.lastUsedIntervalMs = options.lastUsedIntervalMs ?? 5 * 60_000;
   }
 
-  async create(actor: Actor | null, input: CreateApiKeyInput, secret = newSecret(), bootstrap = false): Promise<ApiKeyView & { secret: string }> {
+  async create(
+    actor: Actor | null,
+    input: CreateApiKeyInput,
+    secret = newSecret(),
+    bootstrap = false,
+  ): Promise<ApiKeyView & { secret: string }> {
     return this.uow.run(async (m) => {
       const key = newKey(m, {
         name: input.name,
@@ -73,15 +91,24 @@ export class ApiKeysService {
       await saveKey(m, key);
       const who = actor ? auditActor(actor) : SYSTEM_ACTOR;
       await recordAudit(m, who, {
-        action: 'api_key.created', subjectType: 'api_key', subjectId: key.id,
+        action: 'api_key.created',
+        subjectType: 'api_key',
+        subjectId: key.id,
         data: {
-          name: key.name, role: key.role, organization: key.organization, secretPrefix: key.secretPrefix,
-          person: key.person, expiresAt: key.expiresAt?.toISOString() ?? null, ...(bootstrap ? { bootstrap: true } : {}),
+          name: key.name,
+          role: key.role,
+          organization: key.organization,
+          secretPrefix: key.secretPrefix,
+          person: key.person,
+          expiresAt: key.expiresAt?.toISOString() ?? null,
+          ...(bootstrap ? { bootstrap: true } : {}),
         },
       });
       if (otherRoles.length) {
         await recordAudit(m, who, {
-          action: 'api_key.person_multiple_roles', subjectType: 'api_key', subjectId: key.id,
+          action: 'api_key.person_multiple_roles',
+          subjectType: 'api_key',
+          subjectId: key.id,
           data: { person: key.person, role: key.role, otherRoles: otherRoles.map((r) => r.role) },
         });
       }
@@ -102,7 +129,12 @@ export class ApiKeysService {
       if (key.revokedAt) return view(key);
       key.revokedAt = new Date();
       await saveKey(m, key);
-      await recordAudit(m, auditActor(actor), { action: 'api_key.revoked', subjectType: 'api_key', subjectId: key.id, data: { name: key.name, person: key.person } });
+      await recordAudit(m, auditActor(actor), {
+        action: 'api_key.revoked',
+        subjectType: 'api_key',
+        subjectId: key.id,
+        data: { name: key.name, person: key.person },
+      });
       // Delivered at commit to every process's key cache.
       await notifyOnCommit(m, REVOCATION_CHANNEL, key.id);
       this.cache?.evictKey(key.id);
@@ -121,7 +153,11 @@ export class ApiKeysService {
     const row = await liveKeyBySecretHash(this.dataSource, hash);
     if (!row) return undefined;
     const actor: Actor = {
-      keyId: row.id, name: row.name, role: row.role, organization: row.organization, person: row.person,
+      keyId: row.id,
+      name: row.name,
+      role: row.role,
+      organization: row.organization,
+      person: row.person,
       expiresAtMs: row.expires_at ? row.expires_at.getTime() : null,
     };
     this.cache?.set(hash, actor);
@@ -155,17 +191,26 @@ export class ApiKeysService {
     const existing = await keysBySecretHash(this.dataSource, hashSecret(secret));
     if (existing.length && !existing[0].revoked_at) return;
     if (existing.length) {
-      this.logger?.warn({ keyId: existing[0].id },
-        'BOOTSTRAP_ADMIN_KEY names an API key that was revoked; it is not restored. Use another admin key, or set BOOTSTRAP_ADMIN_KEY to a new secret (it takes effect only while no active admin key exists).');
+      this.logger?.warn(
+        { keyId: existing[0].id },
+        'BOOTSTRAP_ADMIN_KEY names an API key that was revoked; it is not restored. Use another admin key, or set BOOTSTRAP_ADMIN_KEY to a new secret (it takes effect only while no active admin key exists).',
+      );
       return;
     }
     const n = await countLiveAdmins(this.dataSource);
     if (n > 0) {
-      this.logger?.info('BOOTSTRAP_ADMIN_KEY not used: an active admin key exists (the bootstrap key is made only for a deployment without one)');
+      this.logger?.info(
+        'BOOTSTRAP_ADMIN_KEY not used: an active admin key exists (the bootstrap key is made only for a deployment without one)',
+      );
       return;
     }
     try {
-      await this.create(null, { name: 'bootstrap admin', role: 'admin', organization, person: BOOTSTRAP_PERSON }, secret, true);
+      await this.create(
+        null,
+        { name: 'bootstrap admin', role: 'admin', organization, person: BOOTSTRAP_PERSON },
+        secret,
+        true,
+      );
     } catch (err) {
       // Another process created it at the same moment: the unique index on secret_hash decided.
       if ((err as { code?: string }).code !== '23505') throw err;

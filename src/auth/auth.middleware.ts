@@ -18,7 +18,8 @@ export function authenticate(keys: ApiKeysService): RequestHandler {
 
 export function authorize(roles: readonly Role[]): RequestHandler {
   return (req, _res, next) => {
-    if (!req.actor || !roles.includes(req.actor.role)) throw new ForbiddenError(`This needs one of the roles: ${roles.join(', ')}.`);
+    if (!req.actor || !roles.includes(req.actor.role))
+      throw new ForbiddenError(`This needs one of the roles: ${roles.join(', ')}.`);
     next();
   };
 }

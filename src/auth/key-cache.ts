@@ -14,7 +14,10 @@ export class KeyCache {
   private readonly entries = new Map<string, { actor: Actor; expires: number }>();
   private listener: PgListener | undefined;
 
-  constructor(private readonly ttlMs: number, private readonly logger: Logger) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly logger: Logger,
+  ) {}
 
   get enabled(): boolean {
     return this.ttlMs > 0 && this.listener !== undefined && this.listener.listening;
@@ -48,8 +51,15 @@ export class KeyCache {
    */
   async start(databaseUrl: string | undefined): Promise<void> {
     if (this.ttlMs <= 0 || !databaseUrl) return;
-    this.listener = new PgListener(databaseUrl, REVOCATION_CHANNEL, (keyId) => { if (keyId) this.evictKey(keyId); },
-      () => this.entries.clear(), this.logger);
+    this.listener = new PgListener(
+      databaseUrl,
+      REVOCATION_CHANNEL,
+      (keyId) => {
+        if (keyId) this.evictKey(keyId);
+      },
+      () => this.entries.clear(),
+      this.logger,
+    );
     await this.listener.start();
   }
 

@@ -11,20 +11,34 @@ export interface CaseOfDeclaration {
 }
 
 /** The declaration's review case, locked for the caller's transaction; undefined when it has none yet. */
-export async function lockCaseOfDeclaration(m: EntityManager, declarationId: string): Promise<CaseOfDeclaration | undefined> {
+export async function lockCaseOfDeclaration(
+  m: EntityManager,
+  declarationId: string,
+): Promise<CaseOfDeclaration | undefined> {
   const rows: CaseOfDeclaration[] = await m.query(
-    `SELECT id, priority, deadline, closed_at, level FROM review_cases WHERE declaration_id = $1 FOR UPDATE`, [declarationId]);
+    `SELECT id, priority, deadline, closed_at, level FROM review_cases WHERE declaration_id = $1 FOR UPDATE`,
+    [declarationId],
+  );
   return rows[0];
 }
 
 export async function insertOpenCase(
   m: EntityManager,
-  c: { id: string; declarationId: string; organization: string; level: 'REVIEW' | 'BLOCK'; priority: CasePriority; riskScore: number; deadline: Date },
+  c: {
+    id: string;
+    declarationId: string;
+    organization: string;
+    level: 'REVIEW' | 'BLOCK';
+    priority: CasePriority;
+    riskScore: number;
+    deadline: Date;
+  },
 ): Promise<void> {
   await m.query(
     `INSERT INTO review_cases (id, declaration_id, organization, status, level, priority, risk_score, deadline)
      VALUES ($1, $2, $3, 'open', $4, $5, $6, $7)`,
-    [c.id, c.declarationId, c.organization, c.level, c.priority, c.riskScore, c.deadline]);
+    [c.id, c.declarationId, c.organization, c.level, c.priority, c.riskScore, c.deadline],
+  );
 }
 
 /**
@@ -45,5 +59,6 @@ export async function raiseOrReopenCase(
        resolution = CASE WHEN closed_at IS NULL THEN resolution ELSE NULL END,
        closed_at = NULL
      WHERE id = $1`,
-    [c.id, c.level, c.priority, c.riskScore, c.deadline]);
+    [c.id, c.level, c.priority, c.riskScore, c.deadline],
+  );
 }

@@ -32,21 +32,43 @@ export async function openOrUpdateCase(
   if (!current) {
     const opened = caseOpening(declaration.id, screening, terms);
     await insertOpenCase(m, {
-      id: opened.id, declarationId: declaration.id, organization: declaration.organization, level: screening.outcome,
-      priority: opened.priority, riskScore: screening.riskScore, deadline: opened.deadline,
+      id: opened.id,
+      declarationId: declaration.id,
+      organization: declaration.organization,
+      level: screening.outcome,
+      priority: opened.priority,
+      riskScore: screening.riskScore,
+      deadline: opened.deadline,
     });
     await recordAudit(m, actor, opened.audit);
     await enqueueEscalation(m, opened.escalation);
     return { id: opened.id, created: true, priority: opened.priority, deadline: opened.deadline };
   }
   const newPriority = Math.min(current.priority, terms.priority) as CasePriority;
-  const newDeadline = current.closed_at ? terms.deadline : new Date(Math.min(new Date(current.deadline).getTime(), terms.deadline.getTime()));
+  const newDeadline = current.closed_at
+    ? terms.deadline
+    : new Date(Math.min(new Date(current.deadline).getTime(), terms.deadline.getTime()));
   const level = current.level === 'BLOCK' || screening.outcome === 'BLOCK' ? 'BLOCK' : 'REVIEW';
-  await raiseOrReopenCase(m, { id: current.id, level, priority: newPriority, riskScore: screening.riskScore, deadline: newDeadline });
-  await recordAudit(m, actor, {
-    action: current.closed_at ? 'case.reopened' : 'case.updated', subjectType: 'case', subjectId: current.id,
-    data: { declarationId: declaration.id, screeningId: screening.id, level, priority: PRIORITY_NAMES[newPriority], deadline: newDeadline.toISOString() },
+  await raiseOrReopenCase(m, {
+    id: current.id,
+    level,
+    priority: newPriority,
+    riskScore: screening.riskScore,
+    deadline: newDeadline,
   });
-  if (newDeadline.getTime() !== new Date(current.deadline).getTime()) await scheduleEscalation(m, current.id, newDeadline);
+  await recordAudit(m, actor, {
+    action: current.closed_at ? 'case.reopened' : 'case.updated',
+    subjectType: 'case',
+    subjectId: current.id,
+    data: {
+      declarationId: declaration.id,
+      screeningId: screening.id,
+      level,
+      priority: PRIORITY_NAMES[newPriority],
+      deadline: newDeadline.toISOString(),
+    },
+  });
+  if (newDeadline.getTime() !== new Date(current.deadline).getTime())
+    await scheduleEscalation(m, current.id, newDeadline);
   return { id: current.id, created: false, priority: newPriority, deadline: newDeadline };
 }

@@ -2,7 +2,12 @@ import { assertClaimant, claimableStatuses, needsApproval, samePerson, type Case
 import { raisedPriority } from './sla';
 
 const me = { keyId: 'k-me', role: 'reviewer' as const };
-const open = (over: Partial<CaseState> = {}): CaseState => ({ status: 'open', assignee_key_id: 'k-me', lease_active: true, ...over });
+const open = (over: Partial<CaseState> = {}): CaseState => ({
+  status: 'open',
+  assignee_key_id: 'k-me',
+  lease_active: true,
+  ...over,
+});
 
 function code(fn: () => void): string | undefined {
   try {
@@ -20,8 +25,12 @@ describe('case rules', () => {
 
   it('answers each other situation with its own code', () => {
     expect(code(() => assertClaimant(open({ assignee_key_id: 'k-other' }), me))).toBe('not_claimant');
-    expect(code(() => assertClaimant(open({ assignee_key_id: 'k-other', lease_active: false }), me))).toBe('case_not_claimed');
-    expect(code(() => assertClaimant(open({ assignee_key_id: null, lease_active: false }), me))).toBe('case_not_claimed');
+    expect(code(() => assertClaimant(open({ assignee_key_id: 'k-other', lease_active: false }), me))).toBe(
+      'case_not_claimed',
+    );
+    expect(code(() => assertClaimant(open({ assignee_key_id: null, lease_active: false }), me))).toBe(
+      'case_not_claimed',
+    );
     expect(code(() => assertClaimant(open({ lease_active: false }), me))).toBe('lease_expired');
     expect(code(() => assertClaimant(open({ status: 'closed' }), me))).toBe('case_closed');
     expect(code(() => assertClaimant(open({ status: 'awaiting_approval' }), me))).toBe('case_awaiting_approval');

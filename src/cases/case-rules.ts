@@ -1,6 +1,11 @@
 import type { Role } from '../auth/api-key.entity';
 import {
-  AwaitingApprovalError, CaseClosedError, CaseNotClaimedError, LeaseExpiredError, NotClaimantError, SupervisorRequiredError,
+  AwaitingApprovalError,
+  CaseClosedError,
+  CaseNotClaimedError,
+  LeaseExpiredError,
+  NotClaimantError,
+  SupervisorRequiredError,
 } from './cases.errors';
 import type { DecisionAction } from './decisions.repository';
 
@@ -44,6 +49,9 @@ export function needsApproval(action: DecisionAction, level: 'REVIEW' | 'BLOCK',
 }
 
 /** Whether two decision-makers are the same person: the same key, or keys naming the same person. */
-export function samePerson(a: { keyId: string; person: string | null }, b: { keyId: string; person: string | null }): boolean {
+export function samePerson(
+  a: { keyId: string; person: string | null },
+  b: { keyId: string; person: string | null },
+): boolean {
   return a.keyId === b.keyId || (a.person !== null && a.person === b.person);
 }

@@ -10,13 +10,23 @@ export class NotClaimantError extends AppError {
 
 export class SupervisorRequiredError extends AppError {
   constructor() {
-    super(403, 'supervisor_required', 'Forbidden', 'This case was escalated: only a supervisor may claim or decide it.');
+    super(
+      403,
+      'supervisor_required',
+      'Forbidden',
+      'This case was escalated: only a supervisor may claim or decide it.',
+    );
   }
 }
 
 export class FourEyesError extends AppError {
   constructor() {
-    super(403, 'four_eyes_required', 'Forbidden', 'The decision must be approved by a supervisor other than the person who made it (with whichever key).');
+    super(
+      403,
+      'four_eyes_required',
+      'Forbidden',
+      'The decision must be approved by a supervisor other than the person who made it (with whichever key).',
+    );
   }
 }
 
@@ -40,7 +50,7 @@ export class CaseClosedError extends ConflictError {
 
 export class AwaitingApprovalError extends ConflictError {
   constructor() {
-    super('case_awaiting_approval', 'A decision on this case waits for a supervisor\'s approval.');
+    super('case_awaiting_approval', "A decision on this case waits for a supervisor's approval.");
   }
 }
 
@@ -58,6 +68,9 @@ export class AlreadyEscalatedError extends ConflictError {
 
 export class DecisionOutdatedError extends ConflictError {
   constructor() {
-    super('decision_outdated', 'The case was screened again after this decision was made: the decision lapsed and the case went back to the queue for a new look.');
+    super(
+      'decision_outdated',
+      'The case was screened again after this decision was made: the decision lapsed and the case went back to the queue for a new look.',
+    );
   }
 }

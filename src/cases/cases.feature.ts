@@ -22,17 +22,36 @@ export interface CasesFeature {
 }
 
 export function createCasesFeature(deps: {
-  dataSource: DataSource; uow: UnitOfWork; config: Config; allowList: AllowListService; documents: DocumentsService;
+  dataSource: DataSource;
+  uow: UnitOfWork;
+  config: Config;
+  allowList: AllowListService;
+  documents: DocumentsService;
   informationRequests: CaseInformationRequests;
 }): CasesFeature {
-  const service = new CasesService(deps.dataSource, deps.uow, deps.config.CASE_LEASE_MINUTES, deps.documents, deps.informationRequests);
-  const decisions = new DecisionsService(deps.uow, deps.allowList, deps.config.CASE_LEASE_MINUTES, deps.informationRequests);
+  const service = new CasesService(
+    deps.dataSource,
+    deps.uow,
+    deps.config.CASE_LEASE_MINUTES,
+    deps.documents,
+    deps.informationRequests,
+  );
+  const decisions = new DecisionsService(
+    deps.uow,
+    deps.allowList,
+    deps.config.CASE_LEASE_MINUTES,
+    deps.informationRequests,
+  );
   const notes = new NotesService(deps.uow);
   return {
     service,
     decisions,
     notes,
     routes: [...casesRoutes(service, decisions), ...notesRoutes(notes)],
-    jobHandlers: { 'cases.escalate': async ({ caseId, deadline }) => { await escalateOverdue(deps.uow, caseId, deadline); } },
+    jobHandlers: {
+      'cases.escalate': async ({ caseId, deadline }) => {
+        await escalateOverdue(deps.uow, caseId, deadline);
+      },
+    },
   };
 }

@@ -68,14 +68,16 @@ export function caseView(r: CaseRow) {
     leaseExpiresAt: r.lease_expires_at?.toISOString() ?? null,
     claimed: r.lease_active,
     resolution: r.resolution,
-    awaitingApproval: r.pending_decision_id ? {
-      decisionId: r.pending_decision_id,
-      action: r.pending_action as 'release' | 'refuse',
-      decidedBy: r.pending_decided_by!,
-      decidedByPerson: r.pending_decided_by_person,
-      decidedAt: r.pending_decided_at!.toISOString(),
-      awaiting: `a supervisor other than ${r.pending_decided_by_person ?? `key ${r.pending_decided_by}`} (any of that person's keys)`,
-    } : null,
+    awaitingApproval: r.pending_decision_id
+      ? {
+          decisionId: r.pending_decision_id,
+          action: r.pending_action as 'release' | 'refuse',
+          decidedBy: r.pending_decided_by!,
+          decidedByPerson: r.pending_decided_by_person,
+          decidedAt: r.pending_decided_at!.toISOString(),
+          awaiting: `a supervisor other than ${r.pending_decided_by_person ?? `key ${r.pending_decided_by}`} (any of that person's keys)`,
+        }
+      : null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     closedAt: r.closed_at?.toISOString() ?? null,
@@ -104,7 +106,10 @@ export async function lockCase(m: EntityManager, id: string): Promise<CaseRow | 
  * like any other) and the row for the answer.
  */
 export async function claimNext(
-  m: EntityManager, actor: AuditActor, statuses: readonly string[], leaseMs: number,
+  m: EntityManager,
+  actor: AuditActor,
+  statuses: readonly string[],
+  leaseMs: number,
 ): Promise<(CaseRow & { previous_assignee: string | null }) | undefined> {
   const [row] = await m.query(
     `WITH fresh AS (
@@ -132,7 +137,8 @@ export async function claimNext(
             NULL::uuid AS pending_decision_id, NULL AS pending_action, NULL::uuid AS pending_decided_by, NULL AS pending_decided_by_person, NULL::timestamptz AS pending_decided_at,
             c.created_at, c.updated_at, c.closed_at, c.previous_assignee
      FROM claimed c JOIN declarations d ON d.id = c.declaration_id LEFT JOIN api_keys k ON k.id = c.assignee_key_id`,
-    [actor.keyId, statuses, leaseMs, JSON.stringify(actor)]);
+    [actor.keyId, statuses, leaseMs, JSON.stringify(actor)],
+  );
   return row;
 }
 
@@ -143,7 +149,8 @@ export async function renewLease(m: EntityManager, caseId: string, keyId: string
        UPDATE review_cases SET lease_expires_at = now() + ($3::int * interval '1 millisecond')
        WHERE id = $1 AND assignee_key_id = $2 AND lease_expires_at > now() AND closed_at IS NULL RETURNING 1)
      SELECT * FROM renewed`,
-    [caseId, keyId, leaseMs]);
+    [caseId, keyId, leaseMs],
+  );
   return rows.length > 0;
 }
 
@@ -161,28 +168,45 @@ export function encodeClaimCursor(r: CaseRow): string {
 }
 
 export function decodeClaimCursor(cursor: string): Keyset {
-  return decodeOpaqueCursor<Keyset>(cursor, (k) => Number.isInteger(k.p) && (k.p as number) >= 0 && (k.p as number) <= 100
-    && isCursorTimestamp(k.d) && isCursorTimestamp(k.c) && isUuid(k.id));
+  return decodeOpaqueCursor<Keyset>(
+    cursor,
+    (k) =>
+      Number.isInteger(k.p) &&
+      (k.p as number) >= 0 &&
+      (k.p as number) <= 100 &&
+      isCursorTimestamp(k.d) &&
+      isCursorTimestamp(k.c) &&
+      isUuid(k.id),
+  );
 }
 
 /** The filtered page query; returns limit + 1 rows so the caller knows whether there is more. */
 export async function listCases(
-  m: EntityManager, q: ListCasesQuery, selfKeyId: string, after: { claim?: Keyset; newest?: Cursor },
+  m: EntityManager,
+  q: ListCasesQuery,
+  selfKeyId: string,
+  after: { claim?: Keyset; newest?: Cursor },
 ): Promise<CaseRow[]> {
   const f = new SqlFilter();
   const p = f.bind;
   if (q.status) f.where(`c.status = ${p(q.status)}`);
-  if (q.priority) f.where(`c.priority = ${p(Object.entries(PRIORITY_NAMES).find(([, n]) => n === q.priority)![0])}::int`);
+  if (q.priority)
+    f.where(`c.priority = ${p(Object.entries(PRIORITY_NAMES).find(([, n]) => n === q.priority)![0])}::int`);
   if (q.level) f.where(`c.level = ${p(q.level)}`);
   if (q.overdue !== undefined) f.where(`c.overdue = ${p(q.overdue)}`);
   if (q.organization) f.where(`c.organization = ${p(q.organization)}`);
   // The declaration search filters (issue 13), on the case's declaration's search keys.
   const search = searchConditions(q, 's', p);
   if (search.length) {
-    f.where(`EXISTS (SELECT 1 FROM declaration_search s WHERE s.declaration_id = c.declaration_id AND ${search.join(' AND ')})`);
+    f.where(
+      `EXISTS (SELECT 1 FROM declaration_search s WHERE s.declaration_id = c.declaration_id AND ${search.join(' AND ')})`,
+    );
   }
   if (q.assignee === 'none') f.where(`(c.assignee_key_id IS NULL OR c.lease_expires_at <= now())`);
-  else if (q.assignee) f.where(`c.assignee_key_id = ${p(q.assignee === 'me' ? selfKeyId : q.assignee)}::uuid AND c.lease_expires_at > now()`);
+  else if (q.assignee)
+    f.where(
+      `c.assignee_key_id = ${p(q.assignee === 'me' ? selfKeyId : q.assignee)}::uuid AND c.lease_expires_at > now()`,
+    );
   let order = 'c.priority, c.deadline, c.created_at, c.id';
   if (q.order === 'newest') {
     order = 'c.created_at DESC, c.id DESC';
@@ -190,8 +214,10 @@ export async function listCases(
   } else if (after.claim) {
     const k = after.claim;
     f.keysetAfter([
-      { column: 'c.priority', value: k.p, cast: 'int' }, { column: 'c.deadline', value: k.d, cast: 'timestamptz' },
-      { column: 'c.created_at', value: k.c, cast: 'timestamptz' }, { column: 'c.id', value: k.id, cast: 'uuid' },
+      { column: 'c.priority', value: k.p, cast: 'int' },
+      { column: 'c.deadline', value: k.d, cast: 'timestamptz' },
+      { column: 'c.created_at', value: k.c, cast: 'timestamptz' },
+      { column: 'c.id', value: k.id, cast: 'uuid' },
     ]);
   }
   return m.query(`${SELECT_CASE} ${f.clause()} ORDER BY ${order} LIMIT ${p(q.limit + 1)}`, f.params);
@@ -199,12 +225,17 @@ export async function listCases(
 
 /** Gives the case back to the queue (unassigned, no lease). */
 export async function releaseClaim(m: EntityManager, id: string): Promise<void> {
-  await m.query(`UPDATE review_cases SET assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`, [id]);
+  await m.query(
+    `UPDATE review_cases SET assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
+    [id],
+  );
 }
 
 /** The case's declaration, read without a lock; undefined when there is no such case. */
 export async function caseDeclarationId(m: EntityManager, id: string): Promise<string | undefined> {
-  const [c]: { declaration_id: string }[] = await m.query(`SELECT declaration_id FROM review_cases WHERE id = $1`, [id]);
+  const [c]: { declaration_id: string }[] = await m.query(`SELECT declaration_id FROM review_cases WHERE id = $1`, [
+    id,
+  ]);
   return c?.declaration_id;
 }
 
@@ -212,21 +243,24 @@ export async function caseDeclarationId(m: EntityManager, id: string): Promise<s
 export async function awaitApproval(m: EntityManager, id: string, decisionId: string): Promise<void> {
   await m.query(
     `UPDATE review_cases SET status = 'awaiting_approval', pending_decision_id = $2, assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
-    [id, decisionId]);
+    [id, decisionId],
+  );
 }
 
 /** To the supervisors, unassigned. */
 export async function escalateCase(m: EntityManager, id: string): Promise<void> {
   await m.query(
     `UPDATE review_cases SET status = 'escalated', escalated_at = now(), assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
-    [id]);
+    [id],
+  );
 }
 
 /** Held: the case stays open and with its claimant, the lease renewed. */
 export async function holdCase(m: EntityManager, id: string, leaseMs: number): Promise<void> {
   await m.query(
     `UPDATE review_cases SET status = 'held', lease_expires_at = now() + ($2::int * interval '1 millisecond'), updated_at = now() WHERE id = $1`,
-    [id, leaseMs]);
+    [id, leaseMs],
+  );
 }
 
 /** Back to the queue undecided and unclaimed (`open`, or `escalated` if it was). */
@@ -234,27 +268,46 @@ export async function returnUndecided(m: EntityManager, id: string): Promise<voi
   await m.query(
     `UPDATE review_cases SET status = CASE WHEN escalated_at IS NULL THEN 'open' ELSE 'escalated' END, pending_decision_id = NULL,
        assignee_key_id = NULL, lease_expires_at = NULL, updated_at = now() WHERE id = $1`,
-    [id]);
+    [id],
+  );
 }
 
 export async function closeCase(m: EntityManager, id: string, resolution: 'released' | 'refused'): Promise<void> {
   await m.query(
     `UPDATE review_cases SET status = 'closed', resolution = $2, closed_at = now(), assignee_key_id = NULL, lease_expires_at = NULL,
        pending_decision_id = NULL, updated_at = now() WHERE id = $1`,
-    [id, resolution]);
+    [id, resolution],
+  );
 }
 
 /** What the SLA escalation job decides on, with the case row locked. */
-export async function lockCaseForEscalation(m: EntityManager, id: string): Promise<{
-  priority: CasePriority; deadline: Date; overdue: boolean; closed_at: Date | null; due: boolean; declaration_id: string; paused: boolean;
-} | undefined> {
+export async function lockCaseForEscalation(
+  m: EntityManager,
+  id: string,
+): Promise<
+  | {
+      priority: CasePriority;
+      deadline: Date;
+      overdue: boolean;
+      closed_at: Date | null;
+      due: boolean;
+      declaration_id: string;
+      paused: boolean;
+    }
+  | undefined
+> {
   const [c] = await m.query(
-    `SELECT priority, deadline, overdue, closed_at, declaration_id, deadline <= now() AS due, sla_paused_at IS NOT NULL AS paused FROM review_cases WHERE id = $1 FOR UPDATE`, [id]);
+    `SELECT priority, deadline, overdue, closed_at, declaration_id, deadline <= now() AS due, sla_paused_at IS NOT NULL AS paused FROM review_cases WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
   return c;
 }
 
 export async function markCaseOverdue(m: EntityManager, id: string, priority: CasePriority): Promise<void> {
-  await m.query(`UPDATE review_cases SET overdue = true, priority = $2, updated_at = now() WHERE id = $1`, [id, priority]);
+  await m.query(`UPDATE review_cases SET overdue = true, priority = $2, updated_at = now() WHERE id = $1`, [
+    id,
+    priority,
+  ]);
 }
 
 /**
@@ -268,20 +321,32 @@ export async function pauseForInformation(m: EntityManager, id: string, at: Date
        UPDATE review_cases SET status = 'information_requested', assignee_key_id = NULL, lease_expires_at = NULL, sla_paused_at = $2, updated_at = now()
        WHERE id = $1 RETURNING deadline)
      SELECT * FROM paused`,
-    [id, at]);
+    [id, at],
+  );
   return deadline;
 }
 
 /** The declaration's case, locked (FOR UPDATE); undefined when it has none. */
-export async function lockCaseOfDeclaration(m: EntityManager, declarationId: string): Promise<{ id: string; status: string } | undefined> {
-  const [c]: { id: string; status: string }[] = await m.query(`SELECT id, status FROM review_cases WHERE declaration_id = $1 FOR UPDATE`, [declarationId]);
+export async function lockCaseOfDeclaration(
+  m: EntityManager,
+  declarationId: string,
+): Promise<{ id: string; status: string } | undefined> {
+  const [c]: { id: string; status: string }[] = await m.query(
+    `SELECT id, status FROM review_cases WHERE declaration_id = $1 FOR UPDATE`,
+    [declarationId],
+  );
   return c;
 }
 
 /** The case's status and its declaration's reference, the case row locked (FOR UPDATE OF c). */
-export async function lockCaseStatus(m: EntityManager, id: string): Promise<{ status: string; reference: string } | undefined> {
+export async function lockCaseStatus(
+  m: EntityManager,
+  id: string,
+): Promise<{ status: string; reference: string } | undefined> {
   const [c]: { status: string; reference: string }[] = await m.query(
-    `SELECT c.status, d.reference FROM review_cases c JOIN declarations d ON d.id = c.declaration_id WHERE c.id = $1 FOR UPDATE OF c`, [id]);
+    `SELECT c.status, d.reference FROM review_cases c JOIN declarations d ON d.id = c.declaration_id WHERE c.id = $1 FOR UPDATE OF c`,
+    [id],
+  );
   return c;
 }
 
@@ -289,8 +354,17 @@ export async function lockCaseStatus(m: EntityManager, id: string): Promise<{ st
  * Back to a queue with the SLA running again at `at`: the deadline moves later by exactly the paused span. `queue`
  * returns the case where it was (`open`, or `escalated` if it had been); `escalate` sends it to the supervisors.
  */
-export async function resumeFromPause(m: EntityManager, id: string, at: Date, to: 'queue' | 'escalate'): Promise<{
-  status: string; deadline: Date; previous_deadline: Date; paused_at: Date; overdue: boolean;
+export async function resumeFromPause(
+  m: EntityManager,
+  id: string,
+  at: Date,
+  to: 'queue' | 'escalate',
+): Promise<{
+  status: string;
+  deadline: Date;
+  previous_deadline: Date;
+  paused_at: Date;
+  overdue: boolean;
 }> {
   const [row] = await m.query(
     `WITH resumed AS (
@@ -303,6 +377,7 @@ export async function resumeFromPause(m: EntityManager, id: string, at: Date, to
        WHERE c.id = $1
        RETURNING c.status, c.deadline, old.deadline AS previous_deadline, old.sla_paused_at AS paused_at, c.overdue)
      SELECT * FROM resumed`,
-    [id, at, to]);
+    [id, at, to],
+  );
   return row;
 }

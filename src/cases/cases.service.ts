@@ -14,7 +14,15 @@ import type { CaseInformationRequests } from './case-information';
 import { claimableStatuses } from './case-rules';
 import { CaseClosedError, CaseNotClaimedError, NotClaimantError } from './cases.errors';
 import {
-  caseView, claimNext, decodeClaimCursor, encodeClaimCursor, listCases, lockCase, readCase, releaseClaim, renewLease,
+  caseView,
+  claimNext,
+  decodeClaimCursor,
+  encodeClaimCursor,
+  listCases,
+  lockCase,
+  readCase,
+  releaseClaim,
+  renewLease,
   type CaseView,
 } from './cases.repository';
 import type { ListCasesQuery } from './cases.schemas';
@@ -25,11 +33,26 @@ import { caseNotes } from './notes.repository';
 export function listEntryOf(h: Hit): Record<string, unknown> | null {
   const ev = h.evidence ?? {};
   if (h.kind === 'party' && ev.entry && typeof ev.entry === 'object') {
-    const e = ev.entry as { kind?: string; names?: string[]; countries?: string[]; programs?: string[]; identifiers?: unknown[] };
+    const e = ev.entry as {
+      kind?: string;
+      names?: string[];
+      countries?: string[];
+      programs?: string[];
+      identifiers?: unknown[];
+    };
     const names = e.names ?? [];
-    return { kind: e.kind, primaryName: names[0], aliases: names.slice(1), names, countries: e.countries ?? [], programs: e.programs ?? [], identifiers: e.identifiers ?? [] };
+    return {
+      kind: e.kind,
+      primaryName: names[0],
+      aliases: names.slice(1),
+      names,
+      countries: e.countries ?? [],
+      programs: e.programs ?? [],
+      identifiers: e.identifiers ?? [],
+    };
   }
-  if (h.kind === 'goods') return { prefix: ev.prefix, label: ev.label, severity: ev.severity, source: ev.source ?? null };
+  if (h.kind === 'goods')
+    return { prefix: ev.prefix, label: ev.label, severity: ev.severity, source: ev.source ?? null };
   return null;
 }
 
@@ -49,7 +72,12 @@ export class CasesService {
 
   /** The most urgent case the caller may take (priority, deadline, age), leased to it; null when none waits. */
   async claim(actor: Actor): Promise<CaseView | null> {
-    const claimed = await claimNext(this.dataSource.manager, auditActor(actor), claimableStatuses(actor.role), this.leaseMs);
+    const claimed = await claimNext(
+      this.dataSource.manager,
+      auditActor(actor),
+      claimableStatuses(actor.role),
+      this.leaseMs,
+    );
     return claimed ? caseView(claimed) : null;
   }
 
@@ -59,9 +87,15 @@ export class CasesService {
       const c = await lockCase(m, id);
       if (!c) throw new NotFoundError('Case');
       if (c.status === 'closed') throw new CaseClosedError();
-      if (c.assignee_key_id !== actor.keyId) throw c.assignee_key_id && c.lease_active ? new NotClaimantError() : new CaseNotClaimedError();
+      if (c.assignee_key_id !== actor.keyId)
+        throw c.assignee_key_id && c.lease_active ? new NotClaimantError() : new CaseNotClaimedError();
       await releaseClaim(m, id);
-      await recordAudit(m, auditActor(actor), { action: 'case.unclaimed', subjectType: 'case', subjectId: id, data: { declarationId: c.declaration_id } });
+      await recordAudit(m, auditActor(actor), {
+        action: 'case.unclaimed',
+        subjectType: 'case',
+        subjectId: id,
+        data: { declarationId: c.declaration_id },
+      });
       return caseView((await readCase(m, id))!);
     });
   }
@@ -78,20 +112,39 @@ export class CasesService {
     const d = await readCaseDeclaration(m, c.declaration_id);
     const s = d.latest_screening_id ? await readCaseScreening(m, d.latest_screening_id) : undefined;
     const [decisions, history, notes, documents, informationRequests] = await Promise.all([
-      caseDecisions(m, id), caseHistory(m, id, c.declaration_id), caseNotes(m, id), this.documents.forDeclaration(c.declaration_id), this.requests.forCase(m, id),
+      caseDecisions(m, id),
+      caseHistory(m, id, c.declaration_id),
+      caseNotes(m, id),
+      this.documents.forDeclaration(c.declaration_id),
+      this.requests.forCase(m, id),
     ]);
     return {
       case: caseView(c),
       informationRequests,
       declaration: {
-        id: d.id, reference: d.reference, organization: d.organization, procedure: d.procedure, status: d.status, outcome: d.outcome,
-        riskScore: d.risk_score, createdAt: d.created_at.toISOString(), updatedAt: d.updated_at.toISOString(), body: d.body,
+        id: d.id,
+        reference: d.reference,
+        organization: d.organization,
+        procedure: d.procedure,
+        status: d.status,
+        outcome: d.outcome,
+        riskScore: d.risk_score,
+        createdAt: d.created_at.toISOString(),
+        updatedAt: d.updated_at.toISOString(),
+        body: d.body,
       },
-      screening: s ? {
-        id: s.id, trigger: s.trigger, outcome: s.outcome, riskScore: s.risk_score, listVersions: s.list_versions, rulesetVersion: s.ruleset_version,
-        screenedAt: s.screened_at.toISOString(),
-        hits: s.hits.map((h) => ({ ...publicHit(h), listEntry: listEntryOf(h) })),
-      } : null,
+      screening: s
+        ? {
+            id: s.id,
+            trigger: s.trigger,
+            outcome: s.outcome,
+            riskScore: s.risk_score,
+            listVersions: s.list_versions,
+            rulesetVersion: s.ruleset_version,
+            screenedAt: s.screened_at.toISOString(),
+            hits: s.hits.map((h) => ({ ...publicHit(h), listEntry: listEntryOf(h) })),
+          }
+        : null,
       decisions: decisions.map(decisionView),
       history,
       notes,
@@ -110,7 +163,11 @@ export class CasesService {
     const items = rows.slice(0, q.limit);
     const last = items[items.length - 1];
     const more = rows.length > q.limit && last;
-    const nextCursor = !more ? null : q.order === 'newest' ? encodeCursor(last.created_at, last.id) : encodeClaimCursor(last);
+    const nextCursor = !more
+      ? null
+      : q.order === 'newest'
+        ? encodeCursor(last.created_at, last.id)
+        : encodeClaimCursor(last);
     return { items: items.map(caseView), nextCursor };
   }
 }

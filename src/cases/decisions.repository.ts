@@ -52,27 +52,58 @@ export function decisionView(r: DecisionRow) {
 }
 export type DecisionView = ReturnType<typeof decisionView>;
 
-export async function insertDecision(m: EntityManager, d: {
-  caseId: string; declarationId: string; screeningId: string | null; action: DecisionAction; level: string; reason: string;
-  falsePositiveHitIds: string[]; falsePositiveScope: FalsePositiveScope; decidedBy: string; decidedByPerson: string; decidedByRole: string; approval: ApprovalState;
-}): Promise<string> {
+export async function insertDecision(
+  m: EntityManager,
+  d: {
+    caseId: string;
+    declarationId: string;
+    screeningId: string | null;
+    action: DecisionAction;
+    level: string;
+    reason: string;
+    falsePositiveHitIds: string[];
+    falsePositiveScope: FalsePositiveScope;
+    decidedBy: string;
+    decidedByPerson: string;
+    decidedByRole: string;
+    approval: ApprovalState;
+  },
+): Promise<string> {
   const [row] = await m.query(
     `INSERT INTO case_decisions (case_id, declaration_id, screening_id, action, level, reason, false_positive_hit_ids, false_positive_scope,
        decided_by, decided_by_person, decided_by_role, approval)
      VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $11, $12) RETURNING id`,
-    [d.caseId, d.declarationId, d.screeningId, d.action, d.level, d.reason, d.falsePositiveHitIds, d.falsePositiveScope,
-      d.decidedBy, d.decidedByPerson, d.decidedByRole, d.approval]);
+    [
+      d.caseId,
+      d.declarationId,
+      d.screeningId,
+      d.action,
+      d.level,
+      d.reason,
+      d.falsePositiveHitIds,
+      d.falsePositiveScope,
+      d.decidedBy,
+      d.decidedByPerson,
+      d.decidedByRole,
+      d.approval,
+    ],
+  );
   return row.id;
 }
 
 export async function recordApproval(
-  m: EntityManager, decisionId: string, outcome: 'approved' | 'rejected' | 'outdated', approvedBy: { keyId: string; person: string }, reason: string,
+  m: EntityManager,
+  decisionId: string,
+  outcome: 'approved' | 'rejected' | 'outdated',
+  approvedBy: { keyId: string; person: string },
+  reason: string,
 ): Promise<void> {
   await m.query(
     `UPDATE case_decisions SET approval = $2, approved_by = $3, approved_by_person = $4, approval_reason = $5,
        approved_at = date_trunc('milliseconds', clock_timestamp())
      WHERE id = $1`,
-    [decisionId, outcome, approvedBy.keyId, approvedBy.person, reason]);
+    [decisionId, outcome, approvedBy.keyId, approvedBy.person, reason],
+  );
 }
 
 export async function readDecision(m: EntityManager, id: string): Promise<DecisionRow> {

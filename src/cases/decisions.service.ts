@@ -14,11 +14,27 @@ import { assertClaimant, needsApproval, samePerson } from './case-rules';
 import { AlreadyEscalatedError, DecisionOutdatedError, FourEyesError, NotAwaitingApprovalError } from './cases.errors';
 import { latestScreeningHits, latestScreeningId } from '../declarations/case-decisions.repository';
 import {
-  awaitApproval, caseView, closeCase, escalateCase, holdCase, lockCase, readCase, returnUndecided, type CaseRow, type CaseView,
+  awaitApproval,
+  caseView,
+  closeCase,
+  escalateCase,
+  holdCase,
+  lockCase,
+  readCase,
+  returnUndecided,
+  type CaseRow,
+  type CaseView,
 } from './cases.repository';
 import { setDeclarationStatus } from './declaration-status';
 import type { ApprovalBody, DecisionBody } from './cases.schemas';
-import { decisionView, insertDecision, readDecision, recordApproval, type DecisionRow, type DecisionView } from './decisions.repository';
+import {
+  decisionView,
+  insertDecision,
+  readDecision,
+  recordApproval,
+  type DecisionRow,
+  type DecisionView,
+} from './decisions.repository';
 
 export interface DecisionResult {
   case: CaseView;
@@ -50,8 +66,16 @@ export class DecisionsService {
       const falsePositives = body.falsePositiveHitIds ?? [];
       // Marks take effect with the final decision (after the four-eyes approval where one is needed): naming them with a
       // hold, an escalation or a request for information would let one person allow-list a BLOCK-level match.
-      if ((body.action === 'escalate' || body.action === 'hold' || body.action === 'request_info') && falsePositives.length) {
-        throw new ValidationError([{ path: 'body.falsePositiveHitIds', message: `false positives are named with the final decision (release or refuse), not with ${body.action}` }]);
+      if (
+        (body.action === 'escalate' || body.action === 'hold' || body.action === 'request_info') &&
+        falsePositives.length
+      ) {
+        throw new ValidationError([
+          {
+            path: 'body.falsePositiveHitIds',
+            message: `false positives are named with the final decision (release or refuse), not with ${body.action}`,
+          },
+        ]);
       }
       const screening = await latestScreeningHits(m, c.declaration_id);
       const errors = falsePositiveErrors(screening?.hits ?? [], falsePositives);
@@ -61,16 +85,34 @@ export class DecisionsService {
       const scope = body.falsePositiveScope ?? 'organization';
       const pending = needsApproval(body.action, c.level, scope === 'all');
       const decisionId = await insertDecision(m, {
-        caseId, declarationId: c.declaration_id, screeningId: screening?.id ?? null, action: body.action, level: c.level, reason: body.reason,
-        falsePositiveHitIds: falsePositives, falsePositiveScope: scope, decidedBy: actor.keyId, decidedByPerson: personOf(actor), decidedByRole: actor.role,
+        caseId,
+        declarationId: c.declaration_id,
+        screeningId: screening?.id ?? null,
+        action: body.action,
+        level: c.level,
+        reason: body.reason,
+        falsePositiveHitIds: falsePositives,
+        falsePositiveScope: scope,
+        decidedBy: actor.keyId,
+        decidedByPerson: personOf(actor),
+        decidedByRole: actor.role,
         approval: pending ? 'pending' : 'not_required',
       });
       const who = auditActor(actor);
       await recordAudit(m, who, {
-        action: 'case.decision', subjectType: 'case', subjectId: caseId,
+        action: 'case.decision',
+        subjectType: 'case',
+        subjectId: caseId,
         data: {
-          decisionId, declarationId: c.declaration_id, screeningId: screening?.id ?? null, action: body.action, level: c.level, reason: body.reason,
-          falsePositiveHitIds: falsePositives, falsePositiveScope: scope, approval: pending ? 'pending' : 'not_required',
+          decisionId,
+          declarationId: c.declaration_id,
+          screeningId: screening?.id ?? null,
+          action: body.action,
+          level: c.level,
+          reason: body.reason,
+          falsePositiveHitIds: falsePositives,
+          falsePositiveScope: scope,
+          approval: pending ? 'pending' : 'not_required',
         },
       });
       const decision = await readDecision(m, decisionId);
@@ -89,7 +131,10 @@ export class DecisionsService {
       } else {
         await this.finalize(m, who, c, decision, 'released');
       }
-      return { case: caseView((await readCase(m, caseId))!), decision: decisionView(await readDecision(m, decisionId)) };
+      return {
+        case: caseView((await readCase(m, caseId))!),
+        decision: decisionView(await readDecision(m, decisionId)),
+      };
     });
   }
 
@@ -104,17 +149,30 @@ export class DecisionsService {
       if (!c) throw new NotFoundError('Case');
       if (c.status !== 'awaiting_approval' || !c.pending_decision_id) throw new NotAwaitingApprovalError();
       const pending = await readDecision(m, c.pending_decision_id);
-      if (samePerson({ keyId: pending.decided_by, person: pending.decided_by_person }, { keyId: actor.keyId, person: personOf(actor) })) throw new FourEyesError();
+      if (
+        samePerson(
+          { keyId: pending.decided_by, person: pending.decided_by_person },
+          { keyId: actor.keyId, person: personOf(actor) },
+        )
+      )
+        throw new FourEyesError();
       const latest = await latestScreeningId(m, c.declaration_id);
       const outdated = body.approve && pending.screening_id !== latest;
       const outcome = outdated ? 'outdated' : body.approve ? 'approved' : 'rejected';
       await recordApproval(m, pending.id, outcome, { keyId: actor.keyId, person: personOf(actor) }, body.reason);
       const who = auditActor(actor);
       await recordAudit(m, who, {
-        action: outdated ? 'case.decision_outdated' : 'case.approval', subjectType: 'case', subjectId: caseId,
+        action: outdated ? 'case.decision_outdated' : 'case.approval',
+        subjectType: 'case',
+        subjectId: caseId,
         data: {
-          decisionId: pending.id, declarationId: c.declaration_id, action: pending.action, approve: body.approve, reason: body.reason,
-          decidedBy: pending.decided_by, decidedByPerson: pending.decided_by_person,
+          decisionId: pending.id,
+          declarationId: c.declaration_id,
+          action: pending.action,
+          approve: body.approve,
+          reason: body.reason,
+          decidedBy: pending.decided_by,
+          decidedByPerson: pending.decided_by_person,
           ...(outdated ? { decisionScreeningId: pending.screening_id, latestScreeningId: latest } : {}),
         },
       });
@@ -133,29 +191,63 @@ export class DecisionsService {
   }
 
   /** The final step: case closed, declaration released or refused, false positives allow-listed, broker told. */
-  private async finalize(m: EntityManager, who: AuditActor, c: CaseRow, decision: DecisionRow, resolution: 'released' | 'refused'): Promise<void> {
+  private async finalize(
+    m: EntityManager,
+    who: AuditActor,
+    c: CaseRow,
+    decision: DecisionRow,
+    resolution: 'released' | 'refused',
+  ): Promise<void> {
     await closeCase(m, c.id, resolution);
     await setDeclarationStatus(m, who, c.declaration_id, resolution, { caseId: c.id, decisionId: decision.id });
     await this.requests.withdrawOpen(m, who, c, decision.id);
     // A release is final here (after any approval): the lines under a licence draw on it, once, with the licence row locked.
-    if (resolution === 'released') await drawDownLicences(m, who, c.declaration_id, await declarationBody(m, c.declaration_id), 'decision');
+    if (resolution === 'released')
+      await drawDownLicences(m, who, c.declaration_id, await declarationBody(m, c.declaration_id), 'decision');
     const allowListEntryIds = await this.mark(m, who, c, decision);
     await recordAudit(m, who, {
-      action: 'case.closed', subjectType: 'case', subjectId: c.id,
-      data: { declarationId: c.declaration_id, resolution, decisionId: decision.id, decidedBy: decision.decided_by, approvedBy: decision.approved_by,
-        decidedByPerson: decision.decided_by_person, approvedByPerson: decision.approved_by_person, allowListEntryIds },
+      action: 'case.closed',
+      subjectType: 'case',
+      subjectId: c.id,
+      data: {
+        declarationId: c.declaration_id,
+        resolution,
+        decisionId: decision.id,
+        decidedBy: decision.decided_by,
+        approvedBy: decision.approved_by,
+        decidedByPerson: decision.decided_by_person,
+        approvedByPerson: decision.approved_by_person,
+        allowListEntryIds,
+      },
     });
     await emitWebhookEvent(m, {
-      type: 'case.decided', organization: c.organization, subjectId: c.id, eventId: decision.id,
-      data: { caseId: c.id, declarationId: c.declaration_id, reference: c.reference, resolution, declarationStatus: resolution, decisionId: decision.id, decidedAt: new Date().toISOString() },
+      type: 'case.decided',
+      organization: c.organization,
+      subjectId: c.id,
+      eventId: decision.id,
+      data: {
+        caseId: c.id,
+        declarationId: c.declaration_id,
+        reference: c.reference,
+        resolution,
+        declarationStatus: resolution,
+        decisionId: decision.id,
+        decidedAt: new Date().toISOString(),
+      },
     });
   }
 
   private mark(m: EntityManager, who: AuditActor, c: CaseRow, d: DecisionRow): Promise<string[]> {
     if (!d.screening_id || d.false_positive_hit_ids.length === 0) return Promise.resolve([]);
     return this.allowList.markFalsePositives(m, {
-      caseId: c.id, declarationId: c.declaration_id, decisionId: d.id, screeningId: d.screening_id, hitIds: d.false_positive_hit_ids,
-      reason: d.reason, actor: who, markedBy: { keyId: d.decided_by, role: d.decided_by_role, person: d.decided_by_person },
+      caseId: c.id,
+      declarationId: c.declaration_id,
+      decisionId: d.id,
+      screeningId: d.screening_id,
+      hitIds: d.false_positive_hit_ids,
+      reason: d.reason,
+      actor: who,
+      markedBy: { keyId: d.decided_by, role: d.decided_by_role, person: d.decided_by_person },
       // Marks hold for the declaration's organisation, or for every one when a supervisor approved that.
       scope: d.false_positive_scope === 'all' && d.approval === 'approved' ? 'all' : c.organization,
     });

@@ -22,7 +22,10 @@ export class NotesService {
       const note = await insertNote(m, caseId, text, { keyId: actor.keyId, person: actor.person, role: actor.role });
       // The text goes into the event so the auditor's export holds the note itself, not only that one was written.
       await recordAudit(m, auditActor(actor), {
-        action: 'case.note_added', subjectType: 'case', subjectId: caseId, data: { noteId: note.id, declarationId, text },
+        action: 'case.note_added',
+        subjectType: 'case',
+        subjectId: caseId,
+        data: { noteId: note.id, declarationId, text },
       });
       return note;
     });

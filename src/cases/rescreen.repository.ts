@@ -18,11 +18,18 @@ export async function openCaseHitsOnList(dataSource: DataSource, listId: string)
      CROSS JOIN LATERAL jsonb_array_elements(s.hits) h
      WHERE rc.closed_at IS NULL AND h->>'listId' = $1 AND h->>'entryId' IS NOT NULL
      GROUP BY rc.id, rc.declaration_id`,
-    [listId]);
+    [listId],
+  );
 }
 
 /** Locks the case's row (FOR UPDATE) and returns when it closed; undefined when it does not exist. */
-export async function lockCaseClosedAt(m: EntityManager, caseId: string): Promise<{ closed_at: Date | null } | undefined> {
-  const [current]: { closed_at: Date | null }[] = await m.query(`SELECT closed_at FROM review_cases WHERE id = $1 FOR UPDATE`, [caseId]);
+export async function lockCaseClosedAt(
+  m: EntityManager,
+  caseId: string,
+): Promise<{ closed_at: Date | null } | undefined> {
+  const [current]: { closed_at: Date | null }[] = await m.query(
+    `SELECT closed_at FROM review_cases WHERE id = $1 FOR UPDATE`,
+    [caseId],
+  );
   return current;
 }

@@ -52,8 +52,15 @@ export async function escalateOverdue(uow: UnitOfWork, caseId: string, deadline:
     const priority = raisedPriority(c.priority);
     await markCaseOverdue(m, caseId, priority);
     await recordAudit(m, SYSTEM_ACTOR, {
-      action: 'case.overdue', subjectType: 'case', subjectId: caseId,
-      data: { declarationId: c.declaration_id, deadline, previousPriority: PRIORITY_NAMES[c.priority], priority: PRIORITY_NAMES[priority] },
+      action: 'case.overdue',
+      subjectType: 'case',
+      subjectId: caseId,
+      data: {
+        declarationId: c.declaration_id,
+        deadline,
+        previousPriority: PRIORITY_NAMES[c.priority],
+        priority: PRIORITY_NAMES[priority],
+      },
     });
     return 'escalated';
   });

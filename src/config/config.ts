@@ -45,10 +45,19 @@ export const configSchema = z.object({
   /** Largest document attached to a declaration (POST /v1/declarations/{id}/documents), in bytes; bigger is 413. */
   DOCUMENT_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
   /** Document types accepted, comma-separated, as sniffed from the bytes (never the name or declared type); a subset of the recognised ones. */
-  DOCUMENT_TYPES: z.string().optional()
-    .transform((v) => (v ?? DEFAULT_DOCUMENT_TYPES.join(',')).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
-    .refine((types) => types.length > 0 && types.every((t) => (SNIFFABLE_TYPES as readonly string[]).includes(t)),
-      `must be a comma-separated subset of ${SNIFFABLE_TYPES.join(', ')} (the types the document sniffer recognises)`),
+  DOCUMENT_TYPES: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? DEFAULT_DOCUMENT_TYPES.join(','))
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine(
+      (types) => types.length > 0 && types.every((t) => (SNIFFABLE_TYPES as readonly string[]).includes(t)),
+      `must be a comma-separated subset of ${SNIFFABLE_TYPES.join(', ')} (the types the document sniffer recognises)`,
+    ),
   /** Request units per minute for one API key (a batch counts one per declaration); shared by every process through Redis when REDIS_URL is set. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
   /** Failed authentications per minute from one client address (IPv6: its /64) before it gets 429 without its key being looked up. */
@@ -90,11 +99,27 @@ export const configSchema = z.object({
   /** Milliseconds between audit-chain sealing rounds. */
   AUDIT_SEAL_INTERVAL_MS: positiveInt.default(500),
   /** Ed25519 private key signing audit checkpoints (PEM or base64 PKCS#8 DER); unset: DATA_DIR/audit-signing-key.pem, made once. */
-  AUDIT_SIGNING_KEY: z.string().optional().refine((v) => v === undefined || parses(() => parseEd25519PrivateKey(v)), 'must be an Ed25519 private key (PEM or base64 PKCS#8 DER)'),
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || parses(() => parseEd25519PrivateKey(v)),
+      'must be an Ed25519 private key (PEM or base64 PKCS#8 DER)',
+    ),
   /** Earlier checkpoint public keys still trusted after a key rotation: comma-separated base64 SubjectPublicKeyInfo DER. */
-  AUDIT_TRUSTED_PUBLIC_KEYS: z.string().optional()
-    .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter(Boolean))
-    .refine((keys) => keys.every((k) => parses(() => parseEd25519PublicKey(k))), 'must be comma-separated base64 Ed25519 public keys (SPKI DER)'),
+  AUDIT_TRUSTED_PUBLIC_KEYS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (keys) => keys.every((k) => parses(() => parseEd25519PublicKey(k))),
+      'must be comma-separated base64 Ed25519 public keys (SPKI DER)',
+    ),
   /** Minutes between signed checkpoints of the audit chain head (fractions allowed); exports and verifications also sign one. */
   AUDIT_CHECKPOINT_MINUTES: positiveNumber.default(5),
   /** Milliseconds between outbox polls (the relay is also woken right after each commit). */
@@ -172,7 +197,10 @@ export class ConfigError extends Error {
 }
 
 /** Validates the environment once; a bad value throws a ConfigError naming each variable at fault. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<keyof Config, unknown>> = {},
+): Config {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(configSchema.shape)) {
     const value = env[key];
@@ -184,10 +212,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   if (parsed.data.MIGRATION_DATABASE_URL && !parsed.data.DATABASE_URL) {
-    throw new ConfigError(['MIGRATION_DATABASE_URL: needs DATABASE_URL (the embedded database has one role, so there is nothing to split)']);
+    throw new ConfigError([
+      'MIGRATION_DATABASE_URL: needs DATABASE_URL (the embedded database has one role, so there is nothing to split)',
+    ]);
   }
   if (parsed.data.API_PROCESSES > 1 && !parsed.data.DATABASE_URL) {
-    throw new ConfigError(['API_PROCESSES: more than one API process needs DATABASE_URL (the embedded database belongs to one process)']);
+    throw new ConfigError([
+      'API_PROCESSES: more than one API process needs DATABASE_URL (the embedded database belongs to one process)',
+    ]);
   }
   return Object.freeze(parsed.data);
 }

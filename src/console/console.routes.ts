@@ -48,26 +48,36 @@ export function consoleRouter(dir: string = defaultConsoleDir()): Router {
   // Read once: the page is tiny and only changes with a new build (and a restart).
   let index: string | undefined;
   const page = (): string | undefined => {
-    if (index === undefined && existsSync(join(dir, 'index.html'))) index = readFileSync(join(dir, 'index.html'), 'utf8');
+    if (index === undefined && existsSync(join(dir, 'index.html')))
+      index = readFileSync(join(dir, 'index.html'), 'utf8');
     return index;
   };
   router.get(['/', '/index.html'], (_req, res) => {
     const html = page();
     if (!html) {
-      res.status(503).type('text/plain').set('Cache-Control', 'no-store').send('The console is not built: run `npm run build:console`.\n');
+      res
+        .status(503)
+        .type('text/plain')
+        .set('Cache-Control', 'no-store')
+        .send('The console is not built: run `npm run build:console`.\n');
       return;
     }
     // The shell must be revalidated so a new build's hashed assets are picked up at once.
     res.status(200).type('html').set('Cache-Control', 'no-cache').send(html);
   });
 
-  router.use(express.static(dir, {
-    index: false,
-    redirect: false,
-    fallthrough: true,
-    setHeaders: (res, path) => {
-      res.setHeader('Cache-Control', HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'public, max-age=3600');
-    },
-  }));
+  router.use(
+    express.static(dir, {
+      index: false,
+      redirect: false,
+      fallthrough: true,
+      setHeaders: (res, path) => {
+        res.setHeader(
+          'Cache-Control',
+          HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
+        );
+      },
+    }),
+  );
   return router;
 }

@@ -25,9 +25,13 @@ export async function openDatabase(config: Config, entities: readonly EntityClas
     url = embedded.url;
   }
   // The embedded server ignores startup parameters, and its single session makes lock waits moot.
-  const timeouts = embedded ? undefined : {
-    statementMs: config.DB_STATEMENT_TIMEOUT_MS, lockMs: config.DB_LOCK_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS,
-  };
+  const timeouts = embedded
+    ? undefined
+    : {
+        statementMs: config.DB_STATEMENT_TIMEOUT_MS,
+        lockMs: config.DB_LOCK_TIMEOUT_MS,
+        connectMs: config.DB_CONNECT_TIMEOUT_MS,
+      };
   const dataSource = createDataSource(url, pool, timeouts, entities);
   try {
     await dataSource.initialize();

@@ -5,7 +5,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { installWireMessageQueue } from './pglite-wire-queue';
 
 // A package subpath export, which the compiler's classic resolution cannot see; the types are those of the file it maps to.
-const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof import('@electric-sql/pglite/dist/contrib/pg_trgm');
+const { pg_trgm } =
+  require('@electric-sql/pglite/contrib/pg_trgm') as typeof import('@electric-sql/pglite/dist/contrib/pg_trgm');
 
 export interface EmbeddedPostgres {
   url: string;

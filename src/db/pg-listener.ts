@@ -33,13 +33,20 @@ export class PgListener {
       client.removeAllListeners('end');
       client.end().catch(() => undefined);
       if (this.stopped) return;
-      this.logger.warn({ channel: this.channel, err: err instanceof Error ? err.message : err }, 'notification listener lost; polling until it returns');
+      this.logger.warn(
+        { channel: this.channel, err: err instanceof Error ? err.message : err },
+        'notification listener lost; polling until it returns',
+      );
       clearTimeout(this.retry);
-      this.retry = setTimeout(() => { this.start().catch(() => undefined); }, 1000);
+      this.retry = setTimeout(() => {
+        this.start().catch(() => undefined);
+      }, 1000);
     };
     client.on('error', down);
     client.on('end', () => down());
-    client.on('notification', (msg) => { if (msg.channel === this.channel) this.onMessage(msg.payload ?? ''); });
+    client.on('notification', (msg) => {
+      if (msg.channel === this.channel) this.onMessage(msg.payload ?? '');
+    });
     try {
       await client.connect();
       await client.query(`LISTEN ${this.channel}`);

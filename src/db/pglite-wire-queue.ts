@@ -67,12 +67,14 @@ export class WireMessageQueue {
         const current = item;
         let bytes = 0;
         try {
-          await this.db.runExclusive(() => this.db.execProtocolRawStream(current.message, {
-            onRawData: (data) => {
-              bytes += data.length;
-              current.onData(data);
-            },
-          }));
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(current.message, {
+              onRawData: (data) => {
+                bytes += data.length;
+                current.onData(data);
+              },
+            }),
+          );
         } catch (err) {
           // A failure of the engine itself (SQL errors are answered in the protocol): the client hears of it and the
           // queue goes on, rather than stalling every other connection for good.
@@ -104,7 +106,12 @@ const EXTENDED = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map(code));
 const GROUP_END = new Set(['S', 'Q'].map(code));
 
 /** Who owns the session after a message from `handlerId` ran. Exported for the unit test. */
-export function ownerAfter(type: number, handlerId: number, owner: number | null, inTransaction: boolean): number | null {
+export function ownerAfter(
+  type: number,
+  handlerId: number,
+  owner: number | null,
+  inTransaction: boolean,
+): number | null {
   if (EXTENDED.has(type)) return handlerId;
   if (GROUP_END.has(type)) return inTransaction ? handlerId : null;
   // Startup, Terminate, COPY data and the like: a transaction still binds the session to its client.
@@ -126,7 +133,8 @@ const ROLLBACK = message('Q', Buffer.from('ROLLBACK\0', 'utf8'));
 export function installWireMessageQueue(server: PGLiteSocketServer, db: PGlite): WireMessageQueue {
   const queue = new WireMessageQueue(db);
   const internals = server as unknown as { queryQueue: unknown };
-  if (!('queryQueue' in internals)) throw new Error('pglite-socket changed: PGLiteSocketServer has no queryQueue to replace');
+  if (!('queryQueue' in internals))
+    throw new Error('pglite-socket changed: PGLiteSocketServer has no queryQueue to replace');
   internals.queryQueue = queue;
   return queue;
 }

@@ -21,9 +21,14 @@ export async function migrateAsOwner(ownerUrl: string, runtimeUser: string): Pro
   try {
     const applied = await migrateWithLock(owner);
     const [{ owner_user: ownerUser, group_exists: groupExists }] = await owner.query(
-      `SELECT current_user AS owner_user, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS group_exists`, [RUNTIME_GROUP]);
+      `SELECT current_user AS owner_user, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS group_exists`,
+      [RUNTIME_GROUP],
+    );
     if (runtimeUser !== ownerUser && groupExists) {
-      const [{ member }] = await owner.query(`SELECT pg_has_role($1, $2, 'MEMBER') AS member`, [runtimeUser, RUNTIME_GROUP]);
+      const [{ member }] = await owner.query(`SELECT pg_has_role($1, $2, 'MEMBER') AS member`, [
+        runtimeUser,
+        RUNTIME_GROUP,
+      ]);
       if (!member) await owner.query(`GRANT ${ident(RUNTIME_GROUP)} TO ${ident(runtimeUser)}`);
     }
     return applied;
@@ -37,11 +42,14 @@ export async function migrateAsOwner(ownerUrl: string, runtimeUser: string): Pro
  * place (one role for everything, or a superuser): the chain and the checkpoints still show tampering, but the database
  * no longer prevents it.
  */
-export async function auditPrivileges(dataSource: DataSource): Promise<{ role: string; superuser: boolean; update: boolean; owner: boolean }> {
+export async function auditPrivileges(
+  dataSource: DataSource,
+): Promise<{ role: string; superuser: boolean; update: boolean; owner: boolean }> {
   const [row] = await dataSource.query(
     `SELECT current_user AS role, r.rolsuper AS superuser,
             has_table_privilege('audit_events', 'UPDATE') OR has_table_privilege('audit_events', 'DELETE') AS update,
             pg_has_role(c.relowner, 'USAGE') AS owner
-     FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = 'audit_events'::regclass`);
+     FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = 'audit_events'::regclass`,
+  );
   return row;
 }

@@ -18,7 +18,7 @@ describe('SqlFilter', () => {
     expect(f.params).toEqual(['one', 2, 51]);
   });
 
-  it('continues after parameters the statement already uses, without changing the caller\'s array', () => {
+  it("continues after parameters the statement already uses, without changing the caller's array", () => {
     const fixed = ['2026-01-01'];
     const f = new SqlFilter(fixed);
     f.where(`l.status = ${f.bind('active')}`);
@@ -37,7 +37,10 @@ describe('SqlFilter', () => {
     const f = new SqlFilter();
     f.keysetBefore('a.created_at', 'a.id', undefined);
     expect(f.empty).toBe(true);
-    f.keysetBefore('a.created_at', 'a.id', { at: '2026-01-01T00:00:00.000Z', id: '00000000-0000-4000-8000-000000000000' });
+    f.keysetBefore('a.created_at', 'a.id', {
+      at: '2026-01-01T00:00:00.000Z',
+      id: '00000000-0000-4000-8000-000000000000',
+    });
     expect(f.clause()).toBe('WHERE (a.created_at, a.id) < ($1::timestamptz, $2::uuid)');
     expect(f.params).toEqual(['2026-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000']);
   });

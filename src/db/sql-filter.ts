@@ -55,7 +55,8 @@ export class SqlFilter {
    * `(at, id) < ($n::timestamptz, $m::uuid)`. Nothing when there is no cursor (the first page).
    */
   keysetBefore(atColumn: string, idColumn: string, after: Cursor | undefined): this {
-    if (after) this.where(`(${atColumn}, ${idColumn}) < (${this.bind(after.at)}::timestamptz, ${this.bind(after.id)}::uuid)`);
+    if (after)
+      this.where(`(${atColumn}, ${idColumn}) < (${this.bind(after.at)}::timestamptz, ${this.bind(after.id)}::uuid)`);
     return this;
   }
 

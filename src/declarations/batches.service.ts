@@ -10,8 +10,21 @@ import { enqueueInTransaction } from '../jobs/outbox';
 import { findKeyRole } from '../auth/batch-keys.repository';
 import { emitWebhookEvent } from '../webhooks/events';
 import {
-  claimPendingItem, completeBatch, countItemProcessed, failBatch, findBatch, findBatchToScreen, findDoneItems, findPendingItems,
-  findStuckChunkKeys, firstPendingItem, insertBatch, insertBatchItems, markBatchProcessing, setItemDeclaration, setItemError,
+  claimPendingItem,
+  completeBatch,
+  countItemProcessed,
+  failBatch,
+  findBatch,
+  findBatchToScreen,
+  findDoneItems,
+  findPendingItems,
+  findStuckChunkKeys,
+  firstPendingItem,
+  insertBatch,
+  insertBatchItems,
+  markBatchProcessing,
+  setItemDeclaration,
+  setItemError,
 } from './batches.repository';
 import { declarationSchema } from './declarations.schemas';
 import { citesLicences, drawDownLicences } from '../licences/drawdown';
@@ -38,19 +51,35 @@ export class BatchesService {
       const parsed = declarationSchema.safeParse(raw);
       return parsed.success
         ? { index, body: parsed.data as unknown, error: null }
-        : { index, body: raw ?? null, error: { code: 'validation_failed', errors: fieldErrors(`declarations[${index}]`, parsed.error) } };
+        : {
+            index,
+            body: raw ?? null,
+            error: { code: 'validation_failed', errors: fieldErrors(`declarations[${index}]`, parsed.error) },
+          };
     });
     const invalid = items.filter((i) => i.error).length;
     const batchId = await this.uow.run(async (m) => {
       const id = await insertBatch(m, {
-        organization: actor.organization, status: invalid === items.length ? 'completed' : 'queued', total: items.length, processed: invalid, submittedBy: actor.keyId,
+        organization: actor.organization,
+        status: invalid === items.length ? 'completed' : 'queued',
+        total: items.length,
+        processed: invalid,
+        submittedBy: actor.keyId,
       });
       await insertBatchItems(m, id, items);
       await recordAudit(m, auditActor(actor), {
-        action: 'batch.accepted', subjectType: 'batch', subjectId: id, data: { organization: actor.organization, total: items.length, invalid },
+        action: 'batch.accepted',
+        subjectType: 'batch',
+        subjectId: id,
+        data: { organization: actor.organization, total: items.length, invalid },
       });
       for (let from = 0; from < items.length; from += CHUNK) {
-        await enqueueInTransaction(m, 'batches.screen', { batchId: id, from, to: Math.min(items.length, from + CHUNK) }, { dedupeKey: `batches.screen:${id}:${from}` });
+        await enqueueInTransaction(
+          m,
+          'batches.screen',
+          { batchId: id, from, to: Math.min(items.length, from + CHUNK) },
+          { dedupeKey: `batches.screen:${id}:${from}` },
+        );
       }
       return id;
     });
@@ -74,16 +103,26 @@ export class BatchesService {
         await this.uow.run(async (m) => {
           if (!(await claimPendingItem(m, batchId, item.idx))) return;
           const stored = await writeNewDeclaration(m, this.config, {
-            actor, organization: batch.organization, submittedBy: batch.submitted_by, input: item.body, result, trigger: 'batch', batchId,
+            actor,
+            organization: batch.organization,
+            submittedBy: batch.submitted_by,
+            input: item.body,
+            result,
+            trigger: 'batch',
+            batchId,
           });
-          if (stored.status === 'cleared' && citesLicences(item.body)) await drawDownLicences(m, actor, stored.id as string, item.body, 'clearance');
+          if (stored.status === 'cleared' && citesLicences(item.body))
+            await drawDownLicences(m, actor, stored.id as string, item.body, 'clearance');
           await setItemDeclaration(m, batchId, item.idx, stored.id as string);
           await this.countProcessed(m, batchId, actor);
         });
       } catch (err) {
         if (!isReferenceConflict(err)) throw err;
         await this.uow.run(async (m) => {
-          await setItemError(m, batchId, item.idx, { code: 'reference_exists', message: `reference "${item.body.reference}" already exists for your organisation` });
+          await setItemError(m, batchId, item.idx, {
+            code: 'reference_exists',
+            message: `reference "${item.body.reference}" already exists for your organisation`,
+          });
           await this.countProcessed(m, batchId, actor);
         });
       }
@@ -103,12 +142,22 @@ export class BatchesService {
       const b = await failBatch(m, batchId, reason);
       if (!b) return;
       const role = await findKeyRole(m, b.submitted_by);
-      await recordAudit(m, { keyId: b.submitted_by, role: role ?? 'broker', organization: b.organization }, {
-        action: 'batch.failed', subjectType: 'batch', subjectId: batchId, data: { error: reason, processed: b.processed, total: b.total },
-      });
+      await recordAudit(
+        m,
+        { keyId: b.submitted_by, role: role ?? 'broker', organization: b.organization },
+        {
+          action: 'batch.failed',
+          subjectType: 'batch',
+          subjectId: batchId,
+          data: { error: reason, processed: b.processed, total: b.total },
+        },
+      );
       // The broker is told with the failure, as with a completion: nobody should have to poll for it.
       await emitWebhookEvent(m, {
-        type: 'batch.failed', organization: b.organization, subjectId: batchId, eventId: batchId,
+        type: 'batch.failed',
+        organization: b.organization,
+        subjectId: batchId,
+        eventId: batchId,
         data: { batchId, total: b.total, processed: b.processed, error: reason },
       });
     });
@@ -123,8 +172,19 @@ export class BatchesService {
     const b = await countItemProcessed(m, batchId);
     if (b.processed < b.total) return;
     await completeBatch(m, batchId);
-    await recordAudit(m, actor, { action: 'batch.completed', subjectType: 'batch', subjectId: batchId, data: { total: b.total } });
-    await emitWebhookEvent(m, { type: 'batch.completed', organization: b.organization, subjectId: batchId, eventId: batchId, data: { batchId, total: b.total } });
+    await recordAudit(m, actor, {
+      action: 'batch.completed',
+      subjectType: 'batch',
+      subjectId: batchId,
+      data: { total: b.total },
+    });
+    await emitWebhookEvent(m, {
+      type: 'batch.completed',
+      organization: b.organization,
+      subjectId: batchId,
+      eventId: batchId,
+      data: { batchId, total: b.total },
+    });
   }
 
   async get(actor: Actor, id: string): Promise<Record<string, unknown>> {
@@ -132,9 +192,17 @@ export class BatchesService {
     if (!b) throw new NotFoundError('Batch');
     const items = await findDoneItems(this.dataSource, id);
     return {
-      id: b.id, status: b.status, total: b.total, processed: b.processed, ...(b.error ? { error: b.error } : {}), createdAt: b.created_at.toISOString(), finishedAt: b.finished_at?.toISOString() ?? null,
+      id: b.id,
+      status: b.status,
+      total: b.total,
+      processed: b.processed,
+      ...(b.error ? { error: b.error } : {}),
+      createdAt: b.created_at.toISOString(),
+      finishedAt: b.finished_at?.toISOString() ?? null,
       items: items.map((i) => ({
-        index: i.idx, ...(i.declaration_id ? { declarationId: i.declaration_id } : {}), ...(i.error ? { error: i.error } : {}),
+        index: i.idx,
+        ...(i.declaration_id ? { declarationId: i.declaration_id } : {}),
+        ...(i.error ? { error: i.error } : {}),
       })),
     };
   }

@@ -33,12 +33,15 @@ export interface CaseScreeningRow {
 export async function readCaseDeclaration(m: EntityManager, id: string): Promise<CaseDeclarationRow> {
   const [d]: CaseDeclarationRow[] = await m.query(
     `SELECT id, reference, organization, procedure, status, outcome, risk_score, body, latest_screening_id, created_at, updated_at FROM declarations WHERE id = $1`,
-    [id]);
+    [id],
+  );
   return d;
 }
 
 export async function readCaseScreening(m: EntityManager, id: string): Promise<CaseScreeningRow | undefined> {
   const [s]: CaseScreeningRow[] = await m.query(
-    `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE id = $1`, [id]);
+    `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE id = $1`,
+    [id],
+  );
   return s;
 }

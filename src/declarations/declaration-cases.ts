@@ -9,7 +9,11 @@ import type { ScreeningForCase } from '../review-rules/case-opening';
 
 /** Opens the review case of a screened declaration that needs a person, or raises the open one. */
 export type CaseOpener = (
-  m: EntityManager, config: Config, actor: AuditActor, declaration: { id: string; organization: string }, screening: ScreeningForCase,
+  m: EntityManager,
+  config: Config,
+  actor: AuditActor,
+  declaration: { id: string; organization: string },
+  screening: ScreeningForCase,
 ) => Promise<{ id: string }>;
 
 /** The declaration's review case as its view shows it to the customs authority. */

@@ -10,12 +10,20 @@ import type { EntityManager } from 'typeorm';
  * documents, or answer its requests. (Declarations refuse deletes, so the answer holds for the write that follows.)
  */
 export async function declarationOrganization(m: EntityManager, declarationId: string): Promise<string | undefined> {
-  const [row]: { organization: string }[] = await m.query(`SELECT organization FROM declarations WHERE id = $1`, [declarationId]);
+  const [row]: { organization: string }[] = await m.query(`SELECT organization FROM declarations WHERE id = $1`, [
+    declarationId,
+  ]);
   return row?.organization;
 }
 
 /** The declaration's organisation and status (a broker's answer reads them under the lock of the case). */
-export async function declarationOwnerAndStatus(m: EntityManager, declarationId: string): Promise<{ organization: string; status: string } | undefined> {
-  const [d]: { organization: string; status: string }[] = await m.query(`SELECT organization, status FROM declarations WHERE id = $1`, [declarationId]);
+export async function declarationOwnerAndStatus(
+  m: EntityManager,
+  declarationId: string,
+): Promise<{ organization: string; status: string } | undefined> {
+  const [d]: { organization: string; status: string }[] = await m.query(
+    `SELECT organization, status FROM declarations WHERE id = $1`,
+    [declarationId],
+  );
   return d;
 }

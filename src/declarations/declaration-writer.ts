@@ -42,16 +42,25 @@ export interface WrittenDeclaration {
  * its narrow index (migration 1764192300000: the name's id is a hash computed here, so no round trip and no race
  * between two new names). The statement itself is insertScreenedDeclaration (declarations.repository.ts).
  */
-export async function writeNewDeclaration(m: EntityManager, config: Config, d: NewDeclaration): Promise<Record<string, unknown>> {
+export async function writeNewDeclaration(
+  m: EntityManager,
+  config: Config,
+  d: NewDeclaration,
+): Promise<Record<string, unknown>> {
   return (await writeNewDeclarationCounted(m, config, d)).answer;
 }
 
 /** writeNewDeclaration, also saying how many outbox rows it wrote (the submission path wakes the relay only then). */
-export async function writeNewDeclarationCounted(m: EntityManager, config: Config, d: NewDeclaration): Promise<WrittenDeclaration> {
+export async function writeNewDeclarationCounted(
+  m: EntityManager,
+  config: Config,
+  d: NewDeclaration,
+): Promise<WrittenDeclaration> {
   const declarationId = randomUUID();
   const screeningId = randomUUID();
   const { result, input } = d;
-  const screening = result.outcome === 'CLEAR' ? null : { id: screeningId, outcome: result.outcome, riskScore: result.riskScore };
+  const screening =
+    result.outcome === 'CLEAR' ? null : { id: screeningId, outcome: result.outcome, riskScore: result.riskScore };
   const opened = screening && caseOpening(declarationId, screening, caseTerms(config, screening));
   const caseId = opened?.id ?? null;
   const status = opened ? 'under_review' : 'cleared';
@@ -62,8 +71,14 @@ export async function writeNewDeclarationCounted(m: EntityManager, config: Confi
     status,
     caseId,
     screening: {
-      id: screeningId, outcome: result.outcome, riskScore: result.riskScore, hits: result.hits.map(publicHit),
-      listVersions: result.listVersions, rulesetVersion: result.rulesetVersion, screenedAt: result.screenedAt, trigger: d.trigger,
+      id: screeningId,
+      outcome: result.outcome,
+      riskScore: result.riskScore,
+      hits: result.hits.map(publicHit),
+      listVersions: result.listVersions,
+      rulesetVersion: result.rulesetVersion,
+      screenedAt: result.screenedAt,
+      trigger: d.trigger,
     },
   };
   // With an Idempotency-Key the answer is the broker's view (what the route returns, and what a replay returns): it is
@@ -73,7 +88,13 @@ export async function writeNewDeclarationCounted(m: EntityManager, config: Confi
   const answer: Record<string, unknown> = d.idempotencyKey ? submitResponse.parse(internalAnswer) : internalAnswer;
 
   const audit: AuditRecord[] = [
-    submittedAudit(declarationId, { organization: d.organization, reference: input.reference, procedure: input.procedure, items: input.items.length, batchId: d.batchId }),
+    submittedAudit(declarationId, {
+      organization: d.organization,
+      reference: input.reference,
+      procedure: input.procedure,
+      items: input.items.length,
+      batchId: d.batchId,
+    }),
     screenedAudit(declarationId, screeningId, result, d.trigger),
   ];
   const outbox: OutboxRow[] = [];
@@ -81,20 +102,47 @@ export async function writeNewDeclarationCounted(m: EntityManager, config: Confi
     audit.push(opened.audit);
     outbox.push(opened.escalation);
   }
-  const event = screenedEvent({ id: declarationId, organization: d.organization, reference: input.reference }, screeningId, result, caseId, d.trigger);
+  const event = screenedEvent(
+    { id: declarationId, organization: d.organization, reference: input.reference },
+    screeningId,
+    result,
+    caseId,
+    d.trigger,
+  );
   // The statement writes the dispatch job only when a webhook of the organisation subscribes (as emitWebhookEvent).
   const dispatch = dispatchJob(event, result.screenedAt);
-  outbox.push({ name: 'webhooks.dispatch', payload: dispatch.payload, dedupeKey: dispatch.dedupeKey, delayMs: 0, onlyForWebhookEvent: event.type });
+  outbox.push({
+    name: 'webhooks.dispatch',
+    payload: dispatch.payload,
+    dedupeKey: dispatch.dedupeKey,
+    delayMs: 0,
+    onlyForWebhookEvent: event.type,
+  });
 
   const search = searchKeysOf(input);
   const queued = await insertScreenedDeclaration(m, {
-    declarationId, organization: d.organization, input, status, batchId: d.batchId, submittedBy: d.submittedBy,
-    screeningId, trigger: d.trigger, result,
+    declarationId,
+    organization: d.organization,
+    input,
+    status,
+    batchId: d.batchId,
+    submittedBy: d.submittedBy,
+    screeningId,
+    trigger: d.trigger,
+    result,
     // Without a case the case row is not written; its priority and deadline are bound all the same (low, its SLA).
-    reviewCase: opened ? { id: opened.id, priority: opened.priority, deadline: opened.deadline } : { id: null, priority: 4, deadline: slaDeadline(config, 4) },
-    actor: d.actor, audit, outbox,
+    reviewCase: opened
+      ? { id: opened.id, priority: opened.priority, deadline: opened.deadline }
+      : { id: null, priority: 4, deadline: slaDeadline(config, 4) },
+    actor: d.actor,
+    audit,
+    outbox,
     idempotent: d.idempotencyKey ? { key: d.idempotencyKey, answer } : null,
-    search: { names: search.names, keys: exactKeys(search, listEntryKeys(result.hits)), partyNames: partyNames(search) },
+    search: {
+      names: search.names,
+      keys: exactKeys(search, listEntryKeys(result.hits)),
+      partyNames: partyNames(search),
+    },
   });
   return { answer, queuedJobs: queued };
 }

@@ -5,7 +5,13 @@ import type { Config } from '../config/config';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { DocumentsService } from '../documents/documents.service';
 import type { RouteDef } from '../http/route';
-import { JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobPolicies, type StuckWorkFinder } from '../jobs/catalogue';
+import {
+  JOB_POLICIES,
+  type FinalFailureHandlers,
+  type JobHandlers,
+  type JobPolicies,
+  type StuckWorkFinder,
+} from '../jobs/catalogue';
 import type { ListsFeature } from '../lists/lists.feature';
 import type { DossierLoader } from '../screening/dossier';
 import { loadNationalTariff } from '../screening/national-tariff';
@@ -29,7 +35,13 @@ export interface DeclarationsFeature {
 }
 
 export function createDeclarationsFeature(deps: {
-  dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsFeature; ruleset: Ruleset; suppressions: SuppressionSource;
+  dataSource: DataSource;
+  uow: UnitOfWork;
+  logger: Logger;
+  config: Config;
+  lists: ListsFeature;
+  ruleset: Ruleset;
+  suppressions: SuppressionSource;
   informationRequests?: DeclarationInformation;
   /** Readers of the records declarations cite (invoices, licences): see src/screening/dossier.ts. */
   dossierLoaders?: readonly DossierLoader[];
@@ -39,9 +51,23 @@ export function createDeclarationsFeature(deps: {
 }): DeclarationsFeature {
   const nationalTariff = loadNationalTariff(deps.config.NATIONAL_TARIFF_FILE);
   const pipeline = new ScreeningPipeline(
-    deps.dataSource, { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset, nationalTariff }, deps.suppressions, deps.config, deps.cases.openOrUpdate,
-    deps.dossierLoaders ?? []);
-  const service = new DeclarationsService(deps.dataSource, deps.uow, pipeline, deps.config, deps.logger, deps.documents, deps.cases, deps.informationRequests);
+    deps.dataSource,
+    { index: deps.lists.index, hs: deps.lists.hs, ruleset: deps.ruleset, nationalTariff },
+    deps.suppressions,
+    deps.config,
+    deps.cases.openOrUpdate,
+    deps.dossierLoaders ?? [],
+  );
+  const service = new DeclarationsService(
+    deps.dataSource,
+    deps.uow,
+    pipeline,
+    deps.config,
+    deps.logger,
+    deps.documents,
+    deps.cases,
+    deps.informationRequests,
+  );
   const batches = new BatchesService(deps.dataSource, deps.uow, service, deps.config);
   return {
     service,
@@ -49,8 +75,12 @@ export function createDeclarationsFeature(deps: {
     pipeline,
     routes: declarationsRoutes(service, batches),
     jobHandlers: { 'batches.screen': ({ batchId, from, to }) => batches.screenChunk(batchId, from, to) },
-    jobPolicies: { 'batches.screen': { ...JOB_POLICIES['batches.screen'], backoffMs: deps.config.BATCH_RETRY_BASE_MS } },
-    failureHandlers: { 'batches.screen': ({ batchId, from, to }, error) => batches.failChunk(batchId, from, to, error) },
+    jobPolicies: {
+      'batches.screen': { ...JOB_POLICIES['batches.screen'], backoffMs: deps.config.BATCH_RETRY_BASE_MS },
+    },
+    failureHandlers: {
+      'batches.screen': ({ batchId, from, to }, error) => batches.failChunk(batchId, from, to, error),
+    },
     stuckWork: (m, olderThanMs) => batches.stuckChunks(m, olderThanMs),
   };
 }

@@ -77,24 +77,66 @@ export async function insertScreenedDeclaration(m: EntityManager, r: ScreenedDec
        WHERE $30::text IS NOT NULL AND organization = $2 AND key = $30)
      SELECT (SELECT count(*) FROM o)::int AS queued`,
     [
-      r.declarationId, r.organization, input.reference, input.procedure, JSON.stringify(input), r.status, result.outcome, result.riskScore, r.screeningId, r.batchId, r.submittedBy,
-      r.trigger, JSON.stringify(result.hits), JSON.stringify(result.listVersions), result.rulesetVersion, result.screenedAt,
-      r.reviewCase.id, r.reviewCase.priority, r.reviewCase.deadline,
-      JSON.stringify(r.actor), audit.map((a) => a.action), audit.map((a) => a.subjectType), audit.map((a) => a.subjectId), audit.map((a) => JSON.stringify(a.data ?? {})),
-      outbox.map((o) => o.name), outbox.map((o) => JSON.stringify(o.payload)), outbox.map((o) => o.dedupeKey), outbox.map((o) => o.delayMs), outbox.map((o) => o.onlyForWebhookEvent ?? null),
-      r.idempotent?.key ?? null, r.idempotent ? JSON.stringify(r.idempotent.answer) : null,
-      r.search.names, r.search.keys, r.search.partyNames,
+      r.declarationId,
+      r.organization,
+      input.reference,
+      input.procedure,
+      JSON.stringify(input),
+      r.status,
+      result.outcome,
+      result.riskScore,
+      r.screeningId,
+      r.batchId,
+      r.submittedBy,
+      r.trigger,
+      JSON.stringify(result.hits),
+      JSON.stringify(result.listVersions),
+      result.rulesetVersion,
+      result.screenedAt,
+      r.reviewCase.id,
+      r.reviewCase.priority,
+      r.reviewCase.deadline,
+      JSON.stringify(r.actor),
+      audit.map((a) => a.action),
+      audit.map((a) => a.subjectType),
+      audit.map((a) => a.subjectId),
+      audit.map((a) => JSON.stringify(a.data ?? {})),
+      outbox.map((o) => o.name),
+      outbox.map((o) => JSON.stringify(o.payload)),
+      outbox.map((o) => o.dedupeKey),
+      outbox.map((o) => o.delayMs),
+      outbox.map((o) => o.onlyForWebhookEvent ?? null),
+      r.idempotent?.key ?? null,
+      r.idempotent ? JSON.stringify(r.idempotent.answer) : null,
+      r.search.names,
+      r.search.keys,
+      r.search.partyNames,
     ],
   );
   return queued;
 }
 
 /** A screening of a stored declaration; answers its id. */
-export async function insertScreening(m: EntityManager, declarationId: string, trigger: ScreeningTrigger, result: ScreeningResult): Promise<string> {
+export async function insertScreening(
+  m: EntityManager,
+  declarationId: string,
+  trigger: ScreeningTrigger,
+  result: ScreeningResult,
+): Promise<string> {
   const [screening] = await m.query(
     `INSERT INTO screenings (declaration_id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at)
      VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8) RETURNING id`,
-    [declarationId, trigger, result.outcome, result.riskScore, JSON.stringify(result.hits), JSON.stringify(result.listVersions), result.rulesetVersion, result.screenedAt]);
+    [
+      declarationId,
+      trigger,
+      result.outcome,
+      result.riskScore,
+      JSON.stringify(result.hits),
+      JSON.stringify(result.listVersions),
+      result.rulesetVersion,
+      result.screenedAt,
+    ],
+  );
   return screening.id;
 }
 
@@ -103,32 +145,50 @@ export async function insertScreening(m: EntityManager, declarationId: string, t
  * information stays so: its case keeps waiting for the answer.
  */
 export async function setLatestScreening(
-  m: EntityManager, declarationId: string, screeningId: string, result: Pick<ScreeningResult, 'outcome' | 'riskScore'>, needsReview: boolean,
+  m: EntityManager,
+  declarationId: string,
+  screeningId: string,
+  result: Pick<ScreeningResult, 'outcome' | 'riskScore'>,
+  needsReview: boolean,
 ): Promise<void> {
   await m.query(
     `UPDATE declarations SET latest_screening_id = $2, outcome = $3, risk_score = $4, updated_at = now(),
        status = CASE WHEN status = 'information_requested' THEN status WHEN $5::boolean THEN 'under_review' WHEN status = 'screening' THEN 'cleared' ELSE status END
      WHERE id = $1`,
-    [declarationId, screeningId, result.outcome, result.riskScore, needsReview]);
+    [declarationId, screeningId, result.outcome, result.riskScore, needsReview],
+  );
 }
 
 /** Replaces the declaration's search keys of one tag (`tag`) by `keys` (already tagged). */
-export async function replaceSearchKeys(m: EntityManager, declarationId: string, tag: string, keys: string[]): Promise<void> {
+export async function replaceSearchKeys(
+  m: EntityManager,
+  declarationId: string,
+  tag: string,
+  keys: string[],
+): Promise<void> {
   await m.query(
     `UPDATE declaration_search SET keys = ARRAY(SELECT k FROM unnest(keys) AS k WHERE left(k, 2) <> $2) || $3::text[] WHERE declaration_id = $1`,
-    [declarationId, tag, keys]);
+    [declarationId, tag, keys],
+  );
 }
 
-export async function findDeclaration(ds: DataSource | EntityManager, id: string): Promise<Record<string, any> | undefined> {
+export async function findDeclaration(
+  ds: DataSource | EntityManager,
+  id: string,
+): Promise<Record<string, any> | undefined> {
   const [d] = await ds.query(`SELECT * FROM declarations WHERE id = $1`, [id]);
   return d;
 }
 
 /** The declaration's screenings, newest first. */
-export async function findScreenings(ds: DataSource | EntityManager, declarationId: string): Promise<Record<string, unknown>[]> {
+export async function findScreenings(
+  ds: DataSource | EntityManager,
+  declarationId: string,
+): Promise<Record<string, unknown>[]> {
   return ds.query(
     `SELECT id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at FROM screenings WHERE declaration_id = $1 ORDER BY screened_at DESC`,
-    [declarationId]);
+    [declarationId],
+  );
 }
 
 export interface DeclarationPageQuery extends SearchFilters {
@@ -150,7 +210,10 @@ export interface DeclarationPageQuery extends SearchFilters {
  */
 export async function findDeclarationPage(ds: DataSource, q: DeclarationPageQuery): Promise<Record<string, any>[]> {
   const params: unknown[] = [];
-  const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
   const searching = hasSearchFilter(q);
   const t = searching ? 's' : 'd';
   const where: string[] = [];
@@ -165,8 +228,13 @@ export async function findDeclarationPage(ds: DataSource, q: DeclarationPageQuer
   if (q.reference) onDeclarations.push(`d.reference = ${p(q.reference)}`);
   const limit = p(q.limit);
   if (searching) {
-    return withPartyThreshold(ds, q, (m) => m.query(searchPageSql({ base: where, declarations: onDeclarations, q, limit, p }), params));
+    return withPartyThreshold(ds, q, (m) =>
+      m.query(searchPageSql({ base: where, declarations: onDeclarations, q, limit, p }), params),
+    );
   }
   const all = [...where, ...onDeclarations];
-  return ds.query(`SELECT d.* FROM declarations d ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`, params);
+  return ds.query(
+    `SELECT d.* FROM declarations d ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`,
+    params,
+  );
 }

@@ -55,25 +55,41 @@ export class DeclarationsService {
    */
   async submit(actor: Actor, idempotencyKey: string, input: DeclarationInput): Promise<SubmitAnswer> {
     const start = await this.idempotency.begin(actor.organization, idempotencyKey, requestHash(input));
-    if (start.kind === 'replay') return { status: start.status, body: start.body as Record<string, unknown>, replayed: true };
+    if (start.kind === 'replay')
+      return { status: start.status, body: start.body as Record<string, unknown>, replayed: true };
     try {
       const result = await this.pipeline.screen(input, actor.organization);
-      const write = (m: EntityManager) => writeNewDeclarationCounted(m, this.config, {
-        actor: auditActor(actor), organization: actor.organization, submittedBy: actor.keyId, input, result, trigger: 'submission', batchId: null, idempotencyKey,
-      });
+      const write = (m: EntityManager) =>
+        writeNewDeclarationCounted(m, this.config, {
+          actor: auditActor(actor),
+          organization: actor.organization,
+          submittedBy: actor.keyId,
+          input,
+          result,
+          trigger: 'submission',
+          batchId: null,
+          idempotencyKey,
+        });
       // A clearance at screening is a final release: a line under a licence draws on it in the same transaction (the
       // rare path: declarations without cited licences keep the one-statement write).
-      const { answer: body } = result.outcome === 'CLEAR' && citesLicences(input)
-        ? await this.uow.run(async (m) => {
-          const written = await write(m);
-          await drawDownLicences(m, auditActor(actor), written.answer.id as string, input, 'clearance');
-          return written;
-        })
-        : await this.uow.runStatement(write, (written) => written.queuedJobs > 0);
+      const { answer: body } =
+        result.outcome === 'CLEAR' && citesLicences(input)
+          ? await this.uow.run(async (m) => {
+              const written = await write(m);
+              await drawDownLicences(m, auditActor(actor), written.answer.id as string, input, 'clearance');
+              return written;
+            })
+          : await this.uow.runStatement(write, (written) => written.queuedJobs > 0);
       return { status: 201, body, replayed: false, brokerView: true };
     } catch (err) {
-      await this.idempotency.abandon(actor.organization, idempotencyKey).catch((e) => this.logger.error({ err: e }, 'could not free idempotency key'));
-      if (isReferenceConflict(err)) throw new ConflictError('reference_exists', `A declaration with reference "${input.reference}" already exists for your organisation.`);
+      await this.idempotency
+        .abandon(actor.organization, idempotencyKey)
+        .catch((e) => this.logger.error({ err: e }, 'could not free idempotency key'));
+      if (isReferenceConflict(err))
+        throw new ConflictError(
+          'reference_exists',
+          `A declaration with reference "${input.reference}" already exists for your organisation.`,
+        );
       throw err;
     }
   }
@@ -84,11 +100,18 @@ export class DeclarationsService {
    */
   async get(actor: Actor, id: string): Promise<Record<string, unknown>> {
     const d = await findDeclaration(this.dataSource, id);
-    if (!d || (!seesAllOrganizations(actor) && d.organization !== actor.organization)) throw new NotFoundError('Declaration');
+    if (!d || (!seesAllOrganizations(actor) && d.organization !== actor.organization))
+      throw new NotFoundError('Declaration');
     const screenings = await findScreenings(this.dataSource, id);
     const view = (s: Record<string, unknown>) => ({
-      id: s.id, trigger: s.trigger, outcome: s.outcome, riskScore: s.risk_score, hits: s.hits, listVersions: s.list_versions,
-      rulesetVersion: s.ruleset_version, screenedAt: (s.screened_at as Date).toISOString(),
+      id: s.id,
+      trigger: s.trigger,
+      outcome: s.outcome,
+      riskScore: s.risk_score,
+      hits: s.hits,
+      listVersions: s.list_versions,
+      rulesetVersion: s.ruleset_version,
+      screenedAt: (s.screened_at as Date).toISOString(),
     });
     const answer: Record<string, unknown> = {
       ...this.summary(d),
@@ -104,17 +127,29 @@ export class DeclarationsService {
     const history = await findSubjectHistory(this.dataSource, id, reviewCase?.id ?? id);
     return {
       ...answer,
-      case: reviewCase ? {
-        id: reviewCase.id, status: reviewCase.status, level: reviewCase.level, priority: reviewCase.priority, deadline: reviewCase.deadline.toISOString(),
-        overdue: reviewCase.overdue, assignee: reviewCase.assignee_key_id, createdAt: reviewCase.created_at.toISOString(), closedAt: reviewCase.closed_at?.toISOString() ?? null,
-      } : null,
+      case: reviewCase
+        ? {
+            id: reviewCase.id,
+            status: reviewCase.status,
+            level: reviewCase.level,
+            priority: reviewCase.priority,
+            deadline: reviewCase.deadline.toISOString(),
+            overdue: reviewCase.overdue,
+            assignee: reviewCase.assignee_key_id,
+            createdAt: reviewCase.created_at.toISOString(),
+            closedAt: reviewCase.closed_at?.toISOString() ?? null,
+          }
+        : null,
       history,
       documents: await this.documents.forDeclaration(id),
     };
   }
 
   /** The decision that gave a released, held or refused declaration its status (final: approved where it needed to be). */
-  private async finalDecision(declarationId: string, status: string): Promise<{ action: string; decidedAt: string } | null> {
+  private async finalDecision(
+    declarationId: string,
+    status: string,
+  ): Promise<{ action: string; decidedAt: string } | null> {
     if (!['released', 'held', 'refused'].includes(status)) return null;
     const row = await this.cases.finalDecision(declarationId);
     return row ? { action: row.action, decidedAt: row.decided_at.toISOString() } : null;
@@ -122,8 +157,16 @@ export class DeclarationsService {
 
   summary(d: Record<string, any>): Record<string, unknown> {
     return {
-      id: d.id, reference: d.reference, organization: d.organization, procedure: d.procedure, status: d.status, outcome: d.outcome,
-      riskScore: d.risk_score, batchId: d.batch_id, createdAt: d.created_at.toISOString(), updatedAt: d.updated_at.toISOString(),
+      id: d.id,
+      reference: d.reference,
+      organization: d.organization,
+      procedure: d.procedure,
+      status: d.status,
+      outcome: d.outcome,
+      riskScore: d.risk_score,
+      batchId: d.batch_id,
+      createdAt: d.created_at.toISOString(),
+      updatedAt: d.updated_at.toISOString(),
     };
   }
 
@@ -131,9 +174,25 @@ export class DeclarationsService {
    * A page of declarations, newest first. With search filters the page is read from declaration_search (which carries
    * the organisation and creation time, so filter, order and limit happen on its indexes) and joined to declarations.
    */
-  async list(actor: Actor, q: { status?: string; outcome?: string; reference?: string; from?: string; to?: string; limit: number; cursor?: string } & SearchFilters) {
+  async list(
+    actor: Actor,
+    q: {
+      status?: string;
+      outcome?: string;
+      reference?: string;
+      from?: string;
+      to?: string;
+      limit: number;
+      cursor?: string;
+    } & SearchFilters,
+  ) {
     const organization = organizationScope(actor, q.organization);
-    const rows = await findDeclarationPage(this.dataSource, { ...q, organizationScope: organization, after: decodeCursor(q.cursor), limit: q.limit + 1 });
+    const rows = await findDeclarationPage(this.dataSource, {
+      ...q,
+      organizationScope: organization,
+      after: decodeCursor(q.cursor),
+      limit: q.limit + 1,
+    });
     const result = page(rows, q.limit, (r) => [r.created_at, r.id]);
     return { items: result.items.map((r) => this.summary(r)), nextCursor: result.nextCursor };
   }

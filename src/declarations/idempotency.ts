@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { canonicalJson } from '../audit/canonical-json';
 import { ConflictError, UnprocessableError } from '../http/errors';
-import { claimIdempotencyKey, findIdempotencyKey, releaseIdempotencyKey, retakeAbandonedKey } from './idempotency.repository';
+import {
+  claimIdempotencyKey,
+  findIdempotencyKey,
+  releaseIdempotencyKey,
+  retakeAbandonedKey,
+} from './idempotency.repository';
 
 /** A request still marked in flight after this long was abandoned (its process died): the key may be used again. */
 const ABANDONED_AFTER_SECONDS = 60;
@@ -27,13 +32,19 @@ export class IdempotencyStore {
     const row = await findIdempotencyKey(this.dataSource, organization, key);
     if (!row) return this.begin(organization, key, hash);
     if (row.request_hash !== hash) {
-      throw new UnprocessableError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+      throw new UnprocessableError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request body.',
+      );
     }
     if (row.status === 'done') return { kind: 'replay', status: row.response_status, body: row.response_body };
     if (Number(row.age) > ABANDONED_AFTER_SECONDS) {
       if (await retakeAbandonedKey(this.dataSource, organization, key, ABANDONED_AFTER_SECONDS)) return { kind: 'new' };
     }
-    throw new ConflictError('request_in_flight', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    throw new ConflictError(
+      'request_in_flight',
+      'A request with this Idempotency-Key is still being processed; retry shortly.',
+    );
   }
 
   /** The work failed: free the key so the client can retry with it. */

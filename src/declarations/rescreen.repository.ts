@@ -33,19 +33,28 @@ export async function catchUpCandidates(
        AND NOT EXISTS (SELECT 1 FROM list_versions n WHERE n.list_id = $2 AND n.id::text = s.list_versions->>$2 AND n.activated_at > $3::timestamptz)
        AND NOT EXISTS (SELECT 1 FROM rescreen_flags f WHERE f.version_id = $1::uuid AND f.declaration_id = d.id)
      ORDER BY d.id LIMIT $6`,
-    [run.versionId, run.listId, run.activatedAt, statuses, after, limit]);
+    [run.versionId, run.listId, run.activatedAt, statuses, after, limit],
+  );
 }
 
 /** Locks the declaration's row (FOR UPDATE) and returns its status; undefined when it does not exist. */
-export async function lockDeclarationStatus(m: EntityManager, declarationId: string): Promise<{ status: string } | undefined> {
-  const [current]: { status: string }[] = await m.query(`SELECT status FROM declarations WHERE id = $1 FOR UPDATE`, [declarationId]);
+export async function lockDeclarationStatus(
+  m: EntityManager,
+  declarationId: string,
+): Promise<{ status: string } | undefined> {
+  const [current]: { status: string }[] = await m.query(`SELECT status FROM declarations WHERE id = $1 FOR UPDATE`, [
+    declarationId,
+  ]);
   return current;
 }
 
 export async function readDeclarationForRescreen(
-  dataSource: DataSource, declarationId: string,
+  dataSource: DataSource,
+  declarationId: string,
 ): Promise<{ id: string; organization: string; reference: string; body: DeclarationInput }> {
   const [d]: { id: string; organization: string; reference: string; body: DeclarationInput }[] = await dataSource.query(
-    `SELECT id, organization, reference, body FROM declarations WHERE id = $1`, [declarationId]);
+    `SELECT id, organization, reference, body FROM declarations WHERE id = $1`,
+    [declarationId],
+  );
   return d;
 }

@@ -55,9 +55,15 @@ export class ScreeningPipeline {
    * transaction), against every list version active when the call was made (the index waits for a newer activation,
    * or throws a 503 error), and with one consistent set.
    */
-  async screen(declaration: DeclarationInput, organization: string, manager: EntityManager = this.dataSource.manager): Promise<ScreeningResult> {
+  async screen(
+    declaration: DeclarationInput,
+    organization: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ScreeningResult> {
     const lists = await this.context.index.current();
-    const dossier = this.dossierLoaders.length ? await loadDossier(this.dossierLoaders, manager, organization, declaration) : undefined;
+    const dossier = this.dossierLoaders.length
+      ? await loadDossier(this.dossierLoaders, manager, organization, declaration)
+      : undefined;
     const hits = collectHits(declaration, { ...this.context, index: lists, dossier });
     await applySuppressions(manager, hits, this.suppressions, (l, e) => lists.entryHash(l, e), organization);
     const { outcome, riskScore, overrides } = decide(hits, this.context.ruleset, declaration);
@@ -66,7 +72,9 @@ export class ScreeningPipeline {
       for (const h of hits) if (o.hitIds.includes(h.id)) h.evidence = { ...h.evidence, outcomeOverride: o.outcome };
     }
     return {
-      outcome, riskScore, hits,
+      outcome,
+      riskScore,
+      hits,
       listVersions: lists.versions(),
       rulesetVersion: this.context.ruleset.rulesetVersion,
       screenedAt: new Date().toISOString(),
@@ -94,10 +102,20 @@ export class ScreeningPipeline {
     await recordAudit(m, actor, screenedAudit(declaration.id, screeningId, result, trigger));
     let caseId: string | null = null;
     if (result.outcome !== 'CLEAR') {
-      const opened = await this.openCase(m, this.config, actor, declaration, { id: screeningId, outcome: result.outcome, riskScore: result.riskScore });
+      const opened = await this.openCase(m, this.config, actor, declaration, {
+        id: screeningId,
+        outcome: result.outcome,
+        riskScore: result.riskScore,
+      });
       caseId = opened.id;
     }
     await emitWebhookEvent(m, screenedEvent(declaration, screeningId, result, caseId, trigger));
-    return { id: screeningId, declarationId: declaration.id, outcome: result.outcome, riskScore: result.riskScore, caseId };
+    return {
+      id: screeningId,
+      declarationId: declaration.id,
+      outcome: result.outcome,
+      riskScore: result.riskScore,
+      caseId,
+    };
   }
 }

@@ -23,12 +23,32 @@ export function screeningEventType(trigger: ScreeningTrigger): 'declaration.scre
 }
 
 /** The `declaration.screened` (or `.rescreened`) audit record: the outcome and a summary of every hit. */
-export function screenedAudit(declarationId: string, screeningId: string, result: ScreeningResult, trigger: ScreeningTrigger): AuditRecord {
+export function screenedAudit(
+  declarationId: string,
+  screeningId: string,
+  result: ScreeningResult,
+  trigger: ScreeningTrigger,
+): AuditRecord {
   return {
-    action: screeningEventType(trigger), subjectType: 'declaration', subjectId: declarationId,
+    action: screeningEventType(trigger),
+    subjectType: 'declaration',
+    subjectId: declarationId,
     data: {
-      screeningId, outcome: result.outcome, riskScore: result.riskScore, rulesetVersion: result.rulesetVersion, listVersions: result.listVersions,
-      hits: result.hits.map((h) => ({ id: h.id, kind: h.kind, severity: h.severity, score: h.score, subject: h.subject, listId: h.listId, entryId: h.entryId, suppressed: h.suppressed ?? false })),
+      screeningId,
+      outcome: result.outcome,
+      riskScore: result.riskScore,
+      rulesetVersion: result.rulesetVersion,
+      listVersions: result.listVersions,
+      hits: result.hits.map((h) => ({
+        id: h.id,
+        kind: h.kind,
+        severity: h.severity,
+        score: h.score,
+        subject: h.subject,
+        listId: h.listId,
+        entryId: h.entryId,
+        suppressed: h.suppressed ?? false,
+      })),
     },
   };
 }
@@ -54,6 +74,13 @@ export function screenedEvent(
     organization: declaration.organization,
     subjectId: declaration.id,
     eventId: screeningId,
-    data: { declarationId: declaration.id, reference: declaration.reference, outcome: result.outcome, riskScore: result.riskScore, screeningId, caseId },
+    data: {
+      declarationId: declaration.id,
+      reference: declaration.reference,
+      outcome: result.outcome,
+      riskScore: result.riskScore,
+      screeningId,
+      caseId,
+    },
   };
 }

@@ -17,47 +17,90 @@ import { setWordSimilarityThreshold } from './search-threshold.repository';
 const MIN_PARTY_FOLD = 3;
 
 export const searchFilters = z.object({
-  party: z.string().max(300).transform((raw, ctx) => {
-    const folded = foldedName(raw);
-    if (folded.replace(/ /g, '').length < MIN_PARTY_FOLD) {
-      ctx.addIssue({ code: 'custom', message: `a party name needs at least ${MIN_PARTY_FOLD} letters or digits besides legal forms` });
-      return z.NEVER;
-    }
-    return folded;
-  }).optional().describe('Fuzzy party name, any role including manufacturers, in any script: "Vostok" finds "ВОСТОК ООО"'),
-  identifier: z.string().max(60).transform((raw, ctx) => {
-    const m = /^\s*([A-Za-z]+)\s*:(.*)$/.exec(raw);
-    const type = m ? m[1].toUpperCase() : undefined;
-    if (type !== undefined && !(DECLARATION_IDENTIFIER_TYPES as readonly string[]).includes(type)) {
-      ctx.addIssue({ code: 'custom', message: `unknown identifier type ${type}: use one of ${DECLARATION_IDENTIFIER_TYPES.join(', ')}, or the value alone` });
-      return z.NEVER;
-    }
-    // The bare value is stored too: without a type the search is one key like any other.
-    const typed = identifierKey((type ?? 'OTHER') as (typeof DECLARATION_IDENTIFIER_TYPES)[number], m ? m[2] : raw);
-    const value = typed.slice(typed.indexOf(':') + 1);
-    if (!value) {
-      ctx.addIssue({ code: 'custom', message: 'an identifier needs letters or digits' });
-      return z.NEVER;
-    }
-    return keyOf.identifier(type ? typed : value);
-  }).optional().describe('Exact identifier value, normalised (case, spaces and punctuation ignored), optionally typed: INN:7707083893'),
-  hsCode: z.string().max(20).transform((raw, ctx) => {
-    const hs = normalizeHsCode(raw);
-    if (!hs.ok) {
-      ctx.addIssue({ code: 'custom', message: hs.message });
-      return z.NEVER;
-    }
-    return keyOf.hsCode(hs.code);
-  }).optional().describe('HS code prefix, 2 to 10 digits (dots and spaces ignored): 8471 finds 8471.30'),
-  country: countryCode.transform(keyOf.country).optional().describe('ISO country of any party, the route or the goods\' origin'),
-  organization: z.string().trim().min(1).max(200).optional().describe('Authority roles: one organisation. A broker may only name its own'),
-  listEntry: z.string().max(300).regex(/^[^:\s]+:\S.*$/, 'use listId:entryId').transform(keyOf.listEntry).optional()
+  party: z
+    .string()
+    .max(300)
+    .transform((raw, ctx) => {
+      const folded = foldedName(raw);
+      if (folded.replace(/ /g, '').length < MIN_PARTY_FOLD) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `a party name needs at least ${MIN_PARTY_FOLD} letters or digits besides legal forms`,
+        });
+        return z.NEVER;
+      }
+      return folded;
+    })
+    .optional()
+    .describe('Fuzzy party name, any role including manufacturers, in any script: "Vostok" finds "ВОСТОК ООО"'),
+  identifier: z
+    .string()
+    .max(60)
+    .transform((raw, ctx) => {
+      const m = /^\s*([A-Za-z]+)\s*:(.*)$/.exec(raw);
+      const type = m ? m[1].toUpperCase() : undefined;
+      if (type !== undefined && !(DECLARATION_IDENTIFIER_TYPES as readonly string[]).includes(type)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown identifier type ${type}: use one of ${DECLARATION_IDENTIFIER_TYPES.join(', ')}, or the value alone`,
+        });
+        return z.NEVER;
+      }
+      // The bare value is stored too: without a type the search is one key like any other.
+      const typed = identifierKey((type ?? 'OTHER') as (typeof DECLARATION_IDENTIFIER_TYPES)[number], m ? m[2] : raw);
+      const value = typed.slice(typed.indexOf(':') + 1);
+      if (!value) {
+        ctx.addIssue({ code: 'custom', message: 'an identifier needs letters or digits' });
+        return z.NEVER;
+      }
+      return keyOf.identifier(type ? typed : value);
+    })
+    .optional()
+    .describe(
+      'Exact identifier value, normalised (case, spaces and punctuation ignored), optionally typed: INN:7707083893',
+    ),
+  hsCode: z
+    .string()
+    .max(20)
+    .transform((raw, ctx) => {
+      const hs = normalizeHsCode(raw);
+      if (!hs.ok) {
+        ctx.addIssue({ code: 'custom', message: hs.message });
+        return z.NEVER;
+      }
+      return keyOf.hsCode(hs.code);
+    })
+    .optional()
+    .describe('HS code prefix, 2 to 10 digits (dots and spaces ignored): 8471 finds 8471.30'),
+  country: countryCode
+    .transform(keyOf.country)
+    .optional()
+    .describe("ISO country of any party, the route or the goods' origin"),
+  organization: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Authority roles: one organisation. A broker may only name its own'),
+  listEntry: z
+    .string()
+    .max(300)
+    .regex(/^[^:\s]+:\S.*$/, 'use listId:entryId')
+    .transform(keyOf.listEntry)
+    .optional()
     .describe('listId:entryId: the declarations whose latest screening hit that list entry'),
 });
 export type SearchFilters = z.output<typeof searchFilters>;
 
 export function hasSearchFilter(q: SearchFilters): boolean {
-  return q.party !== undefined || q.identifier !== undefined || q.hsCode !== undefined || q.country !== undefined || q.listEntry !== undefined;
+  return (
+    q.party !== undefined ||
+    q.identifier !== undefined ||
+    q.hsCode !== undefined ||
+    q.country !== undefined ||
+    q.listEntry !== undefined
+  );
 }
 
 /**
@@ -67,7 +110,10 @@ export function hasSearchFilter(q: SearchFilters): boolean {
 export function organizationScope(actor: Actor, requested: string | undefined): string | undefined {
   if (seesAllOrganizations(actor)) return requested;
   if (requested !== undefined && requested !== actor.organization) {
-    throw new BadRequestError('organization_filter_forbidden', 'A broker sees its own organisation only: leave out the organization filter or name your own.');
+    throw new BadRequestError(
+      'organization_filter_forbidden',
+      'A broker sees its own organisation only: leave out the organization filter or name your own.',
+    );
   }
   return actor.organization;
 }
@@ -84,7 +130,11 @@ export const PARTY_SIMILARITY = 0.7;
  * Runs the search with PARTY_SIMILARITY in force: the threshold is a setting the `<%` operator and its index read,
  * so it is set for this transaction only (SET LOCAL), never leaking into a pooled connection.
  */
-export async function withPartyThreshold<T>(ds: DataSource, q: SearchFilters, work: (m: EntityManager) => Promise<T>): Promise<T> {
+export async function withPartyThreshold<T>(
+  ds: DataSource,
+  q: SearchFilters,
+  work: (m: EntityManager) => Promise<T>,
+): Promise<T> {
   if (q.party === undefined) return work(ds.manager);
   return ds.transaction(async (m) => {
     await setWordSimilarityThreshold(m, PARTY_SIMILARITY);
@@ -145,7 +195,8 @@ export interface SearchPage {
  * filter) is read from the name index instead (partyPageSql).
  */
 export function searchPageSql({ base, declarations, q, limit, p }: SearchPage): string {
-  if (q.party !== undefined && declarations.length === 0 && exactConditions(q, 's', () => '').length === 0) return partyPageSql(base, q.party, limit, p);
+  if (q.party !== undefined && declarations.length === 0 && exactConditions(q, 's', () => '').length === 0)
+    return partyPageSql(base, q.party, limit, p);
   const where = [...base, ...declarations];
   const filter = (search: string[]) => {
     const all = [...where, ...search];

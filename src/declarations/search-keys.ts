@@ -68,7 +68,12 @@ export function searchKeysOf(d: DeclarationInput): SearchKeys {
     const hs = normalizeHsCode(item.hsCode);
     if (hs.ok) for (const p of hsPrefixes(hs.code)) hsCodes.add(p);
   }
-  return { names: [...names].join('\n'), identifiers: [...identifiers], hsCodes: [...hsCodes], countries: [...countries].filter(Boolean) };
+  return {
+    names: [...names].join('\n'),
+    identifiers: [...identifiers],
+    hsCodes: [...hsCodes],
+    countries: [...countries].filter(Boolean),
+  };
 }
 
 /**
@@ -101,6 +106,9 @@ export const LIST_ENTRY_TAG = 'e:';
 /** The tagged exact keys of a declaration and its latest screening's list entries. */
 export function exactKeys(k: SearchKeys, listEntries: readonly string[]): string[] {
   return [
-    ...k.identifiers.map(keyOf.identifier), ...k.hsCodes.map(keyOf.hsCode), ...k.countries.map(keyOf.country), ...listEntries.map(keyOf.listEntry),
+    ...k.identifiers.map(keyOf.identifier),
+    ...k.hsCodes.map(keyOf.hsCode),
+    ...k.countries.map(keyOf.country),
+    ...listEntries.map(keyOf.listEntry),
   ];
 }

@@ -3,7 +3,13 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { route, type RouteDef } from '../http/route';
 import {
-  brokerDocumentList, brokerDocumentView, declarationParams, documentList, documentParams, documentUpload, documentView,
+  brokerDocumentList,
+  brokerDocumentView,
+  declarationParams,
+  documentList,
+  documentParams,
+  documentUpload,
+  documentView,
 } from './documents.schemas';
 import type { DocumentsService } from './documents.service';
 import type { StoredDocument } from './documents.repository';
@@ -11,7 +17,11 @@ import type { StoredDocument } from './documents.repository';
 const UPLOADERS = ['broker', 'reviewer', 'supervisor'] as const;
 const READERS = ['broker', 'reviewer', 'supervisor', 'auditor'] as const;
 const EXTENSIONS: Record<string, string> = {
-  'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/tiff': 'tif', 'application/xml': 'xml',
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/tiff': 'tif',
+  'application/xml': 'xml',
 };
 
 /** attachment, with an ASCII fallback name and the exact name in RFC 5987 form (names come from uploaders: any Unicode). */
@@ -34,15 +44,26 @@ async function send(res: Response, chunks: AsyncIterable<Buffer>): Promise<void>
 export function documentsRoutes(documents: DocumentsService): RouteDef[] {
   return [
     route({
-      method: 'post', path: '/v1/declarations/{id}/documents', tag: 'Documents', roles: UPLOADERS, params: declarationParams,
-      summary: 'Attach a document to a declaration (multipart, one file part named file): stored with its SHA-256; its type is sniffed from the bytes',
+      method: 'post',
+      path: '/v1/declarations/{id}/documents',
+      tag: 'Documents',
+      roles: UPLOADERS,
+      params: declarationParams,
+      summary:
+        'Attach a document to a declaration (multipart, one file part named file): stored with its SHA-256; its type is sniffed from the bytes',
       rawBody: { contentType: 'multipart/form-data', schema: documentUpload },
       responses: {
-        201: { description: 'Stored (brokers get BrokerDeclarationDocument)', schema: z.union([brokerDocumentView, documentView]) },
+        201: {
+          description: 'Stored (brokers get BrokerDeclarationDocument)',
+          schema: z.union([brokerDocumentView, documentView]),
+        },
         400: { description: 'No file part named file, an empty file, another part, or a bad file name' },
-        404: { description: 'No such declaration in the caller\'s reach' },
+        404: { description: "No such declaration in the caller's reach" },
         413: { description: 'The file is larger than DOCUMENT_MAX_BYTES; nothing is stored' },
-        415: { description: 'document_type_not_allowed: the bytes are not an allowed type (whatever the name or declared type says)' },
+        415: {
+          description:
+            'document_type_not_allowed: the bytes are not an allowed type (whatever the name or declared type says)',
+        },
       },
       handler: async ({ actor, params, req }) => {
         const doc = await documents.upload(actor, params.id, req);
@@ -51,27 +72,55 @@ export function documentsRoutes(documents: DocumentsService): RouteDef[] {
       },
     }),
     route({
-      method: 'get', path: '/v1/declarations/{id}/documents', tag: 'Documents', roles: READERS, params: declarationParams,
-      summary: 'The documents of a declaration (descriptions, oldest first); a broker sees those its organisation uploaded',
-      responses: { 200: { description: 'The documents (brokers get BrokerDeclarationDocumentList)', schema: z.union([brokerDocumentList, documentList]) } },
+      method: 'get',
+      path: '/v1/declarations/{id}/documents',
+      tag: 'Documents',
+      roles: READERS,
+      params: declarationParams,
+      summary:
+        'The documents of a declaration (descriptions, oldest first); a broker sees those its organisation uploaded',
+      responses: {
+        200: {
+          description: 'The documents (brokers get BrokerDeclarationDocumentList)',
+          schema: z.union([brokerDocumentList, documentList]),
+        },
+      },
       handler: async ({ actor, params }) => {
         const items = await documents.list(actor, params.id);
-        return { status: 200, body: actor.role === 'broker' ? brokerDocumentList.parse({ items }) : documentList.parse({ items }) };
+        return {
+          status: 200,
+          body: actor.role === 'broker' ? brokerDocumentList.parse({ items }) : documentList.parse({ items }),
+        };
       },
     }),
     route({
-      method: 'get', path: '/v1/declarations/{id}/documents/{documentId}', tag: 'Documents', roles: READERS, params: documentParams,
-      summary: 'Download a document: its bytes, streamed chunk by chunk, as an attachment of its sniffed type; ETag is its SHA-256',
+      method: 'get',
+      path: '/v1/declarations/{id}/documents/{documentId}',
+      tag: 'Documents',
+      roles: READERS,
+      params: documentParams,
+      summary:
+        'Download a document: its bytes, streamed chunk by chunk, as an attachment of its sniffed type; ETag is its SHA-256',
       responses: {
-        200: { description: 'The bytes', schema: z.string().describe('binary'), contentType: 'application/octet-stream' },
-        304: { description: 'If-None-Match named the document\'s ETag' },
-        404: { description: 'No such declaration or document in the caller\'s reach' },
+        200: {
+          description: 'The bytes',
+          schema: z.string().describe('binary'),
+          contentType: 'application/octet-stream',
+        },
+        304: { description: "If-None-Match named the document's ETag" },
+        404: { description: "No such declaration or document in the caller's reach" },
       },
       handler: async ({ actor, params, req, res }) => {
         const doc = await documents.open(actor, params.id, params.documentId);
         const etag = `"${doc.sha256}"`;
         res.set('ETag', etag);
-        if ((req.get('if-none-match') ?? '').split(',').map((t) => t.trim()).includes(etag)) return { status: 304 };
+        if (
+          (req.get('if-none-match') ?? '')
+            .split(',')
+            .map((t) => t.trim())
+            .includes(etag)
+        )
+          return { status: 304 };
         res.status(200).set({
           'Content-Type': doc.contentType,
           'Content-Length': String(doc.size),

@@ -6,7 +6,12 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import { NotFoundError } from '../http/errors';
 import { streamSingleFile } from '../http/multipart';
 import {
-  insertChunks, insertDocument, listDocuments, readChunk, readDocument, type StoredDocument,
+  insertChunks,
+  insertDocument,
+  listDocuments,
+  readChunk,
+  readDocument,
+  type StoredDocument,
 } from './documents.repository';
 import type { DocumentView } from './documents.schemas';
 import { ReceivedDocument } from './received-document';
@@ -24,7 +29,11 @@ export interface DocumentsOptions {
  * documents a broker uploaded: what the authority attaches belongs to the review.
  */
 export class DocumentsService {
-  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, private readonly options: DocumentsOptions) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly options: DocumentsOptions,
+  ) {}
 
   /** Reads the multipart upload as it arrives, then stores the document, its chunks and its audit event in one transaction. */
   async upload(actor: Actor, declarationId: string, req: Request): Promise<DocumentView> {
@@ -34,17 +43,33 @@ export class DocumentsService {
       throw new NotFoundError('Declaration');
     }
     const received = new ReceivedDocument(this.options.types);
-    const file = await streamSingleFile(req, { field: 'file', maxBytes: this.options.maxBytes }, (piece) => received.add(piece));
+    const file = await streamSingleFile(req, { field: 'file', maxBytes: this.options.maxBytes }, (piece) =>
+      received.add(piece),
+    );
     const content = received.finish();
     return this.uow.run(async (m) => {
       const doc = await insertDocument(m, {
-        organization, declarationId, filename: file.filename || null, contentType: content.contentType, size: content.size, sha256: content.sha256,
+        organization,
+        declarationId,
+        filename: file.filename || null,
+        contentType: content.contentType,
+        size: content.size,
+        sha256: content.sha256,
         uploadedBy: { ...auditActor(actor), keyId: actor.keyId },
       });
       await insertChunks(m, doc.id, content.chunks);
       await recordAudit(m, auditActor(actor), {
-        action: 'declaration.document_added', subjectType: 'declaration', subjectId: declarationId,
-        data: { documentId: doc.id, sha256: doc.sha256, size: doc.size, contentType: doc.contentType, filename: doc.filename, declaredType: file.declaredType || null },
+        action: 'declaration.document_added',
+        subjectType: 'declaration',
+        subjectId: declarationId,
+        data: {
+          documentId: doc.id,
+          sha256: doc.sha256,
+          size: doc.size,
+          contentType: doc.contentType,
+          filename: doc.filename,
+          declaredType: file.declaredType || null,
+        },
       });
       return doc;
     });
@@ -52,7 +77,7 @@ export class DocumentsService {
 
   /** The documents of a declaration the caller may read, oldest first. */
   async list(actor: Actor, declarationId: string): Promise<DocumentView[]> {
-    if (!await this.reachable(actor, declarationId)) throw new NotFoundError('Declaration');
+    if (!(await this.reachable(actor, declarationId))) throw new NotFoundError('Declaration');
     return listDocuments(this.dataSource.manager, declarationId, actor.role === 'broker');
   }
 
@@ -63,7 +88,7 @@ export class DocumentsService {
 
   /** One document's description (the download's headers); 404 where the caller may not read it. */
   async open(actor: Actor, declarationId: string, documentId: string): Promise<StoredDocument> {
-    if (!await this.reachable(actor, declarationId)) throw new NotFoundError('Declaration');
+    if (!(await this.reachable(actor, declarationId))) throw new NotFoundError('Declaration');
     const doc = await readDocument(this.dataSource.manager, declarationId, documentId);
     if (!doc || (actor.role === 'broker' && doc.uploadedBy.role !== 'broker')) throw new NotFoundError('Document');
     return doc;

@@ -16,13 +16,20 @@ function feed(content: Buffer, sizes: number[]): ReceivedDocument {
 }
 
 describe('a received document', () => {
-  it.each([[[1]], [[7, 65536, 3]], [[CHUNK_BYTES]], [[CHUNK_BYTES + 1, 10]], [[1024 * 1024]]])('cuts the bytes into whole chunks whatever pieces arrive (%j)', (sizes) => {
-    const content = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(CHUNK_BYTES * 2 + 1234)]);
-    const got = feed(content, sizes).finish();
-    expect(got.chunks.map((c) => c.length)).toEqual([CHUNK_BYTES, CHUNK_BYTES, content.length - 2 * CHUNK_BYTES]);
-    expect(Buffer.compare(Buffer.concat(got.chunks), content)).toBe(0);
-    expect(got).toMatchObject({ size: content.length, contentType: 'application/pdf', sha256: createHash('sha256').update(content).digest('hex') });
-  });
+  it.each([[[1]], [[7, 65536, 3]], [[CHUNK_BYTES]], [[CHUNK_BYTES + 1, 10]], [[1024 * 1024]]])(
+    'cuts the bytes into whole chunks whatever pieces arrive (%j)',
+    (sizes) => {
+      const content = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(CHUNK_BYTES * 2 + 1234)]);
+      const got = feed(content, sizes).finish();
+      expect(got.chunks.map((c) => c.length)).toEqual([CHUNK_BYTES, CHUNK_BYTES, content.length - 2 * CHUNK_BYTES]);
+      expect(Buffer.compare(Buffer.concat(got.chunks), content)).toBe(0);
+      expect(got).toMatchObject({
+        size: content.length,
+        contentType: 'application/pdf',
+        sha256: createHash('sha256').update(content).digest('hex'),
+      });
+    },
+  );
 
   it('keeps a small file in one chunk', () => {
     const content = Buffer.from('%PDF-1.4 tiny');
@@ -32,7 +39,9 @@ describe('a received document', () => {
   it('refuses a type not allowed as soon as the first bytes are in, before the rest arrives', () => {
     const doc = new ReceivedDocument(ALLOWED);
     doc.add(Buffer.alloc(SNIFF_BYTES - 1, 0x41));
-    expect(() => doc.add(Buffer.alloc(1, 0x41))).toThrow(expect.objectContaining({ status: 415, code: 'document_type_not_allowed' }));
+    expect(() => doc.add(Buffer.alloc(1, 0x41))).toThrow(
+      expect.objectContaining({ status: 415, code: 'document_type_not_allowed' }),
+    );
   });
 
   it('refuses a recognised type outside the allow-list, and a short file of no type when it ends', () => {

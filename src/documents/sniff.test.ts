@@ -1,6 +1,7 @@
 import { SNIFF_BYTES, sniff } from './sniff';
 
-const bytes = (...parts: (number[] | string)[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+const bytes = (...parts: (number[] | string)[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
 
 describe('document sniffer', () => {
   it.each([
@@ -11,10 +12,26 @@ describe('document sniffer', () => {
     ['a little-endian TIFF', bytes([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0]), 'image/tiff'],
     ['a big-endian TIFF', bytes([0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8]), 'image/tiff'],
     ['a BigTIFF', bytes([0x49, 0x49, 0x2b, 0x00, 8, 0, 0, 0]), 'image/tiff'],
-    ['an XML e-invoice', bytes('<?xml version="1.0" encoding="UTF-8"?>\n<esf:invoiceContainer xmlns:esf="esf"/>'), 'application/xml'],
-    ['XML with a BOM, comments and a doctype', bytes([0xef, 0xbb, 0xbf], '<?xml version="1.0"?><!-- x --><!DOCTYPE a [<!ENTITY e "<b>">]><a/>'), 'application/xml'],
-    ['UTF-16LE XML with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<?xml version="1.0"?><invoice/>', 'utf16le')]), 'application/xml'],
-    ['UTF-16BE XML with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('<?xml version="1.0"?><invoice/>', 'utf16le').swap16()]), 'application/xml'],
+    [
+      'an XML e-invoice',
+      bytes('<?xml version="1.0" encoding="UTF-8"?>\n<esf:invoiceContainer xmlns:esf="esf"/>'),
+      'application/xml',
+    ],
+    [
+      'XML with a BOM, comments and a doctype',
+      bytes([0xef, 0xbb, 0xbf], '<?xml version="1.0"?><!-- x --><!DOCTYPE a [<!ENTITY e "<b>">]><a/>'),
+      'application/xml',
+    ],
+    [
+      'UTF-16LE XML with a BOM',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<?xml version="1.0"?><invoice/>', 'utf16le')]),
+      'application/xml',
+    ],
+    [
+      'UTF-16BE XML with a BOM',
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('<?xml version="1.0"?><invoice/>', 'utf16le').swap16()]),
+      'application/xml',
+    ],
   ])('recognises %s', (_name, head, type) => {
     expect(sniff(head)).toBe(type);
   });
@@ -31,11 +48,22 @@ describe('document sniffer', () => {
     ['junk before %PDF- (a polyglot)', bytes('<html>%PDF-1.4')],
     ['a truncated PNG signature', bytes([0x89, 0x50, 0x4e, 0x47])],
     ['two bytes of JPEG', bytes([0xff, 0xd8])],
-    ['an SVG (XML that runs script)', bytes('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')],
-    ['XHTML', bytes('<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"/>')],
+    [
+      'an SVG (XML that runs script)',
+      bytes('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ],
+    [
+      'XHTML',
+      bytes(
+        '<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"/>',
+      ),
+    ],
     ['a prefixed SVG root', bytes('<?xml version="1.0"?><s:svg xmlns:s="http://www.w3.org/2000/svg"/>')],
     ['an xml-stylesheet PI without a declaration', bytes('<?xml-stylesheet href="a"?><a/>')],
-    ['XML whose root lies beyond the sniffed bytes', bytes('<?xml version="1.0"?><!--', 'x'.repeat(SNIFF_BYTES), '--><a/>')],
+    [
+      'XML whose root lies beyond the sniffed bytes',
+      bytes('<?xml version="1.0"?><!--', 'x'.repeat(SNIFF_BYTES), '--><a/>'),
+    ],
   ])('refuses %s', (_name, head) => {
     expect(sniff(head)).toBeUndefined();
   });

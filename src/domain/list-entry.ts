@@ -10,7 +10,18 @@ export type EntityKind = 'person' | 'organization' | 'vessel' | 'aircraft' | 'un
 
 /** Identifier types we recognise; anything else is kept as OTHER with the source's own label in `label`. */
 export const IDENTIFIER_TYPES = [
-  'BIN', 'IIN', 'INN', 'OGRN', 'EORI', 'IMO', 'PASSPORT', 'NATIONAL_ID', 'REGISTRATION', 'TAX_ID', 'SWIFT', 'OTHER',
+  'BIN',
+  'IIN',
+  'INN',
+  'OGRN',
+  'EORI',
+  'IMO',
+  'PASSPORT',
+  'NATIONAL_ID',
+  'REGISTRATION',
+  'TAX_ID',
+  'SWIFT',
+  'OTHER',
 ] as const;
 export type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
 
@@ -82,7 +93,11 @@ export type LinkKind = 'ownership' | 'directorship' | 'family' | 'associate' | '
 
 /** A file that cannot be imported. `line` is 1-based in the named part. */
 export class ImportFormatError extends Error {
-  constructor(message: string, readonly part: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly part: string,
+    readonly line?: number,
+  ) {
     super(line !== undefined ? `${part}: line ${line}: ${message}` : `${part}: ${message}`);
     this.name = 'ImportFormatError';
   }

@@ -46,7 +46,12 @@ function metricsMiddleware(metrics: Metrics): RequestHandler {
 async function withTimeout(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([check().catch(() => false), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); })]);
+    return await Promise.race([
+      check().catch(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -62,7 +67,11 @@ function metricsAuth(token: string | undefined): RequestHandler {
   return (req, _res, next) => {
     if (!token) return next();
     const given = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
-    next(given && tokenMatches(given, token) ? undefined : new UnauthorizedError('/metrics needs Authorization: Bearer <METRICS_TOKEN>.'));
+    next(
+      given && tokenMatches(given, token)
+        ? undefined
+        : new UnauthorizedError('/metrics needs Authorization: Bearer <METRICS_TOKEN>.'),
+    );
   };
 }
 
@@ -72,20 +81,25 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.use(securityHeaders());
-  app.use(pinoHttp({
-    logger: deps.logger,
-    genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-  }));
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
   app.use(metricsMiddleware(deps.metrics));
 
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.get('/readyz', async (_req, res) => {
     const run = (all: Record<string, () => Promise<boolean>> = {}) =>
       Promise.all(Object.entries(all).map(async ([name, check]) => [name, await withTimeout(check, 2000)] as const));
@@ -103,7 +117,9 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   mountRoutes(api, deps.registry, deps, deps.routes);
   const document = generateDocument(deps.registry);
-  app.get('/openapi.json', (_req, res) => { res.json(document); });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Screening API' }));
   app.use(api);
   app.use(notFoundHandler);

@@ -1,7 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { databaseTrouble } from '../db/unavailable';
-import { AppError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from './errors';
+import {
+  AppError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  UnsupportedMediaTypeError,
+} from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -38,9 +44,15 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 function fromDatabase(err: unknown): AppError | undefined {
   switch (databaseTrouble(err)) {
     case 'unavailable':
-      return new ServiceUnavailableError('The database is unreachable; retry shortly.', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS, code: 'database_unavailable' });
+      return new ServiceUnavailableError('The database is unreachable; retry shortly.', {
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+        code: 'database_unavailable',
+      });
     case 'busy':
-      return new ServiceUnavailableError('The database is too busy to answer in time; retry shortly.', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS, code: 'database_busy' });
+      return new ServiceUnavailableError('The database is too busy to answer in time; retry shortly.', {
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+        code: 'database_busy',
+      });
     default:
       return undefined;
   }
@@ -53,7 +65,7 @@ export function problemTypeUri(code: string): string {
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const requestId = String(req.id ?? '');
-    const known = err instanceof AppError ? err : fromBodyParser(err as BodyParserError) ?? fromDatabase(err);
+    const known = err instanceof AppError ? err : (fromBodyParser(err as BodyParserError) ?? fromDatabase(err));
     if (res.headersSent) {
       // A stream failed half-way: the status is gone, so cut the connection rather than send a truncated body as whole.
       logger.error({ err, requestId }, 'error after response started');
@@ -63,28 +75,38 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (known) {
       if (known.status >= 500) logger[known.status === 503 ? 'warn' : 'error']({ err, requestId }, known.message);
       res.set(known.headers);
-      res.status(known.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({
-        type: problemTypeUri(known.code),
-        title: known.title,
-        status: known.status,
-        detail: known.message,
-        code: known.code,
-        instance: req.originalUrl,
-        requestId,
-        ...known.extra,
-      }));
+      res
+        .status(known.status)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(
+          JSON.stringify({
+            type: problemTypeUri(known.code),
+            title: known.title,
+            status: known.status,
+            detail: known.message,
+            code: known.code,
+            instance: req.originalUrl,
+            requestId,
+            ...known.extra,
+          }),
+        );
       return;
     }
     logger.error({ err, requestId }, 'unhandled error');
-    res.status(500).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({
-      type: problemTypeUri('internal_error'),
-      title: 'Internal server error',
-      status: 500,
-      detail: `An unexpected error occurred. Quote correlation id ${requestId} when reporting it.`,
-      code: 'internal_error',
-      correlationId: requestId,
-      requestId,
-    }));
+    res
+      .status(500)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(
+        JSON.stringify({
+          type: problemTypeUri('internal_error'),
+          title: 'Internal server error',
+          status: 500,
+          detail: `An unexpected error occurred. Quote correlation id ${requestId} when reporting it.`,
+          code: 'internal_error',
+          correlationId: requestId,
+          requestId,
+        }),
+      );
   };
 }
 

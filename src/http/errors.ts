@@ -23,7 +23,10 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(readonly errors: FieldError[], detail = 'The request is not valid.') {
+  constructor(
+    readonly errors: FieldError[],
+    detail = 'The request is not valid.',
+  ) {
     super(400, 'validation_failed', 'Validation failed', detail, { errors });
   }
 }
@@ -84,7 +87,14 @@ export class NotAcceptableError extends AppError {
 
 export class ServiceUnavailableError extends AppError {
   constructor(detail: string, options: { code?: string; retryAfterSeconds?: number } = {}) {
-    super(503, options.code ?? 'service_unavailable', 'Service unavailable', detail, {}, options.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(options.retryAfterSeconds) });
+    super(
+      503,
+      options.code ?? 'service_unavailable',
+      'Service unavailable',
+      detail,
+      {},
+      options.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(options.retryAfterSeconds) },
+    );
   }
 }
 

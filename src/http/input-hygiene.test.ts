@@ -15,12 +15,20 @@ describe('input hygiene', () => {
   });
 
   it('names each offending field in the schema error path format, property names included', () => {
-    const errors = inputProblems({
-      reference: 'A\tB',
-      consignee: { name: 'X\u0000', address: 'Street 1\nCity' },
-      items: [{ description: 'desks\nchairs' }, { description: 'x\u0001' }],
-      'bad\u0000key': 1,
-    }, 'body');
-    expect(errors.map((e) => e.path)).toEqual(['body.reference', 'body.consignee.name', 'body.items[1].description', 'body["bad\\u0000key"]']);
+    const errors = inputProblems(
+      {
+        reference: 'A\tB',
+        consignee: { name: 'X\u0000', address: 'Street 1\nCity' },
+        items: [{ description: 'desks\nchairs' }, { description: 'x\u0001' }],
+        'bad\u0000key': 1,
+      },
+      'body',
+    );
+    expect(errors.map((e) => e.path)).toEqual([
+      'body.reference',
+      'body.consignee.name',
+      'body.items[1].description',
+      'body["bad\\u0000key"]',
+    ]);
   });
 });

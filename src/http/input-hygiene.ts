@@ -8,7 +8,15 @@ import type { FieldError } from './errors';
  * reaches every route (present and future) from one place without each schema repeating it.
  */
 export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
-  'description', 'reason', 'message', 'text', 'note', 'notes', 'comment', 'address', 'approvalReason',
+  'description',
+  'reason',
+  'message',
+  'text',
+  'note',
+  'notes',
+  'comment',
+  'address',
+  'approvalReason',
 ]);
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;

@@ -24,7 +24,10 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { fileSize: limits.totalBytes + 1, files: limits.files, fields: limits.fields, fieldSize: 10_000 } });
+      bb = busboy({
+        headers: req.headers,
+        limits: { fileSize: limits.totalBytes + 1, files: limits.files, fields: limits.fields, fieldSize: 10_000 },
+      });
     } catch (err) {
       reject(new BadRequestError('bad_multipart', `Malformed multipart request: ${(err as Error).message}`));
       return;
@@ -39,24 +42,35 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
       req.resume();
       reject(err);
     };
-    bb.on('field', (name, value) => { result.fields[name] = value; });
+    bb.on('field', (name, value) => {
+      result.fields[name] = value;
+    });
     bb.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       // A body cut mid-file errors the file stream as well as busboy; unhandled, that error would kill the process.
-      stream.on('error', (err: Error) => fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${err.message}`)));
+      stream.on('error', (err: Error) =>
+        fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${err.message}`)),
+      );
       stream.on('data', (chunk: Buffer) => {
         total += chunk.length;
         if (total > limits.totalBytes) fail(new PayloadTooLargeError(limits.totalBytes));
         else chunks.push(chunk);
       });
-      stream.on('end', () => { if (!failed) result.files.push({ name, filename: info.filename ?? '', content: Buffer.concat(chunks) }); });
+      stream.on('end', () => {
+        if (!failed) result.files.push({ name, filename: info.filename ?? '', content: Buffer.concat(chunks) });
+      });
     });
     bb.on('filesLimit', () => fail(new BadRequestError('too_many_files', `At most ${limits.files} file parts.`)));
     bb.on('fieldsLimit', () => fail(new BadRequestError('too_many_fields', `At most ${limits.fields} fields.`)));
-    bb.on('error', (err) => fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${(err as Error).message}`)));
+    bb.on('error', (err) =>
+      fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${(err as Error).message}`)),
+    );
     bb.on('close', () => {
       if (failed) return;
-      const dirty = inputProblems({ ...result.fields, ...Object.fromEntries(result.files.map((f) => [`${f.name}.filename`, f.filename])) }, 'body');
+      const dirty = inputProblems(
+        { ...result.fields, ...Object.fromEntries(result.files.map((f) => [`${f.name}.filename`, f.filename])) },
+        'body',
+      );
       if (dirty.length) reject(new ValidationError(dirty));
       else resolve(result);
     });
@@ -79,16 +93,26 @@ export interface StreamedFile {
  * hashes and chunks as it goes). A file over `maxBytes` is 413 as soon as the limit is passed; `onData` may throw an
  * AppError (a refused type) to stop early. On any failure the rest of the body is drained, not kept.
  */
-export function streamSingleFile(req: Request, limits: { field: string; maxBytes: number }, onData: (chunk: Buffer) => void): Promise<StreamedFile> {
+export function streamSingleFile(
+  req: Request,
+  limits: { field: string; maxBytes: number },
+  onData: (chunk: Buffer) => void,
+): Promise<StreamedFile> {
   if (!req.is('multipart/form-data')) {
     req.resume();
-    return Promise.reject(new UnsupportedMediaTypeError(`multipart/form-data with one file part named "${limits.field}"`));
+    return Promise.reject(
+      new UnsupportedMediaTypeError(`multipart/form-data with one file part named "${limits.field}"`),
+    );
   }
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
       // Browsers send a file name's UTF-8 bytes as they are (HTML's form encoding), not RFC 2231: busboy's default, latin1, would garble them.
-      bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: limits.maxBytes + 1, files: 1, fields: 0 } });
+      bb = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        limits: { fileSize: limits.maxBytes + 1, files: 1, fields: 0 },
+      });
     } catch (err) {
       req.resume();
       reject(new BadRequestError('bad_multipart', `Malformed multipart request: ${(err as Error).message}`));
@@ -107,19 +131,29 @@ export function streamSingleFile(req: Request, limits: { field: string; maxBytes
     bb.on('file', (name, stream, info) => {
       if (name !== limits.field) {
         stream.resume();
-        fail(new ValidationError([{ path: `body.${name}`, message: `unexpected part: send one file part named "${limits.field}"` }]));
+        fail(
+          new ValidationError([
+            { path: `body.${name}`, message: `unexpected part: send one file part named "${limits.field}"` },
+          ]),
+        );
         return;
       }
       const filename = (info.filename ?? '').replace(/^.*[\\/]/, '');
       const dirty = inputProblems({ filename }, `body.${name}`);
       if (dirty.length || filename.length > 255) {
         stream.resume();
-        fail(new ValidationError(dirty.length ? dirty : [{ path: `body.${name}.filename`, message: 'at most 255 characters' }]));
+        fail(
+          new ValidationError(
+            dirty.length ? dirty : [{ path: `body.${name}.filename`, message: 'at most 255 characters' }],
+          ),
+        );
         return;
       }
       file = { filename, declaredType: info.mimeType ?? '', size: 0 };
       const current = file;
-      stream.on('error', (err: Error) => fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${err.message}`)));
+      stream.on('error', (err: Error) =>
+        fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${err.message}`)),
+      );
       stream.on('data', (chunk: Buffer) => {
         if (failed) return;
         current.size += chunk.length;
@@ -133,14 +167,29 @@ export function streamSingleFile(req: Request, limits: { field: string; maxBytes
           fail(err);
         }
       });
-      stream.on('end', () => { ended = true; });
+      stream.on('end', () => {
+        ended = true;
+      });
     });
-    bb.on('filesLimit', () => fail(new BadRequestError('too_many_files', `Send exactly one file part named "${limits.field}".`)));
-    bb.on('fieldsLimit', () => fail(new BadRequestError('unexpected_field', `Send only the file part named "${limits.field}", no other fields.`)));
-    bb.on('error', (err) => fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${(err as Error).message}`)));
+    bb.on('filesLimit', () =>
+      fail(new BadRequestError('too_many_files', `Send exactly one file part named "${limits.field}".`)),
+    );
+    bb.on('fieldsLimit', () =>
+      fail(
+        new BadRequestError('unexpected_field', `Send only the file part named "${limits.field}", no other fields.`),
+      ),
+    );
+    bb.on('error', (err) =>
+      fail(new BadRequestError('bad_multipart', `Malformed multipart request: ${(err as Error).message}`)),
+    );
     bb.on('close', () => {
       if (failed) return;
-      if (!file || !ended) fail(new ValidationError([{ path: `body.${limits.field}`, message: `required: one file part named "${limits.field}"` }]));
+      if (!file || !ended)
+        fail(
+          new ValidationError([
+            { path: `body.${limits.field}`, message: `required: one file part named "${limits.field}"` },
+          ]),
+        );
       else resolve(file);
     });
     req.on('aborted', () => fail(new BadRequestError('request_aborted', 'The client aborted the upload.')));

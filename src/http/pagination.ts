@@ -26,7 +26,9 @@ export function isUuid(value: unknown): value is string {
 
 /** A timestamp PostgreSQL will accept as timestamptz: the exact ISO form we emit, within years 1-9999. */
 export function isCursorTimestamp(value: unknown): value is string {
-  return typeof value === 'string' && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)) && !value.startsWith('0000');
+  return (
+    typeof value === 'string' && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)) && !value.startsWith('0000')
+  );
 }
 
 /**
@@ -37,12 +39,15 @@ export function decodeOpaqueCursor<T>(cursor: string, valid: (parsed: Record<str
   if (CURSOR.test(cursor)) {
     try {
       const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && valid(parsed as Record<string, unknown>)) return parsed as T;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && valid(parsed as Record<string, unknown>))
+        return parsed as T;
     } catch {
       // fall through
     }
   }
-  throw new ValidationError([{ path: 'query.cursor', message: 'Invalid cursor: pass the nextCursor of a previous page unchanged' }]);
+  throw new ValidationError([
+    { path: 'query.cursor', message: 'Invalid cursor: pass the nextCursor of a previous page unchanged' },
+  ]);
 }
 
 export function decodeCursor(cursor: string | undefined): Cursor | undefined {
@@ -50,7 +55,11 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
   return decodeOpaqueCursor<Cursor>(cursor, (c) => isCursorTimestamp(c.at) && isUuid(c.id));
 }
 
-export function page<T>(rows: T[], limit: number, keyOf: (row: T) => [Date | string, string]): { items: T[]; nextCursor: string | null } {
+export function page<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => [Date | string, string],
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(...keyOf(last)) : null };

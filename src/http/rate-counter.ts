@@ -70,8 +70,17 @@ export class RedisCounter implements RateCounter {
   private readonly fallback = new MemoryCounter();
   private lastWarning = 0;
 
-  constructor(url: string, private readonly prefix: string, private readonly logger: Logger) {
-    this.redis = new IORedis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500, lazyConnect: true });
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {
+    this.redis = new IORedis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 500,
+      lazyConnect: true,
+    });
     this.redis.on('error', () => undefined); // reconnection is automatic; each failed command falls back and warns
     this.redis.defineCommand('dusRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.redis.connect().catch(() => undefined);
@@ -80,13 +89,17 @@ export class RedisCounter implements RateCounter {
   private warn(err: unknown): void {
     if (Date.now() - this.lastWarning < 60_000) return;
     this.lastWarning = Date.now();
-    this.logger.warn({ err: err instanceof Error ? err.message : err }, 'rate limits counted per process: Redis is unreachable');
+    this.logger.warn(
+      { err: err instanceof Error ? err.message : err },
+      'rate limits counted per process: Redis is unreachable',
+    );
   }
 
   async hit(key: string, weight: number, windowMs: number): Promise<Window> {
     try {
-      const [count, ttl] = await (this.redis as unknown as { dusRateHit(k: string, w: number, ms: number): Promise<[number, number]> })
-        .dusRateHit(`${this.prefix}${key}`, weight, windowMs);
+      const [count, ttl] = await (
+        this.redis as unknown as { dusRateHit(k: string, w: number, ms: number): Promise<[number, number]> }
+      ).dusRateHit(`${this.prefix}${key}`, weight, windowMs);
       return { count: Number(count), resetMs: Number(ttl) };
     } catch (err) {
       this.warn(err);
@@ -96,7 +109,11 @@ export class RedisCounter implements RateCounter {
 
   async peek(key: string, windowMs: number): Promise<Window> {
     try {
-      const [[, count], [, ttl]] = (await this.redis.multi().get(`${this.prefix}${key}`).pttl(`${this.prefix}${key}`).exec()) as [unknown, unknown][];
+      const [[, count], [, ttl]] = (await this.redis
+        .multi()
+        .get(`${this.prefix}${key}`)
+        .pttl(`${this.prefix}${key}`)
+        .exec()) as [unknown, unknown][];
       const n = Number(count ?? 0);
       return { count: n, resetMs: Number(ttl) > 0 ? Number(ttl) : windowMs };
     } catch (err) {

@@ -49,7 +49,10 @@ export function createRateLimits(counter: RateCounter, options: RateLimitOptions
     res.setHeader('RateLimit-Policy', `"per-key";q=${limit};w=${WINDOW_SECONDS}`);
     res.setHeader('RateLimit', `"per-key";r=${Math.max(0, limit - w.count)};t=${seconds(w.resetMs)}`);
     if (w.count > limit) {
-      throw new TooManyRequestsError(`More than ${limit} request units a minute with this key (a batch counts one per declaration); retry after the Retry-After seconds.`, seconds(w.resetMs));
+      throw new TooManyRequestsError(
+        `More than ${limit} request units a minute with this key (a batch counts one per declaration); retry after the Retry-After seconds.`,
+        seconds(w.resetMs),
+      );
     }
   };
 
@@ -72,7 +75,9 @@ export function createRateLimits(counter: RateCounter, options: RateLimitOptions
         if (w.count >= options.authFailuresPerMinute) {
           throw new TooManyRequestsError(
             `More than ${options.authFailuresPerMinute} failed authentications a minute from this address; retry after the Retry-After seconds.`,
-            seconds(w.resetMs), 'too_many_auth_failures');
+            seconds(w.resetMs),
+            'too_many_auth_failures',
+          );
         }
       } else if (suspectUntil !== undefined) {
         suspects.delete(address);

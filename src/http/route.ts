@@ -41,9 +41,12 @@ type BodyOf<Spec> = Spec extends { schema: z.ZodType } ? z.input<Spec['schema']>
  * returned literal (200) before the spec's responses are known, so a handler cannot be held to the body of its exact
  * status; the contract test (test/foundation/contract.test.ts) checks the pairs at run time.
  */
-export type RouteResult<R extends ResponseSpecs> = { status: number; headers?: Record<string, string> } & (
-  undefined extends BodyOf<R[keyof R & number]> ? { body?: BodyOf<R[keyof R & number]> } : { body: BodyOf<R[keyof R & number]> }
-);
+export type RouteResult<R extends ResponseSpecs> = {
+  status: number;
+  headers?: Record<string, string>;
+} & (undefined extends BodyOf<R[keyof R & number]>
+  ? { body?: BodyOf<R[keyof R & number]> }
+  : { body: BodyOf<R[keyof R & number]> });
 
 /**
  * A header whose failures answer with their own problem code (not validation_failed): clients branch on the code.
@@ -105,7 +108,12 @@ export function fieldErrors(where: string, error: z.ZodError): FieldError[] {
   });
 }
 
-function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string, errors: FieldError[]): unknown {
+function parse<T extends z.ZodType>(
+  schema: T | undefined,
+  value: unknown,
+  where: string,
+  errors: FieldError[],
+): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
@@ -123,7 +131,8 @@ function parseHeaders(schema: z.ZodObject | undefined, req: Request, errors: Fie
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const coded = result.error.issues.find((i) => i.code === 'custom' && typeof i.params?.problem === 'string');
-  if (coded?.code === 'custom') return new BadRequestError((coded.params as HeaderProblemParams).problem, coded.message);
+  if (coded?.code === 'custom')
+    return new BadRequestError((coded.params as HeaderProblemParams).problem, coded.message);
   errors.push(...fieldErrors('headers', result.error));
   return undefined;
 }
@@ -145,13 +154,24 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: Mou
   };
   for (const { spec } of defs) {
     // The address guard runs before authentication so a flood of bad keys is refused without a database query.
-    const chain: RequestHandler[] = [deps.rateLimits.beforeAuth, deps.authenticate, deps.authorize(spec.roles), deps.rateLimits.perKey];
+    const chain: RequestHandler[] = [
+      deps.rateLimits.beforeAuth,
+      deps.authenticate,
+      deps.authorize(spec.roles),
+      deps.rateLimits.perKey,
+    ];
     if (spec.body && methodsWithBody.has(spec.method)) {
-      chain.push((req, _res, next) => next(req.is('application/json') ? undefined : new UnsupportedMediaTypeError('application/json')));
+      chain.push((req, _res, next) =>
+        next(req.is('application/json') ? undefined : new UnsupportedMediaTypeError('application/json')),
+      );
       chain.push(parsers[spec.bodySize ?? 'default']);
     }
     chain.push(async (req, res) => {
-      const dirty = [...inputProblems(req.params, 'params'), ...inputProblems(req.query, 'query'), ...(spec.body ? inputProblems(req.body, 'body') : [])];
+      const dirty = [
+        ...inputProblems(req.params, 'params'),
+        ...inputProblems(req.query, 'query'),
+        ...(spec.body ? inputProblems(req.body, 'body') : []),
+      ];
       if (dirty.length) throw new ValidationError(dirty);
       const errors: FieldError[] = [];
       const params = parse(spec.params, req.params, 'params', errors);
@@ -163,7 +183,9 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: Mou
       const units = spec.rateUnits ? Math.max(1, Math.ceil(spec.rateUnits(body as never))) : 1;
       if (units > 1) await deps.rateLimits.charge(req, res, units - 1);
       const ctx = { params, query, body, headers, actor: req.actor!, req, res };
-      const result = (await spec.handler(ctx as RouteContext<unknown, unknown, unknown, unknown> as never)) as HttpResult | void;
+      const result = (await spec.handler(
+        ctx as RouteContext<unknown, unknown, unknown, unknown> as never,
+      )) as HttpResult | void;
       if (!result) return;
       if (result.headers) res.set(result.headers);
       if (result.body === undefined) res.status(result.status).end();
@@ -177,7 +199,9 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: Mou
 function openApiRoute(spec: RouteDef['spec']): RouteConfig {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
-    responses[status] = r.schema ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : { description: r.description };
+    responses[status] = r.schema
+      ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
+      : { description: r.description };
   }
   responses.default = { description: 'Problem', content: { 'application/problem+json': { schema: problemSchema } } };
   const request: RouteConfig['request'] = {};
@@ -185,7 +209,8 @@ function openApiRoute(spec: RouteDef['spec']): RouteConfig {
   if (spec.query) request.query = spec.query as never;
   if (spec.headers) request.headers = spec.headers as never;
   if (spec.body) request.body = { content: { 'application/json': { schema: spec.body } }, required: true };
-  if (spec.rawBody) request.body = { content: { [spec.rawBody.contentType]: { schema: spec.rawBody.schema } }, required: true };
+  if (spec.rawBody)
+    request.body = { content: { [spec.rawBody.contentType]: { schema: spec.rawBody.schema } }, required: true };
   return {
     method: spec.method,
     path: spec.path,

@@ -13,7 +13,8 @@ export function securityHeaders(): RequestHandler {
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    if (!req.path.startsWith('/docs') && !req.path.startsWith('/console')) res.setHeader('Content-Security-Policy', API_CSP);
+    if (!req.path.startsWith('/docs') && !req.path.startsWith('/console'))
+      res.setHeader('Content-Security-Policy', API_CSP);
     // Screening answers name people and sanctions hits: no shared or browser cache may keep them.
     if (req.path.startsWith('/v1/')) res.setHeader('Cache-Control', 'no-store');
     next();

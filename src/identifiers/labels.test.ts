@@ -37,21 +37,42 @@ describe('classifyIdentifierLabel', () => {
 
 describe('refineIdentifier', () => {
   it('turns a Russian 10/12-digit tax number into an INN and 13/15-digit registration into an OGRN', () => {
-    expect(refineIdentifier({ type: 'TAX_ID', value: '366110340670', country: 'RU' }, 'person', [])).toMatchObject({ type: 'INN', country: 'RU' });
-    expect(refineIdentifier({ type: 'REGISTRATION', value: '1207700248030', country: 'RU' }, 'organization', [])).toMatchObject({ type: 'OGRN' });
-    expect(refineIdentifier({ type: 'REGISTRATION', value: '09804148', country: 'RU' }, 'organization', []).type).toBe('REGISTRATION');
-    expect(refineIdentifier({ type: 'TAX_ID', value: '100036386', country: 'RS' }, 'organization', []).type).toBe('TAX_ID');
+    expect(refineIdentifier({ type: 'TAX_ID', value: '366110340670', country: 'RU' }, 'person', [])).toMatchObject({
+      type: 'INN',
+      country: 'RU',
+    });
+    expect(
+      refineIdentifier({ type: 'REGISTRATION', value: '1207700248030', country: 'RU' }, 'organization', []),
+    ).toMatchObject({ type: 'OGRN' });
+    expect(refineIdentifier({ type: 'REGISTRATION', value: '09804148', country: 'RU' }, 'organization', []).type).toBe(
+      'REGISTRATION',
+    );
+    expect(refineIdentifier({ type: 'TAX_ID', value: '100036386', country: 'RS' }, 'organization', []).type).toBe(
+      'TAX_ID',
+    );
   });
   it('infers Russia from the entry only when the check digit is valid', () => {
-    expect(refineIdentifier({ type: 'REGISTRATION', value: '1148904001971' }, 'organization', ['RU'])).toEqual({ type: 'OGRN', value: '1148904001971', country: 'RU' });
-    expect(refineIdentifier({ type: 'REGISTRATION', value: '1148904001972' }, 'organization', ['RU']).type).toBe('REGISTRATION');
+    expect(refineIdentifier({ type: 'REGISTRATION', value: '1148904001971' }, 'organization', ['RU'])).toEqual({
+      type: 'OGRN',
+      value: '1148904001971',
+      country: 'RU',
+    });
+    expect(refineIdentifier({ type: 'REGISTRATION', value: '1148904001972' }, 'organization', ['RU']).type).toBe(
+      'REGISTRATION',
+    );
     expect(refineIdentifier({ type: 'TAX_ID', value: '8904075533' }, 'organization', ['US']).type).toBe('TAX_ID');
   });
   it('turns a valid Kazakh 12-digit number into a BIN (organisations) or IIN (persons)', () => {
-    expect(refineIdentifier({ type: 'TAX_ID', value: '940140000385', country: 'KZ' }, 'organization', []).type).toBe('BIN');
-    expect(refineIdentifier({ type: 'NATIONAL_ID', value: '860624300128', country: 'KZ' }, 'person', []).type).toBe('IIN');
+    expect(refineIdentifier({ type: 'TAX_ID', value: '940140000385', country: 'KZ' }, 'organization', []).type).toBe(
+      'BIN',
+    );
+    expect(refineIdentifier({ type: 'NATIONAL_ID', value: '860624300128', country: 'KZ' }, 'person', []).type).toBe(
+      'IIN',
+    );
   });
   it('leaves an old 12-digit Kazakh RNN alone (OFAC sdn 16274)', () => {
-    expect(refineIdentifier({ type: 'NATIONAL_ID', value: '582100259386', country: 'KZ' }, 'organization', []).type).toBe('NATIONAL_ID');
+    expect(
+      refineIdentifier({ type: 'NATIONAL_ID', value: '582100259386', country: 'KZ' }, 'organization', []).type,
+    ).toBe('NATIONAL_ID');
   });
 });

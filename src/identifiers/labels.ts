@@ -7,26 +7,84 @@ import type { EntityKind, IdentifierRef, IdentifierType } from '../domain/list-e
 import { checkInn, checkKzBin, checkKzIin, checkOgrn } from './checksums';
 
 const LABELS: Record<Exclude<IdentifierType, 'EORI'>, string[]> = {
-  IMO: ['Vessel Registration Identification IMO', 'Identification Number IMO', 'Vessel Registration Identification', 'IMO Number', 'IMO'],
+  IMO: [
+    'Vessel Registration Identification IMO',
+    'Identification Number IMO',
+    'Vessel Registration Identification',
+    'IMO Number',
+    'IMO',
+  ],
   PASSPORT: ['Diplomatic Passport', 'Passport No.', 'Passport Number', 'Passport'],
   NATIONAL_ID: [
-    'National ID No.', 'National ID Number', 'National Identification Number', 'National Foreign ID Number',
-    'Personal ID Card', 'Identification Number', 'Identity Card', 'Cedula No.', 'D.N.I.', 'C.U.R.P.', 'CURP #',
-    'C.U.I.P.', 'Numero de Identidad', 'Electoral Registry No.', 'Credencial electoral', 'I.F.E.', 'SSN',
-    'LE Number', 'Birth Certificate Number', 'Kenyan ID No.', 'Residency Number', 'Personal Numerical Code',
-    'N.I.E.', "Citizen's Card Number", 'Stateless Person ID Card', 'Refugee ID Card',
+    'National ID No.',
+    'National ID Number',
+    'National Identification Number',
+    'National Foreign ID Number',
+    'Personal ID Card',
+    'Identification Number',
+    'Identity Card',
+    'Cedula No.',
+    'D.N.I.',
+    'C.U.R.P.',
+    'CURP #',
+    'C.U.I.P.',
+    'Numero de Identidad',
+    'Electoral Registry No.',
+    'Credencial electoral',
+    'I.F.E.',
+    'SSN',
+    'LE Number',
+    'Birth Certificate Number',
+    'Kenyan ID No.',
+    'Residency Number',
+    'Personal Numerical Code',
+    'N.I.E.',
+    "Citizen's Card Number",
+    'Stateless Person ID Card',
+    'Refugee ID Card',
   ],
   TAX_ID: [
-    'Tax ID No.', 'Tax Identification Number', 'Taxpayer Identification Number', 'Tax Number', 'TIN',
-    'V.A.T. Number', 'VAT Number', 'R.F.C.', 'RFC', 'NIT #', 'RUC #', 'RIF #', 'RTN', 'US FEIN',
-    'Italian Fiscal Code', 'Fiscal Code', 'C.U.I.T.', 'CUIT',
+    'Tax ID No.',
+    'Tax Identification Number',
+    'Taxpayer Identification Number',
+    'Tax Number',
+    'TIN',
+    'V.A.T. Number',
+    'VAT Number',
+    'R.F.C.',
+    'RFC',
+    'NIT #',
+    'RUC #',
+    'RIF #',
+    'RTN',
+    'US FEIN',
+    'Italian Fiscal Code',
+    'Fiscal Code',
+    'C.U.I.T.',
+    'CUIT',
   ],
   REGISTRATION: [
-    'Registration ID', 'Registration Number', 'Business Registration Number', 'Business Registration Document #',
-    'Business Number', 'UK Company Number', 'Company Number', 'Commercial Registry Number', 'Commercial Registry',
-    'Matricula Mercantil No', 'Folio Mercantil No.', 'Chamber of Commerce Number', 'Istanbul Chamber of Commerce Number',
-    'Certificate of Incorporation Number', 'Public Registration Number', 'Trade License No.', 'C.R. No.',
-    'Registered Charity No.', 'Government Gazette Number', 'Unified Social Credit Code (USCC)', 'Enterprise Number',
+    'Registration ID',
+    'Registration Number',
+    'Business Registration Number',
+    'Business Registration Document #',
+    'Business Number',
+    'UK Company Number',
+    'Company Number',
+    'Commercial Registry Number',
+    'Commercial Registry',
+    'Matricula Mercantil No',
+    'Folio Mercantil No.',
+    'Chamber of Commerce Number',
+    'Istanbul Chamber of Commerce Number',
+    'Certificate of Incorporation Number',
+    'Public Registration Number',
+    'Trade License No.',
+    'C.R. No.',
+    'Registered Charity No.',
+    'Government Gazette Number',
+    'Unified Social Credit Code (USCC)',
+    'Enterprise Number',
     'Economic Register Number (CBLS)',
   ],
   SWIFT: ['SWIFT/BIC', 'SWIFT'],
@@ -37,13 +95,25 @@ const LABELS: Record<Exclude<IdentifierType, 'EORI'>, string[]> = {
   OTHER: [
     // An IMO *company* number has no ship check digit and lives in another number space than ship IMO numbers,
     // so it must never exact-match a vessel's IMO: kept as OTHER.
-    'Company Number IMO', 'MMSI', 'D-U-N-S Number', 'Legal Entity Number', 'BIK (RU)',
-    "Aircraft Manufacturer's Serial Number (MSN)", 'Aircraft Mode S Transponder Code', "Driver's License No.",
-    'Cartilla de Servicio Militar Nacional', 'Aircraft Tail Number',
+    'Company Number IMO',
+    'MMSI',
+    'D-U-N-S Number',
+    'Legal Entity Number',
+    'BIK (RU)',
+    "Aircraft Manufacturer's Serial Number (MSN)",
+    'Aircraft Mode S Transponder Code',
+    "Driver's License No.",
+    'Cartilla de Servicio Militar Nacional',
+    'Aircraft Tail Number',
   ],
 };
 
-interface LabelRule { label: string; type: IdentifierType; prefix: RegExp; whole: RegExp }
+interface LabelRule {
+  label: string;
+  type: IdentifierType;
+  prefix: RegExp;
+  whole: RegExp;
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
@@ -52,15 +122,17 @@ function escape(s: string): string {
 // Longest label first, so "Company Number IMO" wins over "Company Number" and "Diplomatic Passport" over "Passport".
 // Short acronyms (INN, SSN, IMO...) match case-sensitively so that ordinary words never read as labels.
 const RULES: LabelRule[] = Object.entries(LABELS)
-  .flatMap(([type, labels]) => labels.map((label) => {
-    const flags = label.length <= 4 ? '' : 'i';
-    return {
-      label,
-      type: type as IdentifierType,
-      prefix: new RegExp(`^${escape(label)}(?:[\\s:]+|$)`, flags),
-      whole: new RegExp(`^${escape(label)}[\\s:.-]*$`, flags),
-    };
-  }))
+  .flatMap(([type, labels]) =>
+    labels.map((label) => {
+      const flags = label.length <= 4 ? '' : 'i';
+      return {
+        label,
+        type: type as IdentifierType,
+        prefix: new RegExp(`^${escape(label)}(?:[\\s:]+|$)`, flags),
+        whole: new RegExp(`^${escape(label)}[\\s:.-]*$`, flags),
+      };
+    }),
+  )
   .sort((a, b) => b.label.length - a.label.length);
 
 /** "Tax ID No. 7704681172 (Russia)" -> { type TAX_ID, label "Tax ID No.", rest "7704681172 (Russia)" }. */
@@ -89,7 +161,11 @@ const GENERIC: ReadonlySet<IdentifierType> = new Set(['TAX_ID', 'REGISTRATION', 
  * - no stated country but the entry is tied to RU (or KZ): the same rules, but only when the check digit is valid,
  *   because OFAC often omits "(Russia)" after the numbers of Moscow companies.
  */
-export function refineIdentifier(ref: IdentifierRef, kind: EntityKind, entryCountries: readonly string[]): IdentifierRef {
+export function refineIdentifier(
+  ref: IdentifierRef,
+  kind: EntityKind,
+  entryCountries: readonly string[],
+): IdentifierRef {
   if (!GENERIC.has(ref.type) || !/^\d+$/.test(ref.value)) return ref;
   const stated = ref.country;
   const candidates = stated ? [stated] : entryCountries.filter((c) => c === 'RU' || c === 'KZ');
@@ -103,7 +179,12 @@ export function refineIdentifier(ref: IdentifierRef, kind: EntityKind, entryCoun
   return ref;
 }
 
-function upgradedType(type: IdentifierType, value: string, country: string, kind: EntityKind): IdentifierType | undefined {
+function upgradedType(
+  type: IdentifierType,
+  value: string,
+  country: string,
+  kind: EntityKind,
+): IdentifierType | undefined {
   const len = value.length;
   if (country === 'RU') {
     if (type === 'TAX_ID' && (len === 10 || len === 12)) return 'INN';
@@ -115,10 +196,15 @@ function upgradedType(type: IdentifierType, value: string, country: string, kind
 
 function checkFor(type: IdentifierType, value: string): string | undefined {
   switch (type) {
-    case 'INN': return checkInn(value);
-    case 'OGRN': return checkOgrn(value);
-    case 'BIN': return checkKzBin(value);
-    case 'IIN': return checkKzIin(value);
-    default: return undefined;
+    case 'INN':
+      return checkInn(value);
+    case 'OGRN':
+      return checkOgrn(value);
+    case 'BIN':
+      return checkKzBin(value);
+    case 'IIN':
+      return checkKzIin(value);
+    default:
+      return undefined;
   }
 }

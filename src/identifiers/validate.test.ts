@@ -19,7 +19,10 @@ describe('normalizeIdentifier', () => {
 
 describe('Kazakh BIN', () => {
   const vectors = readFileSync(join(IDS, 'bin_checksum_test_vectors.tsv'), 'utf8')
-    .split('\n').slice(1).filter((l) => l.trim()).map((l) => l.split('\t'));
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim())
+    .map((l) => l.split('\t'));
 
   it('has test vectors of every kind', () => {
     expect(vectors.length).toBe(49);
@@ -31,7 +34,9 @@ describe('Kazakh BIN', () => {
   });
 
   it('validates all 270 real BINs of python-stdnum', () => {
-    const bins = readFileSync(join(IDS, 'python-stdnum_kz_bin_valid_samples.txt'), 'utf8').split(/\r?\n/).filter((l) => l.trim());
+    const bins = readFileSync(join(IDS, 'python-stdnum_kz_bin_valid_samples.txt'), 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.trim());
     expect(bins).toHaveLength(270);
     const invalid = bins.filter((b) => !validateIdentifier('BIN', b).valid);
     expect(invalid).toEqual([]);
@@ -46,7 +51,10 @@ describe('Kazakh BIN', () => {
   });
 
   it('rejects numbers for which no check digit exists, with a reason', () => {
-    expect(validateIdentifier('BIN', '940140000960')).toEqual({ valid: false, reason: 'no valid check digit exists for this number' });
+    expect(validateIdentifier('BIN', '940140000960')).toEqual({
+      valid: false,
+      reason: 'no valid check digit exists for this number',
+    });
   });
 
   it('checks the structure digits', () => {

@@ -14,7 +14,10 @@ export interface IdentifierValidation {
 
 /** Upper-case alphanumerics only; an IMO number also loses its "IMO" prefix. Non-Latin letters are kept. */
 export function normalizeIdentifier(type: IdentifierType, value: string): string {
-  let v = value.normalize('NFKC').toUpperCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  let v = value
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
   if (type === 'IMO' && v.startsWith('IMO')) v = v.slice(3);
   return v;
 }
@@ -54,7 +57,8 @@ export function validateIdentifier(type: IdentifierType, value: string): Identif
     }
     case 'SWIFT': {
       const m = SWIFT.exec(v);
-      if (!m) return result('must be 8 or 11 characters: 4 letters, country, 2 location and optional 3 branch characters');
+      if (!m)
+        return result('must be 8 or 11 characters: 4 letters, country, 2 location and optional 3 branch characters');
       return result(isCountryCode(m[1]) ? undefined : `unknown country code ${m[1]}`);
     }
     default:

@@ -12,11 +12,19 @@ export interface InformationRequestsFeature {
   jobHandlers: Pick<JobHandlers, 'cases.information_overdue'>;
 }
 
-export function createInformationRequestsFeature(deps: { dataSource: DataSource; uow: UnitOfWork; config: Config }): InformationRequestsFeature {
+export function createInformationRequestsFeature(deps: {
+  dataSource: DataSource;
+  uow: UnitOfWork;
+  config: Config;
+}): InformationRequestsFeature {
   const service = new InformationRequestsService(deps.dataSource, deps.uow, deps.config.INFO_REQUEST_TIMEOUT_HOURS);
   return {
     service,
     routes: informationRequestsRoutes(service),
-    jobHandlers: { 'cases.information_overdue': async ({ requestId }) => { await service.overdue(requestId); } },
+    jobHandlers: {
+      'cases.information_overdue': async ({ requestId }) => {
+        await service.overdue(requestId);
+      },
+    },
   };
 }

@@ -45,14 +45,35 @@ export async function dbNow(m: EntityManager): Promise<Date> {
   return at;
 }
 
-export async function insertRequest(m: EntityManager, r: {
-  caseId: string; declarationId: string; organization: string; decisionId: string; message: string;
-  requestedBy: string; requestedByPerson: string | null; requestedAt: Date; respondBy: Date;
-}): Promise<string> {
+export async function insertRequest(
+  m: EntityManager,
+  r: {
+    caseId: string;
+    declarationId: string;
+    organization: string;
+    decisionId: string;
+    message: string;
+    requestedBy: string;
+    requestedByPerson: string | null;
+    requestedAt: Date;
+    respondBy: Date;
+  },
+): Promise<string> {
   const [row] = await m.query(
     `INSERT INTO information_requests (case_id, declaration_id, organization, decision_id, message, requested_by, requested_by_person, requested_at, respond_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [r.caseId, r.declarationId, r.organization, r.decisionId, r.message, r.requestedBy, r.requestedByPerson, r.requestedAt, r.respondBy]);
+    [
+      r.caseId,
+      r.declarationId,
+      r.organization,
+      r.decisionId,
+      r.message,
+      r.requestedBy,
+      r.requestedByPerson,
+      r.requestedAt,
+      r.respondBy,
+    ],
+  );
   return row.id;
 }
 
@@ -65,7 +86,9 @@ export async function caseOfRequest(m: EntityManager, id: string): Promise<strin
 /** The case's request still waiting for an answer (at most one: a partial unique index), locked for the transaction. */
 export async function lockOpenRequest(m: EntityManager, caseId: string): Promise<RequestRow | undefined> {
   const [row] = await m.query(
-    `${SELECT_REQUEST} WHERE r.case_id = $1 AND r.answered_at IS NULL AND r.withdrawn_at IS NULL FOR UPDATE OF r`, [caseId]);
+    `${SELECT_REQUEST} WHERE r.case_id = $1 AND r.answered_at IS NULL AND r.withdrawn_at IS NULL FOR UPDATE OF r`,
+    [caseId],
+  );
   return row;
 }
 
@@ -84,23 +107,36 @@ export async function withdrawOpenRequests(m: EntityManager, caseId: string): Pr
     `WITH withdrawn AS (
        UPDATE information_requests SET withdrawn_at = date_trunc('milliseconds', clock_timestamp())
        WHERE case_id = $1 AND answered_at IS NULL AND withdrawn_at IS NULL RETURNING id)
-     SELECT id FROM withdrawn`, [caseId]);
+     SELECT id FROM withdrawn`,
+    [caseId],
+  );
   return rows.map((r) => r.id);
 }
 
-export async function insertResponse(m: EntityManager, r: {
-  requestId: string; declarationId: string; organization: string; message: string; respondedBy: string; respondedByPerson: string | null;
-  documentIds: string[]; at: Date;
-}): Promise<string> {
+export async function insertResponse(
+  m: EntityManager,
+  r: {
+    requestId: string;
+    declarationId: string;
+    organization: string;
+    message: string;
+    respondedBy: string;
+    respondedByPerson: string | null;
+    documentIds: string[];
+    at: Date;
+  },
+): Promise<string> {
   const [row] = await m.query(
     `INSERT INTO information_responses (request_id, declaration_id, organization, message, responded_by, responded_by_person, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [r.requestId, r.declarationId, r.organization, r.message, r.respondedBy, r.respondedByPerson, r.at]);
+    [r.requestId, r.declarationId, r.organization, r.message, r.respondedBy, r.respondedByPerson, r.at],
+  );
   if (r.documentIds.length) {
     await m.query(
       `INSERT INTO information_response_documents (response_id, position, document_id)
        SELECT $1, d.position, d.id FROM unnest($2::uuid[]) WITH ORDINALITY AS d(id, position)`,
-      [row.id, r.documentIds]);
+      [row.id, r.documentIds],
+    );
   }
   await m.query(`UPDATE information_requests SET answered_at = $2 WHERE id = $1`, [r.requestId, r.at]);
   return row.id;
@@ -116,14 +152,20 @@ export async function caseRequests(m: EntityManager, caseId: string): Promise<Re
 }
 
 export async function declarationRequests(m: EntityManager, declarationId: string): Promise<RequestRow[]> {
-  return m.query(`${SELECT_REQUEST} WHERE r.declaration_id = $1 ORDER BY r.requested_at DESC, r.id DESC`, [declarationId]);
+  return m.query(`${SELECT_REQUEST} WHERE r.declaration_id = $1 ORDER BY r.requested_at DESC, r.id DESC`, [
+    declarationId,
+  ]);
 }
 
 export async function responsesOf(m: EntityManager, requestIds: string[]): Promise<ResponseRow[]> {
   if (!requestIds.length) return [];
-  return m.query(`${SELECT_RESPONSE} WHERE x.request_id = ANY($1::uuid[]) ORDER BY x.created_at DESC, x.id DESC`, [requestIds]);
+  return m.query(`${SELECT_RESPONSE} WHERE x.request_id = ANY($1::uuid[]) ORDER BY x.created_at DESC, x.id DESC`, [
+    requestIds,
+  ]);
 }
 
 export async function declarationResponses(m: EntityManager, declarationId: string): Promise<ResponseRow[]> {
-  return m.query(`${SELECT_RESPONSE} WHERE x.declaration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, [declarationId]);
+  return m.query(`${SELECT_RESPONSE} WHERE x.declaration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, [
+    declarationId,
+  ]);
 }

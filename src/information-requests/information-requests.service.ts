@@ -13,8 +13,20 @@ import { enqueueInTransaction } from '../jobs/outbox';
 import { emitWebhookEvent } from '../webhooks/events';
 import { NoOpenRequestError, RequestAlreadyOpenError } from './information-requests.errors';
 import {
-  caseOfRequest, caseRequests, dbNow, declarationRequests, declarationResponses, insertRequest, insertResponse,
-  lockOpenRequest, lockRequest, markOverdue, readResponse, responsesOf, withdrawOpenRequests, type ResponseRow,
+  caseOfRequest,
+  caseRequests,
+  dbNow,
+  declarationRequests,
+  declarationResponses,
+  insertRequest,
+  insertResponse,
+  lockOpenRequest,
+  lockRequest,
+  markOverdue,
+  readResponse,
+  responsesOf,
+  withdrawOpenRequests,
+  type ResponseRow,
 } from './information-requests.repository';
 import type { CaseInformationRequests } from '../cases/case-information';
 import type { CaseInformationRequest } from '../cases/case-information.schemas';
@@ -39,7 +51,11 @@ const iso = (d: Date) => d.toISOString();
 export class InformationRequestsService implements CaseInformationRequests {
   private readonly timeoutMs: number;
 
-  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, timeoutHours: number) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    timeoutHours: number,
+  ) {
     this.timeoutMs = Math.round(timeoutHours * 3_600_000);
   }
 
@@ -53,28 +69,65 @@ export class InformationRequestsService implements CaseInformationRequests {
    * case out of the queue (unassigned, not claimable) with its SLA paused, the declaration `information_requested`, the
    * timeout job, the audit event and the broker's webhook, which carries the message and nothing of the review.
    */
-  async open(m: EntityManager, who: AuditActor, actor: Actor, c: RequestedCase, decisionId: string, message: string): Promise<void> {
+  async open(
+    m: EntityManager,
+    who: AuditActor,
+    actor: Actor,
+    c: RequestedCase,
+    decisionId: string,
+    message: string,
+  ): Promise<void> {
     const requestedAt = await dbNow(m);
     const respondBy = new Date(requestedAt.getTime() + this.timeoutMs);
     const requestId = await insertRequest(m, {
-      caseId: c.id, declarationId: c.declaration_id, organization: c.organization, decisionId, message,
-      requestedBy: actor.keyId, requestedByPerson: personOf(actor), requestedAt, respondBy,
+      caseId: c.id,
+      declarationId: c.declaration_id,
+      organization: c.organization,
+      decisionId,
+      message,
+      requestedBy: actor.keyId,
+      requestedByPerson: personOf(actor),
+      requestedAt,
+      respondBy,
     });
     const deadline = await pauseForInformation(m, c.id, requestedAt);
     await setDeclarationStatus(m, who, c.declaration_id, 'information_requested', { caseId: c.id, decisionId });
     await recordAudit(m, who, {
-      action: 'case.information_requested', subjectType: 'case', subjectId: c.id,
+      action: 'case.information_requested',
+      subjectType: 'case',
+      subjectId: c.id,
       data: {
-        declarationId: c.declaration_id, decisionId, requestId, message, requestedAt: iso(requestedAt), respondBy: iso(respondBy),
-        slaPausedAt: iso(requestedAt), deadline: iso(deadline),
+        declarationId: c.declaration_id,
+        decisionId,
+        requestId,
+        message,
+        requestedAt: iso(requestedAt),
+        respondBy: iso(respondBy),
+        slaPausedAt: iso(requestedAt),
+        deadline: iso(deadline),
       },
     });
-    await enqueueInTransaction(m, 'cases.information_overdue', { requestId }, {
-      dedupeKey: `cases.information_overdue:${requestId}`, delayMs: Math.max(0, respondBy.getTime() - Date.now()),
-    });
+    await enqueueInTransaction(
+      m,
+      'cases.information_overdue',
+      { requestId },
+      {
+        dedupeKey: `cases.information_overdue:${requestId}`,
+        delayMs: Math.max(0, respondBy.getTime() - Date.now()),
+      },
+    );
     await emitWebhookEvent(m, {
-      type: 'case.information_requested', organization: c.organization, subjectId: c.declaration_id, eventId: requestId,
-      data: { declarationId: c.declaration_id, reference: c.reference, message, requestedAt: iso(requestedAt), respondBy: iso(respondBy) },
+      type: 'case.information_requested',
+      organization: c.organization,
+      subjectId: c.declaration_id,
+      eventId: requestId,
+      data: {
+        declarationId: c.declaration_id,
+        reference: c.reference,
+        message,
+        requestedAt: iso(requestedAt),
+        respondBy: iso(respondBy),
+      },
     });
   }
 
@@ -83,7 +136,9 @@ export class InformationRequestsService implements CaseInformationRequests {
     const withdrawn = await withdrawOpenRequests(m, c.id);
     if (withdrawn.length) {
       await recordAudit(m, who, {
-        action: 'case.information_request_withdrawn', subjectType: 'case', subjectId: c.id,
+        action: 'case.information_request_withdrawn',
+        subjectType: 'case',
+        subjectId: c.id,
         data: { declarationId: c.declaration_id, requestIds: withdrawn, decisionId },
       });
     }
@@ -96,33 +151,53 @@ export class InformationRequestsService implements CaseInformationRequests {
   async respond(actor: Actor, declarationId: string, body: ResponseBody) {
     return this.uow.run(async (m) => {
       const owner = await declarationOrganization(m, declarationId);
-      if (owner === undefined || (!seesAllOrganizations(actor) && owner !== actor.organization)) throw new NotFoundError('Declaration');
+      if (owner === undefined || (!seesAllOrganizations(actor) && owner !== actor.organization))
+        throw new NotFoundError('Declaration');
       // The case row first, as decisions lock it: one lock order, no deadlock with a reviewer acting at the same time;
       // the declaration's status is read under that lock (decisions change it while holding the case).
       const c = await lockCaseOfDeclaration(m, declarationId);
-      const request = c && await lockOpenRequest(m, c.id);
+      const request = c && (await lockOpenRequest(m, c.id));
       if (!c || !request) throw new NoOpenRequestError();
       const d = (await declarationOwnerAndStatus(m, declarationId))!;
       const documentIds = body.documentIds ?? [];
       const known = await brokerDocumentIds(m, declarationId, documentIds);
       const unknown = documentIds.map((id, i) => ({ id, i })).filter((x) => !known.has(x.id));
       if (unknown.length) {
-        throw new ValidationError(unknown.map((x) => ({ path: `body.documentIds.${x.i}`, message: 'not a document of this declaration' })));
+        throw new ValidationError(
+          unknown.map((x) => ({ path: `body.documentIds.${x.i}`, message: 'not a document of this declaration' })),
+        );
       }
       const at = await dbNow(m);
       const who = auditActor(actor);
       const responseId = await insertResponse(m, {
-        requestId: request.id, declarationId, organization: d.organization, message: body.message, respondedBy: actor.keyId,
-        respondedByPerson: actor.person, documentIds, at,
+        requestId: request.id,
+        declarationId,
+        organization: d.organization,
+        message: body.message,
+        respondedBy: actor.keyId,
+        respondedByPerson: actor.person,
+        documentIds,
+        at,
       });
       const resumed = c.status === 'information_requested' ? await this.resume(m, c.id, at, 'queue') : null;
       if (d.status === 'information_requested') {
-        await setDeclarationStatus(m, who, declarationId, 'under_review', { caseId: c.id, requestId: request.id, responseId });
+        await setDeclarationStatus(m, who, declarationId, 'under_review', {
+          caseId: c.id,
+          requestId: request.id,
+          responseId,
+        });
       }
       await recordAudit(m, who, {
-        action: 'case.information_received', subjectType: 'case', subjectId: c.id,
+        action: 'case.information_received',
+        subjectType: 'case',
+        subjectId: c.id,
         data: {
-          declarationId, requestId: request.id, responseId, message: body.message, documentIds, receivedAt: iso(at),
+          declarationId,
+          requestId: request.id,
+          responseId,
+          message: body.message,
+          documentIds,
+          receivedAt: iso(at),
           ...(resumed ? resumedData(resumed) : { status: c.status }),
         },
       });
@@ -149,15 +224,29 @@ export class InformationRequestsService implements CaseInformationRequests {
       await markOverdue(m, requestId, at);
       const resumed = c.status === 'information_requested' ? await this.resume(m, r.case_id, at, 'escalate') : null;
       await recordAudit(m, SYSTEM_ACTOR, {
-        action: 'case.information_overdue', subjectType: 'case', subjectId: r.case_id,
+        action: 'case.information_overdue',
+        subjectType: 'case',
+        subjectId: r.case_id,
         data: {
-          declarationId: r.declaration_id, requestId, requestedAt: iso(r.requested_at), respondBy: iso(r.respond_by), escalated: resumed !== null,
+          declarationId: r.declaration_id,
+          requestId,
+          requestedAt: iso(r.requested_at),
+          respondBy: iso(r.respond_by),
+          escalated: resumed !== null,
           ...(resumed ? resumedData(resumed) : {}),
         },
       });
       await emitWebhookEvent(m, {
-        type: 'case.information_overdue', organization: r.organization, subjectId: r.declaration_id, eventId: requestId,
-        data: { declarationId: r.declaration_id, reference: c.reference, requestedAt: iso(r.requested_at), respondBy: iso(r.respond_by) },
+        type: 'case.information_overdue',
+        organization: r.organization,
+        subjectId: r.declaration_id,
+        eventId: requestId,
+        data: {
+          declarationId: r.declaration_id,
+          reference: c.reference,
+          requestedAt: iso(r.requested_at),
+          respondBy: iso(r.respond_by),
+        },
       });
       return 'escalated';
     });
@@ -172,29 +261,52 @@ export class InformationRequestsService implements CaseInformationRequests {
   private async resume(m: EntityManager, caseId: string, at: Date, to: 'queue' | 'escalate') {
     const row = await resumeFromPause(m, caseId, at, to);
     if (!row.overdue) await scheduleEscalation(m, caseId, row.deadline);
-    return { status: row.status, deadline: row.deadline, previousDeadline: row.previous_deadline, pausedMs: at.getTime() - row.paused_at.getTime() };
+    return {
+      status: row.status,
+      deadline: row.deadline,
+      previousDeadline: row.previous_deadline,
+      pausedMs: at.getTime() - row.paused_at.getTime(),
+    };
   }
 
   /** The case view's requests, newest first, each with its answer. */
   async forCase(m: EntityManager, caseId: string): Promise<CaseInformationRequest[]> {
     const requests = await caseRequests(m, caseId);
-    const responses = await responsesOf(m, requests.map((r) => r.id));
+    const responses = await responsesOf(
+      m,
+      requests.map((r) => r.id),
+    );
     const docs = await documentRefs(m, [...new Set(responses.flatMap((x) => x.document_ids))]);
     const byRequest = new Map(responses.map((x) => [x.request_id, x]));
     return requests.map((r) => {
       const x = byRequest.get(r.id);
       return {
-        id: r.id, decisionId: r.decision_id, message: r.message,
+        id: r.id,
+        decisionId: r.decision_id,
+        message: r.message,
         status: r.answered_at ? 'answered' : r.withdrawn_at ? 'withdrawn' : 'open',
         requestedBy: { keyId: r.requested_by, name: r.requested_by_name, person: r.requested_by_person },
-        requestedAt: iso(r.requested_at), respondBy: iso(r.respond_by), overdueAt: r.overdue_at ? iso(r.overdue_at) : null,
-        response: x ? {
-          id: x.id, message: x.message, documentIds: x.document_ids,
-          documents: x.document_ids.map((id) => docs.get(id)).filter((dd) => dd !== undefined)
-            .map((dd) => ({ id: dd.id, filename: dd.filename, contentType: dd.content_type, size: Number(dd.size) })),
-          respondedBy: { keyId: x.responded_by, name: x.responded_by_name, person: x.responded_by_person },
-          receivedAt: iso(x.created_at),
-        } : null,
+        requestedAt: iso(r.requested_at),
+        respondBy: iso(r.respond_by),
+        overdueAt: r.overdue_at ? iso(r.overdue_at) : null,
+        response: x
+          ? {
+              id: x.id,
+              message: x.message,
+              documentIds: x.document_ids,
+              documents: x.document_ids
+                .map((id) => docs.get(id))
+                .filter((dd) => dd !== undefined)
+                .map((dd) => ({
+                  id: dd.id,
+                  filename: dd.filename,
+                  contentType: dd.content_type,
+                  size: Number(dd.size),
+                })),
+              respondedBy: { keyId: x.responded_by, name: x.responded_by_name, person: x.responded_by_person },
+              receivedAt: iso(x.created_at),
+            }
+          : null,
       };
     });
   }
@@ -202,10 +314,15 @@ export class InformationRequestsService implements CaseInformationRequests {
   /** What the declaration view adds: the open request (message and dates only) and the broker's answers, newest first. */
   async forDeclaration(declarationId: string) {
     const m = this.dataSource.manager;
-    const [requests, responses] = await Promise.all([declarationRequests(m, declarationId), declarationResponses(m, declarationId)]);
+    const [requests, responses] = await Promise.all([
+      declarationRequests(m, declarationId),
+      declarationResponses(m, declarationId),
+    ]);
     const open = requests.find((r) => !r.answered_at && !r.withdrawn_at);
     return {
-      informationRequest: open ? { message: open.message, requestedAt: iso(open.requested_at), respondBy: iso(open.respond_by) } : null,
+      informationRequest: open
+        ? { message: open.message, requestedAt: iso(open.requested_at), respondBy: iso(open.respond_by) }
+        : null,
       responses: responses.map(responseView),
     };
   }
@@ -213,7 +330,12 @@ export class InformationRequestsService implements CaseInformationRequests {
 
 /** What the audit log records of a case put back in a queue: where, and how its deadline moved. */
 function resumedData(r: { status: string; pausedMs: number; previousDeadline: Date; deadline: Date }) {
-  return { status: r.status, pausedMs: r.pausedMs, previousDeadline: iso(r.previousDeadline), deadline: iso(r.deadline) };
+  return {
+    status: r.status,
+    pausedMs: r.pausedMs,
+    previousDeadline: iso(r.previousDeadline),
+    deadline: iso(r.deadline),
+  };
 }
 
 export function responseView(x: ResponseRow) {

@@ -12,7 +12,12 @@ export interface InvoicesFeature {
 }
 
 /** Built after the declarations feature: filing an invoice re-screens the open declarations that cite it. */
-export function createInvoicesFeature(deps: { dataSource: DataSource; uow: UnitOfWork; logger: Logger; pipeline: ScreeningPipeline }): InvoicesFeature {
+export function createInvoicesFeature(deps: {
+  dataSource: DataSource;
+  uow: UnitOfWork;
+  logger: Logger;
+  pipeline: ScreeningPipeline;
+}): InvoicesFeature {
   const service = new InvoicesService(deps.dataSource, deps.uow, deps.pipeline, deps.logger);
   return { service, routes: invoicesRoutes(service) };
 }

@@ -7,13 +7,27 @@ import type { ScreeningPipeline } from '../declarations/screening-pipeline';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
 import { openCitingDeclarations } from '../declarations/invoice-citations.repository';
-import { insertInvoice, isInvoiceNumberConflict, listInvoices, readInvoice, type InvoiceRow } from './invoices.repository';
+import {
+  insertInvoice,
+  isInvoiceNumberConflict,
+  listInvoices,
+  readInvoice,
+  type InvoiceRow,
+} from './invoices.repository';
 import type { InvoiceInput } from './invoices.schemas';
 
 export function invoiceView(row: InvoiceRow) {
   return {
-    id: row.id, organization: row.organization, number: row.number, date: row.invoice_date, seller: row.seller, buyer: row.buyer,
-    currency: row.currency, lines: row.lines, totalValue: Number(row.total_value), createdAt: row.created_at.toISOString(),
+    id: row.id,
+    organization: row.organization,
+    number: row.number,
+    date: row.invoice_date,
+    seller: row.seller,
+    buyer: row.buyer,
+    currency: row.currency,
+    lines: row.lines,
+    totalValue: Number(row.total_value),
+    createdAt: row.created_at.toISOString(),
   };
 }
 
@@ -31,7 +45,10 @@ export class InvoicesService {
    * invoice was missing, so its reviewer would otherwise read an `invoice-missing` hit that no longer holds. Cleared
    * or decided declarations are left as they are (their screening is the record the decision was taken on).
    */
-  async create(actor: Actor, input: InvoiceInput): Promise<{ invoice: ReturnType<typeof invoiceView>; rescreened: string[] }> {
+  async create(
+    actor: Actor,
+    input: InvoiceInput,
+  ): Promise<{ invoice: ReturnType<typeof invoiceView>; rescreened: string[] }> {
     try {
       return await this.uow.run(async (m) => {
         const row = await insertInvoice(m, actor.organization, actor.keyId, input);
@@ -42,29 +59,58 @@ export class InvoicesService {
           rescreened.push(d.id);
         }
         await recordAudit(m, auditActor(actor), {
-          action: 'invoice.created', subjectType: 'invoice', subjectId: row.id,
-          data: { number: row.number, organization: row.organization, lineCount: row.line_count, currency: row.currency, totalValue: Number(row.total_value), rescreened },
+          action: 'invoice.created',
+          subjectType: 'invoice',
+          subjectId: row.id,
+          data: {
+            number: row.number,
+            organization: row.organization,
+            lineCount: row.line_count,
+            currency: row.currency,
+            totalValue: Number(row.total_value),
+            rescreened,
+          },
         });
-        if (rescreened.length) this.logger.info({ invoiceId: row.id, rescreened }, 'late invoice: re-screened the open declarations that cite it');
+        if (rescreened.length)
+          this.logger.info(
+            { invoiceId: row.id, rescreened },
+            'late invoice: re-screened the open declarations that cite it',
+          );
         return { invoice: invoiceView(row), rescreened };
       });
     } catch (err) {
-      if (isInvoiceNumberConflict(err)) throw new ConflictError('invoice_exists', `An invoice numbered "${input.number}" already exists for your organisation.`);
+      if (isInvoiceNumberConflict(err))
+        throw new ConflictError(
+          'invoice_exists',
+          `An invoice numbered "${input.number}" already exists for your organisation.`,
+        );
       throw err;
     }
   }
 
   /** Brokers read their own organisation's invoices; the customs authority reads any (it reviews them). */
   async get(actor: Actor, id: string) {
-    const row = await readInvoice(this.dataSource.manager, id, seesAllOrganizations(actor) ? undefined : actor.organization);
+    const row = await readInvoice(
+      this.dataSource.manager,
+      id,
+      seesAllOrganizations(actor) ? undefined : actor.organization,
+    );
     if (!row) throw new NotFoundError('Invoice');
     return invoiceView(row);
   }
 
   async list(actor: Actor, q: { number?: string; organization?: string; limit: number; cursor?: string }) {
     const organization = seesAllOrganizations(actor) ? q.organization : actor.organization;
-    const rows = await listInvoices(this.dataSource.manager, { organization, number: q.number, after: decodeCursor(q.cursor), limit: q.limit });
+    const rows = await listInvoices(this.dataSource.manager, {
+      organization,
+      number: q.number,
+      after: decodeCursor(q.cursor),
+      limit: q.limit,
+    });
     const result = page(rows, q.limit, (r) => [r.created_at, r.id]);
-    return { items: result.items.map((r) => ({ ...invoiceView(r), lines: undefined, lineCount: r.line_count })), nextCursor: result.nextCursor };
+    return {
+      items: result.items.map((r) => ({ ...invoiceView(r), lines: undefined, lineCount: r.line_count })),
+      nextCursor: result.nextCursor,
+    };
   }
 }

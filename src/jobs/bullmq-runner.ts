@@ -59,12 +59,20 @@ export class BullMqJobRunner implements JobRunner {
     private readonly options: BullMqRunnerOptions,
   ) {
     // No offline queue: while Redis is down an add fails at once and the outbox row stays pending.
-    this.producer = new IORedis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    this.producer = new IORedis(options.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+    });
     this.producer.on('error', () => undefined); // reconnection is automatic; the relay reports failures
     this.queue = new Queue(QUEUE_NAME, { connection: this.producer, prefix: options.prefix });
     this.queue.on('error', () => undefined);
-    this.relay = new PollLoop(() => this.relayOnce(), options.pollMs, (err) =>
-      this.logger.warn({ err: err instanceof Error ? err.message : err }, 'outbox relay failed; rows stay pending'));
+    this.relay = new PollLoop(
+      () => this.relayOnce(),
+      options.pollMs,
+      (err) =>
+        this.logger.warn({ err: err instanceof Error ? err.message : err }, 'outbox relay failed; rows stay pending'),
+    );
   }
 
   async start(): Promise<void> {
@@ -110,21 +118,23 @@ export class BullMqJobRunner implements JobRunner {
     if (rows.length === 0) return 0;
     const ids = rows.map((r) => r.id);
     try {
-      await this.queue.addBulk(rows.map((r) => {
-        const policy = (this.options.policies ?? JOB_POLICIES)[r.job_name] ?? { attempts: 1, backoffMs: 1000 };
-        return {
-          name: r.job_name,
-          data: r.payload,
-          opts: {
-            jobId: r.job_id,
-            delay: r.delay_ms,
-            attempts: policy.attempts,
-            backoff: { type: 'exponential', delay: policy.backoffMs },
-            removeOnComplete: { age: 24 * 3600, count: 100_000 },
-            removeOnFail: { age: 30 * 24 * 3600 },
-          },
-        };
-      }));
+      await this.queue.addBulk(
+        rows.map((r) => {
+          const policy = (this.options.policies ?? JOB_POLICIES)[r.job_name] ?? { attempts: 1, backoffMs: 1000 };
+          return {
+            name: r.job_name,
+            data: r.payload,
+            opts: {
+              jobId: r.job_id,
+              delay: r.delay_ms,
+              attempts: policy.attempts,
+              backoff: { type: 'exponential', delay: policy.backoffMs },
+              removeOnComplete: { age: 24 * 3600, count: 100_000 },
+              removeOnFail: { age: 30 * 24 * 3600 },
+            },
+          };
+        }),
+      );
     } catch (err) {
       await releaseClaims(this.dataSource, ids);
       throw err;
@@ -158,24 +168,28 @@ export class BullMqJobRunner implements JobRunner {
 
   /** Relayed rows are asked of Redis; the others are live while the relay has still to send them. */
   async liveness(rows: OutboxJobRef[]): Promise<JobLiveness[]> {
-    return Promise.all(rows.map(async (r): Promise<JobLiveness> => {
-      if (r.status === 'pending') return 'live';
-      if (r.status !== 'relayed') return r.status === 'failed' ? 'failed' : 'gone';
-      const state = await this.queue.getJobState(r.jobId);
-      if (LIVE_STATES.has(state)) return 'live';
-      return state === 'failed' ? 'failed' : 'gone';
-    }));
+    return Promise.all(
+      rows.map(async (r): Promise<JobLiveness> => {
+        if (r.status === 'pending') return 'live';
+        if (r.status !== 'relayed') return r.status === 'failed' ? 'failed' : 'gone';
+        const state = await this.queue.getJobState(r.jobId);
+        if (LIVE_STATES.has(state)) return 'live';
+        return state === 'failed' ? 'failed' : 'gone';
+      }),
+    );
   }
 
   private async process(job: Job): Promise<void> {
-    const handler = this.handlers[job.name as JobName] as ((p: unknown, m: { attempt: number; jobId: string }) => Promise<void>) | undefined;
+    const handler = this.handlers[job.name as JobName] as
+      ((p: unknown, m: { attempt: number; jobId: string }) => Promise<void>) | undefined;
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     const attempt = job.attemptsMade + 1;
     try {
       await handler(job.data, { attempt, jobId: String(job.id) });
     } catch (err) {
       // Recorded while this worker still holds the job: the domain state says "failed" before BullMQ does.
-      if (attempt >= (job.opts.attempts ?? 1)) await runFinalFailure(this.options.failureHooks ?? {}, job.name as JobName, job.data, err, this.logger);
+      if (attempt >= (job.opts.attempts ?? 1))
+        await runFinalFailure(this.options.failureHooks ?? {}, job.name as JobName, job.data, err, this.logger);
       throw err;
     }
   }

@@ -53,7 +53,10 @@ export const JOB_POLICIES: JobPolicies = {
 
 export const JOB_NAMES = Object.keys(JOB_POLICIES) as JobName[];
 
-export type JobHandler<N extends JobName> = (payload: JobPayloads[N], meta: { attempt: number; jobId: string }) => Promise<void>;
+export type JobHandler<N extends JobName> = (
+  payload: JobPayloads[N],
+  meta: { attempt: number; jobId: string },
+) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
 /**

@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import { backoffDelay, JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobPolicies } from './catalogue';
 import { runFinalFailure, type JobLiveness, type JobRunner, type OutboxJobRef } from './job-runner';
 import {
-  claimNextDue, countByStatus, markDone, markFailed, releaseAllLeases, scheduleRetry,
+  claimNextDue,
+  countByStatus,
+  markDone,
+  markFailed,
+  releaseAllLeases,
+  scheduleRetry,
 } from './outbox.repository';
 import { PollLoop } from './poll-loop';
 import type { JobMetrics } from '../observability/metrics';
@@ -51,8 +56,15 @@ export class InProcessJobRunner implements JobRunner {
   ) {
     this.policies = options.policies ?? JOB_POLICIES;
     this.failureHooks = options.failureHooks ?? {};
-    this.loops = Array.from({ length: options.concurrency }, () =>
-      new PollLoop(() => this.runOne(), options.pollMs, (err) => this.logger.error({ err }, 'job loop failed')));
+    this.loops = Array.from(
+      { length: options.concurrency },
+      () =>
+        new PollLoop(
+          () => this.runOne(),
+          options.pollMs,
+          (err) => this.logger.error({ err }, 'job loop failed'),
+        ),
+    );
   }
 
   async start(): Promise<void> {

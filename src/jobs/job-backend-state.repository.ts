@@ -10,7 +10,10 @@ export async function recordedRedisRunId(db: Queryable): Promise<string | undefi
 
 /** Records the first run id (another process may have recorded it first: then that one stays). */
 export async function insertRedisRunId(db: Queryable, runId: string): Promise<void> {
-  await db.query(`INSERT INTO job_backend_state (key, value) VALUES ('redis_run_id', $1) ON CONFLICT (key) DO NOTHING`, [runId]);
+  await db.query(
+    `INSERT INTO job_backend_state (key, value) VALUES ('redis_run_id', $1) ON CONFLICT (key) DO NOTHING`,
+    [runId],
+  );
 }
 
 export async function updateRedisRunId(db: Queryable, runId: string): Promise<void> {

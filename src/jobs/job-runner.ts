@@ -29,7 +29,13 @@ export interface JobRunner {
 }
 
 /** Runs the job's final-failure handler; a handler that throws is logged, and the reconciler will call it again. */
-export async function runFinalFailure(hooks: FinalFailureHandlers, name: JobName, payload: unknown, err: unknown, logger: Logger): Promise<void> {
+export async function runFinalFailure(
+  hooks: FinalFailureHandlers,
+  name: JobName,
+  payload: unknown,
+  err: unknown,
+  logger: Logger,
+): Promise<void> {
   const hook = hooks[name] as ((p: unknown, error: string) => Promise<void>) | undefined;
   if (!hook) return;
   try {

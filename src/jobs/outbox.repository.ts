@@ -12,7 +12,11 @@ import type { OutboxJobRef } from './job-runner';
 
 /** One job row; a row with the same dedupe key already there makes this a no-op. */
 export async function insertOutboxJob(
-  manager: EntityManager, name: JobName, payload: unknown, dedupeKey: string | null, delayMs: number,
+  manager: EntityManager,
+  name: JobName,
+  payload: unknown,
+  dedupeKey: string | null,
+  delayMs: number,
 ): Promise<void> {
   await manager.query(
     `INSERT INTO outbox (job_name, payload, dedupe_key, available_at)
@@ -59,7 +63,9 @@ export async function releaseClaims(db: Queryable, ids: string[]): Promise<void>
 
 export async function markRelayed(db: Queryable, ids: string[]): Promise<void> {
   await db.query(
-    `UPDATE outbox SET status = 'relayed', finished_at = now(), locked_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    `UPDATE outbox SET status = 'relayed', finished_at = now(), locked_until = NULL WHERE id = ANY($1::bigint[])`,
+    [ids],
+  );
 }
 
 // ---- the in-process runner (the outbox is the queue) ----
@@ -104,13 +110,16 @@ export async function markDone(db: Queryable, id: string): Promise<void> {
 
 export async function markFailed(db: Queryable, id: string, message: string): Promise<void> {
   await db.query(
-    `UPDATE outbox SET status = 'failed', finished_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1`, [id, message]);
+    `UPDATE outbox SET status = 'failed', finished_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1`,
+    [id, message],
+  );
 }
 
 export async function scheduleRetry(db: Queryable, id: string, message: string, delayMs: number): Promise<void> {
   await db.query(
     `UPDATE outbox SET locked_until = NULL, last_error = $2, available_at = now() + ($3::int * interval '1 millisecond') WHERE id = $1`,
-    [id, message, delayMs]);
+    [id, message, delayMs],
+  );
 }
 
 // ---- the reconciler ----
@@ -132,7 +141,9 @@ export async function tryLockReconciler(m: EntityManager): Promise<boolean> {
 
 export async function rowsByDedupeKeys(m: EntityManager, keys: string[]): Promise<ReconcileRow[]> {
   return m.query(
-    `SELECT id, status, COALESCE(job_id::text, 'o' || id) AS job_id, job_name, payload FROM outbox WHERE dedupe_key = ANY($1::text[]) ORDER BY id`, [keys]);
+    `SELECT id, status, COALESCE(job_id::text, 'o' || id) AS job_id, job_name, payload FROM outbox WHERE dedupe_key = ANY($1::text[]) ORDER BY id`,
+    [keys],
+  );
 }
 
 /** Puts the row back to pending with a fresh job, only if it is as `row` saw it; true when it did. */
@@ -141,7 +152,8 @@ export async function requeueIfUnchanged(m: EntityManager, row: ReconcileRow): P
     `UPDATE outbox SET status = 'pending', attempts = 0, job_id = NULL, available_at = now(), locked_until = NULL, finished_at = NULL,
              last_error = COALESCE(last_error, 'job lost') || ' (re-queued by the reconciler)'
            WHERE id = $1 AND status = $2 AND COALESCE(job_id::text, 'o' || id) = $3 RETURNING id`,
-    [row.id, row.status, row.job_id]);
+    [row.id, row.status, row.job_id],
+  );
   return moved.length > 0;
 }
 
@@ -157,13 +169,20 @@ const RECHECK_WINDOW = `interval '24 hours'`;
 
 /** Rows relayed within the recheck window, id above `after`, in id order. */
 export async function recentlyRelayed(
-  db: Queryable, after: string, limit: number,
+  db: Queryable,
+  after: string,
+  limit: number,
 ): Promise<{ id: string; job_id: string }[]> {
   return db.query(
-    `SELECT id, COALESCE(job_id::text, 'o' || id) AS job_id FROM outbox WHERE status = 'relayed' AND finished_at > now() - ${RECHECK_WINDOW} AND id > $1 ORDER BY id LIMIT ${limit}`, [after]);
+    `SELECT id, COALESCE(job_id::text, 'o' || id) AS job_id FROM outbox WHERE status = 'relayed' AND finished_at > now() - ${RECHECK_WINDOW} AND id > $1 ORDER BY id LIMIT ${limit}`,
+    [after],
+  );
 }
 
 /** Returns relayed rows to pending (their job is gone); rows no longer relayed are left alone. */
 export async function returnRelayedToPending(db: Queryable, ids: string[]): Promise<void> {
-  await db.query(`UPDATE outbox SET status = 'pending', finished_at = NULL, locked_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'relayed'`, [ids]);
+  await db.query(
+    `UPDATE outbox SET status = 'pending', finished_at = NULL, locked_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'relayed'`,
+    [ids],
+  );
 }

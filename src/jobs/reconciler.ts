@@ -3,7 +3,11 @@ import type { Logger } from 'pino';
 import type { FinalFailureHandlers, StuckWorkFinder } from './catalogue';
 import { runFinalFailure, type JobRunner } from './job-runner';
 import {
-  lastErrorOf, requeueIfUnchanged, rowsByDedupeKeys, tryLockReconciler, type ReconcileRow as Row,
+  lastErrorOf,
+  requeueIfUnchanged,
+  rowsByDedupeKeys,
+  tryLockReconciler,
+  type ReconcileRow as Row,
 } from './outbox.repository';
 import { PollLoop } from './poll-loop';
 
@@ -40,8 +44,15 @@ export class Reconciler {
     private readonly options: ReconcilerOptions,
   ) {
     // The tick reports no work so the loop waits a full interval between passes.
-    this.loop = new PollLoop(() => this.reconcileOnce().then(() => 0), options.intervalMs,
-      (err) => this.logger.warn({ err: err instanceof Error ? err.message : err }, 'reconciling stuck work failed; retried next pass'));
+    this.loop = new PollLoop(
+      () => this.reconcileOnce().then(() => 0),
+      options.intervalMs,
+      (err) =>
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : err },
+          'reconciling stuck work failed; retried next pass',
+        ),
+    );
   }
 
   start(): void {
@@ -56,7 +67,7 @@ export class Reconciler {
     const decided = await this.dataSource.transaction(async (m) => {
       if (!(await tryLockReconciler(m))) return { requeued: [] as Row[], failed: [] as Row[] };
       const keys: string[] = [];
-      for (const find of this.finders) keys.push(...await find(m, this.options.afterMs));
+      for (const find of this.finders) keys.push(...(await find(m, this.options.afterMs)));
       if (keys.length === 0) return { requeued: [], failed: [] };
       const rows = await rowsByDedupeKeys(m, keys);
       const liveness = await this.jobs.liveness(rows.map((r) => ({ id: r.id, status: r.status, jobId: r.job_id })));
@@ -74,14 +85,25 @@ export class Reconciler {
       return { requeued, failed };
     });
     if (decided.requeued.length) {
-      this.logger.warn({ jobs: decided.requeued.map((r) => ({ outboxId: r.id, job: r.job_name, payload: r.payload, was: r.status })) },
-        'unfinished work without a live job: re-queued');
+      this.logger.warn(
+        { jobs: decided.requeued.map((r) => ({ outboxId: r.id, job: r.job_name, payload: r.payload, was: r.status })) },
+        'unfinished work without a live job: re-queued',
+      );
       this.jobs.wake();
     }
     // Outside the transaction: the handlers open their own (the embedded database runs one at a time).
     for (const row of decided.failed) {
-      this.logger.warn({ outboxId: row.id, job: row.job_name, payload: row.payload }, 'job gave up without recording it: recording the failure');
-      await runFinalFailure(this.failureHooks, row.job_name, row.payload, new Error(await this.lastError(row)), this.logger);
+      this.logger.warn(
+        { outboxId: row.id, job: row.job_name, payload: row.payload },
+        'job gave up without recording it: recording the failure',
+      );
+      await runFinalFailure(
+        this.failureHooks,
+        row.job_name,
+        row.payload,
+        new Error(await this.lastError(row)),
+        this.logger,
+      );
     }
     return { requeued: decided.requeued.length, failed: decided.failed.length };
   }

@@ -12,7 +12,11 @@ const BATCH = 1000;
  * no longer has, then records the new run id. The relay sends them again; handlers are idempotent, so a job that had in fact finished
  * costs only a repeat.
  */
-export async function requeueJobsLostByRedis(dataSource: DataSource, redis: Redis, jobKey: (jobId: string) => string): Promise<number> {
+export async function requeueJobsLostByRedis(
+  dataSource: DataSource,
+  redis: Redis,
+  jobKey: (jobId: string) => string,
+): Promise<number> {
   const info = await redis.info('server');
   const runId = /run_id:(\w+)/.exec(info)?.[1];
   if (!runId) return 0;

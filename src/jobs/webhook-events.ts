@@ -5,7 +5,15 @@
  */
 
 /** The events a webhook may subscribe to. Adding one here is all it takes to make it subscribable. */
-export const WEBHOOK_EVENT_TYPES = ['declaration.screened', 'declaration.rescreened', 'case.decided', 'case.information_requested', 'case.information_overdue', 'batch.completed', 'batch.failed'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'declaration.screened',
+  'declaration.rescreened',
+  'case.decided',
+  'case.information_requested',
+  'case.information_overdue',
+  'batch.completed',
+  'batch.failed',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** What the webhooks.dispatch job carries: the event as it will be sent. */

@@ -27,7 +27,11 @@ export async function drawDownLicences(
   trigger: 'decision' | 'clearance',
 ): Promise<void> {
   if (!d || !citesLicences(d)) return;
-  const rows = await licencesByNumber(m, d.items.flatMap((i) => (i.licenceNumber ? [i.licenceNumber] : [])), { lock: true });
+  const rows = await licencesByNumber(
+    m,
+    d.items.flatMap((i) => (i.licenceNumber ? [i.licenceNumber] : [])),
+    { lock: true },
+  );
   if (rows.length === 0) return;
   const licences = new Map(rows.map((r) => [licenceKey(r.number), citedLicence(r)]));
   const running = new Map<string, number>();
@@ -38,15 +42,30 @@ export async function drawDownLicences(
     const usedBefore = licence.used + (running.get(licence.id) ?? 0);
     const exceeded = amount !== null && licence.limit !== null && usedBefore + amount > licence.limit.amount + 1e-9;
     const inserted = await insertDrawdown(m, {
-      licenceId: licence.id, declarationId, lineNo: item.lineNo, quantity: item.quantity ?? null, unit: item.unit ?? null,
-      valueAmount: item.value.amount, valueCurrency: item.value.currency, amount, exceeded, trigger,
+      licenceId: licence.id,
+      declarationId,
+      lineNo: item.lineNo,
+      quantity: item.quantity ?? null,
+      unit: item.unit ?? null,
+      valueAmount: item.value.amount,
+      valueCurrency: item.value.currency,
+      amount,
+      exceeded,
+      trigger,
     });
     if (!inserted) continue;
     if (amount !== null) running.set(licence.id, (running.get(licence.id) ?? 0) + amount);
     await recordAudit(m, who, {
-      action: 'licence.drawn_down', subjectType: 'licence', subjectId: licence.id,
+      action: 'licence.drawn_down',
+      subjectType: 'licence',
+      subjectId: licence.id,
       data: {
-        number: licence.number, declarationId, lineNo: item.lineNo, amount, exceeded, trigger,
+        number: licence.number,
+        declarationId,
+        lineNo: item.lineNo,
+        amount,
+        exceeded,
+        trigger,
         remaining: licence.limit && amount !== null ? licence.limit.amount - usedBefore - amount : null,
       },
     });

@@ -16,24 +16,46 @@ const OFAC = 'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview
  */
 export const DEFAULT_SOURCES: readonly DefaultSource[] = Object.freeze<DefaultSource[]>([
   {
-    listId: 'ofac-sdn', name: 'OFAC Specially Designated Nationals (SDN)', format: 'ofac-sdn-csv', refreshMinutes: 60,
-    urls: { sdn: `${OFAC}/SDN.CSV`, alt: `${OFAC}/ALT.CSV`, add: `${OFAC}/ADD.CSV`, comments: `${OFAC}/SDN_COMMENTS.CSV` },
+    listId: 'ofac-sdn',
+    name: 'OFAC Specially Designated Nationals (SDN)',
+    format: 'ofac-sdn-csv',
+    refreshMinutes: 60,
+    urls: {
+      sdn: `${OFAC}/SDN.CSV`,
+      alt: `${OFAC}/ALT.CSV`,
+      add: `${OFAC}/ADD.CSV`,
+      comments: `${OFAC}/SDN_COMMENTS.CSV`,
+    },
   },
   {
-    listId: 'un', name: 'UN Security Council Consolidated List', format: 'un-xml', refreshMinutes: 60,
+    listId: 'un',
+    name: 'UN Security Council Consolidated List',
+    format: 'un-xml',
+    refreshMinutes: 60,
     urls: { file: 'https://scsanctions.un.org/resources/xml/en/consolidated.xml' },
   },
   {
-    listId: 'eu-fsf', name: 'EU Financial Sanctions File (FSF 1.1)', format: 'eu-fsf-xml', refreshMinutes: 60,
+    listId: 'eu-fsf',
+    name: 'EU Financial Sanctions File (FSF 1.1)',
+    format: 'eu-fsf-xml',
+    refreshMinutes: 60,
     // The token is the Commission's fixed public one, not a secret.
-    urls: { file: 'https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw' },
+    urls: {
+      file: 'https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw',
+    },
   },
   {
-    listId: 'us-csl', name: 'US Consolidated Screening List', format: 'csl-csv', refreshMinutes: 60,
+    listId: 'us-csl',
+    name: 'US Consolidated Screening List',
+    format: 'csl-csv',
+    refreshMinutes: 60,
     urls: { file: 'https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv' },
   },
   {
-    listId: 'uk-sanctions', name: 'UK Sanctions List (FCDO)', format: 'uk-sanctions-xml', refreshMinutes: 60,
+    listId: 'uk-sanctions',
+    name: 'UK Sanctions List (FCDO)',
+    format: 'uk-sanctions-xml',
+    refreshMinutes: 60,
     urls: { file: 'https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml' },
   },
 ]);

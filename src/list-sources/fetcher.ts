@@ -55,7 +55,8 @@ async function readCapped(res: Response, part: string, budget: { left: number },
 function describe(err: unknown, part: string, timeoutMs: number): SourceFetchError {
   if (err instanceof SourceFetchError) return err;
   const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new SourceFetchError(`${part}: no complete answer within ${timeoutMs} ms`);
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return new SourceFetchError(`${part}: no complete answer within ${timeoutMs} ms`);
   const cause = e.cause?.code ?? e.cause?.message;
   return new SourceFetchError(`${part}: ${e.message}${cause ? ` (${cause})` : ''}`);
 }
@@ -66,7 +67,10 @@ function describe(err: unknown, part: string, timeoutMs: number): SourceFetchErr
  * error, a timeout, an HTTP error status or an answer over the cap.
  */
 export async function fetchParts(
-  urls: Record<string, string>, validators: Validators, limits: FetchLimits, conditional: boolean,
+  urls: Record<string, string>,
+  validators: Validators,
+  limits: FetchLimits,
+  conditional: boolean,
 ): Promise<PartResult[]> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
   const budget = { left: limits.maxBytes };

@@ -26,7 +26,13 @@ export interface ListSourcesFeature {
   stop(): Promise<void>;
 }
 
-export function createListSourcesFeature(deps: { dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; lists: ListsService }): ListSourcesFeature {
+export function createListSourcesFeature(deps: {
+  dataSource: DataSource;
+  uow: UnitOfWork;
+  logger: Logger;
+  config: Config;
+  lists: ListsService;
+}): ListSourcesFeature {
   const { config, logger } = deps;
   const service = new ListSourcesService(deps.dataSource, deps.uow, deps.lists, logger, {
     timeoutMs: config.LIST_FETCH_TIMEOUT_MS,
@@ -34,11 +40,19 @@ export function createListSourcesFeature(deps: { dataSource: DataSource; uow: Un
     shippedSources: config.LIST_SOURCES === 'on',
   });
   // Every process that runs jobs may run this loop: claiming due rows with SKIP LOCKED enqueues each check once.
-  const scheduler = new PollLoop(() => service.enqueueDue(), config.LIST_SOURCES_POLL_MS, (err) => logger.error({ err }, 'list source scheduling failed'));
+  const scheduler = new PollLoop(
+    () => service.enqueueDue(),
+    config.LIST_SOURCES_POLL_MS,
+    (err) => logger.error({ err }, 'list source scheduling failed'),
+  );
   return {
     service,
     routes: listSourceRoutes(service),
-    jobHandlers: { 'lists.fetch': async ({ listId }) => { await service.fetch(listId); } },
+    jobHandlers: {
+      'lists.fetch': async ({ listId }) => {
+        await service.fetch(listId);
+      },
+    },
     jobPolicies: { 'lists.fetch': { ...JOB_POLICIES['lists.fetch'], backoffMs: config.LIST_FETCH_RETRY_BASE_MS } },
     registerMetrics: (registry) => registerListMetrics(registry, () => listAges(deps.dataSource)),
     async start({ schedule }) {

@@ -69,7 +69,8 @@ export async function upsertSource(m: EntityManager, s: SourceSettings): Promise
        validators = CASE WHEN list_sources.urls = EXCLUDED.urls AND list_sources.format = EXCLUDED.format
                          THEN list_sources.validators ELSE '{}'::jsonb END
      RETURNING (xmax = 0) AS created`,
-    [s.listId, s.format, JSON.stringify(s.urls), s.refreshMinutes, s.enabled, s.origin]);
+    [s.listId, s.format, JSON.stringify(s.urls), s.refreshMinutes, s.enabled, s.origin],
+  );
   return rows[0];
 }
 
@@ -78,7 +79,8 @@ export async function insertSourceIfAbsent(m: EntityManager, s: SourceSettings):
   const rows: unknown[] = await m.query(
     `INSERT INTO list_sources (list_id, format, urls, refresh_minutes, enabled, origin, next_check_at)
      VALUES ($1, $2, $3::jsonb, $4, $5, $6, now()) ON CONFLICT (list_id) DO NOTHING RETURNING 1`,
-    [s.listId, s.format, JSON.stringify(s.urls), s.refreshMinutes, s.enabled, s.origin]);
+    [s.listId, s.format, JSON.stringify(s.urls), s.refreshMinutes, s.enabled, s.origin],
+  );
   return rows.length > 0;
 }
 
@@ -95,7 +97,9 @@ export async function claimDueSources(m: EntityManager, includeShipped: boolean,
      moved AS (
        UPDATE list_sources s SET next_check_at = now() + s.refresh_minutes * interval '1 minute'
          FROM due WHERE s.list_id = due.list_id RETURNING s.list_id)
-     SELECT list_id FROM moved`, [includeShipped, limit]);
+     SELECT list_id FROM moved`,
+    [includeShipped, limit],
+  );
   return rows.map((r) => r.list_id);
 }
 
@@ -108,7 +112,9 @@ export async function leaseSource(db: Db, listId: string, leaseMs: number): Prom
     `WITH leased AS (
        UPDATE list_sources SET fetching_until = now() + ($2::int * interval '1 millisecond')
         WHERE list_id = $1 AND (fetching_until IS NULL OR fetching_until < now()) RETURNING list_id)
-     SELECT list_id FROM leased`, [listId, leaseMs]);
+     SELECT list_id FROM leased`,
+    [listId, leaseMs],
+  );
   return rows.length ? findSource(db, listId) : null;
 }
 
@@ -137,7 +143,15 @@ export async function recordCheck(db: Db, listId: string, r: CheckResult): Promi
        last_changed_at = CASE WHEN $5::uuid IS NULL THEN last_changed_at ELSE now() END,
        updated_at = now()
      WHERE list_id = $1`,
-    [listId, r.outcome, r.error ?? null, r.validators ? JSON.stringify(r.validators) : null, r.versionId ?? null, r.sameAsVersionId ?? null]);
+    [
+      listId,
+      r.outcome,
+      r.error ?? null,
+      r.validators ? JSON.stringify(r.validators) : null,
+      r.versionId ?? null,
+      r.sameAsVersionId ?? null,
+    ],
+  );
 }
 
 /**
@@ -151,7 +165,9 @@ export async function versionWithDigest(db: Db, listId: string, digest: string):
        UNION ALL
        (SELECT id, 1 FROM list_versions WHERE list_id = $1 ORDER BY created_at DESC LIMIT 1)
      ) candidates
-     WHERE id IN (SELECT id FROM list_versions WHERE sha256 = $2) ORDER BY rank LIMIT 1`, [listId, digest]);
+     WHERE id IN (SELECT id FROM list_versions WHERE sha256 = $2) ORDER BY rank LIMIT 1`,
+    [listId, digest],
+  );
   return rows[0]?.id ?? null;
 }
 
@@ -175,5 +191,6 @@ export async function listAges(db: Db): Promise<ListAgeRow[]> {
        LEFT JOIN list_versions v ON v.id = l.active_version_id
        LEFT JOIN list_sources s ON s.list_id = l.id
        LEFT JOIN list_versions lv ON lv.id = s.last_version_id
-      ORDER BY l.id`);
+      ORDER BY l.id`,
+  );
 }

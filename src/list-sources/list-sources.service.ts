@@ -9,8 +9,18 @@ import type { ImportFormat } from '../lists/importers';
 import { digestParts, sha256, type ListsService } from '../lists/lists.service';
 import { fetchParts, SourceFetchError, type FetchLimits, type PartResult } from './fetcher';
 import {
-  allSources, claimDueSources, findSource, insertSourceIfAbsent, leaseSource, recordCheck, releaseSource, upsertSource, versionWithDigest,
-  type CheckResult, type SourceRow, type Validators,
+  allSources,
+  claimDueSources,
+  findSource,
+  insertSourceIfAbsent,
+  leaseSource,
+  recordCheck,
+  releaseSource,
+  upsertSource,
+  versionWithDigest,
+  type CheckResult,
+  type SourceRow,
+  type Validators,
 } from './list-sources.repository';
 import type { SourceBody, SourceStatus, SourceView } from './list-sources.schemas';
 import type { DefaultSource } from './defaults';
@@ -71,15 +81,30 @@ export class ListSourcesService {
     const urls = body.urls ?? { file: body.url! };
     await this.uow.run(async (m) => {
       try {
-        await this.lists.ensureList(m, actor, { listId, format: body.format, kind: body.kind, name: body.name }, Object.keys(urls));
+        await this.lists.ensureList(
+          m,
+          actor,
+          { listId, format: body.format, kind: body.kind, name: body.name },
+          Object.keys(urls),
+        );
       } catch (err) {
-        if (err instanceof ValidationError) throw new ValidationError(err.errors.map((e) => ({ ...e, path: sourceFieldPath(e.path) })));
+        if (err instanceof ValidationError)
+          throw new ValidationError(err.errors.map((e) => ({ ...e, path: sourceFieldPath(e.path) })));
         throw err;
       }
-      const settings = { listId, format: body.format, urls, refreshMinutes: body.refreshMinutes, enabled: body.enabled, origin: 'admin' as const };
+      const settings = {
+        listId,
+        format: body.format,
+        urls,
+        refreshMinutes: body.refreshMinutes,
+        enabled: body.enabled,
+        origin: 'admin' as const,
+      };
       const { created } = await upsertSource(m, settings);
       await recordAudit(m, actor, {
-        action: created ? 'list_source.created' : 'list_source.updated', subjectType: 'list', subjectId: listId,
+        action: created ? 'list_source.created' : 'list_source.updated',
+        subjectType: 'list',
+        subjectId: listId,
         data: { format: body.format, urls, refreshMinutes: body.refreshMinutes, enabled: body.enabled },
       });
       if (body.enabled) await enqueueInTransaction(m, 'lists.fetch', { listId });
@@ -102,7 +127,12 @@ export class ListSourcesService {
     await this.uow.run(async (m) => {
       const row = await findSource(m, listId);
       if (!row) throw new NotFoundError('List source');
-      await recordAudit(m, actor, { action: 'list_source.refresh_requested', subjectType: 'list', subjectId: listId, data: { urls: row.urls } });
+      await recordAudit(m, actor, {
+        action: 'list_source.refresh_requested',
+        subjectType: 'list',
+        subjectId: listId,
+        data: { urls: row.urls },
+      });
       await enqueueInTransaction(m, 'lists.fetch', { listId });
     });
     return this.get(listId);
@@ -122,19 +152,34 @@ export class ListSourcesService {
     if (!this.options.shippedSources) return [];
     const installed: string[] = [];
     for (const d of defaults) {
-      const done = await this.uow.run(async (m) => {
-        if (await findSource(m, d.listId)) return false;
-        await this.lists.ensureList(m, SYSTEM_ACTOR, { listId: d.listId, format: d.format, name: d.name }, Object.keys(d.urls));
-        if (!(await insertSourceIfAbsent(m, { ...d, enabled: true, origin: 'shipped' }))) return false;
-        await recordAudit(m, SYSTEM_ACTOR, {
-          action: 'list_source.created', subjectType: 'list', subjectId: d.listId,
-          data: { format: d.format, urls: d.urls, refreshMinutes: d.refreshMinutes, enabled: true, origin: 'shipped' },
+      const done = await this.uow
+        .run(async (m) => {
+          if (await findSource(m, d.listId)) return false;
+          await this.lists.ensureList(
+            m,
+            SYSTEM_ACTOR,
+            { listId: d.listId, format: d.format, name: d.name },
+            Object.keys(d.urls),
+          );
+          if (!(await insertSourceIfAbsent(m, { ...d, enabled: true, origin: 'shipped' }))) return false;
+          await recordAudit(m, SYSTEM_ACTOR, {
+            action: 'list_source.created',
+            subjectType: 'list',
+            subjectId: d.listId,
+            data: {
+              format: d.format,
+              urls: d.urls,
+              refreshMinutes: d.refreshMinutes,
+              enabled: true,
+              origin: 'shipped',
+            },
+          });
+          return true;
+        })
+        .catch((err: { code?: string }) => {
+          if (err.code === '23505') return false; // another process installed it at the same moment
+          throw err;
         });
-        return true;
-      }).catch((err: { code?: string }) => {
-        if (err.code === '23505') return false; // another process installed it at the same moment
-        throw err;
-      });
       if (done) installed.push(d.listId);
     }
     return installed;
@@ -175,8 +220,11 @@ export class ListSourcesService {
     const digest = digestParts(files.map((p) => ({ name: p.part, sha256: sha256(p.content) })));
     const same = await versionWithDigest(this.dataSource, source.listId, digest);
     if (same) return { outcome: 'unchanged', validators, sameAsVersionId: same };
-    const version = await this.lists.createVersion(SYSTEM_ACTOR, { listId: source.listId, format: source.format as ImportFormat, source: 'fetch' },
-      files.map((p) => ({ name: p.part, content: p.content })));
+    const version = await this.lists.createVersion(
+      SYSTEM_ACTOR,
+      { listId: source.listId, format: source.format as ImportFormat, source: 'fetch' },
+      files.map((p) => ({ name: p.part, content: p.content })),
+    );
     return { outcome: 'changed', validators, versionId: version.id };
   }
 }

@@ -16,7 +16,13 @@ export function entryHash(entry: EntityEntry): string {
  * Rows left by an interrupted earlier attempt are removed first, which makes the import job safe to run twice.
  * A duplicate id in the file keeps its first entry and is counted.
  */
-export async function writeEntries(dataSource: DataSource, versionId: string, kind: ListKind, format: ImportFormat, parts: ImportParts): Promise<{ entries: number; duplicates: number }> {
+export async function writeEntries(
+  dataSource: DataSource,
+  versionId: string,
+  kind: ListKind,
+  format: ImportFormat,
+  parts: ImportParts,
+): Promise<{ entries: number; duplicates: number }> {
   const table = kind === 'entities' ? 'entity_entries' : 'goods_entries';
   await dataSource.query(`DELETE FROM ${table} WHERE version_id = $1`, [versionId]);
   let entries = 0;
@@ -29,7 +35,8 @@ export async function writeEntries(dataSource: DataSource, versionId: string, ki
         `INSERT INTO entity_entries (version_id, entry_id, entry, content_hash)
          SELECT $1, e->>'entryId', e, h FROM unnest($2::jsonb[], $3::text[]) AS x(e, h)
          ON CONFLICT (version_id, entry_id) DO NOTHING RETURNING 1`,
-        [versionId, batch.map((e) => JSON.stringify(e)), batch.map(entryHash)]);
+        [versionId, batch.map((e) => JSON.stringify(e)), batch.map(entryHash)],
+      );
       entries += res.length;
       batch = [];
     };
@@ -47,7 +54,14 @@ export async function writeEntries(dataSource: DataSource, versionId: string, ki
         `INSERT INTO goods_entries (version_id, prefix, severity, label, source)
          SELECT $1, p, s, l, src FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(p, s, l, src)
          ON CONFLICT (version_id, prefix) DO NOTHING RETURNING 1`,
-        [versionId, batch.map((g) => g.prefix), batch.map((g) => g.severity), batch.map((g) => g.label), batch.map((g) => g.source ?? null)]);
+        [
+          versionId,
+          batch.map((g) => g.prefix),
+          batch.map((g) => g.severity),
+          batch.map((g) => g.label),
+          batch.map((g) => g.source ?? null),
+        ],
+      );
       entries += res.length;
       batch = [];
     };
@@ -61,11 +75,16 @@ export async function writeEntries(dataSource: DataSource, versionId: string, ki
   return { entries, duplicates: seen - entries };
 }
 
-export async function* readEntityEntries(dataSource: DataSource, versionId: string): AsyncGenerator<{ entry: EntityEntry; hash: string }[]> {
+export async function* readEntityEntries(
+  dataSource: DataSource,
+  versionId: string,
+): AsyncGenerator<{ entry: EntityEntry; hash: string }[]> {
   let after = '';
   for (;;) {
     const rows: { entry_id: string; entry: EntityEntry; content_hash: string }[] = await dataSource.query(
-      `SELECT entry_id, entry, content_hash FROM entity_entries WHERE version_id = $1 AND entry_id > $2 ORDER BY entry_id LIMIT 5000`, [versionId, after]);
+      `SELECT entry_id, entry, content_hash FROM entity_entries WHERE version_id = $1 AND entry_id > $2 ORDER BY entry_id LIMIT 5000`,
+      [versionId, after],
+    );
     if (!rows.length) return;
     yield rows.map((r) => ({ entry: r.entry, hash: r.content_hash }));
     after = rows[rows.length - 1].entry_id;
@@ -73,8 +92,10 @@ export async function* readEntityEntries(dataSource: DataSource, versionId: stri
 }
 
 export async function readGoodsEntries(dataSource: DataSource, versionId: string): Promise<GoodsEntry[]> {
-  const rows: { prefix: string; severity: GoodsEntry['severity']; label: string; source: string | null }[] = await dataSource.query(
-    `SELECT prefix, severity, label, source FROM goods_entries WHERE version_id = $1`, [versionId]);
+  const rows: { prefix: string; severity: GoodsEntry['severity']; label: string; source: string | null }[] =
+    await dataSource.query(`SELECT prefix, severity, label, source FROM goods_entries WHERE version_id = $1`, [
+      versionId,
+    ]);
   return rows.map((r) => ({ prefix: r.prefix, severity: r.severity, label: r.label, source: r.source ?? undefined }));
 }
 
@@ -83,17 +104,25 @@ export async function readGoodsEntries(dataSource: DataSource, versionId: string
  * when the query returns no row.
  */
 export async function countRemovedEntries(
-  m: EntityManager, kind: ListKind, activeVersionId: string, versionId: string,
+  m: EntityManager,
+  kind: ListKind,
+  activeVersionId: string,
+  versionId: string,
 ): Promise<{ active: number; removed: number } | undefined> {
-  const [row]: { active: number; removed: number }[] = kind === 'entities'
-    ? await m.query(
-      `SELECT count(*)::int AS active,
+  const [row]: { active: number; removed: number }[] =
+    kind === 'entities'
+      ? await m.query(
+          `SELECT count(*)::int AS active,
               count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM entity_entries n WHERE n.version_id = $2 AND n.entry_id = a.entry_id))::int AS removed
-         FROM entity_entries a WHERE a.version_id = $1`, [activeVersionId, versionId])
-    : await m.query(
-      `SELECT count(*)::int AS active,
+         FROM entity_entries a WHERE a.version_id = $1`,
+          [activeVersionId, versionId],
+        )
+      : await m.query(
+          `SELECT count(*)::int AS active,
               count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM goods_entries n WHERE n.version_id = $2 AND n.prefix = a.prefix))::int AS removed
-         FROM goods_entries a WHERE a.version_id = $1`, [activeVersionId, versionId]);
+         FROM goods_entries a WHERE a.version_id = $1`,
+          [activeVersionId, versionId],
+        );
   return row;
 }
 
@@ -104,8 +133,14 @@ export async function deleteEntries(m: EntityManager, versionId: string): Promis
 }
 
 /** The entity entries of a version with the given ids (those present). */
-export async function readEntityEntriesById(dataSource: DataSource, versionId: string, entryIds: string[]): Promise<EntityEntry[]> {
+export async function readEntityEntriesById(
+  dataSource: DataSource,
+  versionId: string,
+  entryIds: string[],
+): Promise<EntityEntry[]> {
   const rows: { entry: EntityEntry }[] = await dataSource.query(
-    `SELECT entry FROM entity_entries WHERE version_id = $1 AND entry_id = ANY($2::text[])`, [versionId, entryIds]);
+    `SELECT entry FROM entity_entries WHERE version_id = $1 AND entry_id = ANY($2::text[])`,
+    [versionId, entryIds],
+  );
   return rows.map((r) => r.entry);
 }

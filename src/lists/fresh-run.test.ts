@@ -2,7 +2,9 @@ import { FreshRun } from './fresh-run';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
@@ -33,7 +35,7 @@ describe('FreshRun', () => {
     expect(runs).toHaveLength(3);
   });
 
-  it('starts the next run after a failed one, and reports the failure only to that run\'s callers', async () => {
+  it("starts the next run after a failed one, and reports the failure only to that run's callers", async () => {
     let n = 0;
     const fresh = new FreshRun(async () => {
       n += 1;

@@ -21,7 +21,9 @@ export class FreshRun<T> {
   private start(): Promise<T> {
     const p = this.fn();
     this.running = p;
-    const clear = () => { if (this.running === p) this.running = undefined; };
+    const clear = () => {
+      if (this.running === p) this.running = undefined;
+    };
     p.then(clear, clear);
     return p;
   }

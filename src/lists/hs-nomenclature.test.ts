@@ -9,8 +9,11 @@ describe('HS2022 nomenclature', () => {
 
   it('knows HS2022 subheadings, including those new in HS2022', () => {
     expect(hs.lookup('854231')).toEqual({
-      exists: true, hsCode: '854231', level: 6,
-      description: 'Electronic integrated circuits; processors and controllers, whether or not combined with memories, converters, logic circuits, amplifiers, clock and timing circuits, or other circuits',
+      exists: true,
+      hsCode: '854231',
+      level: 6,
+      description:
+        'Electronic integrated circuits; processors and controllers, whether or not combined with memories, converters, logic circuits, amplifiers, clock and timing circuits, or other circuits',
     });
     expect(hs.lookup('880730').exists).toBe(true);
     expect(hs.lookup('854151').exists).toBe(true);
@@ -32,7 +35,9 @@ describe('HS2022 nomenclature', () => {
   });
 
   it('parses CSV text with a BOM', () => {
-    const small = parseHsNomenclature('\ufeffsection,hscode,description,parent,level\nI,01,"Animals; live",TOTAL,2\nTOTAL,99,x,TOTAL,2\n');
+    const small = parseHsNomenclature(
+      '\ufeffsection,hscode,description,parent,level\nI,01,"Animals; live",TOTAL,2\nTOTAL,99,x,TOTAL,2\n',
+    );
     expect(small.counts).toEqual({ chapters: 1, headings: 0, subheadings: 0 });
     expect(small.lookup('0101').exists).toBe(false);
   });

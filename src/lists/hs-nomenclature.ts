@@ -13,7 +13,10 @@ const FILE = 'harmonized-system.csv';
 
 /** seed-data sits next to this file in src; compiled code runs from dist/src/lists, three levels below the root. */
 function defaultPath(): string {
-  const candidates = [join(__dirname, 'seed-data', FILE), join(__dirname, '..', '..', '..', 'src', 'lists', 'seed-data', FILE)];
+  const candidates = [
+    join(__dirname, 'seed-data', FILE),
+    join(__dirname, '..', '..', '..', 'src', 'lists', 'seed-data', FILE),
+  ];
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
@@ -39,7 +42,9 @@ export function parseHsNomenclature(csv: string | Buffer): HsNomenclature {
       const level = code.length >= 6 ? 6 : code.length >= 4 ? 4 : 2;
       const hsCode = code.slice(0, level);
       const description = descriptions.get(hsCode);
-      return description === undefined ? { exists: false, hsCode, level } : { exists: true, hsCode, level, description };
+      return description === undefined
+        ? { exists: false, hsCode, level }
+        : { exists: true, hsCode, level, description };
     },
   };
 }

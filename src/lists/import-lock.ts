@@ -10,7 +10,12 @@ import { releaseImportLock, tryImportLock } from './versions.repository';
  * holder and returns. If the holder dies its connection closes, the lock goes with it, and the reconciler re-queues
  * the version still `importing`.
  */
-export async function withImportLock(dataSource: DataSource, logger: Logger, versionId: string, work: () => Promise<void>): Promise<void> {
+export async function withImportLock(
+  dataSource: DataSource,
+  logger: Logger,
+  versionId: string,
+  work: () => Promise<void>,
+): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

@@ -33,7 +33,12 @@ export interface ListsFeature {
 }
 
 export function createListsFeature(deps: {
-  dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; ruleset: Ruleset; rescreen: RescreenHook;
+  dataSource: DataSource;
+  uow: UnitOfWork;
+  logger: Logger;
+  config: Config;
+  ruleset: Ruleset;
+  rescreen: RescreenHook;
 }): ListsFeature {
   const index = new ReferenceIndex(deps.dataSource, deps.logger, {
     waitMs: deps.config.LIST_WAIT_MS,
@@ -41,18 +46,34 @@ export function createListsFeature(deps: {
   });
   // Every process hears of an activation by NOTIFY (sent by the list_generation trigger) and this one is told at once;
   // the poll is the fallback while the listener is down. Requests never depend on either: they check the generation.
-  const refresher = new PollLoop(() => index.refresh().then(() => 0), deps.config.LIST_REFRESH_MS, (err) => deps.logger.error({ err }, 'list index refresh failed'));
+  const refresher = new PollLoop(
+    () => index.refresh().then(() => 0),
+    deps.config.LIST_REFRESH_MS,
+    (err) => deps.logger.error({ err }, 'list index refresh failed'),
+  );
   const wake = () => refresher.wake();
   // The embedded database serves one process only, which is told directly.
-  const listener = deps.config.DATABASE_URL ? new PgListener(deps.config.DATABASE_URL, LIST_GENERATION_CHANNEL, wake, wake, deps.logger) : undefined;
-  const service = new ListsService(deps.dataSource, deps.uow, deps.logger, wake, deps.rescreen, deps.config.LIST_SHRINK_GUARD_PERCENT);
+  const listener = deps.config.DATABASE_URL
+    ? new PgListener(deps.config.DATABASE_URL, LIST_GENERATION_CHANNEL, wake, wake, deps.logger)
+    : undefined;
+  const service = new ListsService(
+    deps.dataSource,
+    deps.uow,
+    deps.logger,
+    wake,
+    deps.rescreen,
+    deps.config.LIST_SHRINK_GUARD_PERCENT,
+  );
   const hs = loadHsNomenclature();
   return {
     service,
     index,
     hs,
     routes: listsRoutes({ lists: service, index, hs, uploadLimitBytes: deps.config.UPLOAD_LIMIT_BYTES }),
-    jobHandlers: { 'lists.import': ({ versionId }) => withImportLock(deps.dataSource, deps.logger, versionId, () => service.importStoredVersion(versionId)) },
+    jobHandlers: {
+      'lists.import': ({ versionId }) =>
+        withImportLock(deps.dataSource, deps.logger, versionId, () => service.importStoredVersion(versionId)),
+    },
     failureHandlers: { 'lists.import': ({ versionId }, error) => service.failImport(versionId, error) },
     stuckWork: stuckImports,
     async start() {

@@ -12,7 +12,8 @@ export async function listsAwaitingSeed(dataSource: DataSource, listIds: string[
   const rows: { id: string }[] = await dataSource.query(
     `SELECT l.id FROM lists l WHERE l.id = ANY($1::text[]) AND l.active_version_id IS NULL
        AND EXISTS (SELECT 1 FROM list_versions v WHERE v.list_id = l.id AND v.status = 'importing' AND v.source = 'seed')`,
-    [listIds]);
+    [listIds],
+  );
   return rows.map((r) => r.id);
 }
 
@@ -35,5 +36,6 @@ export interface ActiveListRow {
  */
 export async function readActiveLists(dataSource: DataSource): Promise<ActiveListRow[]> {
   return dataSource.query(
-    `SELECT g.generation, l.id, l.kind, l.active_version_id FROM list_generation g LEFT JOIN lists l ON l.active_version_id IS NOT NULL`);
+    `SELECT g.generation, l.id, l.kind, l.active_version_id FROM list_generation g LEFT JOIN lists l ON l.active_version_id IS NOT NULL`,
+  );
 }

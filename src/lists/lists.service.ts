@@ -61,9 +61,19 @@ const CREATED_MS = `date_trunc('milliseconds', v.created_at)`;
 
 export function versionView(v: ListVersion): VersionView {
   return {
-    id: v.id, listId: v.listId, status: v.status, format: v.format, sha256: v.sha256, entryCount: v.entryCount,
-    duplicateCount: v.duplicateCount, error: v.error, source: v.source, importedBy: v.importedBy,
-    createdAt: v.createdAt.toISOString(), activatedAt: v.activatedAt?.toISOString() ?? null, supersededAt: v.supersededAt?.toISOString() ?? null,
+    id: v.id,
+    listId: v.listId,
+    status: v.status,
+    format: v.format,
+    sha256: v.sha256,
+    entryCount: v.entryCount,
+    duplicateCount: v.duplicateCount,
+    error: v.error,
+    source: v.source,
+    importedBy: v.importedBy,
+    createdAt: v.createdAt.toISOString(),
+    activatedAt: v.activatedAt?.toISOString() ?? null,
+    supersededAt: v.supersededAt?.toISOString() ?? null,
   };
 }
 
@@ -96,10 +106,22 @@ export class ListsService {
     const spec = FORMATS[input.format];
     const kind = existing?.kind ?? input.kind ?? spec.kind;
     const errors = [];
-    if (spec.kind !== kind) errors.push({ path: 'format', message: `${input.format} is a ${spec.kind} format; list ${input.listId} holds ${kind}` });
-    if (input.kind && input.kind !== kind) errors.push({ path: 'kind', message: `list ${input.listId} already exists with kind ${kind}` });
-    for (const required of spec.requiredParts) if (!partNames.includes(required)) errors.push({ path: required, message: `file part '${required}' is required for ${input.format}` });
-    for (const name of partNames) if (!spec.parts.includes(name)) errors.push({ path: name, message: `unexpected file part '${name}' for ${input.format} (expected ${spec.parts.join(', ')})` });
+    if (spec.kind !== kind)
+      errors.push({
+        path: 'format',
+        message: `${input.format} is a ${spec.kind} format; list ${input.listId} holds ${kind}`,
+      });
+    if (input.kind && input.kind !== kind)
+      errors.push({ path: 'kind', message: `list ${input.listId} already exists with kind ${kind}` });
+    for (const required of spec.requiredParts)
+      if (!partNames.includes(required))
+        errors.push({ path: required, message: `file part '${required}' is required for ${input.format}` });
+    for (const name of partNames)
+      if (!spec.parts.includes(name))
+        errors.push({
+          path: name,
+          message: `unexpected file part '${name}' for ${input.format} (expected ${spec.parts.join(', ')})`,
+        });
     if (errors.length) throw new ValidationError(errors);
     return kind;
   }
@@ -111,7 +133,12 @@ export class ListsService {
   async createVersion(actor: AuditActor, input: NewVersionInput, parts: UploadedPart[]): Promise<VersionView> {
     const hashed = parts.map((p) => ({ ...p, sha256: sha256(p.content) }));
     const version = await this.uow.run(async (m) => {
-      const v = await this.openVersion(m, actor, input, hashed.map((p) => ({ name: p.name, sha256: p.sha256, bytes: p.content.length })));
+      const v = await this.openVersion(
+        m,
+        actor,
+        input,
+        hashed.map((p) => ({ name: p.name, sha256: p.sha256, bytes: p.content.length })),
+      );
       for (const p of hashed) {
         await insertVersionPart(m, v.id, p);
       }
@@ -133,24 +160,58 @@ export class ListsService {
    * Locks the list (creating it, audited, when new) after checking the format and part names against it: uploads and
    * list sources (which name the parts they will fetch) share these rules.
    */
-  async ensureList(m: EntityManager, actor: AuditActor, input: Omit<NewVersionInput, 'source'>, partNames: string[]): Promise<ReferenceList> {
+  async ensureList(
+    m: EntityManager,
+    actor: AuditActor,
+    input: Omit<NewVersionInput, 'source'>,
+    partNames: string[],
+  ): Promise<ReferenceList> {
     let list = await m.findOne(ReferenceList, { where: { id: input.listId }, lock: { mode: 'pessimistic_write' } });
     const kind = this.validateUpload({ ...input, source: 'upload' }, partNames, list);
     if (!list) {
-      list = m.create(ReferenceList, { id: input.listId, kind, name: input.name ?? input.listId, activeVersionId: null });
+      list = m.create(ReferenceList, {
+        id: input.listId,
+        kind,
+        name: input.name ?? input.listId,
+        activeVersionId: null,
+      });
       await m.insert(ReferenceList, list);
-      await recordAudit(m, actor, { action: 'list.created', subjectType: 'list', subjectId: list.id, data: { kind, name: list.name } });
+      await recordAudit(m, actor, {
+        action: 'list.created',
+        subjectType: 'list',
+        subjectId: list.id,
+        data: { kind, name: list.name },
+      });
     }
     return list;
   }
 
   /** Creates the list when new, then a version in status importing, with their audit events. */
-  private async openVersion(m: EntityManager, actor: AuditActor, input: NewVersionInput, parts: PartDigest[]): Promise<ListVersion> {
-    const list = await this.ensureList(m, actor, input, parts.map((p) => p.name));
-    const v = m.create(ListVersion, { listId: list.id, status: 'importing', format: input.format, sha256: digestParts(parts), source: input.source, importedBy: actor });
+  private async openVersion(
+    m: EntityManager,
+    actor: AuditActor,
+    input: NewVersionInput,
+    parts: PartDigest[],
+  ): Promise<ListVersion> {
+    const list = await this.ensureList(
+      m,
+      actor,
+      input,
+      parts.map((p) => p.name),
+    );
+    const v = m.create(ListVersion, {
+      listId: list.id,
+      status: 'importing',
+      format: input.format,
+      sha256: digestParts(parts),
+      source: input.source,
+      importedBy: actor,
+    });
     await m.save(v);
     await recordAudit(m, actor, {
-      action: 'list_version.uploaded', subjectType: 'list_version', subjectId: v.id,
+      action: 'list_version.uploaded',
+      subjectType: 'list_version',
+      subjectId: v.id,
       data: { listId: list.id, format: v.format, sha256: v.sha256, parts, source: v.source },
     });
     return v;
@@ -175,7 +236,8 @@ export class ListsService {
     try {
       counts = await writeEntries(this.dataSource, version.id, list.kind, version.format as ImportFormat, parts);
       // The ownership and control graph, a second pass over the same parts (nothing for formats without links).
-      if (list.kind === 'entities') await writeLinks(this.dataSource, version.id, version.format as ImportFormat, parts);
+      if (list.kind === 'entities')
+        await writeLinks(this.dataSource, version.id, version.format as ImportFormat, parts);
     } catch (err) {
       if (!(err instanceof ImportFormatError)) throw err;
       await this.fail(version, err.message);
@@ -188,19 +250,37 @@ export class ListsService {
   }
 
   /** Holds the version (status held, the reason in `error`, audited) when the shrink guard says so; true if held. */
-  private async holdIfShrinking(version: ListVersion, kind: ListKind, counts: { entries: number; duplicates: number }): Promise<boolean> {
+  private async holdIfShrinking(
+    version: ListVersion,
+    kind: ListKind,
+    counts: { entries: number; duplicates: number },
+  ): Promise<boolean> {
     return this.uow.run(async (m) => {
-      const list = await m.findOneOrFail(ReferenceList, { where: { id: version.listId }, lock: { mode: 'pessimistic_write' } });
+      const list = await m.findOneOrFail(ReferenceList, {
+        where: { id: version.listId },
+        lock: { mode: 'pessimistic_write' },
+      });
       const verdict = await shrinkVerdict(m, kind, list.activeVersionId, version.id, this.shrinkGuardPercent);
       if (!verdict) return false;
       const reason = heldReason(verdict);
       this.logger.warn({ versionId: version.id, listId: list.id, ...verdict }, 'list version held by the shrink guard');
       const now = new Date();
-      const res = await m.update(ListVersion, { id: version.id, status: 'importing' },
-        { status: 'held', error: reason, finishedAt: now, entryCount: counts.entries, duplicateCount: counts.duplicates });
+      const res = await m.update(
+        ListVersion,
+        { id: version.id, status: 'importing' },
+        {
+          status: 'held',
+          error: reason,
+          finishedAt: now,
+          entryCount: counts.entries,
+          duplicateCount: counts.duplicates,
+        },
+      );
       if (!res.affected) return true; // another attempt of the same job settled it
       await recordAudit(m, version.importedBy, {
-        action: 'list_version.held', subjectType: 'list_version', subjectId: version.id,
+        action: 'list_version.held',
+        subjectType: 'list_version',
+        subjectId: version.id,
         data: { listId: list.id, reason, ...verdict, entryCount: counts.entries, sha256: version.sha256 },
       });
       return true;
@@ -221,7 +301,10 @@ export class ListsService {
       await deleteLinks(m, version.id);
       await m.update(ListVersion, { id: version.id }, { status: 'failed', error: message, finishedAt: new Date() });
       await recordAudit(m, version.importedBy, {
-        action: 'list_version.failed', subjectType: 'list_version', subjectId: version.id, data: { listId: version.listId, error: message },
+        action: 'list_version.failed',
+        subjectType: 'list_version',
+        subjectId: version.id,
+        data: { listId: version.listId, error: message },
       });
     });
   }
@@ -233,8 +316,13 @@ export class ListsService {
   async activate(versionId: string, counts: { entries: number; duplicates: number }): Promise<VersionView> {
     const result = await this.uow.run(async (m) => {
       const v = await m.findOneOrFail(ListVersion, { where: { id: versionId }, lock: { mode: 'pessimistic_write' } });
-      if (v.status !== 'importing') throw new ConflictError('version_not_importing', `Version ${versionId} is ${v.status}.`);
-      await m.update(ListVersion, { id: v.id }, { finishedAt: new Date(), entryCount: counts.entries, duplicateCount: counts.duplicates });
+      if (v.status !== 'importing')
+        throw new ConflictError('version_not_importing', `Version ${versionId} is ${v.status}.`);
+      await m.update(
+        ListVersion,
+        { id: v.id },
+        { finishedAt: new Date(), entryCount: counts.entries, duplicateCount: counts.duplicates },
+      );
       return this.switchActive(m, v, v.importedBy, { entryCount: counts.entries, duplicateCount: counts.duplicates });
     });
     this.onActivated();
@@ -249,17 +337,38 @@ export class ListsService {
     const result = await this.uow.run(async (m) => {
       const v = await m.findOne(ListVersion, { where: { id: versionId, listId }, lock: { mode: 'pessimistic_write' } });
       if (!v) throw new NotFoundError('List version');
-      if (v.status === 'active') throw new ConflictError('version_already_active', `Version ${versionId} is already the active version of ${listId}.`);
-      if (v.status === 'importing') throw new ConflictError('version_importing', `Version ${versionId} is still importing; it activates by itself when valid.`);
-      if (v.status === 'failed') throw new ConflictError('version_failed', `Version ${versionId} failed to import (${v.error ?? 'no entries'}); upload a corrected file instead.`);
-      return this.switchActive(m, v, actor, { rollback: v.status === 'superseded', held: v.status === 'held', entryCount: v.entryCount });
+      if (v.status === 'active')
+        throw new ConflictError(
+          'version_already_active',
+          `Version ${versionId} is already the active version of ${listId}.`,
+        );
+      if (v.status === 'importing')
+        throw new ConflictError(
+          'version_importing',
+          `Version ${versionId} is still importing; it activates by itself when valid.`,
+        );
+      if (v.status === 'failed')
+        throw new ConflictError(
+          'version_failed',
+          `Version ${versionId} failed to import (${v.error ?? 'no entries'}); upload a corrected file instead.`,
+        );
+      return this.switchActive(m, v, actor, {
+        rollback: v.status === 'superseded',
+        held: v.status === 'held',
+        entryCount: v.entryCount,
+      });
     });
     this.onActivated();
     return versionView(result);
   }
 
   /** The one way a version goes live, inside the caller's transaction (the version row is locked by the caller). */
-  private async switchActive(m: EntityManager, v: ListVersion, actor: AuditActor, data: Record<string, unknown>): Promise<ListVersion> {
+  private async switchActive(
+    m: EntityManager,
+    v: ListVersion,
+    actor: AuditActor,
+    data: Record<string, unknown>,
+  ): Promise<ListVersion> {
     const list = await m.findOneOrFail(ReferenceList, { where: { id: v.listId }, lock: { mode: 'pessimistic_write' } });
     const previous = list.activeVersionId;
     const now = new Date();
@@ -267,7 +376,9 @@ export class ListsService {
     await m.update(ListVersion, { id: v.id }, { status: 'active', activatedAt: now, supersededAt: null });
     await m.update(ReferenceList, { id: list.id }, { activeVersionId: v.id });
     await recordAudit(m, actor, {
-      action: 'list_version.activated', subjectType: 'list_version', subjectId: v.id,
+      action: 'list_version.activated',
+      subjectType: 'list_version',
+      subjectId: v.id,
       data: { listId: list.id, previousVersionId: previous, ...data, sha256: v.sha256 },
     });
     await this.rescreen.schedule(m, { versionId: v.id, listId: list.id, previousVersionId: previous });
@@ -277,18 +388,37 @@ export class ListsService {
   async listLists(): Promise<{ id: string; kind: ListKind; name: string; activeVersion: VersionView | null }[]> {
     const lists = await this.dataSource.getRepository(ReferenceList).find({ order: { id: 'ASC' } });
     const ids = lists.map((l) => l.activeVersionId).filter((x): x is string => Boolean(x));
-    const versions = ids.length ? await this.dataSource.getRepository(ListVersion).createQueryBuilder('v').where('v.id IN (:...ids)', { ids }).getMany() : [];
+    const versions = ids.length
+      ? await this.dataSource
+          .getRepository(ListVersion)
+          .createQueryBuilder('v')
+          .where('v.id IN (:...ids)', { ids })
+          .getMany()
+      : [];
     const byId = new Map(versions.map((v) => [v.id, v]));
-    return lists.map((l) => ({ id: l.id, kind: l.kind, name: l.name, activeVersion: l.activeVersionId ? versionView(byId.get(l.activeVersionId)!) : null }));
+    return lists.map((l) => ({
+      id: l.id,
+      kind: l.kind,
+      name: l.name,
+      activeVersion: l.activeVersionId ? versionView(byId.get(l.activeVersionId)!) : null,
+    }));
   }
 
   /** The versions of a list, newest first, keyset-paged over (created_at, id). */
-  async listVersions(listId: string, q: { limit: number; cursor?: string }): Promise<{ items: VersionView[]; nextCursor: string | null }> {
+  async listVersions(
+    listId: string,
+    q: { limit: number; cursor?: string },
+  ): Promise<{ items: VersionView[]; nextCursor: string | null }> {
     const list = await this.dataSource.getRepository(ReferenceList).findOneBy({ id: listId });
     if (!list) throw new NotFoundError('List');
     const after = decodeCursor(q.cursor);
-    const qb = this.dataSource.getRepository(ListVersion).createQueryBuilder('v').where('v.list_id = :listId', { listId })
-      .orderBy(CREATED_MS, 'DESC').addOrderBy('v.id', 'DESC').limit(q.limit + 1);
+    const qb = this.dataSource
+      .getRepository(ListVersion)
+      .createQueryBuilder('v')
+      .where('v.list_id = :listId', { listId })
+      .orderBy(CREATED_MS, 'DESC')
+      .addOrderBy('v.id', 'DESC')
+      .limit(q.limit + 1);
     if (after) qb.andWhere(`(${CREATED_MS}, v.id) < (:at, :id)`, { at: after.at, id: after.id });
     const result = page(await qb.getMany(), q.limit, (v) => [v.createdAt, v.id]);
     return { items: result.items.map(versionView), nextCursor: result.nextCursor };
@@ -301,13 +431,17 @@ export class ListsService {
   }
 
   /** What a version adds, removes and changes relative to another (by default the version it replaced). */
-  async diff(listId: string, versionId: string, q: { against?: string; limit: number; cursor?: string }): Promise<VersionDiff> {
+  async diff(
+    listId: string,
+    versionId: string,
+    q: { against?: string; limit: number; cursor?: string },
+  ): Promise<VersionDiff> {
     const list = await this.dataSource.getRepository(ReferenceList).findOneBy({ id: listId });
     if (!list) throw new NotFoundError('List');
     const versions = this.dataSource.getRepository(ListVersion);
     const version = await versions.findOneBy({ id: versionId, listId });
     if (!version) throw new NotFoundError('List version');
-    const againstId = q.against ?? await defaultAgainst(this.dataSource, this.rescreen, list, version);
+    const againstId = q.against ?? (await defaultAgainst(this.dataSource, this.rescreen, list, version));
     const against = againstId ? await versions.findOneBy({ id: againstId, listId }) : null;
     if (againstId && !against) throw new NotFoundError('Version to compare against');
     return diffVersions(this.dataSource, list, version, against, q);

@@ -30,7 +30,11 @@ export class ReferenceIndex implements LoadedListsSource {
   private readonly generationRead: FreshRun<number>;
   private readonly refreshRun: FreshRun<number>;
 
-  constructor(private readonly dataSource: DataSource, private readonly logger: Logger, private readonly options: ReferenceIndexOptions = { waitMs: 5000 }) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly logger: Logger,
+    private readonly options: ReferenceIndexOptions = { waitMs: 5000 },
+  ) {
     this.generationRead = new FreshRun(() => this.readGeneration());
     this.refreshRun = new FreshRun(() => this.load());
   }
@@ -65,7 +69,10 @@ export class ReferenceIndex implements LoadedListsSource {
     if (this.view.generation >= wanted) return this.view;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ListsLoadingError(Math.max(1, Math.ceil(this.options.waitMs / 1000)))), this.options.waitMs);
+      timer = setTimeout(
+        () => reject(new ListsLoadingError(Math.max(1, Math.ceil(this.options.waitMs / 1000)))),
+        this.options.waitMs,
+      );
     });
     try {
       return await Promise.race([this.catchUp(wanted), timedOut]);
@@ -134,7 +141,11 @@ export class ReferenceIndex implements LoadedListsSource {
       }
       const entities = await EntityListIndex.buildSliced(listId, versionId, entries);
       // The graph is loaded with the entries of the same version, so it is in force exactly when they are.
-      const graph = await buildListGraphSliced(entries, await readLinks(this.dataSource, versionId), this.options.graph);
+      const graph = await buildListGraphSliced(
+        entries,
+        await readLinks(this.dataSource, versionId),
+        this.options.graph,
+      );
       loaded = { kind, versionId, entities, hashes, ...graph };
     } else {
       loaded = { kind, versionId, goods: await readGoodsEntries(this.dataSource, versionId) };

@@ -7,9 +7,15 @@ import type { RescreenView } from './lists.schemas';
  */
 export interface RescreenHook {
   /** Schedules the re-screening of a version that just went live, in the activation transaction. */
-  schedule(m: EntityManager, run: { versionId: string; listId: string; previousVersionId: string | null }): Promise<void>;
+  schedule(
+    m: EntityManager,
+    run: { versionId: string; listId: string; previousVersionId: string | null },
+  ): Promise<void>;
   /** The re-screening run the version's activation started (null when none), for GET of one version. */
   read(db: DataSource | EntityManager, versionId: string): Promise<RescreenView | null>;
   /** The version the version's latest activation replaced, from its run; undefined when it has no run. */
-  previousVersion(db: DataSource | EntityManager, versionId: string): Promise<{ previousVersionId: string | null } | undefined>;
+  previousVersion(
+    db: DataSource | EntityManager,
+    versionId: string,
+  ): Promise<{ previousVersionId: string | null } | undefined>;
 }

@@ -18,7 +18,11 @@ export interface ShrinkVerdict {
  * against the dropped entries. Returns the verdict when the version must be held, null when it may activate.
  */
 export async function shrinkVerdict(
-  m: EntityManager, kind: ListKind, activeVersionId: string | null, versionId: string, limitPercent: number,
+  m: EntityManager,
+  kind: ListKind,
+  activeVersionId: string | null,
+  versionId: string,
+  limitPercent: number,
 ): Promise<ShrinkVerdict | null> {
   if (!activeVersionId || activeVersionId === versionId || limitPercent >= 100) return null;
   // Counted from the rows, not entry_count: the active version may have been loaded by any path (seed, cli, fetch).
@@ -35,6 +39,8 @@ export async function shrinkVerdict(
 }
 
 export function heldReason(v: ShrinkVerdict): string {
-  return `held by the shrink guard: removes ${v.removed} of the ${v.activeEntries} entries of the active version ${v.activeVersionId} `
-    + `(${v.removedPercent}%, more than LIST_SHRINK_GUARD_PERCENT=${v.limitPercent}%); an admin must activate it`;
+  return (
+    `held by the shrink guard: removes ${v.removed} of the ${v.activeEntries} entries of the active version ${v.activeVersionId} ` +
+    `(${v.removedPercent}%, more than LIST_SHRINK_GUARD_PERCENT=${v.limitPercent}%); an admin must activate it`
+  );
 }

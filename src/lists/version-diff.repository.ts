@@ -28,49 +28,76 @@ function entryChangesSql(kind: ListKind, where: (column: string) => string): str
 
 /** The counts of the whole difference between two versions (`againstId` null: everything is added). */
 export async function countEntryChanges(
-  db: DataSource | EntityManager, kind: ListKind, versionId: string, againstId: string | null,
+  db: DataSource | EntityManager,
+  kind: ListKind,
+  versionId: string,
+  againstId: string | null,
 ): Promise<{ added: number; removed: number; changed: number }> {
   const [counts]: { added: number; removed: number; changed: number }[] = await db.query(
     `SELECT count(*) FILTER (WHERE change = 'added')::int AS added, count(*) FILTER (WHERE change = 'removed')::int AS removed,
        count(*) FILTER (WHERE change = 'changed')::int AS changed
      FROM (${entryChangesSql(kind, () => 'true')}) c`,
-    [versionId, againstId]);
+    [versionId, againstId],
+  );
   return counts;
 }
 
 /** Up to `limit` changes with an entry id after `after`, ordered by entry id. */
 export async function pageEntryChanges(
-  db: DataSource | EntityManager, kind: ListKind, versionId: string, againstId: string | null, after: string, limit: number,
+  db: DataSource | EntityManager,
+  kind: ListKind,
+  versionId: string,
+  againstId: string | null,
+  after: string,
+  limit: number,
 ): Promise<{ entry_id: string; change: EntryChange; name: string | null }[]> {
-  return db.query(
-    `SELECT * FROM (${entryChangesSql(kind, (col) => `${col} > $3`)}) c ORDER BY entry_id LIMIT $4`,
-    [versionId, againstId, after, limit]);
+  return db.query(`SELECT * FROM (${entryChangesSql(kind, (col) => `${col} > $3`)}) c ORDER BY entry_id LIMIT $4`, [
+    versionId,
+    againstId,
+    after,
+    limit,
+  ]);
 }
 
 /** Of the given entry ids (goods: prefixes), those removed or changed between `previousVersionId` and `versionId`. */
 export async function removedOrChangedEntries(
-  db: DataSource | EntityManager, kind: ListKind, versionId: string, previousVersionId: string, entryIds: string[],
+  db: DataSource | EntityManager,
+  kind: ListKind,
+  versionId: string,
+  previousVersionId: string,
+  entryIds: string[],
 ): Promise<{ entry_id: string; change: string }[]> {
   return db.query(
     `SELECT entry_id, change FROM (${entryChangesSql(kind, (col) => `${col} = ANY($3::text[])`)}) c WHERE change <> 'added'`,
-    [versionId, previousVersionId, entryIds]);
+    [versionId, previousVersionId, entryIds],
+  );
 }
 
 /** The entity entries of `versionId` that are new or whose content differs from `previousVersionId` (all when null). */
-export async function changedEntityEntries(dataSource: DataSource, versionId: string, previousVersionId: string | null): Promise<EntityEntry[]> {
+export async function changedEntityEntries(
+  dataSource: DataSource,
+  versionId: string,
+  previousVersionId: string | null,
+): Promise<EntityEntry[]> {
   const rows: { entry: EntityEntry }[] = await dataSource.query(
     `SELECT n.entry FROM entity_entries n
      LEFT JOIN entity_entries o ON o.version_id = $2 AND o.entry_id = n.entry_id
      WHERE n.version_id = $1 AND (o.entry_id IS NULL OR o.content_hash <> n.content_hash)`,
-    [versionId, previousVersionId]);
+    [versionId, previousVersionId],
+  );
   return rows.map((r) => r.entry);
 }
 
 /** The goods entries of `versionId` that are new or differ from `previousVersionId` (all when null). */
-export async function changedGoodsEntries(dataSource: DataSource, versionId: string, previousVersionId: string | null): Promise<GoodsEntry[]> {
+export async function changedGoodsEntries(
+  dataSource: DataSource,
+  versionId: string,
+  previousVersionId: string | null,
+): Promise<GoodsEntry[]> {
   return dataSource.query(
     `SELECT n.prefix, n.severity, n.label FROM goods_entries n
      LEFT JOIN goods_entries o ON o.version_id = $2 AND o.prefix = n.prefix
      WHERE n.version_id = $1 AND (o.prefix IS NULL OR o.severity <> n.severity OR o.label <> n.label OR o.source IS DISTINCT FROM n.source)`,
-    [versionId, previousVersionId]);
+    [versionId, previousVersionId],
+  );
 }

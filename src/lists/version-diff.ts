@@ -42,7 +42,10 @@ function decodeEntryCursor(cursor: string | undefined): string {
  * version never activated (held), the one active now; else the last version activated before it was uploaded.
  */
 export async function defaultAgainst(
-  db: DataSource | EntityManager, rescreen: RescreenHook, list: ReferenceList, version: ListVersion,
+  db: DataSource | EntityManager,
+  rescreen: RescreenHook,
+  list: ReferenceList,
+  version: ListVersion,
 ): Promise<string | null> {
   const run = await rescreen.previousVersion(db, version.id);
   if (run) return run.previousVersionId;
@@ -60,7 +63,8 @@ export async function diffVersions(
 ): Promise<VersionDiff> {
   for (const v of [version, against]) {
     // Entries of an import still running are incomplete; a failed import's entries are deleted.
-    if (v?.status === 'importing') throw new ConflictError('version_importing', `Version ${v.id} is still importing; its entries are incomplete.`);
+    if (v?.status === 'importing')
+      throw new ConflictError('version_importing', `Version ${v.id} is still importing; its entries are incomplete.`);
   }
   if (against && against.listId !== list.id) throw new NotFoundError('Version to compare against');
   const after = decodeEntryCursor(q.cursor);

@@ -1,20 +1,36 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
-export async function insertVersionPart(m: EntityManager, versionId: string, part: { name: string; content: Buffer; sha256: string }): Promise<void> {
-  await m.query(`INSERT INTO list_version_parts (version_id, part, content, sha256) VALUES ($1, $2, $3, $4)`, [versionId, part.name, part.content, part.sha256]);
+export async function insertVersionPart(
+  m: EntityManager,
+  versionId: string,
+  part: { name: string; content: Buffer; sha256: string },
+): Promise<void> {
+  await m.query(`INSERT INTO list_version_parts (version_id, part, content, sha256) VALUES ($1, $2, $3, $4)`, [
+    versionId,
+    part.name,
+    part.content,
+    part.sha256,
+  ]);
 }
 
-export async function readVersionParts(dataSource: DataSource, versionId: string): Promise<{ part: string; content: Buffer }[]> {
+export async function readVersionParts(
+  dataSource: DataSource,
+  versionId: string,
+): Promise<{ part: string; content: Buffer }[]> {
   return dataSource.query(`SELECT part, content FROM list_version_parts WHERE version_id = $1`, [versionId]);
 }
 
 /** The last version of the list activated (at any time) among those uploaded before this one; undefined when none. */
 export async function lastActivatedBefore(
-  db: DataSource | EntityManager, listId: string, createdAt: Date, versionId: string,
+  db: DataSource | EntityManager,
+  listId: string,
+  createdAt: Date,
+  versionId: string,
 ): Promise<string | undefined> {
   const [before]: { id: string }[] = await db.query(
     `SELECT id FROM list_versions WHERE list_id = $1 AND activated_at IS NOT NULL AND created_at < $2 AND id <> $3 ORDER BY created_at DESC LIMIT 1`,
-    [listId, createdAt, versionId]);
+    [listId, createdAt, versionId],
+  );
   return before?.id;
 }
 
@@ -22,10 +38,16 @@ export async function lastActivatedBefore(
  * The version's activation time (null when never activated) and how many milliseconds remain until `delayMs` after
  * it (0 once past), by the database clock.
  */
-export async function activationWait(db: DataSource | EntityManager, versionId: string, delayMs: number): Promise<{ activated_at: Date | null; wait_ms: number }> {
+export async function activationWait(
+  db: DataSource | EntityManager,
+  versionId: string,
+  delayMs: number,
+): Promise<{ activated_at: Date | null; wait_ms: number }> {
   const [row] = await db.query(
     `SELECT activated_at, GREATEST(0, extract(epoch FROM activated_at + $2::int * interval '1 millisecond' - clock_timestamp()) * 1000)::int AS wait_ms
-     FROM list_versions WHERE id = $1`, [versionId, delayMs]);
+     FROM list_versions WHERE id = $1`,
+    [versionId, delayMs],
+  );
   return row;
 }
 
@@ -36,13 +58,17 @@ export async function activationWait(db: DataSource | EntityManager, versionId: 
 export async function stuckImports(m: EntityManager, olderThanMs: number): Promise<string[]> {
   const rows: { key: string }[] = await m.query(
     `SELECT 'lists.import:' || id AS key FROM list_versions WHERE status = 'importing' AND created_at < now() - ($1::int * interval '1 millisecond')`,
-    [olderThanMs]);
+    [olderThanMs],
+  );
   return rows.map((r) => r.key);
 }
 
 /** Takes the session advisory lock marking a running import of the version, on the runner's connection; true if taken. */
 export async function tryImportLock(runner: QueryRunner, versionId: string): Promise<boolean> {
-  const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext('lists.import'), hashtext($1)) AS locked`, [versionId]);
+  const [{ locked }] = await runner.query(
+    `SELECT pg_try_advisory_lock(hashtext('lists.import'), hashtext($1)) AS locked`,
+    [versionId],
+  );
   return locked;
 }
 

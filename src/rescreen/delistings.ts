@@ -33,7 +33,13 @@ export async function rescreenDelistings(deps: DelistingDeps, run: DelistingRun)
   const open = await openCaseHitsOnList(deps.dataSource, run.list_id);
   if (open.length === 0) return 0;
   const ids = [...new Set(open.flatMap((c) => c.entry_ids))];
-  const changes = await removedOrChangedEntries(deps.dataSource, run.kind, run.version_id, run.previous_version_id, ids);
+  const changes = await removedOrChangedEntries(
+    deps.dataSource,
+    run.kind,
+    run.version_id,
+    run.previous_version_id,
+    ids,
+  );
   const changeOf = new Map(changes.map((c) => [c.entry_id, c.change]));
   let recorded = 0;
   for (const c of open) {
@@ -45,7 +51,13 @@ export async function rescreenDelistings(deps: DelistingDeps, run: DelistingRun)
   return recorded;
 }
 
-async function rescreenOne(deps: DelistingDeps, run: DelistingRun, c: OpenCaseHits, removed: string[], changed: string[]): Promise<boolean> {
+async function rescreenOne(
+  deps: DelistingDeps,
+  run: DelistingRun,
+  c: OpenCaseHits,
+  removed: string[],
+  changed: string[],
+): Promise<boolean> {
   const d = await readDeclarationForRescreen(deps.dataSource, c.declaration_id);
   const result = await deps.pipeline.screen(d.body, d.organization);
   return deps.uow.run(async (m) => {
@@ -54,10 +66,18 @@ async function rescreenOne(deps: DelistingDeps, run: DelistingRun, c: OpenCaseHi
     if (await isFlagged(m, run.version_id, d.id)) return false;
     const stored = await deps.pipeline.record(m, SYSTEM_ACTOR, d, result, 'rescreen');
     await recordAudit(m, SYSTEM_ACTOR, {
-      action: 'case.list_entries_delisted', subjectType: 'case', subjectId: c.case_id,
+      action: 'case.list_entries_delisted',
+      subjectType: 'case',
+      subjectId: c.case_id,
       data: {
-        declarationId: d.id, listId: run.list_id, versionId: run.version_id, previousVersionId: run.previous_version_id,
-        removedEntryIds: removed, changedEntryIds: changed, screeningId: stored.id, outcome: stored.outcome,
+        declarationId: d.id,
+        listId: run.list_id,
+        versionId: run.version_id,
+        previousVersionId: run.previous_version_id,
+        removedEntryIds: removed,
+        changedEntryIds: changed,
+        screeningId: stored.id,
+        outcome: stored.outcome,
       },
     });
     await insertFlag(m, run.version_id, d.id, stored.id);

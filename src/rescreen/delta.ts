@@ -44,18 +44,26 @@ export class DeltaScreen {
    * plus the entries whose ownership verdict the new version's graph changed (an entity that became, or stopped being,
    * owned or controlled by listed parties, though its own record is unchanged).
    */
-  static async load(dataSource: DataSource, run: { listId: string; versionId: string; previousVersionId: string | null; kind: 'goods' | 'entities' }, minScore: number, graph?: GraphPolicy): Promise<DeltaScreen> {
+  static async load(
+    dataSource: DataSource,
+    run: { listId: string; versionId: string; previousVersionId: string | null; kind: 'goods' | 'entities' },
+    minScore: number,
+    graph?: GraphPolicy,
+  ): Promise<DeltaScreen> {
     if (run.kind === 'entities') {
       const entries = await changedEntityEntries(dataSource, run.versionId, run.previousVersionId);
       const moved = await graphChanges(dataSource, run.versionId, run.previousVersionId, graph);
       const have = new Set(entries.map((e) => e.entryId));
       const missing = [...moved].filter((id) => !have.has(id));
       if (missing.length) {
-        entries.push(...await readEntityEntriesById(dataSource, run.versionId, missing));
+        entries.push(...(await readEntityEntriesById(dataSource, run.versionId, missing)));
       }
       return DeltaScreen.forEntities(run.listId, run.versionId, entries, minScore);
     }
-    return DeltaScreen.forGoods(run.listId, await changedGoodsEntries(dataSource, run.versionId, run.previousVersionId));
+    return DeltaScreen.forGoods(
+      run.listId,
+      await changedGoodsEntries(dataSource, run.versionId, run.previousVersionId),
+    );
   }
 
   /** Entry ids (goods: prefixes) of the delta that the declaration hits: its parties by name or identifier, its lines by code. */
@@ -63,11 +71,15 @@ export class DeltaScreen {
     const keys = new Set<string>();
     if (this.matcher) {
       for (const { party } of partiesOf(d)) {
-        for (const m of this.matcher.screen({ name: party.name, country: party.country, identifiers: party.identifiers }, { minScore: this.minScore, limit: 5 })) {
+        for (const m of this.matcher.screen(
+          { name: party.name, country: party.country, identifiers: party.identifiers },
+          { minScore: this.minScore, limit: 5 },
+        )) {
           keys.add(m.entryId);
         }
         if (this.addresses && party.address) {
-          for (const found of this.addresses.lookup(parseAddress(party.address))) keys.add(this.addresses.entry(found.entry).entryId);
+          for (const found of this.addresses.lookup(parseAddress(party.address)))
+            keys.add(this.addresses.entry(found.entry).entryId);
         }
       }
     }
@@ -86,7 +98,11 @@ export class DeltaScreen {
 }
 
 /** The graph of one version with just the entries its links name (targets or context decide who counts as listed). */
-async function versionGraph(dataSource: DataSource, versionId: string, policy?: GraphPolicy): Promise<OwnershipGraph | undefined> {
+async function versionGraph(
+  dataSource: DataSource,
+  versionId: string,
+  policy?: GraphPolicy,
+): Promise<OwnershipGraph | undefined> {
   const links = await readLinks(dataSource, versionId);
   if (!links.length) return undefined;
   const ids = [...new Set(links.flatMap((l) => [l.fromId, l.toId]))];
@@ -94,7 +110,12 @@ async function versionGraph(dataSource: DataSource, versionId: string, policy?: 
 }
 
 /** Entities whose ownership verdict differs between the previous version's graph and the new one's. */
-async function graphChanges(dataSource: DataSource, versionId: string, previousVersionId: string | null, policy?: GraphPolicy): Promise<Set<string>> {
+async function graphChanges(
+  dataSource: DataSource,
+  versionId: string,
+  previousVersionId: string | null,
+  policy?: GraphPolicy,
+): Promise<Set<string>> {
   const after = await versionGraph(dataSource, versionId, policy);
   const before = previousVersionId ? await versionGraph(dataSource, previousVersionId, policy) : undefined;
   if (!after && !before) return new Set();

@@ -3,7 +3,12 @@ import { enqueueInTransaction } from '../jobs/outbox';
 import type { RescreenView } from '../lists/lists.schemas';
 import type { RescreenHook } from '../lists/rescreen-hook';
 import {
-  deleteRunCandidates, deleteRunFlags, insertQueuedRun, readRunPreviousVersion, readRunProgress, restartRun,
+  deleteRunCandidates,
+  deleteRunFlags,
+  insertQueuedRun,
+  readRunPreviousVersion,
+  readRunProgress,
+  restartRun,
 } from './rescreen.repository';
 
 /**
@@ -15,16 +20,27 @@ import {
  * Records a queued run and enqueues its job, in the activation transaction. A version activated again (a rollback, or
  * a held version) already has a run: it starts afresh against the version it replaces now, under a new job key.
  */
-export async function scheduleRescreen(m: EntityManager, run: { versionId: string; listId: string; previousVersionId: string | null }): Promise<void> {
+export async function scheduleRescreen(
+  m: EntityManager,
+  run: { versionId: string; listId: string; previousVersionId: string | null },
+): Promise<void> {
   if (await insertQueuedRun(m, run)) {
-    await enqueueInTransaction(m, 'lists.rescreen', { versionId: run.versionId }, { dedupeKey: `lists.rescreen:${run.versionId}` });
+    await enqueueInTransaction(
+      m,
+      'lists.rescreen',
+      { versionId: run.versionId },
+      { dedupeKey: `lists.rescreen:${run.versionId}` },
+    );
     return;
   }
   await restartRescreen(m, run);
 }
 
 /** The earlier activation's progress and flags are dropped (its audit events stay): the new run checks everything anew. */
-async function restartRescreen(m: EntityManager, run: { versionId: string; previousVersionId: string | null }): Promise<void> {
+async function restartRescreen(
+  m: EntityManager,
+  run: { versionId: string; previousVersionId: string | null },
+): Promise<void> {
   await deleteRunFlags(m, run.versionId);
   await deleteRunCandidates(m, run.versionId);
   const key = await restartRun(m, run.versionId, run.previousVersionId);
@@ -35,8 +51,14 @@ export async function readRescreenRun(db: DataSource | EntityManager, versionId:
   const r = await readRunProgress(db, versionId);
   if (!r) return null;
   return {
-    status: r.status, deltaEntries: r.delta_entries, candidates: r.candidates, processed: r.processed, flagged: r.flagged,
-    startedAt: r.started_at?.toISOString() ?? null, finishedAt: r.finished_at?.toISOString() ?? null, error: r.error,
+    status: r.status,
+    deltaEntries: r.delta_entries,
+    candidates: r.candidates,
+    processed: r.processed,
+    flagged: r.flagged,
+    startedAt: r.started_at?.toISOString() ?? null,
+    finishedAt: r.finished_at?.toISOString() ?? null,
+    error: r.error,
   };
 }
 

@@ -17,7 +17,13 @@ export interface RescreenFeature {
 }
 
 export function createRescreenFeature(deps: {
-  dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config; index: ReferenceIndex; pipeline: ScreeningPipeline; ruleset: Ruleset;
+  dataSource: DataSource;
+  uow: UnitOfWork;
+  logger: Logger;
+  config: Config;
+  index: ReferenceIndex;
+  pipeline: ScreeningPipeline;
+  ruleset: Ruleset;
 }): RescreenFeature {
   const service = new RescreenService(deps.dataSource, deps.uow, deps.logger, deps.index, deps.pipeline, {
     lookbackDays: deps.config.RESCREEN_LOOKBACK_DAYS,
@@ -30,7 +36,8 @@ export function createRescreenFeature(deps: {
     service,
     stuckWork: stuckRescreenRuns,
     jobHandlers: {
-      'lists.rescreen': ({ versionId }, { attempt }) => service.run(versionId, attempt >= JOB_POLICIES['lists.rescreen'].attempts),
+      'lists.rescreen': ({ versionId }, { attempt }) =>
+        service.run(versionId, attempt >= JOB_POLICIES['lists.rescreen'].attempts),
     },
   };
 }

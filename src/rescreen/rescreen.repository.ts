@@ -25,10 +25,14 @@ export interface RunProgressRow {
 }
 
 /** Records a queued run; false when the version already has one. */
-export async function insertQueuedRun(m: EntityManager, run: { versionId: string; listId: string; previousVersionId: string | null }): Promise<boolean> {
+export async function insertQueuedRun(
+  m: EntityManager,
+  run: { versionId: string; listId: string; previousVersionId: string | null },
+): Promise<boolean> {
   const inserted: unknown[] = await m.query(
     `INSERT INTO rescreen_runs (version_id, list_id, previous_version_id, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (version_id) DO NOTHING RETURNING 1`,
-    [run.versionId, run.listId, run.previousVersionId]);
+    [run.versionId, run.listId, run.previousVersionId],
+  );
   return inserted.length > 0;
 }
 
@@ -41,7 +45,11 @@ export async function deleteRunCandidates(m: EntityManager, versionId: string): 
 }
 
 /** Resets the run to queued against `previousVersionId`; returns the job key of the restarted run. */
-export async function restartRun(m: EntityManager, versionId: string, previousVersionId: string | null): Promise<string> {
+export async function restartRun(
+  m: EntityManager,
+  versionId: string,
+  previousVersionId: string | null,
+): Promise<string> {
   // A CTE, so the driver hands back the returned row as for a SELECT.
   const [{ key }] = await m.query(
     `WITH restarted AS (
@@ -49,7 +57,8 @@ export async function restartRun(m: EntityManager, versionId: string, previousVe
          processed = 0, flagged = 0, cursor = NULL, error = NULL, locked_until = NULL, created_at = now(), started_at = NULL, finished_at = NULL
        WHERE version_id = $1 RETURNING version_id, created_at)
      SELECT 'lists.rescreen:' || version_id || ':' || (extract(epoch FROM created_at) * 1000000)::bigint AS key FROM restarted`,
-    [versionId, previousVersionId]);
+    [versionId, previousVersionId],
+  );
   return key;
 }
 
@@ -62,22 +71,37 @@ export async function stuckRescreenRuns(m: EntityManager, olderThanMs: number): 
     `SELECT 'lists.rescreen:' || version_id AS key FROM rescreen_runs
      WHERE status IN ('queued', 'running') AND (locked_until IS NULL OR locked_until < now())
        AND COALESCE(started_at, created_at) < now() - ($1::int * interval '1 millisecond')`,
-    [olderThanMs]);
+    [olderThanMs],
+  );
   return rows.map((r) => r.key);
 }
 
-export async function readRunProgress(db: DataSource | EntityManager, versionId: string): Promise<RunProgressRow | undefined> {
+export async function readRunProgress(
+  db: DataSource | EntityManager,
+  versionId: string,
+): Promise<RunProgressRow | undefined> {
   const [r] = await db.query(
-    `SELECT status, delta_entries, candidates, processed, flagged, started_at, finished_at, error FROM rescreen_runs WHERE version_id = $1`, [versionId]);
+    `SELECT status, delta_entries, candidates, processed, flagged, started_at, finished_at, error FROM rescreen_runs WHERE version_id = $1`,
+    [versionId],
+  );
   return r;
 }
 
-export async function readRunPreviousVersion(db: DataSource | EntityManager, versionId: string): Promise<{ previous_version_id: string | null } | undefined> {
-  const [run]: { previous_version_id: string | null }[] = await db.query(`SELECT previous_version_id FROM rescreen_runs WHERE version_id = $1`, [versionId]);
+export async function readRunPreviousVersion(
+  db: DataSource | EntityManager,
+  versionId: string,
+): Promise<{ previous_version_id: string | null } | undefined> {
+  const [run]: { previous_version_id: string | null }[] = await db.query(
+    `SELECT previous_version_id FROM rescreen_runs WHERE version_id = $1`,
+    [versionId],
+  );
   return run;
 }
 
-export async function readRunStatus(dataSource: DataSource, versionId: string): Promise<{ status: RunRow['status'] } | undefined> {
+export async function readRunStatus(
+  dataSource: DataSource,
+  versionId: string,
+): Promise<{ status: RunRow['status'] } | undefined> {
   const [existing] = await dataSource.query(`SELECT status FROM rescreen_runs WHERE version_id = $1`, [versionId]);
   return existing;
 }
@@ -93,7 +117,8 @@ export async function takeRunLease(dataSource: DataSource, versionId: string): P
        WHERE version_id = $1 AND status <> 'completed' AND (locked_until IS NULL OR locked_until < now())
        RETURNING *)
      SELECT taken.*, l.kind FROM taken JOIN lists l ON l.id = taken.list_id`,
-    [versionId]);
+    [versionId],
+  );
   return run;
 }
 
@@ -102,11 +127,16 @@ export async function releaseRunLease(dataSource: DataSource, versionId: string)
 }
 
 export async function renewRunLease(dataSource: DataSource, versionId: string): Promise<void> {
-  await dataSource.query(`UPDATE rescreen_runs SET locked_until = now() + ${RUN_LEASE} WHERE version_id = $1`, [versionId]);
+  await dataSource.query(`UPDATE rescreen_runs SET locked_until = now() + ${RUN_LEASE} WHERE version_id = $1`, [
+    versionId,
+  ]);
 }
 
 export async function setDeltaEntries(dataSource: DataSource, versionId: string, deltaEntries: number): Promise<void> {
-  await dataSource.query(`UPDATE rescreen_runs SET delta_entries = $2 WHERE version_id = $1`, [versionId, deltaEntries]);
+  await dataSource.query(`UPDATE rescreen_runs SET delta_entries = $2 WHERE version_id = $1`, [
+    versionId,
+    deltaEntries,
+  ]);
 }
 
 export async function markAllProcessed(dataSource: DataSource, versionId: string): Promise<void> {
@@ -114,18 +144,30 @@ export async function markAllProcessed(dataSource: DataSource, versionId: string
 }
 
 /** Saves a chunk's progress and renews the lease. */
-export async function saveProgress(dataSource: DataSource, versionId: string, processed: number, cursor: string): Promise<void> {
+export async function saveProgress(
+  dataSource: DataSource,
+  versionId: string,
+  processed: number,
+  cursor: string,
+): Promise<void> {
   await dataSource.query(
     `UPDATE rescreen_runs SET processed = processed + $2, cursor = $3, locked_until = now() + ${RUN_LEASE} WHERE version_id = $1`,
-    [versionId, processed, cursor]);
+    [versionId, processed, cursor],
+  );
 }
 
 /** The next `limit` candidates of the run after the declaration id `after`, with their declarations. */
-export async function readCandidateChunk(dataSource: DataSource, versionId: string, after: string, limit: number): Promise<RescreenCandidate[]> {
+export async function readCandidateChunk(
+  dataSource: DataSource,
+  versionId: string,
+  after: string,
+  limit: number,
+): Promise<RescreenCandidate[]> {
   return dataSource.query(
     `SELECT d.id, d.organization, d.reference, d.status, d.body FROM rescreen_candidates c JOIN declarations d ON d.id = c.declaration_id
      WHERE c.version_id = $1 AND c.declaration_id > $2 ORDER BY c.declaration_id LIMIT $3`,
-    [versionId, after, limit]);
+    [versionId, after, limit],
+  );
 }
 
 /** The start of the look-back window for cleared declarations: `days` before now, by the database clock. */
@@ -141,27 +183,48 @@ export async function insertCandidates(m: EntityManager, versionId: string, sinc
      SELECT $1::uuid, id FROM declarations WHERE status IN ('under_review', 'held', 'information_requested')
      UNION ALL
      SELECT $1::uuid, id FROM declarations WHERE status = 'cleared' AND updated_at >= $2`,
-    [versionId, since]);
-  const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM rescreen_candidates WHERE version_id = $1`, [versionId]);
+    [versionId, since],
+  );
+  const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM rescreen_candidates WHERE version_id = $1`, [
+    versionId,
+  ]);
   return n;
 }
 
-export async function markRunStarted(m: EntityManager, versionId: string, since: Date, candidates: number): Promise<void> {
+export async function markRunStarted(
+  m: EntityManager,
+  versionId: string,
+  since: Date,
+  candidates: number,
+): Promise<void> {
   await m.query(
     `UPDATE rescreen_runs SET status = 'running', started_at = now(), cleared_since = $2, candidates = $3, processed = 0, cursor = NULL,
        flagged = (SELECT count(*) FROM rescreen_flags WHERE version_id = $1)
      WHERE version_id = $1`,
-    [versionId, since, candidates]);
+    [versionId, since, candidates],
+  );
 }
 
 /** True when the run has already recorded the declaration. */
 export async function isFlagged(m: EntityManager, versionId: string, declarationId: string): Promise<boolean> {
-  const done: unknown[] = await m.query(`SELECT 1 FROM rescreen_flags WHERE version_id = $1 AND declaration_id = $2`, [versionId, declarationId]);
+  const done: unknown[] = await m.query(`SELECT 1 FROM rescreen_flags WHERE version_id = $1 AND declaration_id = $2`, [
+    versionId,
+    declarationId,
+  ]);
   return done.length > 0;
 }
 
-export async function insertFlag(m: EntityManager, versionId: string, declarationId: string, screeningId: string): Promise<void> {
-  await m.query(`INSERT INTO rescreen_flags (version_id, declaration_id, screening_id) VALUES ($1, $2, $3)`, [versionId, declarationId, screeningId]);
+export async function insertFlag(
+  m: EntityManager,
+  versionId: string,
+  declarationId: string,
+  screeningId: string,
+): Promise<void> {
+  await m.query(`INSERT INTO rescreen_flags (version_id, declaration_id, screening_id) VALUES ($1, $2, $3)`, [
+    versionId,
+    declarationId,
+    screeningId,
+  ]);
 }
 
 export async function incrementFlagged(m: EntityManager, versionId: string): Promise<void> {
@@ -170,22 +233,36 @@ export async function incrementFlagged(m: EntityManager, versionId: string): Pro
 
 /** The delisting pass counts its declaration and renews the lease in one statement. */
 export async function incrementFlaggedRenewingLease(m: EntityManager, versionId: string): Promise<void> {
-  await m.query(`UPDATE rescreen_runs SET flagged = flagged + 1, locked_until = now() + interval '5 minutes' WHERE version_id = $1`, [versionId]);
+  await m.query(
+    `UPDATE rescreen_runs SET flagged = flagged + 1, locked_until = now() + interval '5 minutes' WHERE version_id = $1`,
+    [versionId],
+  );
 }
 
 /** Marks the run completed and returns its counts and duration. */
 export async function completeRun(
-  m: EntityManager, versionId: string,
-): Promise<{ candidates: number | null; processed: number; flagged: number; delta_entries: number | null; ms: unknown }> {
+  m: EntityManager,
+  versionId: string,
+): Promise<{
+  candidates: number | null;
+  processed: number;
+  flagged: number;
+  delta_entries: number | null;
+  ms: unknown;
+}> {
   const [r] = await m.query(
     `WITH done AS (
        UPDATE rescreen_runs SET status = 'completed', finished_at = now(), locked_until = NULL WHERE version_id = $1
        RETURNING candidates, processed, flagged, delta_entries, extract(epoch FROM finished_at - started_at) * 1000 AS ms)
      SELECT * FROM done`,
-    [versionId]);
+    [versionId],
+  );
   return r;
 }
 
 export async function failRun(m: EntityManager, versionId: string, message: string): Promise<void> {
-  await m.query(`UPDATE rescreen_runs SET status = 'failed', error = $2, finished_at = now(), locked_until = NULL WHERE version_id = $1`, [versionId, message]);
+  await m.query(
+    `UPDATE rescreen_runs SET status = 'failed', error = $2, finished_at = now(), locked_until = NULL WHERE version_id = $1`,
+    [versionId, message],
+  );
 }

@@ -2,7 +2,11 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { catchUpCandidates, lockDeclarationStatus, type RescreenCandidate as Candidate } from '../declarations/rescreen.repository';
+import {
+  catchUpCandidates,
+  lockDeclarationStatus,
+  type RescreenCandidate as Candidate,
+} from '../declarations/rescreen.repository';
 import type { ScreeningPipeline } from '../declarations/screening-pipeline';
 import type { ReferenceIndex } from '../lists/reference-index';
 import { activationWait } from '../lists/versions.repository';
@@ -10,8 +14,23 @@ import { DeltaScreen } from './delta';
 import { rescreenDelistings } from './delistings';
 import type { GraphPolicy } from '../screening/ownership/list-graph';
 import {
-  clearedSince, completeRun, deleteRunCandidates, failRun, incrementFlagged, insertCandidates, insertFlag, isFlagged, markAllProcessed,
-  markRunStarted, readCandidateChunk, readRunStatus, releaseRunLease, renewRunLease, saveProgress, setDeltaEntries, takeRunLease,
+  clearedSince,
+  completeRun,
+  deleteRunCandidates,
+  failRun,
+  incrementFlagged,
+  insertCandidates,
+  insertFlag,
+  isFlagged,
+  markAllProcessed,
+  markRunStarted,
+  readCandidateChunk,
+  readRunStatus,
+  releaseRunLease,
+  renewRunLease,
+  saveProgress,
+  setDeltaEntries,
+  takeRunLease,
   type RunRow,
 } from './rescreen.repository';
 
@@ -62,7 +81,12 @@ export class RescreenService {
       // This process screens with at least this version from here on (waits for its index, or fails the attempt).
       await this.index.current();
       await rescreenDelistings({ dataSource: this.dataSource, uow: this.uow, pipeline: this.pipeline }, run);
-      const delta = await DeltaScreen.load(this.dataSource, { listId: run.list_id, versionId, previousVersionId: run.previous_version_id, kind: run.kind }, this.options.minScore, this.options.graph);
+      const delta = await DeltaScreen.load(
+        this.dataSource,
+        { listId: run.list_id, versionId, previousVersionId: run.previous_version_id, kind: run.kind },
+        this.options.minScore,
+        this.options.graph,
+      );
       await setDeltaEntries(this.dataSource, versionId, delta.size);
       if (delta.size === 0) {
         await markAllProcessed(this.dataSource, versionId);
@@ -71,7 +95,12 @@ export class RescreenService {
       }
       let cursor = run.cursor;
       for (;;) {
-        const chunk = await readCandidateChunk(this.dataSource, versionId, cursor ?? '00000000-0000-0000-0000-000000000000', this.options.chunkSize);
+        const chunk = await readCandidateChunk(
+          this.dataSource,
+          versionId,
+          cursor ?? '00000000-0000-0000-0000-000000000000',
+          this.options.chunkSize,
+        );
         if (chunk.length === 0) break;
         for (const d of chunk) {
           if (!ELIGIBLE.includes(d.status)) continue;
@@ -87,7 +116,10 @@ export class RescreenService {
       if (lastAttempt) {
         await this.fail(versionId, err);
       } else {
-        this.logger.warn({ err, versionId }, 're-screening attempt failed; it resumes from its saved progress on the next attempt');
+        this.logger.warn(
+          { err, versionId },
+          're-screening attempt failed; it resumes from its saved progress on the next attempt',
+        );
         await releaseRunLease(this.dataSource, versionId);
       }
       throw err;
@@ -102,14 +134,23 @@ export class RescreenService {
    * Declarations already handled by this run are skipped; flag() records each at most once, so a retry is harmless.
    */
   private async catchUp(run: RunRow, delta: DeltaScreen): Promise<void> {
-    const { activated_at: activatedAt, wait_ms: waitMs } = await activationWait(this.dataSource, run.version_id, this.options.catchUpDelayMs);
+    const { activated_at: activatedAt, wait_ms: waitMs } = await activationWait(
+      this.dataSource,
+      run.version_id,
+      this.options.catchUpDelayMs,
+    );
     if (!activatedAt) return;
     if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
     let cursor = '00000000-0000-0000-0000-000000000000';
     let checked = 0;
     for (;;) {
       const chunk = await catchUpCandidates(
-        this.dataSource, { versionId: run.version_id, listId: run.list_id, activatedAt }, ELIGIBLE, cursor, this.options.chunkSize);
+        this.dataSource,
+        { versionId: run.version_id, listId: run.list_id, activatedAt },
+        ELIGIBLE,
+        cursor,
+        this.options.chunkSize,
+      );
       if (chunk.length === 0) break;
       for (const d of chunk) {
         const keys = delta.affected(d.body);
@@ -119,7 +160,11 @@ export class RescreenService {
       cursor = chunk[chunk.length - 1].id;
       await renewRunLease(this.dataSource, run.version_id);
     }
-    if (checked) this.logger.info({ versionId: run.version_id, listId: run.list_id, checked }, 're-screening catch-up checked screenings made with an older version');
+    if (checked)
+      this.logger.info(
+        { versionId: run.version_id, listId: run.list_id, checked },
+        're-screening catch-up checked screenings made with an older version',
+      );
   }
 
   /** Takes the run's lease; undefined when there is nothing (left) to do. Throws while another attempt holds it. */
@@ -139,8 +184,15 @@ export class RescreenService {
       const n = await insertCandidates(m, run.version_id, since);
       await markRunStarted(m, run.version_id, since, n);
       await recordAudit(m, SYSTEM_ACTOR, {
-        action: 'list_version.rescreen_started', subjectType: 'list_version', subjectId: run.version_id,
-        data: { listId: run.list_id, previousVersionId: run.previous_version_id, candidates: n, clearedSince: since.toISOString() },
+        action: 'list_version.rescreen_started',
+        subjectType: 'list_version',
+        subjectId: run.version_id,
+        data: {
+          listId: run.list_id,
+          previousVersionId: run.previous_version_id,
+          candidates: n,
+          clearedSince: since.toISOString(),
+        },
       });
     });
     run.status = 'running';
@@ -150,7 +202,9 @@ export class RescreenService {
   /** Screens one declaration in full; records it when a live hit on a changed entry is confirmed. */
   private async flag(run: RunRow, d: Candidate, keys: Set<string>): Promise<void> {
     const result = await this.pipeline.screen(d.body, d.organization);
-    const confirmed = result.hits.filter((h) => !h.suppressed && h.listId === run.list_id && h.entryId !== undefined && keys.has(h.entryId));
+    const confirmed = result.hits.filter(
+      (h) => !h.suppressed && h.listId === run.list_id && h.entryId !== undefined && keys.has(h.entryId),
+    );
     if (confirmed.length === 0) return;
     await this.uow.run(async (m) => {
       const current = await lockDeclarationStatus(m, d.id);
@@ -167,8 +221,16 @@ export class RescreenService {
       const r = await completeRun(m, run.version_id);
       await deleteRunCandidates(m, run.version_id);
       await recordAudit(m, SYSTEM_ACTOR, {
-        action: 'list_version.rescreen_completed', subjectType: 'list_version', subjectId: run.version_id,
-        data: { listId: run.list_id, deltaEntries: r.delta_entries, candidates: r.candidates, processed: r.processed, flagged: r.flagged },
+        action: 'list_version.rescreen_completed',
+        subjectType: 'list_version',
+        subjectId: run.version_id,
+        data: {
+          listId: run.list_id,
+          deltaEntries: r.delta_entries,
+          candidates: r.candidates,
+          processed: r.processed,
+          flagged: r.flagged,
+        },
       });
       this.logger.info({ versionId: run.version_id, listId: run.list_id, ...r }, 're-screening completed');
     });
@@ -178,7 +240,12 @@ export class RescreenService {
     const message = err instanceof Error ? err.message : String(err);
     await this.uow.run(async (m) => {
       await failRun(m, versionId, message);
-      await recordAudit(m, SYSTEM_ACTOR, { action: 'list_version.rescreen_failed', subjectType: 'list_version', subjectId: versionId, data: { error: message } });
+      await recordAudit(m, SYSTEM_ACTOR, {
+        action: 'list_version.rescreen_failed',
+        subjectType: 'list_version',
+        subjectId: versionId,
+        data: { error: message },
+      });
     });
   }
 }

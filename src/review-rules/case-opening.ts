@@ -23,7 +23,12 @@ export interface EscalationJob {
  */
 export function escalationJob(caseId: string, deadline: Date): EscalationJob {
   const at = deadline.toISOString();
-  return { name: 'cases.escalate', payload: { caseId, deadline: at }, dedupeKey: `cases.escalate:${caseId}:${at}`, delayMs: Math.max(0, deadline.getTime() - Date.now()) };
+  return {
+    name: 'cases.escalate',
+    payload: { caseId, deadline: at },
+    dedupeKey: `cases.escalate:${caseId}:${at}`,
+    delayMs: Math.max(0, deadline.getTime() - Date.now()),
+  };
 }
 
 /** A screening that needs a person. */
@@ -56,10 +61,20 @@ export function caseOpening(declarationId: string, screening: ScreeningForCase, 
   const id = randomUUID();
   const { priority, deadline } = terms;
   return {
-    id, priority, deadline,
+    id,
+    priority,
+    deadline,
     audit: {
-      action: 'case.opened', subjectType: 'case', subjectId: id,
-      data: { declarationId, screeningId: screening.id, level: screening.outcome, priority: PRIORITY_NAMES[priority], deadline: deadline.toISOString() },
+      action: 'case.opened',
+      subjectType: 'case',
+      subjectId: id,
+      data: {
+        declarationId,
+        screeningId: screening.id,
+        level: screening.outcome,
+        priority: PRIORITY_NAMES[priority],
+        deadline: deadline.toISOString(),
+      },
     },
     escalation: escalationJob(id, deadline),
   };

@@ -13,7 +13,12 @@ export function casePriority(outcome: 'REVIEW' | 'BLOCK', riskScore: number): Ca
 }
 
 function slaMinutes(config: Config, priority: CasePriority): number {
-  return [config.CASE_SLA_MINUTES_CRITICAL, config.CASE_SLA_MINUTES_HIGH, config.CASE_SLA_MINUTES_NORMAL, config.CASE_SLA_MINUTES_LOW][priority - 1];
+  return [
+    config.CASE_SLA_MINUTES_CRITICAL,
+    config.CASE_SLA_MINUTES_HIGH,
+    config.CASE_SLA_MINUTES_NORMAL,
+    config.CASE_SLA_MINUTES_LOW,
+  ][priority - 1];
 }
 
 /** When a case of this priority opened now is due. */

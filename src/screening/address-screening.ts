@@ -10,7 +10,14 @@ import type { PartyInput } from './declaration-input';
 import type { LoadedLists } from './loaded-lists';
 import { hitId, type Hit } from './hits';
 import type { PartyMatch } from './matching';
-import { addressText, describeParsed, parseAddress, type AddressComparison, type ListAddress, type ParsedAddress } from './matching/address';
+import {
+  addressText,
+  describeParsed,
+  parseAddress,
+  type AddressComparison,
+  type ListAddress,
+  type ParsedAddress,
+} from './matching/address';
 import { bestAddressMatch } from './matching/address-index';
 import type { Ruleset } from './ruleset';
 
@@ -51,10 +58,22 @@ export interface AddressEvidence {
   boost: number;
 }
 
-function evidenceOf(address: DeclaredAddress, listed: ListAddress, parsed: ParsedAddress, comparison: AddressComparison, boost: number): AddressEvidence {
+function evidenceOf(
+  address: DeclaredAddress,
+  listed: ListAddress,
+  parsed: ParsedAddress,
+  comparison: AddressComparison,
+  boost: number,
+): AddressEvidence {
   return {
-    declared: address.text, declaredParsed: describeParsed(address.parsed), listed, listedText: addressText(listed),
-    listedParsed: describeParsed(parsed), level: comparison.level, reasons: comparison.reasons, boost,
+    declared: address.text,
+    declaredParsed: describeParsed(address.parsed),
+    listed,
+    listedText: addressText(listed),
+    listedParsed: describeParsed(parsed),
+    level: comparison.level,
+    reasons: comparison.reasons,
+    boost,
   };
 }
 
@@ -62,7 +81,11 @@ function evidenceOf(address: DeclaredAddress, listed: ListAddress, parsed: Parse
  * The match with its score raised when the listed entry has the declared address at building level (or street and
  * postcode), the raise recorded as an adjustment of the explanation; unchanged otherwise.
  */
-export function withAddressMatch(m: PartyMatch, address: DeclaredAddress | undefined, lists: LoadedLists): { match: PartyMatch; address?: AddressEvidence } {
+export function withAddressMatch(
+  m: PartyMatch,
+  address: DeclaredAddress | undefined,
+  lists: LoadedLists,
+): { match: PartyMatch; address?: AddressEvidence } {
   if (!address?.parsed.specific) return { match: m };
   const index = lists.lists.get(m.listId)?.entities;
   const best = index && bestAddressMatch(address.parsed, index.addresses.addressesOf(m.entryId));
@@ -93,7 +116,14 @@ export function addressSentence(e: AddressEvidence): string {
  * Indicators for a declared address that is a listed party's specific address, for entries the party did not already
  * match by name or identifier (those carry the address in their own hit).
  */
-export function listedAddressHits(subject: string, party: PartyInput, address: DeclaredAddress | undefined, matched: ReadonlySet<string>, lists: LoadedLists, ruleset: Ruleset): Hit[] {
+export function listedAddressHits(
+  subject: string,
+  party: PartyInput,
+  address: DeclaredAddress | undefined,
+  matched: ReadonlySet<string>,
+  lists: LoadedLists,
+  ruleset: Ruleset,
+): Hit[] {
   if (!address?.parsed.specific) return [];
   const hits: Hit[] = [];
   for (const [listId, list] of lists.lists) {
@@ -104,7 +134,8 @@ export function listedAddressHits(subject: string, party: PartyInput, address: D
       // A context record (FtM: kept because a listed party owns or runs it) is not listed: its premises are no finding.
       if (matched.has(`${listId}|${entry.entryId}`) || lists.isContext(listId, entry.entryId)) continue;
       const evidence = evidenceOf(address, found.address, found.parsed, found.comparison, 0);
-      const what = found.comparison.level === 'building' ? 'the same street and house number' : 'the same street and postcode';
+      const what =
+        found.comparison.level === 'building' ? 'the same street and house number' : 'the same street and postcode';
       hits.push({
         id: hitId('indicator', subject, `listed-address:${listId}|${entry.entryId}`),
         kind: 'indicator',
@@ -117,7 +148,8 @@ export function listedAddressHits(subject: string, party: PartyInput, address: D
         matched: evidence.listedText,
         explanation: `${subject} "${party.name}" declares the address "${address.text}", the address ${listId} lists for entry ${entry.entryId} "${entry.names[0]}" ("${evidence.listedText}"; ${what}: ${found.comparison.reasons.join(', ')}): a company at a listed party's premises may act for it`,
         evidence: {
-          rule: 'listed-address', address: evidence,
+          rule: 'listed-address',
+          address: evidence,
           entry: { kind: entry.kind, names: entry.names, countries: entry.countries, programs: entry.programs },
         },
         // Exactly the review threshold: on its own it means "look" (REVIEW), never more.

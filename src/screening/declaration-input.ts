@@ -13,73 +13,118 @@ export const DECLARATION_IDENTIFIER_TYPES = ['BIN', 'IIN', 'INN', 'OGRN', 'EORI'
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-export const countryCode = z.string().length(2).transform((c) => c.toUpperCase())
+export const countryCode = z
+  .string()
+  .length(2)
+  .transform((c) => c.toUpperCase())
   .refine(isCountryCode, { message: 'unknown country: use an ISO 3166-1 alpha-2 code' });
 
-export const identifierSchema = z.object({
-  type: z.enum(DECLARATION_IDENTIFIER_TYPES),
-  value: z.string().trim().min(1).max(40),
-}).strict();
+export const identifierSchema = z
+  .object({
+    type: z.enum(DECLARATION_IDENTIFIER_TYPES),
+    value: z.string().trim().min(1).max(40),
+  })
+  .strict();
 
-export const partySchema = z.object({
-  name: z.string().trim().min(1).max(300),
-  country: countryCode,
-  address: z.string().trim().max(500).optional(),
-  identifiers: z.array(identifierSchema).max(10).optional(),
-}).strict().openapi('Party');
+export const partySchema = z
+  .object({
+    name: z.string().trim().min(1).max(300),
+    country: countryCode,
+    address: z.string().trim().max(500).optional(),
+    identifiers: z.array(identifierSchema).max(10).optional(),
+  })
+  .strict()
+  .openapi('Party');
 
-export const hsCodeSchema = z.string().max(20).superRefine((raw, ctx) => {
-  const r = normalizeHsCode(raw);
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
-});
-
-export const itemSchema = z.object({
-  lineNo: z.number().int().min(1).max(9999),
-  hsCode: hsCodeSchema,
-  description: z.string().trim().min(1).max(1000),
-  countryOfOrigin: countryCode,
-  quantity: z.number().positive().finite().optional(),
-  unit: z.string().trim().min(1).max(20).optional(),
-  netMassKg: z.number().positive().finite().optional(),
-  value: z.object({
-    amount: z.number().positive().finite(),
-    currency: z.string().length(3).transform((c) => c.toUpperCase()).refine((c) => CURRENCIES.has(c), { message: 'unknown currency: use an ISO 4217 code' }),
-  }).strict(),
-  manufacturer: partySchema.optional(),
-  licenceNumber: z.string().trim().min(1).max(60).optional().describe('A licence or permit of the registry (/v1/licences) that covers this line'),
-}).strict().openapi('DeclarationItem');
-
-export const declarationSchema = z.object({
-  reference: z.string().trim().min(1).max(100),
-  procedure: z.enum(['import', 'export', 'transit']),
-  declarant: partySchema,
-  consignor: partySchema,
-  consignee: partySchema,
-  notifyParty: partySchema.optional(),
-  endUser: partySchema.optional(),
-  carrier: partySchema.optional(),
-  countryOfDispatch: countryCode,
-  countryOfDestination: countryCode,
-  transitCountries: z.array(countryCode).max(20).optional(),
-  items: z.array(itemSchema).min(1).max(999),
-  invoiceNumbers: z.array(z.string().trim().min(1).max(60)).max(20).optional()
-    .describe('Electronic invoices (POST /v1/invoices) of your organisation the goods are sold under: screening reconciles the lines with them'),
-}).strict().superRefine((d, ctx) => {
-  const seen = new Map<number, number>();
-  d.items.forEach((item, i) => {
-    const first = seen.get(item.lineNo);
-    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['items', i, 'lineNo'], message: `line number ${item.lineNo} is used twice (also items[${first}])` });
-    else seen.set(item.lineNo, i);
+export const hsCodeSchema = z
+  .string()
+  .max(20)
+  .superRefine((raw, ctx) => {
+    const r = normalizeHsCode(raw);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
   });
-  checkInvoiceNumbersUnique(d.invoiceNumbers, ctx);
-}).openapi('Declaration');
+
+export const itemSchema = z
+  .object({
+    lineNo: z.number().int().min(1).max(9999),
+    hsCode: hsCodeSchema,
+    description: z.string().trim().min(1).max(1000),
+    countryOfOrigin: countryCode,
+    quantity: z.number().positive().finite().optional(),
+    unit: z.string().trim().min(1).max(20).optional(),
+    netMassKg: z.number().positive().finite().optional(),
+    value: z
+      .object({
+        amount: z.number().positive().finite(),
+        currency: z
+          .string()
+          .length(3)
+          .transform((c) => c.toUpperCase())
+          .refine((c) => CURRENCIES.has(c), { message: 'unknown currency: use an ISO 4217 code' }),
+      })
+      .strict(),
+    manufacturer: partySchema.optional(),
+    licenceNumber: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('A licence or permit of the registry (/v1/licences) that covers this line'),
+  })
+  .strict()
+  .openapi('DeclarationItem');
+
+export const declarationSchema = z
+  .object({
+    reference: z.string().trim().min(1).max(100),
+    procedure: z.enum(['import', 'export', 'transit']),
+    declarant: partySchema,
+    consignor: partySchema,
+    consignee: partySchema,
+    notifyParty: partySchema.optional(),
+    endUser: partySchema.optional(),
+    carrier: partySchema.optional(),
+    countryOfDispatch: countryCode,
+    countryOfDestination: countryCode,
+    transitCountries: z.array(countryCode).max(20).optional(),
+    items: z.array(itemSchema).min(1).max(999),
+    invoiceNumbers: z
+      .array(z.string().trim().min(1).max(60))
+      .max(20)
+      .optional()
+      .describe(
+        'Electronic invoices (POST /v1/invoices) of your organisation the goods are sold under: screening reconciles the lines with them',
+      ),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    const seen = new Map<number, number>();
+    d.items.forEach((item, i) => {
+      const first = seen.get(item.lineNo);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items', i, 'lineNo'],
+          message: `line number ${item.lineNo} is used twice (also items[${first}])`,
+        });
+      else seen.set(item.lineNo, i);
+    });
+    checkInvoiceNumbersUnique(d.invoiceNumbers, ctx);
+  })
+  .openapi('Declaration');
 
 /** A cited invoice number twice is a mistake in the declaration, not two invoices. */
 function checkInvoiceNumbersUnique(numbers: string[] | undefined, ctx: z.RefinementCtx): void {
   const first = new Map<string, number>();
   (numbers ?? []).forEach((n, i) => {
     const at = first.get(n);
-    if (at !== undefined) ctx.addIssue({ code: 'custom', path: ['invoiceNumbers', i], message: `invoice number "${n}" is cited twice (also invoiceNumbers[${at}])` });
+    if (at !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['invoiceNumbers', i],
+        message: `invoice number "${n}" is cited twice (also invoiceNumbers[${at}])`,
+      });
     else first.set(n, i);
   });
 }

@@ -3,7 +3,13 @@ import { validateIdentifier } from '../identifiers/validate';
 import { reconcileInvoices } from './invoice-reconciliation';
 import type { HsNomenclature } from './hs-lookup';
 import { checkCitedLines, measure } from './licence-check';
-import { addressSentence, declaredAddress, listedAddressHits, nameMatchFloor, withAddressMatch } from './address-screening';
+import {
+  addressSentence,
+  declaredAddress,
+  listedAddressHits,
+  nameMatchFloor,
+  withAddressMatch,
+} from './address-screening';
 import type { Dossier } from './dossier';
 import type { NationalTariff } from './national-tariff';
 import type { LoadedLists } from './loaded-lists';
@@ -38,15 +44,30 @@ export function partiesOf(d: DeclarationInput): SubjectParty[] {
     const party = d[role];
     if (party) out.push({ subject: role, party });
   }
-  d.items.forEach((item, i) => { if (item.manufacturer) out.push({ subject: `items[${i}].manufacturer`, party: item.manufacturer }); });
+  d.items.forEach((item, i) => {
+    if (item.manufacturer) out.push({ subject: `items[${i}].manufacturer`, party: item.manufacturer });
+  });
   return out;
 }
 
-function partyHit(subject: string, party: PartyInput, m: PartyMatch, ruleset: Ruleset, topicSeverity?: Hit['severity']): Hit {
+function partyHit(
+  subject: string,
+  party: PartyInput,
+  m: PartyMatch,
+  ruleset: Ruleset,
+  topicSeverity?: Hit['severity'],
+): Hit {
   const strong = m.score >= ruleset.partyBands.block;
   // A topic-tagged target (OpenSanctions) carries the severity the rule set gives its topics; a weak match is at most high.
-  const severity = topicSeverity ? (strong || topicSeverity !== 'critical' ? topicSeverity : 'high') : strong ? 'critical' : 'high';
-  const weight = m.matchKind === 'identifier' ? ruleset.weights.identifierMatch : Math.round(ruleset.weights.party * m.score);
+  const severity = topicSeverity
+    ? strong || topicSeverity !== 'critical'
+      ? topicSeverity
+      : 'high'
+    : strong
+      ? 'critical'
+      : 'high';
+  const weight =
+    m.matchKind === 'identifier' ? ruleset.weights.identifierMatch : Math.round(ruleset.weights.party * m.score);
   return {
     id: hitId('party', subject, `${m.listId}|${m.entryId}`),
     kind: 'party',
@@ -58,7 +79,12 @@ function partyHit(subject: string, party: PartyInput, m: PartyMatch, ruleset: Ru
     entryId: m.entryId,
     matched: m.matchedName,
     explanation: `${subject} "${party.name}" ${m.matchKind === 'identifier' ? 'has the identifier of' : 'matches'} ${m.listId} entry ${m.entryId} "${m.matchedName}" (score ${m.score.toFixed(2)}): ${m.explanation.summary}`,
-    evidence: { query: { name: party.name, country: party.country, identifiers: party.identifiers ?? [] }, match: m.explanation, entry: m.entry, matchKind: m.matchKind },
+    evidence: {
+      query: { name: party.name, country: party.country, identifiers: party.identifiers ?? [] },
+      match: m.explanation,
+      entry: m.entry,
+      matchKind: m.matchKind,
+    },
     weight,
     partyFingerprint: partyFingerprint({ name: party.name, country: party.country }),
   };
@@ -98,7 +124,11 @@ function screenParties(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]):
       const where = `${subject}.identifiers[${j}]`;
       hits.push({
         id: hitId('indicator', where, `invalid:${ident.type}:${ident.value}`),
-        kind: 'indicator', severity: 'low', score: 1, subject: where, matched: `${ident.type} ${ident.value}`,
+        kind: 'indicator',
+        severity: 'low',
+        score: 1,
+        subject: where,
+        matched: `${ident.type} ${ident.value}`,
         explanation: `${ident.type} ${ident.value} of ${subject} is not a valid ${ident.type} (${check.reason}): a typo, or a number that does not exist`,
         evidence: { rule: 'invalid-identifier', type: ident.type, value: ident.value, reason: check.reason },
         weight: ctx.ruleset.weights.invalidIdentifier,
@@ -119,9 +149,23 @@ function screenGoods(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): S
       controlledLines.add(i);
       hits.push({
         id: hitId('goods', subject, `${g.listId}|${g.prefix}`),
-        kind: 'goods', severity: g.severity, score: 1, subject, listId: g.listId, versionId: g.versionId, entryId: g.prefix, matched: g.label,
+        kind: 'goods',
+        severity: g.severity,
+        score: 1,
+        subject,
+        listId: g.listId,
+        versionId: g.versionId,
+        entryId: g.prefix,
+        matched: g.label,
         explanation: `line ${item.lineNo}: HS ${code.code} falls under ${g.listId} entry ${g.prefix} (${g.source ?? g.listId}, ${g.severity}): ${g.label}`,
-        evidence: { hsCode: code.code, prefix: g.prefix, label: g.label, source: g.source, severity: g.severity, description: item.description },
+        evidence: {
+          hsCode: code.code,
+          prefix: g.prefix,
+          label: g.label,
+          source: g.source,
+          severity: g.severity,
+          description: item.description,
+        },
         weight: ctx.ruleset.weights.goods[g.severity],
       });
     }
@@ -129,7 +173,11 @@ function screenGoods(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): S
     if (!known.exists) {
       hits.push({
         id: hitId('indicator', subject, `unknown-hs:${code.code}`),
-        kind: 'indicator', severity: 'low', score: 1, subject, matched: code.code,
+        kind: 'indicator',
+        severity: 'low',
+        score: 1,
+        subject,
+        matched: code.code,
         explanation: `line ${item.lineNo}: HS ${known.hsCode ?? code.code} does not exist in HS2022: a typo, an outdated edition or a wrong code`,
         evidence: { rule: 'unknown-hs-code', hsCode: code.code, checked: known.hsCode },
         weight: ctx.ruleset.weights.unknownHsCode,
@@ -138,7 +186,11 @@ function screenGoods(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): S
     if (ctx.nationalTariff && code.code.length > 6 && !ctx.nationalTariff.knows(code.code)) {
       hits.push({
         id: hitId('indicator', subject, `unknown-national-code:${code.code}`),
-        kind: 'indicator', severity: 'low', score: 1, subject, matched: code.code,
+        kind: 'indicator',
+        severity: 'low',
+        score: 1,
+        subject,
+        matched: code.code,
         explanation: `line ${item.lineNo}: national code ${code.code} is not in the national tariff nomenclature: a typo, an outdated code or a made-up subheading`,
         evidence: { rule: 'unknown-national-code', hsCode: code.code, nomenclature: ctx.nationalTariff.source },
         weight: ctx.ruleset.weights.unknownNationalCode,
@@ -149,9 +201,18 @@ function screenGoods(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): S
       if (keyword) {
         hits.push({
           id: hitId('indicator', subject, `keyword:${keyword.label}`),
-          kind: 'indicator', severity: 'medium', score: 1, subject, matched: keyword.label,
+          kind: 'indicator',
+          severity: 'medium',
+          score: 1,
+          subject,
+          matched: keyword.label,
           explanation: `line ${item.lineNo}: the description "${item.description.slice(0, 80)}" names a controlled item (${keyword.label}) under HS ${code.code}, which no goods list covers: possible misclassification`,
-          evidence: { rule: 'controlled-description', keyword: keyword.label, hsCode: code.code, description: item.description },
+          evidence: {
+            rule: 'controlled-description',
+            keyword: keyword.label,
+            hsCode: code.code,
+            description: item.description,
+          },
           weight: ctx.ruleset.weights.descriptionKeyword,
         });
       }
@@ -161,7 +222,12 @@ function screenGoods(d: DeclarationInput, ctx: ScreeningContext, hits: Hit[]): S
 }
 
 const LICENCE_WEIGHT_KEY = {
-  unknown: 'unknown', revoked: 'revoked', expired: 'expired', not_yet_valid: 'notYetValid', out_of_scope: 'outOfScope', exhausted: 'exhausted',
+  unknown: 'unknown',
+  revoked: 'revoked',
+  expired: 'expired',
+  not_yet_valid: 'notYetValid',
+  out_of_scope: 'outOfScope',
+  exhausted: 'exhausted',
 } as const;
 
 /**
@@ -180,9 +246,15 @@ function screenLicences(d: DeclarationInput, ctx: ScreeningContext, controlledLi
     const goodsHits = hits.filter((h) => h.kind === 'goods' && h.subject === subject);
     if (check.ok) {
       const licence = {
-        number: check.licence.number, status: 'licensed', amount: check.amount, measure: measure(check.licence) || null,
-        remainingBefore: check.remainingBefore, remainingAfter: check.remainingBefore === null ? null : check.remainingBefore - check.amount,
-        validTo: check.licence.validTo, holderMatchedBy: check.holderMatchedBy, holderParty: check.holderParty,
+        number: check.licence.number,
+        status: 'licensed',
+        amount: check.amount,
+        measure: measure(check.licence) || null,
+        remainingBefore: check.remainingBefore,
+        remainingAfter: check.remainingBefore === null ? null : check.remainingBefore - check.amount,
+        validTo: check.licence.validTo,
+        holderMatchedBy: check.holderMatchedBy,
+        holderParty: check.holderParty,
       };
       for (const h of goodsHits) {
         h.weight = rules.licensedGoodsWeight;
@@ -193,21 +265,36 @@ function screenLicences(d: DeclarationInput, ctx: ScreeningContext, controlledLi
       continue;
     }
     const rule = `licence-${check.problem.replace(/_/g, '-')}`;
-    for (const h of goodsHits) h.evidence = { ...h.evidence, licence: { number, status: check.problem, scope: check.scope ?? null } };
+    for (const h of goodsHits)
+      h.evidence = { ...h.evidence, licence: { number, status: check.problem, scope: check.scope ?? null } };
     hits.push({
       id: hitId('indicator', subject, `licence:${check.problem}:${number.trim().toUpperCase()}`),
       kind: 'indicator',
       severity: check.problem === 'unknown' || check.problem === 'revoked' ? 'high' : 'medium',
-      score: 1, subject, matched: number,
+      score: 1,
+      subject,
+      matched: number,
       explanation: `line ${item.lineNo}: ${check.reason}${goodsHits.length ? ', so it does not license the controlled goods of the line' : ''}`,
       evidence: {
-        rule, licenceNumber: number, problem: check.problem, scope: check.scope ?? null,
-        ...(check.licence ? {
-          licence: {
-            number: check.licence.number, validFrom: check.licence.validFrom, validTo: check.licence.validTo, revoked: check.licence.revoked,
-            hsPrefixes: check.licence.hsPrefixes, destinationCountries: check.licence.destinationCountries, holder: check.licence.holder, limit: check.licence.limit, used: check.licence.used,
-          },
-        } : {}),
+        rule,
+        licenceNumber: number,
+        problem: check.problem,
+        scope: check.scope ?? null,
+        ...(check.licence
+          ? {
+              licence: {
+                number: check.licence.number,
+                validFrom: check.licence.validFrom,
+                validTo: check.licence.validTo,
+                revoked: check.licence.revoked,
+                hsPrefixes: check.licence.hsPrefixes,
+                destinationCountries: check.licence.destinationCountries,
+                holder: check.licence.holder,
+                limit: check.licence.limit,
+                used: check.licence.used,
+              },
+            }
+          : {}),
         ...(check.amount !== undefined ? { amount: check.amount, remainingBefore: check.remainingBefore } : {}),
       },
       weight: rules.weights[LICENCE_WEIGHT_KEY[check.problem]],
@@ -231,7 +318,11 @@ function screenRoute(d: DeclarationInput, ctx: ScreeningContext, controlledLines
     flagged.add(country);
     hits.push({
       id: hitId('route', subject, country),
-      kind: 'route', severity: controlled ? 'high' : 'medium', score: 1, subject, matched: country,
+      kind: 'route',
+      severity: controlled ? 'high' : 'medium',
+      score: 1,
+      subject,
+      matched: country,
       explanation: controlled
         ? `${subject} is ${country}, a high-risk country, and the declaration carries controlled goods (${[...controlledLines].map((i) => `items[${i}]`).join(', ')})`
         : `${subject} is ${country}, a high-risk country`,
@@ -247,7 +338,11 @@ function screenRoute(d: DeclarationInput, ctx: ScreeningContext, controlledLines
     for (const hub of hubs.filter((p, i) => hubs.findIndex((q) => q.country === p.country) === i)) {
       hits.push({
         id: hitId('route', hub.subject, `diversion-hub:${hub.country}`),
-        kind: 'route', severity: 'high', score: 1, subject: hub.subject, matched: hub.country,
+        kind: 'route',
+        severity: 'high',
+        score: 1,
+        subject: hub.subject,
+        matched: hub.country,
         explanation: `${hub.subject} is ${hub.country}, a known diversion hub for controlled goods bound for Russia, and the declaration carries controlled goods (${[...controlledLines].map((i) => `items[${i}]`).join(', ')})`,
         evidence: { rule: 'diversion-hub', country: hub.country, controlledLines: [...controlledLines] },
         weight: ruleset.weights.diversionHubWithControlledGoods,
@@ -262,7 +357,11 @@ function screenRoute(d: DeclarationInput, ctx: ScreeningContext, controlledLines
       // Not a re-export yet, but how re-export stock is built up: explained, weighted lower than the onward move.
       hits.push({
         id: hitId('route', subject, `restricted-origin-import:${item.countryOfOrigin}`),
-        kind: 'route', severity: 'medium', score: 1, subject, matched: item.countryOfOrigin,
+        kind: 'route',
+        severity: 'medium',
+        score: 1,
+        subject,
+        matched: item.countryOfOrigin,
         explanation: `line ${item.lineNo}: import of controlled goods made in ${item.countryOfOrigin}, which bans their export to Russia: stock that may later be re-exported`,
         evidence: { rule: 'restricted-origin-import', countryOfOrigin: item.countryOfOrigin, procedure: d.procedure },
         weight: ruleset.weights.restrictedOriginImport,
@@ -271,9 +370,18 @@ function screenRoute(d: DeclarationInput, ctx: ScreeningContext, controlledLines
     }
     hits.push({
       id: hitId('route', subject, `restricted-origin:${item.countryOfOrigin}`),
-      kind: 'route', severity: routeHighRisk ? 'critical' : 'high', score: 1, subject, matched: item.countryOfOrigin,
+      kind: 'route',
+      severity: routeHighRisk ? 'critical' : 'high',
+      score: 1,
+      subject,
+      matched: item.countryOfOrigin,
       explanation: `line ${item.lineNo}: controlled goods made in ${item.countryOfOrigin}, which bans their export to Russia, declared for ${d.procedure === 'transit' ? 'transit' : 're-export'}${routeHighRisk ? ` on a route through ${[...flagged].join(', ')}` : ''}`,
-      evidence: { rule: 'restricted-origin-reexport', countryOfOrigin: item.countryOfOrigin, procedure: d.procedure, highRiskOnRoute: [...flagged] },
+      evidence: {
+        rule: 'restricted-origin-reexport',
+        countryOfOrigin: item.countryOfOrigin,
+        procedure: d.procedure,
+        highRiskOnRoute: [...flagged],
+      },
       weight: ruleset.weights.restrictedOriginReexport,
     });
   });
@@ -317,7 +425,11 @@ export interface AppliedOverride {
   hitIds: string[];
 }
 
-function overrideHolds(o: Ruleset['outcomeOverrides'][number], d: OverrideSubject | undefined, ruleset: Ruleset): boolean {
+function overrideHolds(
+  o: Ruleset['outcomeOverrides'][number],
+  d: OverrideSubject | undefined,
+  ruleset: Ruleset,
+): boolean {
   if (!o.when) return true;
   // A condition cannot be proven without the declaration: the override does not apply.
   if (!d) return false;
@@ -338,7 +450,11 @@ function overrideHolds(o: Ruleset['outcomeOverrides'][number], d: OverrideSubjec
  * mean "look". The rule set's outcomeOverrides name the exceptions (a live hit of the rule, under the override's
  * conditions, raises the outcome to at least the override's; overrides never lower one).
  */
-export function decide(hits: Hit[], ruleset: Ruleset, declaration?: OverrideSubject): { outcome: Outcome; riskScore: number; overrides?: AppliedOverride[] } {
+export function decide(
+  hits: Hit[],
+  ruleset: Ruleset,
+  declaration?: OverrideSubject,
+): { outcome: Outcome; riskScore: number; overrides?: AppliedOverride[] } {
   const strongest = new Map<string, number>();
   for (const h of hits) {
     if (h.suppressed) continue;

@@ -15,7 +15,8 @@ export interface Dossier {
 }
 
 /** What a licence limits: a quantity in a unit, or a value in a currency (or nothing: the licence is unlimited). */
-export type LicenceLimit = { kind: 'quantity'; amount: number; unit: string } | { kind: 'value'; amount: number; currency: string };
+export type LicenceLimit =
+  { kind: 'quantity'; amount: number; unit: string } | { kind: 'value'; amount: number; currency: string };
 
 /** A licence or permit of the registry as it stands now (src/licences): screening checks a cited line against it. */
 export interface CitedLicence {
@@ -63,14 +64,24 @@ export interface CitedInvoiceLine {
 }
 
 /** Reads part of a dossier in the caller's transaction (or outside one): each feature that owns cited records gives one. */
-export type DossierLoader = (m: EntityManager, organization: string, declaration: DeclarationInput) => Promise<Partial<Dossier>>;
+export type DossierLoader = (
+  m: EntityManager,
+  organization: string,
+  declaration: DeclarationInput,
+) => Promise<Partial<Dossier>>;
 
 export function emptyDossier(): Dossier {
   return { licences: new Map(), invoices: new Map() };
 }
 
-export async function loadDossier(loaders: readonly DossierLoader[], m: EntityManager, organization: string, declaration: DeclarationInput): Promise<Dossier> {
+export async function loadDossier(
+  loaders: readonly DossierLoader[],
+  m: EntityManager,
+  organization: string,
+  declaration: DeclarationInput,
+): Promise<Dossier> {
   const dossier = emptyDossier();
-  for (const part of await Promise.all(loaders.map((load) => load(m, organization, declaration)))) Object.assign(dossier, part);
+  for (const part of await Promise.all(loaders.map((load) => load(m, organization, declaration))))
+    Object.assign(dossier, part);
   return dossier;
 }

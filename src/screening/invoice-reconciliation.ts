@@ -26,8 +26,14 @@ import type { Ruleset } from './ruleset';
 
 /** The evidence.rule of every reconciliation hit. */
 export const INVOICE_RULES = [
-  'invoice-missing', 'invoice-line-missing', 'invoice-hs-differs', 'invoice-quantity-differs', 'invoice-value-differs',
-  'invoice-currency-differs', 'invoice-origin-differs', 'invoice-seller-not-consignor',
+  'invoice-missing',
+  'invoice-line-missing',
+  'invoice-hs-differs',
+  'invoice-quantity-differs',
+  'invoice-value-differs',
+  'invoice-currency-differs',
+  'invoice-origin-differs',
+  'invoice-seller-not-consignor',
 ] as const;
 export type InvoiceRule = (typeof INVOICE_RULES)[number];
 
@@ -53,10 +59,23 @@ const SEVERITY: Record<InvoiceRule, HitSeverity> = {
   'invoice-seller-not-consignor': 'medium',
 };
 
-function hit(rule: InvoiceRule, subject: string, key: string, matched: string, explanation: string, evidence: Record<string, unknown>, ruleset: Ruleset): Hit {
+function hit(
+  rule: InvoiceRule,
+  subject: string,
+  key: string,
+  matched: string,
+  explanation: string,
+  evidence: Record<string, unknown>,
+  ruleset: Ruleset,
+): Hit {
   return {
     id: hitId('indicator', subject, `${rule}:${key}`),
-    kind: 'indicator', severity: SEVERITY[rule], score: 1, subject, matched, explanation,
+    kind: 'indicator',
+    severity: SEVERITY[rule],
+    score: 1,
+    subject,
+    matched,
+    explanation,
     evidence: { rule, ...evidence },
     weight: ruleset.weights[WEIGHT_KEY[rule]] as number,
   };
@@ -90,10 +109,12 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
  * the screening matcher's normalisation (transliteration, legal forms such as LLP / TOO / GmbH dropped), compared as
  * token sets so "Astana Trade LLP" and "TOO Astana Trade" agree.
  */
-export function sellerIsConsignor(seller: CitedInvoiceParty, consignor: PartyInput): { same: boolean; by: 'identifier' | 'name' } {
-  const ids = (p: { identifiers?: { type: string; value: string }[] }) => (p.identifiers ?? [])
-    .filter((i) => i.type !== 'OTHER')
-    .map((i) => normalizeIdentifier(i.value));
+export function sellerIsConsignor(
+  seller: CitedInvoiceParty,
+  consignor: PartyInput,
+): { same: boolean; by: 'identifier' | 'name' } {
+  const ids = (p: { identifiers?: { type: string; value: string }[] }) =>
+    (p.identifiers ?? []).filter((i) => i.type !== 'OTHER').map((i) => normalizeIdentifier(i.value));
   const a = ids(seller);
   const b = new Set(ids(consignor));
   if (a.length && b.size) return { same: a.some((v) => b.has(v)), by: 'identifier' };
@@ -131,7 +152,11 @@ export function pairLines(d: DeclarationInput, invoices: readonly CitedInvoice[]
 }
 
 /** Every reconciliation hit of the declaration against the invoices found for its cited numbers. */
-export function reconcileInvoices(d: DeclarationInput, found: ReadonlyMap<string, CitedInvoice>, ruleset: Ruleset): Hit[] {
+export function reconcileInvoices(
+  d: DeclarationInput,
+  found: ReadonlyMap<string, CitedInvoice>,
+  ruleset: Ruleset,
+): Hit[] {
   const cited = d.invoiceNumbers ?? [];
   if (cited.length === 0) return [];
   const hits: Hit[] = [];
@@ -142,18 +167,39 @@ export function reconcileInvoices(d: DeclarationInput, found: ReadonlyMap<string
       invoices.push(invoice);
       return;
     }
-    hits.push(hit('invoice-missing', `invoiceNumbers[${i}]`, number, number,
-      `invoice ${number} cited by the declaration is not on file for the declaring organisation: the goods cannot be checked against it`,
-      { invoiceNumber: number }, ruleset));
+    hits.push(
+      hit(
+        'invoice-missing',
+        `invoiceNumbers[${i}]`,
+        number,
+        number,
+        `invoice ${number} cited by the declaration is not on file for the declaring organisation: the goods cannot be checked against it`,
+        { invoiceNumber: number },
+        ruleset,
+      ),
+    );
   });
   if (invoices.length === 0) return hits;
 
   for (const invoice of invoices) {
     const check = sellerIsConsignor(invoice.seller, d.consignor);
     if (check.same) continue;
-    hits.push(hit('invoice-seller-not-consignor', 'consignor', invoice.number, invoice.seller.name,
-      `invoice ${invoice.number} was issued by "${invoice.seller.name}" (${invoice.seller.country}), not by the declared consignor "${d.consignor.name}" (${d.consignor.country}); compared by ${check.by}`,
-      { invoiceNumber: invoice.number, declared: d.consignor.name, invoiced: invoice.seller.name, comparedBy: check.by }, ruleset));
+    hits.push(
+      hit(
+        'invoice-seller-not-consignor',
+        'consignor',
+        invoice.number,
+        invoice.seller.name,
+        `invoice ${invoice.number} was issued by "${invoice.seller.name}" (${invoice.seller.country}), not by the declared consignor "${d.consignor.name}" (${d.consignor.country}); compared by ${check.by}`,
+        {
+          invoiceNumber: invoice.number,
+          declared: d.consignor.name,
+          invoiced: invoice.seller.name,
+          comparedBy: check.by,
+        },
+        ruleset,
+      ),
+    );
   }
 
   const { quantity: quantityTolerance, value: valueTolerance } = ruleset.invoiceTolerance;
@@ -162,9 +208,17 @@ export function reconcileInvoices(d: DeclarationInput, found: ReadonlyMap<string
     const item = d.items[i];
     const subject = `items[${i}]`;
     if (!pair) {
-      hits.push(hit('invoice-line-missing', subject, `${numbers}:${item.lineNo}`, `line ${item.lineNo}`,
-        `line ${item.lineNo} (HS ${item.hsCode}, "${item.description.slice(0, 80)}") has no counterpart in the cited invoice${invoices.length > 1 ? 's' : ''} ${numbers}, by line number or HS code`,
-        { lineNo: item.lineNo, declared: item.hsCode, invoiceNumbers: invoices.map((v) => v.number) }, ruleset));
+      hits.push(
+        hit(
+          'invoice-line-missing',
+          subject,
+          `${numbers}:${item.lineNo}`,
+          `line ${item.lineNo}`,
+          `line ${item.lineNo} (HS ${item.hsCode}, "${item.description.slice(0, 80)}") has no counterpart in the cited invoice${invoices.length > 1 ? 's' : ''} ${numbers}, by line number or HS code`,
+          { lineNo: item.lineNo, declared: item.hsCode, invoiceNumbers: invoices.map((v) => v.number) },
+          ruleset,
+        ),
+      );
       return;
     }
     const { invoice, line } = pair;
@@ -172,36 +226,91 @@ export function reconcileInvoices(d: DeclarationInput, found: ReadonlyMap<string
     const key = `${invoice.number}:${line.lineNo}`;
     const base = { invoiceNumber: invoice.number, invoiceLineNo: line.lineNo, lineNo: item.lineNo };
     if (!sameHs6(item.hsCode, line.hsCode)) {
-      hits.push(hit('invoice-hs-differs', subject, key, line.hsCode,
-        `line ${item.lineNo}: declared under HS ${item.hsCode}, but ${where} has HS ${line.hsCode} ("${line.description.slice(0, 80)}"): a different subheading, possible misclassification`,
-        { ...base, declared: item.hsCode, invoiced: line.hsCode }, ruleset));
+      hits.push(
+        hit(
+          'invoice-hs-differs',
+          subject,
+          key,
+          line.hsCode,
+          `line ${item.lineNo}: declared under HS ${item.hsCode}, but ${where} has HS ${line.hsCode} ("${line.description.slice(0, 80)}"): a different subheading, possible misclassification`,
+          { ...base, declared: item.hsCode, invoiced: line.hsCode },
+          ruleset,
+        ),
+      );
     }
     if (item.countryOfOrigin !== line.countryOfOrigin) {
-      hits.push(hit('invoice-origin-differs', subject, key, line.countryOfOrigin,
-        `line ${item.lineNo}: declared origin ${item.countryOfOrigin}, but ${where} says ${line.countryOfOrigin}`,
-        { ...base, declared: item.countryOfOrigin, invoiced: line.countryOfOrigin }, ruleset));
+      hits.push(
+        hit(
+          'invoice-origin-differs',
+          subject,
+          key,
+          line.countryOfOrigin,
+          `line ${item.lineNo}: declared origin ${item.countryOfOrigin}, but ${where} says ${line.countryOfOrigin}`,
+          { ...base, declared: item.countryOfOrigin, invoiced: line.countryOfOrigin },
+          ruleset,
+        ),
+      );
     }
     if (item.quantity !== undefined) {
       const unitsDiffer = item.unit !== undefined && item.unit.trim().toLowerCase() !== line.unit.trim().toLowerCase();
       const difference = relativeDifference(item.quantity, line.quantity);
       if (unitsDiffer || difference > quantityTolerance) {
-        hits.push(hit('invoice-quantity-differs', subject, key, `${line.quantity} ${line.unit}`,
-          unitsDiffer
-            ? `line ${item.lineNo}: declared ${item.quantity} ${item.unit}, but ${where} counts ${line.quantity} ${line.unit}: units of measure differ`
-            : `line ${item.lineNo}: declared quantity ${item.quantity}${item.unit ? ` ${item.unit}` : ''} differs by ${percent(difference)} from ${line.quantity} ${line.unit} on ${where} (tolerance ${percent(quantityTolerance)})`,
-          { ...base, declared: item.quantity, declaredUnit: item.unit, invoiced: line.quantity, invoicedUnit: line.unit, difference, tolerance: quantityTolerance }, ruleset));
+        hits.push(
+          hit(
+            'invoice-quantity-differs',
+            subject,
+            key,
+            `${line.quantity} ${line.unit}`,
+            unitsDiffer
+              ? `line ${item.lineNo}: declared ${item.quantity} ${item.unit}, but ${where} counts ${line.quantity} ${line.unit}: units of measure differ`
+              : `line ${item.lineNo}: declared quantity ${item.quantity}${item.unit ? ` ${item.unit}` : ''} differs by ${percent(difference)} from ${line.quantity} ${line.unit} on ${where} (tolerance ${percent(quantityTolerance)})`,
+            {
+              ...base,
+              declared: item.quantity,
+              declaredUnit: item.unit,
+              invoiced: line.quantity,
+              invoicedUnit: line.unit,
+              difference,
+              tolerance: quantityTolerance,
+            },
+            ruleset,
+          ),
+        );
       }
     }
     if (item.value.currency !== invoice.currency) {
-      hits.push(hit('invoice-currency-differs', subject, key, invoice.currency,
-        `line ${item.lineNo}: declared value is in ${item.value.currency}, ${where} in ${invoice.currency}: the values were not compared`,
-        { ...base, declared: item.value.currency, invoiced: invoice.currency }, ruleset));
+      hits.push(
+        hit(
+          'invoice-currency-differs',
+          subject,
+          key,
+          invoice.currency,
+          `line ${item.lineNo}: declared value is in ${item.value.currency}, ${where} in ${invoice.currency}: the values were not compared`,
+          { ...base, declared: item.value.currency, invoiced: invoice.currency },
+          ruleset,
+        ),
+      );
     } else {
       const difference = relativeDifference(item.value.amount, line.value);
       if (difference > valueTolerance) {
-        hits.push(hit('invoice-value-differs', subject, key, `${line.value} ${invoice.currency}`,
-          `line ${item.lineNo}: declared value ${item.value.amount} ${item.value.currency} differs by ${percent(difference)} from ${line.value} ${invoice.currency} on ${where} (tolerance ${percent(valueTolerance)})`,
-          { ...base, declared: item.value.amount, invoiced: line.value, currency: invoice.currency, difference, tolerance: valueTolerance }, ruleset));
+        hits.push(
+          hit(
+            'invoice-value-differs',
+            subject,
+            key,
+            `${line.value} ${invoice.currency}`,
+            `line ${item.lineNo}: declared value ${item.value.amount} ${item.value.currency} differs by ${percent(difference)} from ${line.value} ${invoice.currency} on ${where} (tolerance ${percent(valueTolerance)})`,
+            {
+              ...base,
+              declared: item.value.amount,
+              invoiced: line.value,
+              currency: invoice.currency,
+              difference,
+              tolerance: valueTolerance,
+            },
+            ruleset,
+          ),
+        );
       }
     }
   });

@@ -16,8 +16,23 @@ export type LicenceProblem = 'unknown' | 'revoked' | 'expired' | 'not_yet_valid'
 export type LicenceScope = 'hsCode' | 'destination' | 'holder' | 'unit' | 'currency';
 
 export type LicenceCheck =
-  | { ok: true; licence: CitedLicence; amount: number; remainingBefore: number | null; holderMatchedBy: 'identifier' | 'name'; holderParty: 'consignor' | 'declarant' }
-  | { ok: false; problem: LicenceProblem; scope?: LicenceScope; licence?: CitedLicence; amount?: number; remainingBefore?: number | null; reason: string };
+  | {
+      ok: true;
+      licence: CitedLicence;
+      amount: number;
+      remainingBefore: number | null;
+      holderMatchedBy: 'identifier' | 'name';
+      holderParty: 'consignor' | 'declarant';
+    }
+  | {
+      ok: false;
+      problem: LicenceProblem;
+      scope?: LicenceScope;
+      licence?: CitedLicence;
+      amount?: number;
+      remainingBefore?: number | null;
+      reason: string;
+    };
 
 /** The amount a line draws on a licence, in the licence's measure (its quantity, or its value; the value when unlimited). */
 export function lineAmount(licence: CitedLicence, item: Item): number | undefined {
@@ -31,8 +46,14 @@ function holderMatch(licence: CitedLicence, party: PartyInput): 'identifier' | '
   const commonType = mine.filter((a) => theirs.some((b) => b.type === a.type));
   if (commonType.length > 0) {
     // Both name a number of the same kind: the numbers decide (a same-named firm with another BIN is another firm).
-    const same = commonType.some((a) => theirs.some((b) => b.type === a.type
-      && normalizeIdentifier(a.type as IdentifierType, a.value) === normalizeIdentifier(b.type as IdentifierType, b.value)));
+    const same = commonType.some((a) =>
+      theirs.some(
+        (b) =>
+          b.type === a.type &&
+          normalizeIdentifier(a.type as IdentifierType, a.value) ===
+            normalizeIdentifier(b.type as IdentifierType, b.value),
+      ),
+    );
     return same ? 'identifier' : null;
   }
   const norm = (name: string) => stripLegalForms(name).name;
@@ -46,40 +67,102 @@ function holderMatch(licence: CitedLicence, party: PartyInput): 'identifier' | '
  * earlier lines of the same declaration take from the same licence. Pure: screening and the release drawdown share it.
  */
 export function checkLicence(
-  licence: CitedLicence | undefined, number: string, item: Item, d: DeclarationInput, day: string, alreadyClaimed = 0,
+  licence: CitedLicence | undefined,
+  number: string,
+  item: Item,
+  d: DeclarationInput,
+  day: string,
+  alreadyClaimed = 0,
 ): LicenceCheck {
   if (!licence) return { ok: false, problem: 'unknown', reason: `licence ${number} is not in the registry` };
-  if (licence.revoked) return { ok: false, problem: 'revoked', licence, reason: `licence ${licence.number} has been revoked` };
-  if (day > licence.validTo) return { ok: false, problem: 'expired', licence, reason: `licence ${licence.number} expired on ${licence.validTo}` };
-  if (day < licence.validFrom) return { ok: false, problem: 'not_yet_valid', licence, reason: `licence ${licence.number} is valid only from ${licence.validFrom}` };
+  if (licence.revoked)
+    return { ok: false, problem: 'revoked', licence, reason: `licence ${licence.number} has been revoked` };
+  if (day > licence.validTo)
+    return {
+      ok: false,
+      problem: 'expired',
+      licence,
+      reason: `licence ${licence.number} expired on ${licence.validTo}`,
+    };
+  if (day < licence.validFrom)
+    return {
+      ok: false,
+      problem: 'not_yet_valid',
+      licence,
+      reason: `licence ${licence.number} is valid only from ${licence.validFrom}`,
+    };
   const code = normalizeHsCode(item.hsCode);
   if (!code.ok || !licence.hsPrefixes.some((p) => code.code.startsWith(p))) {
-    return { ok: false, problem: 'out_of_scope', scope: 'hsCode', licence, reason: `licence ${licence.number} does not cover HS ${code.ok ? code.code : item.hsCode} (it covers ${licence.hsPrefixes.join(', ')})` };
+    return {
+      ok: false,
+      problem: 'out_of_scope',
+      scope: 'hsCode',
+      licence,
+      reason: `licence ${licence.number} does not cover HS ${code.ok ? code.code : item.hsCode} (it covers ${licence.hsPrefixes.join(', ')})`,
+    };
   }
   if (!licence.destinationCountries.includes(d.countryOfDestination)) {
-    return { ok: false, problem: 'out_of_scope', scope: 'destination', licence, reason: `licence ${licence.number} does not cover destination ${d.countryOfDestination}` };
+    return {
+      ok: false,
+      problem: 'out_of_scope',
+      scope: 'destination',
+      licence,
+      reason: `licence ${licence.number} does not cover destination ${d.countryOfDestination}`,
+    };
   }
   const byConsignor = holderMatch(licence, d.consignor);
   const byDeclarant = byConsignor ? null : holderMatch(licence, d.declarant);
   if (!byConsignor && !byDeclarant) {
-    return { ok: false, problem: 'out_of_scope', scope: 'holder', licence, reason: `licence ${licence.number} is held by neither the consignor nor the declarant` };
+    return {
+      ok: false,
+      problem: 'out_of_scope',
+      scope: 'holder',
+      licence,
+      reason: `licence ${licence.number} is held by neither the consignor nor the declarant`,
+    };
   }
   const limit = licence.limit;
-  if (limit?.kind === 'quantity' && (item.quantity === undefined || (item.unit ?? '').trim().toLowerCase() !== limit.unit.toLowerCase())) {
-    return { ok: false, problem: 'out_of_scope', scope: 'unit', licence, reason: `licence ${licence.number} limits a quantity in ${limit.unit}; line ${item.lineNo} declares ${item.quantity ?? 'no quantity'}${item.unit ? ` ${item.unit}` : ''}` };
+  if (
+    limit?.kind === 'quantity' &&
+    (item.quantity === undefined || (item.unit ?? '').trim().toLowerCase() !== limit.unit.toLowerCase())
+  ) {
+    return {
+      ok: false,
+      problem: 'out_of_scope',
+      scope: 'unit',
+      licence,
+      reason: `licence ${licence.number} limits a quantity in ${limit.unit}; line ${item.lineNo} declares ${item.quantity ?? 'no quantity'}${item.unit ? ` ${item.unit}` : ''}`,
+    };
   }
   if (limit?.kind === 'value' && item.value.currency !== limit.currency) {
-    return { ok: false, problem: 'out_of_scope', scope: 'currency', licence, reason: `licence ${licence.number} limits a value in ${limit.currency}; line ${item.lineNo} is valued in ${item.value.currency}` };
+    return {
+      ok: false,
+      problem: 'out_of_scope',
+      scope: 'currency',
+      licence,
+      reason: `licence ${licence.number} limits a value in ${limit.currency}; line ${item.lineNo} is valued in ${item.value.currency}`,
+    };
   }
   const amount = lineAmount(licence, item)!;
   const remainingBefore = limit ? limit.amount - licence.used - alreadyClaimed : null;
   if (remainingBefore !== null && amount > remainingBefore + 1e-9) {
     return {
-      ok: false, problem: 'exhausted', licence, amount, remainingBefore,
+      ok: false,
+      problem: 'exhausted',
+      licence,
+      amount,
+      remainingBefore,
       reason: `licence ${licence.number} has ${Math.max(0, remainingBefore)} ${measure(licence)} left, line ${item.lineNo} needs ${amount}`,
     };
   }
-  return { ok: true, licence, amount, remainingBefore, holderMatchedBy: (byConsignor ?? byDeclarant)!, holderParty: byConsignor ? 'consignor' : 'declarant' };
+  return {
+    ok: true,
+    licence,
+    amount,
+    remainingBefore,
+    holderMatchedBy: (byConsignor ?? byDeclarant)!,
+    holderParty: byConsignor ? 'consignor' : 'declarant',
+  };
 }
 
 export function measure(licence: CitedLicence): string {
@@ -87,7 +170,11 @@ export function measure(licence: CitedLicence): string {
 }
 
 /** Every line that cites a licence, in line order, with its check; lines citing the same licence share its balance. */
-export function checkCitedLines(d: DeclarationInput, licences: ReadonlyMap<string, CitedLicence>, day: string): { index: number; item: Item; number: string; check: LicenceCheck }[] {
+export function checkCitedLines(
+  d: DeclarationInput,
+  licences: ReadonlyMap<string, CitedLicence>,
+  day: string,
+): { index: number; item: Item; number: string; check: LicenceCheck }[] {
   const claimed = new Map<string, number>();
   const out: { index: number; item: Item; number: string; check: LicenceCheck }[] = [];
   d.items.forEach((item, index) => {

@@ -42,7 +42,10 @@ export class LoadedLists {
   private readonly goodsByPrefix = new Map<string, GoodsHit[]>();
   private readonly versionIds: Record<string, string>;
 
-  constructor(readonly generation: number, readonly lists: ReadonlyMap<string, LoadedList>) {
+  constructor(
+    readonly generation: number,
+    readonly lists: ReadonlyMap<string, LoadedList>,
+  ) {
     this.versionIds = Object.fromEntries([...lists].map(([id, l]) => [id, l.versionId]));
     for (const [listId, l] of lists) {
       if (l.entities) this.matcher.setList(l.entities);

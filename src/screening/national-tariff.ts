@@ -17,7 +17,11 @@ export function parseNationalTariff(text: string, source: string): NationalTarif
   const known = new Set<string>();
   let size = 0;
   text.split(/\r?\n/).forEach((line, i) => {
-    const cell = line.split(/[,;\t]/)[0]?.replace(/^"|"$/g, '').trim() ?? '';
+    const cell =
+      line
+        .split(/[,;\t]/)[0]
+        ?.replace(/^"|"$/g, '')
+        .trim() ?? '';
     if (cell === '' || cell.startsWith('#')) return;
     const code = normalizeHsCode(cell);
     if (!code.ok || code.code.length < 7) {

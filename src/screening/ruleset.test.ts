@@ -13,14 +13,22 @@ describe('rule set', () => {
     expect(r.keywordPatterns.some((k) => k.regex.test('STM32 microcontroller'))).toBe(true);
     for (const c of ['AM', 'KG', 'AE', 'TR', 'GE']) expect(r.diversionHubs.has(c)).toBe(true);
     expect(r.diversionHubs.has('KZ')).toBe(false);
-    expect(r.outcomeOverrides).toEqual([expect.objectContaining({
-      rule: 'restricted-origin-reexport', outcome: 'BLOCK', when: { destinationIn: ['highRisk', 'diversionHub'], procedureIn: ['export', 'transit'] },
-    })]);
+    expect(r.outcomeOverrides).toEqual([
+      expect.objectContaining({
+        rule: 'restricted-origin-reexport',
+        outcome: 'BLOCK',
+        when: { destinationIn: ['highRisk', 'diversionHub'], procedureIn: ['export', 'transit'] },
+      }),
+    ]);
   });
 
   it('refuses a malformed override or licence block, naming the field', () => {
     const bad = JSON.parse(shipped);
-    bad.outcomeOverrides.push({ rule: 'restricted-origin-reexport', when: { destinationIn: ['nowhere'] }, outcome: 'BLOCK' });
+    bad.outcomeOverrides.push({
+      rule: 'restricted-origin-reexport',
+      when: { destinationIn: ['nowhere'] },
+      outcome: 'BLOCK',
+    });
     bad.outcomeOverrides.push({ rule: 'x', outcome: 'CLEAR' });
     bad.outcomeOverrides.push({ rule: 'x', outcome: 'BLOCK', unless: {} });
     bad.licences.weights.unknown = 101;

@@ -30,7 +30,9 @@ export async function applySuppressions(
   currentEntryHash: (listId: string, entryId: string) => string | undefined,
   organization: string,
 ): Promise<void> {
-  const fingerprints = [...new Set(hits.filter((h) => h.kind === 'party' && h.partyFingerprint).map((h) => h.partyFingerprint!))];
+  const fingerprints = [
+    ...new Set(hits.filter((h) => h.kind === 'party' && h.partyFingerprint).map((h) => h.partyFingerprint!)),
+  ];
   if (fingerprints.length === 0) return;
   const marks = await source.find(manager, fingerprints, organization);
   if (marks.length === 0) return;
@@ -38,7 +40,9 @@ export async function applySuppressions(
     if (hit.kind !== 'party' || !hit.listId || !hit.entryId) continue;
     // A mark says "this name is not that entry"; a matching identifier is decisive evidence and is never suppressed.
     if (hit.evidence?.matchKind === 'identifier') continue;
-    const mark = marks.find((s) => s.partyFingerprint === hit.partyFingerprint && s.listId === hit.listId && s.entryId === hit.entryId);
+    const mark = marks.find(
+      (s) => s.partyFingerprint === hit.partyFingerprint && s.listId === hit.listId && s.entryId === hit.entryId,
+    );
     if (mark && currentEntryHash(hit.listId, hit.entryId) === mark.entryHash) {
       hit.suppressed = true;
       hit.suppressedBy = mark.id;

@@ -15,17 +15,37 @@ export function toCsv(header: string[], rows: Cell[][]): string {
 }
 
 export const csv = {
-  outcomes: (r: OutcomesResponse) => toCsv(['period', 'clear', 'review', 'block'], r.series.map((s) => [s.period, s.clear, s.review, s.block])),
-  hits: (r: HitsResponse) => (r.by === 'entry'
-    ? toCsv(['key', 'label', 'count', 'falsePositives', 'falsePositiveRate'], r.items.map((i) => [i.key, i.label, i.count, i.falsePositives, i.falsePositiveRate]))
-    : toCsv(['key', 'label', 'count'], r.items.map((i) => [i.key, i.label, i.count]))),
+  outcomes: (r: OutcomesResponse) =>
+    toCsv(
+      ['period', 'clear', 'review', 'block'],
+      r.series.map((s) => [s.period, s.clear, s.review, s.block]),
+    ),
+  hits: (r: HitsResponse) =>
+    r.by === 'entry'
+      ? toCsv(
+          ['key', 'label', 'count', 'falsePositives', 'falsePositiveRate'],
+          r.items.map((i) => [i.key, i.label, i.count, i.falsePositives, i.falsePositiveRate]),
+        )
+      : toCsv(
+          ['key', 'label', 'count'],
+          r.items.map((i) => [i.key, i.label, i.count]),
+        ),
   /** One table for a nested answer: section, key, value. */
-  cases: (r: CasesResponse) => toCsv(['section', 'key', 'value'], [
-    ['open', '', r.open], ['overdue', '', r.overdue],
-    ...r.ageBuckets.map((b) => ['ageBucket', b.bucket, b.count]),
-    ['decisionMinutes', 'p50', r.decisionMinutes.p50], ['decisionMinutes', 'p90', r.decisionMinutes.p90],
-    ...r.byPerson.map((p) => ['person', p.person, p.decisions]),
-  ]),
-  reexport: (r: ReexportResponse) => toCsv(['originCountry', 'destinationCountry', 'lines', 'value', 'currency'],
-    r.items.map((i) => [i.originCountry, i.destinationCountry, i.lines, i.value, i.currency])),
+  cases: (r: CasesResponse) =>
+    toCsv(
+      ['section', 'key', 'value'],
+      [
+        ['open', '', r.open],
+        ['overdue', '', r.overdue],
+        ...r.ageBuckets.map((b) => ['ageBucket', b.bucket, b.count]),
+        ['decisionMinutes', 'p50', r.decisionMinutes.p50],
+        ['decisionMinutes', 'p90', r.decisionMinutes.p90],
+        ...r.byPerson.map((p) => ['person', p.person, p.decisions]),
+      ],
+    ),
+  reexport: (r: ReexportResponse) =>
+    toCsv(
+      ['originCountry', 'destinationCountry', 'lines', 'value', 'currency'],
+      r.items.map((i) => [i.originCountry, i.destinationCountry, i.lines, i.value, i.currency]),
+    ),
 };

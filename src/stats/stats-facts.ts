@@ -14,7 +14,15 @@
  * - reexport: controlled lines of export and transit declarations (the procedures the route rule checks), keyed
  *   origin|destination|currency with the declared value; the origin filter is applied when asked, from the rule set.
  */
-export const METRICS = ['outcome', 'list', 'entry', 'hsChapter', 'originCountry', 'destinationCountry', 'reexport'] as const;
+export const METRICS = [
+  'outcome',
+  'list',
+  'entry',
+  'hsChapter',
+  'originCountry',
+  'destinationCountry',
+  'reexport',
+] as const;
 export type Metric = (typeof METRICS)[number];
 
 /**

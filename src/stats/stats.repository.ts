@@ -77,12 +77,14 @@ export class StatsRepository {
       [from, to],
     );
     const [{ lo }] = await m.query(
-      `SELECT min(r.through) AS lo FROM (${BEHIND_SQL}) b JOIN stats_rollup_days r ON r.day = b.day`, [from, to, until]);
+      `SELECT min(r.through) AS lo FROM (${BEHIND_SQL}) b JOIN stats_rollup_days r ON r.day = b.day`,
+      [from, to, until],
+    );
     if (!lo) return 0;
     await m.query(
       `INSERT INTO stats_daily AS s (metric, day, organization, key, label, count, value)
        SELECT f.metric, f.day, f.organization, f.key, f.label, f.count, f.value
-       FROM (${factsSql('$1::timestamptz', 'least($2::timestamptz, $3::date::timestamp AT TIME ZONE \'UTC\')')}) f
+       FROM (${factsSql('$1::timestamptz', "least($2::timestamptz, $3::date::timestamp AT TIME ZONE 'UTC')")}) f
        WHERE f.key IS NOT NULL
        ON CONFLICT (metric, day, organization, key) DO UPDATE
          SET count = s.count + excluded.count, value = s.value + excluded.value, label = greatest(s.label, excluded.label)`,
@@ -98,7 +100,11 @@ export class StatsRepository {
     return moved;
   }
 
-  async outcomes(m: EntityManager, r: FactRange, interval: 'day' | 'week'): Promise<{ period: string; clear: number; review: number; block: number }[]> {
+  async outcomes(
+    m: EntityManager,
+    r: FactRange,
+    interval: 'day' | 'week',
+  ): Promise<{ period: string; clear: number; review: number; block: number }[]> {
     const unit = interval === 'week' ? 'week' : 'day';
     const rows: { period: string; clear: string; review: string; block: string }[] = await m.query(
       `WITH ${rangeFacts()},
@@ -112,11 +118,22 @@ export class StatsRepository {
        GROUP BY p.period ORDER BY p.period`,
       params('outcome', r),
     );
-    return rows.map((x) => ({ period: x.period, clear: Number(x.clear), review: Number(x.review), block: Number(x.block) }));
+    return rows.map((x) => ({
+      period: x.period,
+      clear: Number(x.clear),
+      review: Number(x.review),
+      block: Number(x.block),
+    }));
   }
 
   /** The top keys of a metric by count (ties by key), with the total value. */
-  async top(m: EntityManager, metric: Metric, r: FactRange, limit: number, onlyKeysLike?: string[]): Promise<FactRow[]> {
+  async top(
+    m: EntityManager,
+    metric: Metric,
+    r: FactRange,
+    limit: number,
+    onlyKeysLike?: string[],
+  ): Promise<FactRow[]> {
     const f = new SqlFilter(params(metric, r));
     const top = f.bind(limit);
     if (onlyKeysLike) f.where(`split_part(key, '|', 1) = ANY(${f.bind(onlyKeysLike)}::text[])`);
@@ -130,7 +147,10 @@ export class StatsRepository {
   }
 
   async listNames(m: EntityManager, ids: string[]): Promise<Map<string, string>> {
-    const rows: { id: string; name: string }[] = await m.query(`SELECT id, name FROM lists WHERE id = ANY($1::text[])`, [ids]);
+    const rows: { id: string; name: string }[] = await m.query(
+      `SELECT id, name FROM lists WHERE id = ANY($1::text[])`,
+      [ids],
+    );
     return new Map(rows.map((x) => [x.id, x.name]));
   }
 
@@ -151,7 +171,10 @@ export class StatsRepository {
   }
 
   /** Open cases now: how many, overdue, by age. */
-  async openCases(m: EntityManager, organization?: string): Promise<{ open: number; overdue: number; buckets: number[] }> {
+  async openCases(
+    m: EntityManager,
+    organization?: string,
+  ): Promise<{ open: number; overdue: number; buckets: number[] }> {
     const [row] = await m.query(
       `SELECT count(*) AS open,
               count(*) FILTER (WHERE overdue OR deadline < now()) AS overdue,
@@ -163,7 +186,11 @@ export class StatsRepository {
        FROM review_cases WHERE closed_at IS NULL AND ($1::text IS NULL OR organization = $1)`,
       [organization ?? null],
     );
-    return { open: Number(row.open), overdue: Number(row.overdue), buckets: [row.b0, row.b1, row.b2, row.b3, row.b4].map(Number) };
+    return {
+      open: Number(row.open),
+      overdue: Number(row.overdue),
+      buckets: [row.b0, row.b1, row.b2, row.b3, row.b4].map(Number),
+    };
   }
 
   /** Minutes from opening to closing of the cases closed in [from, to). */
@@ -183,10 +210,15 @@ export class StatsRepository {
    * Decisions made in [from, to) by each person: the person recorded with the decision (issue 10), else the key's
    * person, else its name. One person with several keys counts once, with the ids of the keys they used.
    */
-  async decisionsByPerson(m: EntityManager, r: FactRange): Promise<{ person: string; keyIds: string[]; decisions: number }[]> {
+  async decisionsByPerson(
+    m: EntityManager,
+    r: FactRange,
+  ): Promise<{ person: string; keyIds: string[]; decisions: number }[]> {
     // Only an organisation filter needs the case (decisions do not carry it); without one the covering index suffices.
     const f = new SqlFilter([r.from, r.to]);
-    const byCase = r.organization ? `JOIN review_cases c ON c.id = d.case_id AND c.organization = ${f.bind(r.organization)}` : '';
+    const byCase = r.organization
+      ? `JOIN review_cases c ON c.id = d.case_id AND c.organization = ${f.bind(r.organization)}`
+      : '';
     const rows: { person: string; key_ids: string[]; decisions: string }[] = await m.query(
       `SELECT y.person, array_agg(DISTINCT y.decided_by::text ORDER BY y.decided_by::text) AS key_ids, sum(y.decisions) AS decisions
        FROM (SELECT coalesce(x.decided_by_person, k.person, k.name, x.decided_by::text) AS person, x.decided_by, x.decisions
@@ -201,7 +233,18 @@ export class StatsRepository {
     return rows.map((x) => ({ person: x.person, keyIds: x.key_ids, decisions: Number(x.decisions) }));
   }
 
-  async listAges(m: EntityManager): Promise<{ listId: string; name: string; kind: string; versionId: string; activatedAt: Date | null; ageHours: string | null }[]> {
+  async listAges(
+    m: EntityManager,
+  ): Promise<
+    {
+      listId: string;
+      name: string;
+      kind: string;
+      versionId: string;
+      activatedAt: Date | null;
+      ageHours: string | null;
+    }[]
+  > {
     return m.query(
       `SELECT l.id AS "listId", l.name, l.kind, v.id AS "versionId", v.activated_at AS "activatedAt",
               round((extract(epoch FROM now() - coalesce(v.activated_at, v.created_at)) / 3600)::numeric, 1) AS "ageHours"

@@ -2,7 +2,14 @@ import type { Request, Response } from 'express';
 import { route, type RouteDef } from '../http/route';
 import { csv } from './stats-csv';
 import {
-  casesResponse, hitsQuery, hitsResponse, listAgesResponse, outcomesQuery, outcomesResponse, rangeQuery, reexportResponse,
+  casesResponse,
+  hitsQuery,
+  hitsResponse,
+  listAgesResponse,
+  outcomesQuery,
+  outcomesResponse,
+  rangeQuery,
+  reexportResponse,
 } from './stats.schemas';
 import type { StatsService } from './stats.service';
 
@@ -21,31 +28,52 @@ function answer<T>(req: Request, res: Response, body: T, toCsv: (b: T) => string
 export function statsRoutes(stats: StatsService): RouteDef[] {
   return [
     route({
-      method: 'get', path: '/v1/stats/outcomes', tag: 'Insight', roles: READERS, query: outcomesQuery,
+      method: 'get',
+      path: '/v1/stats/outcomes',
+      tag: 'Insight',
+      roles: READERS,
+      query: outcomesQuery,
       summary: `Declarations by screening outcome at submission, per day or week (default: the last 30 days). ${CSV_NOTE}`,
-      responses: { 200: { description: 'A series with one entry per period, empty periods included', schema: outcomesResponse } },
+      responses: {
+        200: { description: 'A series with one entry per period, empty periods included', schema: outcomesResponse },
+      },
       handler: async ({ query, req, res }) => answer(req, res, await stats.outcomes(query), csv.outcomes),
     }),
     route({
-      method: 'get', path: '/v1/stats/hits', tag: 'Insight', roles: READERS, query: hitsQuery,
+      method: 'get',
+      path: '/v1/stats/hits',
+      tag: 'Insight',
+      roles: READERS,
+      query: hitsQuery,
       summary: `Top hits by list, list entry (with its false-positive rate), HS chapter, origin or destination country. ${CSV_NOTE}`,
       responses: { 200: { description: 'Most frequent first', schema: hitsResponse } },
       handler: async ({ query, req, res }) => answer(req, res, await stats.hits(query), csv.hits),
     }),
     route({
-      method: 'get', path: '/v1/stats/cases', tag: 'Insight', roles: READERS, query: rangeQuery,
+      method: 'get',
+      path: '/v1/stats/cases',
+      tag: 'Insight',
+      roles: READERS,
+      query: rangeQuery,
       summary: `Open and overdue cases and their age now; time to decision and decisions per person in the range. ${CSV_NOTE}`,
       responses: { 200: { description: 'Case figures', schema: casesResponse } },
       handler: async ({ query, req, res }) => answer(req, res, await stats.cases(query), csv.cases),
     }),
     route({
-      method: 'get', path: '/v1/stats/reexport', tag: 'Insight', roles: READERS, query: rangeQuery,
+      method: 'get',
+      path: '/v1/stats/reexport',
+      tag: 'Insight',
+      roles: READERS,
+      query: rangeQuery,
       summary: `Controlled goods made in a country that bans their export to Russia, declared for export or transit, by origin and destination. ${CSV_NOTE}`,
       responses: { 200: { description: 'Most lines first', schema: reexportResponse } },
       handler: async ({ query, req, res }) => answer(req, res, await stats.reexport(query), csv.reexport),
     }),
     route({
-      method: 'get', path: '/v1/stats/lists', tag: 'Insight', roles: READERS,
+      method: 'get',
+      path: '/v1/stats/lists',
+      tag: 'Insight',
+      roles: READERS,
       summary: 'Each active list version and its age',
       responses: { 200: { description: 'Lists by id', schema: listAgesResponse } },
       handler: async () => ({ status: 200, body: await stats.listAges() }),

@@ -7,8 +7,15 @@ import type { Ruleset } from '../screening/ruleset';
 import type { FactRange } from './stats.repository';
 import { StatsRepository } from './stats.repository';
 import {
-  MAX_RANGE_DAYS, type CasesResponse, type HitsQuery, type HitsResponse, type ListAgesResponse, type OutcomesQuery,
-  type OutcomesResponse, type RangeQuery, type ReexportResponse,
+  MAX_RANGE_DAYS,
+  type CasesResponse,
+  type HitsQuery,
+  type HitsResponse,
+  type ListAgesResponse,
+  type OutcomesQuery,
+  type OutcomesResponse,
+  type RangeQuery,
+  type ReexportResponse,
 } from './stats.schemas';
 
 const DAY_MS = 86_400_000;
@@ -98,34 +105,63 @@ export class StatsService {
     const rows = await this.repo.top(m, q.by, r, q.limit);
     const base = { from: r.from, to: r.lastDay, by: q.by };
     if (q.by === 'list') {
-      const names = await this.repo.listNames(m, rows.map((x) => x.key));
+      const names = await this.repo.listNames(
+        m,
+        rows.map((x) => x.key),
+      );
       return { ...base, items: rows.map((x) => ({ key: x.key, label: names.get(x.key) ?? x.key, count: x.count })) };
     }
     if (q.by === 'entry') {
-      const marks = await this.repo.marks(m, rows.map((x) => x.key), r);
+      const marks = await this.repo.marks(
+        m,
+        rows.map((x) => x.key),
+        r,
+      );
       return {
         ...base,
         items: rows.map((x) => {
           const falsePositives = marks.get(x.key) ?? 0;
-          return { key: x.key, label: x.label || x.key, count: x.count, falsePositives, falsePositiveRate: x.count ? Math.round((falsePositives / x.count) * 1000) / 1000 : null };
+          return {
+            key: x.key,
+            label: x.label || x.key,
+            count: x.count,
+            falsePositives,
+            falsePositiveRate: x.count ? Math.round((falsePositives / x.count) * 1000) / 1000 : null,
+          };
         }),
       };
     }
     if (q.by === 'hsChapter') {
-      return { ...base, items: rows.map((x) => ({ key: x.key, label: this.hs.lookup(x.key).description ?? `Chapter ${x.key}`, count: x.count })) };
+      return {
+        ...base,
+        items: rows.map((x) => ({
+          key: x.key,
+          label: this.hs.lookup(x.key).description ?? `Chapter ${x.key}`,
+          count: x.count,
+        })),
+      };
     }
     return { ...base, items: rows.map((x) => ({ key: x.key, label: countryName(x.key) ?? x.key, count: x.count })) };
   }
 
   async cases(q: RangeQuery): Promise<CasesResponse> {
     const r = await this.range(q);
-    const [open, decisionMinutes, byPerson] = await this.read(async (m) => [
-      await this.repo.openCases(m, r.organization), await this.repo.decisionMinutes(m, r), await this.repo.decisionsByPerson(m, r),
-    ] as const);
+    const [open, decisionMinutes, byPerson] = await this.read(
+      async (m) =>
+        [
+          await this.repo.openCases(m, r.organization),
+          await this.repo.decisionMinutes(m, r),
+          await this.repo.decisionsByPerson(m, r),
+        ] as const,
+    );
     return {
-      from: r.from, to: r.lastDay, open: open.open, overdue: open.overdue,
+      from: r.from,
+      to: r.lastDay,
+      open: open.open,
+      overdue: open.overdue,
       ageBuckets: AGE_BUCKETS.map((bucket, i) => ({ bucket, count: open.buckets[i] })),
-      decisionMinutes, byPerson,
+      decisionMinutes,
+      byPerson,
     };
   }
 
@@ -134,10 +170,17 @@ export class StatsService {
     const r = await this.range(q);
     const rows = await this.read((m) => this.repo.top(m, 'reexport', r, 10_000, [...this.ruleset.exportBan]));
     return {
-      from: r.from, to: r.lastDay,
+      from: r.from,
+      to: r.lastDay,
       items: rows.map((x) => {
         const [originCountry, destinationCountry, currency] = x.key.split('|');
-        return { originCountry, destinationCountry, currency: currency ?? '', lines: x.count, value: Math.round(x.value * 100) / 100 };
+        return {
+          originCountry,
+          destinationCountry,
+          currency: currency ?? '',
+          lines: x.count,
+          value: Math.round(x.value * 100) / 100,
+        };
       }),
     };
   }
@@ -146,8 +189,12 @@ export class StatsService {
     const rows = await this.repo.listAges(this.dataSource.manager);
     return {
       items: rows.map((x) => ({
-        listId: x.listId, name: x.name, kind: x.kind, versionId: x.versionId,
-        activatedAt: x.activatedAt ? new Date(x.activatedAt).toISOString() : null, ageHours: x.ageHours === null ? null : Number(x.ageHours),
+        listId: x.listId,
+        name: x.name,
+        kind: x.kind,
+        versionId: x.versionId,
+        activatedAt: x.activatedAt ? new Date(x.activatedAt).toISOString() : null,
+        ageHours: x.ageHours === null ? null : Number(x.ageHours),
       })),
     };
   }

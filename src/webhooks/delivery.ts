@@ -9,7 +9,11 @@ import type { DispatchedEvent } from './events';
 import { sendWebhook, type SendInput, type SendResult } from './sender';
 import { subscribedWebhookIds } from './subscriptions.repository';
 import {
-  createDeliveries, failUndeliverable, findSendableDelivery, leaseDelivery, recordAttempt,
+  createDeliveries,
+  failUndeliverable,
+  findSendableDelivery,
+  leaseDelivery,
+  recordAttempt,
 } from './webhooks.repository';
 
 /** Each POST may take this long, all told. */
@@ -36,7 +40,13 @@ export interface DeliveryDeps {
 
 /** The body every subscriber receives, serialised once so each retry sends (and signs) the same bytes. */
 export function eventBody(event: DispatchedEvent): string {
-  return JSON.stringify({ id: event.eventId, type: event.type, createdAt: event.createdAt, organization: event.organization, data: publicEventData(event.type, event.data) });
+  return JSON.stringify({
+    id: event.eventId,
+    type: event.type,
+    createdAt: event.createdAt,
+    organization: event.organization,
+    data: publicEventData(event.type, event.data),
+  });
 }
 
 export function webhookJobHandlers(deps: DeliveryDeps): Pick<JobHandlers, 'webhooks.dispatch' | 'webhooks.deliver'> {
@@ -46,9 +56,19 @@ export function webhookJobHandlers(deps: DeliveryDeps): Pick<JobHandlers, 'webho
   async function dispatch(event: DispatchedEvent): Promise<void> {
     await deps.uow.run(async (m) => {
       const webhookIds = await subscribedWebhookIds(m, event.organization, event.type);
-      const pending = await createDeliveries(m, webhookIds, { eventId: event.eventId, type: event.type, subjectId: event.subjectId, body: eventBody(event) });
+      const pending = await createDeliveries(m, webhookIds, {
+        eventId: event.eventId,
+        type: event.type,
+        subjectId: event.subjectId,
+        body: eventBody(event),
+      });
       for (const deliveryId of pending) {
-        await enqueueInTransaction(m, 'webhooks.deliver', { deliveryId }, { dedupeKey: `webhooks.deliver:${deliveryId}` });
+        await enqueueInTransaction(
+          m,
+          'webhooks.deliver',
+          { deliveryId },
+          { dedupeKey: `webhooks.deliver:${deliveryId}` },
+        );
       }
     });
   }
@@ -62,7 +82,12 @@ export function webhookJobHandlers(deps: DeliveryDeps): Pick<JobHandlers, 'webho
     if (!delivery || delivery.status !== 'pending') return;
     if (delivery.webhook_deleted) {
       await deps.uow.run(async (m) => {
-        if (await failUndeliverable(m, deliveryId, 'webhook deleted')) await audit(m, 'webhook_delivery.failed', deliveryId, { webhookId: delivery.webhook_id, eventId: delivery.event_id, error: 'webhook deleted' });
+        if (await failUndeliverable(m, deliveryId, 'webhook deleted'))
+          await audit(m, 'webhook_delivery.failed', deliveryId, {
+            webhookId: delivery.webhook_id,
+            eventId: delivery.event_id,
+            error: 'webhook deleted',
+          });
       });
       return;
     }
@@ -70,8 +95,12 @@ export function webhookJobHandlers(deps: DeliveryDeps): Pick<JobHandlers, 'webho
       throw new WebhookDeliveryError('another attempt at this delivery is in progress');
     }
     const result = await send({
-      url: delivery.url, eventId: delivery.event_id, body: delivery.body, secret: delivery.secret,
-      allowPrivate: deps.allowPrivate, timeoutMs: DELIVERY_TIMEOUT_MS,
+      url: delivery.url,
+      eventId: delivery.event_id,
+      body: delivery.body,
+      secret: delivery.secret,
+      allowPrivate: deps.allowPrivate,
+      timeoutMs: DELIVERY_TIMEOUT_MS,
     });
     const last = !result.ok && meta.attempt >= deps.policy.attempts;
     const recorded = await deps.uow.run(async (m) => {
@@ -84,18 +113,31 @@ export function webhookJobHandlers(deps: DeliveryDeps): Pick<JobHandlers, 'webho
       // Outcomes are audited (proof that a customer was told, or could not be); individual retries are not.
       if (stillPending && (result.ok || last)) {
         await audit(m, result.ok ? 'webhook_delivery.delivered' : 'webhook_delivery.failed', deliveryId, {
-          webhookId: delivery.webhook_id, eventId: delivery.event_id, statusCode: result.statusCode, error: result.error, attempt: meta.attempt,
+          webhookId: delivery.webhook_id,
+          eventId: delivery.event_id,
+          statusCode: result.statusCode,
+          error: result.error,
+          attempt: meta.attempt,
         });
       }
       return stillPending;
     });
-    deps.logger.debug({ deliveryId, attempt: meta.attempt, statusCode: result.statusCode, ok: result.ok }, 'webhook delivery attempt');
-    if (!result.ok && recorded) throw new WebhookDeliveryError(`webhook delivery ${deliveryId} failed: ${result.error}`);
+    deps.logger.debug(
+      { deliveryId, attempt: meta.attempt, statusCode: result.statusCode, ok: result.ok },
+      'webhook delivery attempt',
+    );
+    if (!result.ok && recorded)
+      throw new WebhookDeliveryError(`webhook delivery ${deliveryId} failed: ${result.error}`);
   }
 
   return { 'webhooks.dispatch': dispatch, 'webhooks.deliver': deliver };
 }
 
-function audit(m: Parameters<typeof recordAudit>[0], action: string, deliveryId: string, data: Record<string, unknown>): Promise<void> {
+function audit(
+  m: Parameters<typeof recordAudit>[0],
+  action: string,
+  deliveryId: string,
+  data: Record<string, unknown>,
+): Promise<void> {
   return recordAudit(m, SYSTEM_ACTOR, { action, subjectType: 'webhook_delivery', subjectId: deliveryId, data });
 }

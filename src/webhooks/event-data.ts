@@ -17,40 +17,59 @@ const screened = z.object({
 });
 
 export const webhookEventData = {
-  'declaration.screened': screened.openapi('DeclarationScreenedEvent', { description: 'Also the data of declaration.rescreened' }),
+  'declaration.screened': screened.openapi('DeclarationScreenedEvent', {
+    description: 'Also the data of declaration.rescreened',
+  }),
   'declaration.rescreened': screened,
-  'case.decided': z.object({
-    caseId: z.string(),
-    declarationId: z.string(),
-    reference: z.string(),
-    resolution: z.enum(['released', 'refused']),
-    declarationStatus: z.string(),
-    decidedAt: z.string(),
-  }).openapi('CaseDecidedEvent', { description: 'What was decided and when; never who or why' }),
-  'case.information_requested': z.object({
-    declarationId: z.string(),
-    reference: z.string(),
-    message: z.string().describe('What the reviewer asks for; answer with POST /v1/declarations/{id}/responses'),
-    requestedAt: z.string(),
-    respondBy: z.string().describe('Unanswered by then, the review goes on without the answer (escalated); an answer is still accepted'),
-  }).openapi('CaseInformationRequestedEvent', { description: 'Customs asks the broker for information; never the reason or the hits' }),
-  'case.information_overdue': z.object({
-    declarationId: z.string(),
-    reference: z.string(),
-    requestedAt: z.string(),
-    respondBy: z.string(),
-  }).openapi('CaseInformationOverdueEvent', { description: 'A request for information passed its respond-by time unanswered' }),
+  'case.decided': z
+    .object({
+      caseId: z.string(),
+      declarationId: z.string(),
+      reference: z.string(),
+      resolution: z.enum(['released', 'refused']),
+      declarationStatus: z.string(),
+      decidedAt: z.string(),
+    })
+    .openapi('CaseDecidedEvent', { description: 'What was decided and when; never who or why' }),
+  'case.information_requested': z
+    .object({
+      declarationId: z.string(),
+      reference: z.string(),
+      message: z.string().describe('What the reviewer asks for; answer with POST /v1/declarations/{id}/responses'),
+      requestedAt: z.string(),
+      respondBy: z
+        .string()
+        .describe('Unanswered by then, the review goes on without the answer (escalated); an answer is still accepted'),
+    })
+    .openapi('CaseInformationRequestedEvent', {
+      description: 'Customs asks the broker for information; never the reason or the hits',
+    }),
+  'case.information_overdue': z
+    .object({
+      declarationId: z.string(),
+      reference: z.string(),
+      requestedAt: z.string(),
+      respondBy: z.string(),
+    })
+    .openapi('CaseInformationOverdueEvent', {
+      description: 'A request for information passed its respond-by time unanswered',
+    }),
   'batch.completed': z.object({ batchId: z.string(), total: z.number().int() }).openapi('BatchCompletedEvent'),
-  'batch.failed': z.object({
-    batchId: z.string(), total: z.number().int(), processed: z.number().int(),
-    error: z.string().describe('Which item could not be screened, and why; items already screened stay filed'),
-  }).openapi('BatchFailedEvent'),
+  'batch.failed': z
+    .object({
+      batchId: z.string(),
+      total: z.number().int(),
+      processed: z.number().int(),
+      error: z.string().describe('Which item could not be screened, and why; items already screened stay filed'),
+    })
+    .openapi('BatchFailedEvent'),
 } as const;
 
 export type WebhookEventDataType = keyof typeof webhookEventData;
 
-const stripping = Object.fromEntries(Object.entries(webhookEventData).map(([type, schema]) => [type, schema.partial()])) as unknown as
-  Record<WebhookEventDataType, z.ZodType<Record<string, unknown>>>;
+const stripping = Object.fromEntries(
+  Object.entries(webhookEventData).map(([type, schema]) => [type, schema.partial()]),
+) as unknown as Record<WebhookEventDataType, z.ZodType<Record<string, unknown>>>;
 
 /**
  * The event's data as a subscriber may see it: every unlisted key dropped. Fields are not required here, so an event
@@ -70,7 +89,11 @@ export function dispatchJob(
 ) {
   return {
     payload: {
-      eventId: event.eventId, type: event.type, organization: event.organization, subjectId: event.subjectId, createdAt,
+      eventId: event.eventId,
+      type: event.type,
+      organization: event.organization,
+      subjectId: event.subjectId,
+      createdAt,
       data: publicEventData(event.type, event.data),
     },
     dedupeKey: `webhooks.dispatch:${event.type}:${event.subjectId}:${event.eventId}`,

@@ -30,6 +30,9 @@ export interface WebhookEvent {
 export async function emitWebhookEvent(manager: EntityManager, event: WebhookEvent): Promise<void> {
   if (!(await hasSubscriber(manager, event.organization, event.type))) return;
   // The same payload and dedupe key as the submission's one-statement write builds (event-data.ts dispatchJob).
-  const { payload, dedupeKey } = dispatchJob({ ...event, eventId: event.eventId ?? randomUUID() }, new Date().toISOString());
+  const { payload, dedupeKey } = dispatchJob(
+    { ...event, eventId: event.eventId ?? randomUUID() },
+    new Date().toISOString(),
+  );
   await enqueueInTransaction(manager, 'webhooks.dispatch', payload, { dedupeKey });
 }

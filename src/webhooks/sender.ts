@@ -54,18 +54,26 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
     };
     // One deadline for connect, request and response alike (a socket timeout only measures idleness).
     const deadline = setTimeout(() => req.destroy(new Error(`timed out after ${input.timeoutMs} ms`)), input.timeoutMs);
-    const req = client.request(url, {
-      method: 'POST',
-      headers,
-      agent: false, // a fresh connection per attempt: every attempt goes through the address guard
-      ...(input.allowPrivate ? {} : { lookup: guardedLookup(input.resolve) }),
-    }, (res) => {
-      const statusCode = res.statusCode ?? 0;
-      settle({ ok: statusCode >= 200 && statusCode < 300, statusCode, error: statusCode >= 200 && statusCode < 300 ? null : `HTTP ${statusCode}` });
-      res.on('error', () => undefined);
-      res.on('close', () => clearTimeout(deadline));
-      res.resume(); // the answer's body is not used; drain it so the connection can close
-    });
+    const req = client.request(
+      url,
+      {
+        method: 'POST',
+        headers,
+        agent: false, // a fresh connection per attempt: every attempt goes through the address guard
+        ...(input.allowPrivate ? {} : { lookup: guardedLookup(input.resolve) }),
+      },
+      (res) => {
+        const statusCode = res.statusCode ?? 0;
+        settle({
+          ok: statusCode >= 200 && statusCode < 300,
+          statusCode,
+          error: statusCode >= 200 && statusCode < 300 ? null : `HTTP ${statusCode}`,
+        });
+        res.on('error', () => undefined);
+        res.on('close', () => clearTimeout(deadline));
+        res.resume(); // the answer's body is not used; drain it so the connection can close
+      },
+    );
     req.on('error', (err) => {
       clearTimeout(deadline);
       settle({ ok: false, statusCode: null, error: err.message.slice(0, 500) });

@@ -32,6 +32,8 @@ describe('webhook signing', () => {
 
   it('accepts any of several signatures (secret rotation)', () => {
     const header = `v1=${'0'.repeat(64)} ${signatureHeader(secret, 1700000000, body)}`;
-    expect(verifySignature({ secret, signature: header, timestamp: '1700000000', body, nowSec: 1700000000 })).toBe(true);
+    expect(verifySignature({ secret, signature: header, timestamp: '1700000000', body, nowSec: 1700000000 })).toBe(
+      true,
+    );
   });
 });

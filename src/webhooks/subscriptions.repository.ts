@@ -17,6 +17,8 @@ export async function hasSubscriber(m: EntityManager, organization: string, type
 
 export async function subscribedWebhookIds(m: EntityManager, organization: string, type: string): Promise<string[]> {
   const rows: { id: string }[] = await m.query(
-    `SELECT id FROM webhooks WHERE organization = $1 AND deleted_at IS NULL AND $2 = ANY(events) ORDER BY id`, [organization, type]);
+    `SELECT id FROM webhooks WHERE organization = $1 AND deleted_at IS NULL AND $2 = ANY(events) ORDER BY id`,
+    [organization, type],
+  );
   return rows.map((r) => r.id);
 }

@@ -1,13 +1,41 @@
-import { addressRange, assertAllowedUrl, guardedLookup, isPublicAddress, UrlRefusedError, type Resolver } from './url-guard';
+import {
+  addressRange,
+  assertAllowedUrl,
+  guardedLookup,
+  isPublicAddress,
+  UrlRefusedError,
+  type Resolver,
+} from './url-guard';
 
-const resolveTo = (...addresses: string[]): Resolver => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+const resolveTo =
+  (...addresses: string[]): Resolver =>
+  async () =>
+    addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 const publicOnly = { allowPrivate: false, resolve: resolveTo('93.184.215.14') };
 
 describe('address classification', () => {
   it.each([
-    '127.0.0.1', '127.1.2.3', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '0.0.0.0', '224.0.0.1',
-    '255.255.255.255', '100.64.0.1', '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', 'ff02::1',
-    '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::ffff:169.254.169.254', '64:ff9b::a00:1', '2001:db8::1',
+    '127.0.0.1',
+    '127.1.2.3',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '100.64.0.1',
+    '::1',
+    '::',
+    'fe80::1',
+    'fc00::1',
+    'fd12:3456::1',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '::ffff:169.254.169.254',
+    '64:ff9b::a00:1',
+    '2001:db8::1',
   ])('refuses %s', (ip) => {
     expect(isPublicAddress(ip)).toBe(false);
   });
@@ -41,8 +69,15 @@ describe('assertAllowedUrl', () => {
   });
 
   it('refuses a hostname that resolves to a private address, even when another address is public', async () => {
-    await expect(assertAllowedUrl('https://hooks.example.com/x', { allowPrivate: false, resolve: resolveTo('10.1.2.3') })).rejects.toThrow(/private/);
-    await expect(assertAllowedUrl('https://hooks.example.com/x', { allowPrivate: false, resolve: resolveTo('93.184.215.14', '::1') })).rejects.toThrow(/loopback/);
+    await expect(
+      assertAllowedUrl('https://hooks.example.com/x', { allowPrivate: false, resolve: resolveTo('10.1.2.3') }),
+    ).rejects.toThrow(/private/);
+    await expect(
+      assertAllowedUrl('https://hooks.example.com/x', {
+        allowPrivate: false,
+        resolve: resolveTo('93.184.215.14', '::1'),
+      }),
+    ).rejects.toThrow(/loopback/);
   });
 
   it('refuses localhost through the system resolver', async () => {
@@ -50,9 +85,15 @@ describe('assertAllowedUrl', () => {
   });
 
   it('refuses a host that does not resolve', async () => {
-    const failing: Resolver = async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }); };
-    await expect(assertAllowedUrl('https://nowhere.invalid/', { allowPrivate: false, resolve: failing })).rejects.toThrow(/does not resolve/);
-    await expect(assertAllowedUrl('https://empty.example/', { allowPrivate: false, resolve: resolveTo() })).rejects.toThrow(/does not resolve/);
+    const failing: Resolver = async () => {
+      throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+    };
+    await expect(
+      assertAllowedUrl('https://nowhere.invalid/', { allowPrivate: false, resolve: failing }),
+    ).rejects.toThrow(/does not resolve/);
+    await expect(
+      assertAllowedUrl('https://empty.example/', { allowPrivate: false, resolve: resolveTo() }),
+    ).rejects.toThrow(/does not resolve/);
   });
 
   it('allows public hosts, and private ones only when configured to', async () => {
@@ -66,15 +107,22 @@ describe('assertAllowedUrl', () => {
 describe('guardedLookup (connect-time check against DNS rebinding)', () => {
   function lookup(resolver: Resolver, options: { all?: boolean; family?: number } = {}) {
     return new Promise<{ err: Error | null; address: unknown; family?: number }>((resolve) => {
-      guardedLookup(resolver)('hooks.example.com', options, (err, address, family) => resolve({ err, address, family }));
+      guardedLookup(resolver)('hooks.example.com', options, (err, address, family) =>
+        resolve({ err, address, family }),
+      );
     });
   }
 
   it('hands the checked public address to the socket', async () => {
     expect(await lookup(resolveTo('93.184.215.14'))).toEqual({ err: null, address: '93.184.215.14', family: 4 });
     const all = await lookup(resolveTo('93.184.215.14', '2606:4700:4700::1111'), { all: true });
-    expect(all.address).toEqual([{ address: '93.184.215.14', family: 4 }, { address: '2606:4700:4700::1111', family: 6 }]);
-    expect((await lookup(resolveTo('93.184.215.14', '2606:4700:4700::1111'), { family: 6 })).address).toBe('2606:4700:4700::1111');
+    expect(all.address).toEqual([
+      { address: '93.184.215.14', family: 4 },
+      { address: '2606:4700:4700::1111', family: 6 },
+    ]);
+    expect((await lookup(resolveTo('93.184.215.14', '2606:4700:4700::1111'), { family: 6 })).address).toBe(
+      '2606:4700:4700::1111',
+    );
   });
 
   it('fails the connection when the name now resolves to a private address', async () => {

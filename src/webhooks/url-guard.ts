@@ -29,7 +29,8 @@ export const systemResolver: Resolver = (hostname) => dns.lookup(hostname, { all
 /** ipaddr.js range name of an address; IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as the IPv4 address it carries. */
 export function addressRange(ip: string): string {
   let addr = ipaddr.parse(ip);
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
   return addr.range();
 }
 
@@ -87,7 +88,10 @@ export async function assertAllowedUrl(raw: string, options: UrlGuardOptions): P
   } catch {
     throw new UrlRefusedError(`the host ${url.hostname} does not resolve`);
   }
-  assertPublic(url.hostname, resolved.map((r) => r.address));
+  assertPublic(
+    url.hostname,
+    resolved.map((r) => r.address),
+  );
   return url;
 }
 
@@ -98,13 +102,18 @@ export async function assertAllowedUrl(raw: string, options: UrlGuardOptions): P
  */
 export function guardedLookup(resolve: Resolver = systemResolver): LookupFunction {
   return (hostname, options, callback) => {
-    resolve(hostname).then((resolved) => {
-      assertPublic(hostname, resolved.map((r) => r.address));
-      const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
-      const wanted = family === 4 || family === 6 ? resolved.filter((r) => r.family === family) : resolved;
-      if (wanted.length === 0) throw new UrlRefusedError(`the host ${hostname} has no IPv${family} address`);
-      if (options.all) callback(null, wanted);
-      else callback(null, wanted[0].address, wanted[0].family);
-    }).catch((err: NodeJS.ErrnoException) => callback(err, '', 0));
+    resolve(hostname)
+      .then((resolved) => {
+        assertPublic(
+          hostname,
+          resolved.map((r) => r.address),
+        );
+        const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+        const wanted = family === 4 || family === 6 ? resolved.filter((r) => r.family === family) : resolved;
+        if (wanted.length === 0) throw new UrlRefusedError(`the host ${hostname} has no IPv${family} address`);
+        if (options.all) callback(null, wanted);
+        else callback(null, wanted[0].address, wanted[0].family);
+      })
+      .catch((err: NodeJS.ErrnoException) => callback(err, '', 0));
   };
 }

@@ -16,14 +16,28 @@ export interface WebhooksFeature {
   jobPolicies: Pick<JobPolicies, 'webhooks.deliver'>;
 }
 
-export function createWebhooksFeature(deps: { dataSource: DataSource; uow: UnitOfWork; logger: Logger; config: Config }): WebhooksFeature {
+export function createWebhooksFeature(deps: {
+  dataSource: DataSource;
+  uow: UnitOfWork;
+  logger: Logger;
+  config: Config;
+}): WebhooksFeature {
   const allowPrivate = deps.config.WEBHOOK_ALLOW_PRIVATE_URLS;
   const policy = { ...JOB_POLICIES['webhooks.deliver'], backoffMs: deps.config.WEBHOOK_RETRY_BASE_MS };
-  const service = new WebhooksService(deps.dataSource, deps.uow, { allowPrivateUrls: allowPrivate, maxPerOrganization: deps.config.WEBHOOKS_PER_ORGANIZATION });
+  const service = new WebhooksService(deps.dataSource, deps.uow, {
+    allowPrivateUrls: allowPrivate,
+    maxPerOrganization: deps.config.WEBHOOKS_PER_ORGANIZATION,
+  });
   return {
     service,
     routes: webhookRoutes(service),
-    jobHandlers: webhookJobHandlers({ dataSource: deps.dataSource, uow: deps.uow, logger: deps.logger, allowPrivate, policy }),
+    jobHandlers: webhookJobHandlers({
+      dataSource: deps.dataSource,
+      uow: deps.uow,
+      logger: deps.logger,
+      allowPrivate,
+      policy,
+    }),
     jobPolicies: { 'webhooks.deliver': policy },
   };
 }

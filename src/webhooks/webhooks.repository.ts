@@ -46,7 +46,17 @@ const WEBHOOK_COLUMNS = 'id, organization, url, events, description, created_at'
 const DELIVERY_COLUMNS = `id, webhook_id, event_id, event_type, subject_id, status, attempts, last_status_code, last_error,
   next_attempt_at, created_at, delivered_at`;
 
-export async function insertWebhook(m: EntityManager, row: { organization: string; url: string; events: string[]; description: string | null; secret: string; createdBy: string }): Promise<WebhookRow> {
+export async function insertWebhook(
+  m: EntityManager,
+  row: {
+    organization: string;
+    url: string;
+    events: string[];
+    description: string | null;
+    secret: string;
+    createdBy: string;
+  },
+): Promise<WebhookRow> {
   const rows: WebhookRow[] = await m.query(
     `INSERT INTO webhooks (organization, url, events, description, secret, created_by) VALUES ($1, $2, $3::text[], $4, $5, $6)
      RETURNING ${WEBHOOK_COLUMNS}`,
@@ -61,25 +71,43 @@ export async function insertWebhook(m: EntityManager, row: { organization: strin
  */
 export async function countWebhooksLocked(m: EntityManager, organization: string): Promise<number> {
   await m.query(`SELECT pg_advisory_xact_lock(hashtext('webhooks:' || $1))`, [organization]);
-  const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM webhooks WHERE organization = $1 AND deleted_at IS NULL`, [organization]);
+  const [{ n }] = await m.query(
+    `SELECT count(*)::int AS n FROM webhooks WHERE organization = $1 AND deleted_at IS NULL`,
+    [organization],
+  );
   return n;
 }
 
 /** Active webhooks, newest first; `organization` undefined means every organisation's. */
-export async function listWebhooks(m: EntityManager, organization: string | undefined, limit: number, after?: Cursor): Promise<WebhookRow[]> {
+export async function listWebhooks(
+  m: EntityManager,
+  organization: string | undefined,
+  limit: number,
+  after?: Cursor,
+): Promise<WebhookRow[]> {
   const params: unknown[] = [limit];
   const where = ['deleted_at IS NULL'];
   if (organization !== undefined) where.push(`organization = $${params.push(organization)}`);
   if (after) where.push(`(created_at, id) < ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::uuid)`);
-  return m.query(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $1`, params);
+  return m.query(
+    `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $1`,
+    params,
+  );
 }
 
 /** An active webhook visible in `organization` (undefined: any), optionally locked for a change. */
-export async function findWebhook(m: EntityManager, id: string, organization: string | undefined, lock = false): Promise<WebhookRow | undefined> {
+export async function findWebhook(
+  m: EntityManager,
+  id: string,
+  organization: string | undefined,
+  lock = false,
+): Promise<WebhookRow | undefined> {
   const params: unknown[] = [id];
   const orgFilter = organization !== undefined ? `AND organization = $${params.push(organization)}` : '';
   const rows: WebhookRow[] = await m.query(
-    `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1 AND deleted_at IS NULL ${orgFilter}${lock ? ' FOR UPDATE' : ''}`, params);
+    `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1 AND deleted_at IS NULL ${orgFilter}${lock ? ' FOR UPDATE' : ''}`,
+    params,
+  );
   return rows[0];
 }
 
@@ -88,11 +116,17 @@ export async function markWebhookDeleted(m: EntityManager, id: string): Promise<
   await m.query(`UPDATE webhooks SET deleted_at = now() WHERE id = $1`, [id]);
   await m.query(
     `UPDATE webhook_deliveries SET status = 'failed', last_error = 'webhook deleted', next_attempt_at = NULL
-     WHERE webhook_id = $1 AND status = 'pending'`, [id]);
+     WHERE webhook_id = $1 AND status = 'pending'`,
+    [id],
+  );
 }
 
 /** One delivery per webhook for the event; rows that already exist stay as they are. Returns the pending ones. */
-export async function createDeliveries(m: EntityManager, webhookIds: string[], event: { eventId: string; type: string; subjectId: string; body: string }): Promise<string[]> {
+export async function createDeliveries(
+  m: EntityManager,
+  webhookIds: string[],
+  event: { eventId: string; type: string; subjectId: string; body: string },
+): Promise<string[]> {
   if (webhookIds.length === 0) return [];
   await m.query(
     `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, subject_id, body)
@@ -102,14 +136,17 @@ export async function createDeliveries(m: EntityManager, webhookIds: string[], e
   );
   const rows: { id: string }[] = await m.query(
     `SELECT id FROM webhook_deliveries WHERE event_id = $1 AND webhook_id = ANY($2::uuid[]) AND status = 'pending' ORDER BY id`,
-    [event.eventId, webhookIds]);
+    [event.eventId, webhookIds],
+  );
   return rows.map((r) => r.id);
 }
 
 export async function findSendableDelivery(m: EntityManager, id: string): Promise<SendableDelivery | undefined> {
   const rows: SendableDelivery[] = await m.query(
     `SELECT d.id, d.webhook_id, d.status, d.event_id, d.body, w.url, w.secret, w.organization, (w.deleted_at IS NOT NULL) AS webhook_deleted
-     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1`, [id]);
+     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1`,
+    [id],
+  );
   return rows[0];
 }
 
@@ -123,7 +160,9 @@ export async function leaseDelivery(m: EntityManager, id: string, leaseMs: numbe
        UPDATE webhook_deliveries SET locked_until = now() + ($2::int * interval '1 millisecond')
        WHERE id = $1 AND status = 'pending' AND (locked_until IS NULL OR locked_until < now())
        RETURNING id)
-     SELECT id FROM leased`, [id, leaseMs]);
+     SELECT id FROM leased`,
+    [id, leaseMs],
+  );
   return rows.length > 0;
 }
 
@@ -155,13 +194,24 @@ export async function failUndeliverable(m: EntityManager, id: string, error: str
     `WITH failed AS (
        UPDATE webhook_deliveries SET status = 'failed', last_error = $2, next_attempt_at = NULL, locked_until = NULL
        WHERE id = $1 AND status = 'pending' RETURNING id)
-     SELECT id FROM failed`, [id, error]);
+     SELECT id FROM failed`,
+    [id, error],
+  );
   return rows.length > 0;
 }
 
-export async function listDeliveries(m: EntityManager, webhookId: string, limit: number, after?: Cursor): Promise<DeliveryRow[]> {
+export async function listDeliveries(
+  m: EntityManager,
+  webhookId: string,
+  limit: number,
+  after?: Cursor,
+): Promise<DeliveryRow[]> {
   const params: unknown[] = [webhookId, limit];
-  const keyset = after ? `AND (created_at, id) < ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::uuid)` : '';
+  const keyset = after
+    ? `AND (created_at, id) < ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::uuid)`
+    : '';
   return m.query(
-    `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 ${keyset} ORDER BY created_at DESC, id DESC LIMIT $2`, params);
+    `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 ${keyset} ORDER BY created_at DESC, id DESC LIMIT $2`,
+    params,
+  );
 }

@@ -8,7 +8,14 @@ import { newWebhookSecret } from './signing';
 import { assertAllowedUrl, UrlRefusedError, type Resolver } from './url-guard';
 import type { CreateWebhookInput, DeliveryView, WebhookView } from './webhooks.schemas';
 import {
-  countWebhooksLocked, findWebhook, insertWebhook, listDeliveries, listWebhooks, markWebhookDeleted, type DeliveryRow, type WebhookRow,
+  countWebhooksLocked,
+  findWebhook,
+  insertWebhook,
+  listDeliveries,
+  listWebhooks,
+  markWebhookDeleted,
+  type DeliveryRow,
+  type WebhookRow,
 } from './webhooks.repository';
 
 function view(row: WebhookRow): WebhookView {
@@ -57,7 +64,11 @@ export interface WebhooksServiceOptions {
 }
 
 export class WebhooksService {
-  constructor(private readonly dataSource: DataSource, private readonly uow: UnitOfWork, private readonly options: WebhooksServiceOptions) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly options: WebhooksServiceOptions,
+  ) {}
 
   /** Registers a webhook; the signing secret is in this answer only. */
   async create(actor: Actor, input: CreateWebhookInput): Promise<WebhookView & { secret: string }> {
@@ -77,14 +88,24 @@ export class WebhooksService {
     const secret = newWebhookSecret();
     return this.uow.run(async (m) => {
       const max = this.options.maxPerOrganization;
-      if (await countWebhooksLocked(m, organization) >= max) {
-        throw new ConflictError('webhook_limit_reached', `Organisation ${organization} already has ${max} webhooks, the most allowed; delete one first.`);
+      if ((await countWebhooksLocked(m, organization)) >= max) {
+        throw new ConflictError(
+          'webhook_limit_reached',
+          `Organisation ${organization} already has ${max} webhooks, the most allowed; delete one first.`,
+        );
       }
       const row = await insertWebhook(m, {
-        organization, url: input.url, events: input.events, description: input.description ?? null, secret, createdBy: actor.keyId,
+        organization,
+        url: input.url,
+        events: input.events,
+        description: input.description ?? null,
+        secret,
+        createdBy: actor.keyId,
       });
       await recordAudit(m, auditActor(actor), {
-        action: 'webhook.created', subjectType: 'webhook', subjectId: row.id,
+        action: 'webhook.created',
+        subjectType: 'webhook',
+        subjectId: row.id,
         data: { organization, url: row.url, events: row.events, description: row.description },
       });
       return { ...view(row), secret };
@@ -92,7 +113,11 @@ export class WebhooksService {
   }
 
   /** A broker sees its organisation's webhooks; an admin sees every organisation's. Newest first. */
-  async list(actor: Actor, limit: number, cursor?: string): Promise<{ items: WebhookView[]; nextCursor: string | null }> {
+  async list(
+    actor: Actor,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: WebhookView[]; nextCursor: string | null }> {
     const rows = await listWebhooks(this.dataSource.manager, this.scope(actor), limit + 1, uuidCursor(cursor));
     const result = page(rows, limit, (r) => [r.created_at, r.id]);
     return { items: result.items.map(view), nextCursor: result.nextCursor };
@@ -105,13 +130,21 @@ export class WebhooksService {
       if (!row) throw new NotFoundError('Webhook');
       await markWebhookDeleted(m, id);
       await recordAudit(m, auditActor(actor), {
-        action: 'webhook.deleted', subjectType: 'webhook', subjectId: id, data: { organization: row.organization, url: row.url },
+        action: 'webhook.deleted',
+        subjectType: 'webhook',
+        subjectId: id,
+        data: { organization: row.organization, url: row.url },
       });
     });
   }
 
   /** A webhook's deliveries, newest first, with their status and attempts. */
-  async deliveries(actor: Actor, id: string, limit: number, cursor?: string): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
+  async deliveries(
+    actor: Actor,
+    id: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
     const after = uuidCursor(cursor);
     const webhook = await findWebhook(this.dataSource.manager, id, this.scope(actor));
     if (!webhook) throw new NotFoundError('Webhook');

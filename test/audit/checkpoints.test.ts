@@ -2,21 +2,41 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, verify as verif
 import { chainHash, contentOf, EVENT_COLUMNS } from '../../src/audit/audit-chain';
 import { recordAudit, SYSTEM_ACTOR } from '../../src/audit/audit.service';
 import { checkpointMessage, signerFrom } from '../../src/audit/audit-signing';
-import { bearer, createTestDatabase, eventually, startTestService, TEST_AUDIT_SIGNING_KEY, type TestService } from '../support/test-service';
+import {
+  bearer,
+  createTestDatabase,
+  eventually,
+  startTestService,
+  TEST_AUDIT_SIGNING_KEY,
+  type TestService,
+} from '../support/test-service';
 
 function ndjson(text: string): Record<string, any>[] {
-  return text.trim().split('\n').map((l) => JSON.parse(l));
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 /** What an auditor does offline: rebuild the signed text and check it with the public key they were given. */
-function verifiesOffline(cp: { seq: number; hash: string; signedAt: string; publicKey: string; signature: string }, trustedPublicKey: string): boolean {
+function verifiesOffline(
+  cp: { seq: number; hash: string; signedAt: string; publicKey: string; signature: string },
+  trustedPublicKey: string,
+): boolean {
   if (cp.publicKey !== trustedPublicKey) return false;
   const key = createPublicKey({ key: Buffer.from(trustedPublicKey, 'base64'), format: 'der', type: 'spki' });
-  return verifySignature(null, Buffer.from(checkpointMessage(cp.seq, cp.hash, cp.signedAt)), key, Buffer.from(cp.signature, 'base64'));
+  return verifySignature(
+    null,
+    Buffer.from(checkpointMessage(cp.seq, cp.hash, cp.signedAt)),
+    key,
+    Buffer.from(cp.signature, 'base64'),
+  );
 }
 
-const otherKey = () => generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-const signerOf = (pkcs8Base64: string) => signerFrom(createPrivateKey({ key: Buffer.from(pkcs8Base64, 'base64'), format: 'der', type: 'pkcs8' }), 'config');
+const otherKey = () =>
+  generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+const signerOf = (pkcs8Base64: string) =>
+  signerFrom(createPrivateKey({ key: Buffer.from(pkcs8Base64, 'base64'), format: 'der', type: 'pkcs8' }), 'config');
 
 describe('signed audit checkpoints', () => {
   let t: TestService;
@@ -28,17 +48,31 @@ describe('signed audit checkpoints', () => {
   });
   afterAll(() => t.close());
   const ds = () => t.service.db.dataSource;
-  const addEvents = (n: number, tag = 'test.event') => ds().transaction((m) => recordAudit(m, SYSTEM_ACTOR,
-    Array.from({ length: n }, (_, i) => ({ action: tag, subjectType: 'test', subjectId: `e${i}`, data: { i } }))));
+  const addEvents = (n: number, tag = 'test.event') =>
+    ds().transaction((m) =>
+      recordAudit(
+        m,
+        SYSTEM_ACTOR,
+        Array.from({ length: n }, (_, i) => ({ action: tag, subjectType: 'test', subjectId: `e${i}`, data: { i } })),
+      ),
+    );
 
   it('names a signed checkpoint of the exported head in the manifest, verifiable offline', async () => {
     await addEvents(3);
-    const res = await t.http.get('/v1/audit/events').set(...bearer(auditor)).set('Accept', 'application/x-ndjson');
+    const res = await t.http
+      .get('/v1/audit/events')
+      .set(...bearer(auditor))
+      .set('Accept', 'application/x-ndjson');
     expect(res.status).toBe(200);
     const lines = ndjson(res.text);
     const { manifest } = lines[lines.length - 1];
     const events = lines.slice(0, -1);
-    expect(manifest.checkpoint).toMatchObject({ seq: manifest.chainHeadSeq, hash: manifest.chainHeadHash, reason: 'export', publicKey });
+    expect(manifest.checkpoint).toMatchObject({
+      seq: manifest.chainHeadSeq,
+      hash: manifest.chainHeadHash,
+      reason: 'export',
+      publicKey,
+    });
     expect(events[events.length - 1]).toMatchObject({ seq: manifest.checkpoint.seq, hash: manifest.checkpoint.hash });
     expect(verifiesOffline(manifest.checkpoint, publicKey)).toBe(true);
     expect(verifiesOffline({ ...manifest.checkpoint, hash: '0'.repeat(64) }, publicKey)).toBe(false);
@@ -54,7 +88,9 @@ describe('signed audit checkpoints', () => {
     expect(first.body.items).toHaveLength(2);
     expect(first.body.items[0].seq).toBeGreaterThan(first.body.items[1].seq);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await t.http.get(`/v1/audit/checkpoints?limit=2&cursor=${first.body.nextCursor}`).set(...bearer(t.adminKey));
+    const second = await t.http
+      .get(`/v1/audit/checkpoints?limit=2&cursor=${first.body.nextCursor}`)
+      .set(...bearer(t.adminKey));
     expect(second.status).toBe(200);
     expect(second.body.items[0].seq).toBeLessThan(first.body.items[1].seq);
     const all = [...first.body.items, ...second.body.items];
@@ -62,8 +98,12 @@ describe('signed audit checkpoints', () => {
       expect(Object.keys(cp).sort()).toEqual(['hash', 'keyId', 'publicKey', 'reason', 'seq', 'signature', 'signedAt']);
       expect(verifiesOffline(cp, publicKey)).toBe(true);
     }
-    expect((await t.http.get('/v1/audit/checkpoints').set(...bearer(await t.key('reviewer', 'authority')))).status).toBe(403);
-    expect((await t.http.get('/v1/audit/checkpoints?cursor=bm90LWEtY3Vyc29y').set(...bearer(auditor))).status).toBe(400);
+    expect(
+      (await t.http.get('/v1/audit/checkpoints').set(...bearer(await t.key('reviewer', 'authority')))).status,
+    ).toBe(403);
+    expect((await t.http.get('/v1/audit/checkpoints?cursor=bm90LWEtY3Vyc29y').set(...bearer(auditor))).status).toBe(
+      400,
+    );
   });
 
   it('rehashes only the events after the last confirmed checkpoint, unless asked for a full check', async () => {
@@ -76,7 +116,13 @@ describe('signed audit checkpoints', () => {
 
     await addEvents(3);
     const next = await t.http.get('/v1/audit/verify').set(...bearer(auditor));
-    expect(next.body).toMatchObject({ ok: true, mode: 'incremental', fromSeq: full.body.headSeq + 1, checked: 3, headSeq: full.body.headSeq + 3 });
+    expect(next.body).toMatchObject({
+      ok: true,
+      mode: 'incremental',
+      fromSeq: full.body.headSeq + 1,
+      checked: 3,
+      headSeq: full.body.headSeq + 3,
+    });
     const again = await t.http.get('/v1/audit/verify').set(...bearer(auditor));
     expect(again.body).toMatchObject({ ok: true, mode: 'incremental', checked: 0, headSeq: next.body.headSeq });
     const [{ n }] = await ds().query(`SELECT count(*)::int AS n FROM audit_verifications WHERE ok`);
@@ -86,7 +132,9 @@ describe('signed audit checkpoints', () => {
   it('signs the head on a schedule when it has moved', async () => {
     const s = await startTestService({ AUDIT_CHECKPOINT_MINUTES: 0.003 });
     try {
-      await s.service.db.dataSource.transaction((m) => recordAudit(m, SYSTEM_ACTOR, { action: 'test.scheduled', subjectType: 'test', subjectId: 'x' }));
+      await s.service.db.dataSource.transaction((m) =>
+        recordAudit(m, SYSTEM_ACTOR, { action: 'test.scheduled', subjectType: 'test', subjectId: 'x' }),
+      );
       const cp = await eventually(async () => {
         const [head] = await s.service.db.dataSource.query(`SELECT max(seq)::int AS seq FROM audit_events`);
         const res = await s.http.get('/v1/audit/checkpoints?limit=1').set(...bearer(s.adminKey));
@@ -115,7 +163,9 @@ describe('tamper evidence from checkpoints', () => {
     const ds = t.service.db.dataSource;
     await asOwner(t, `UPDATE audit_events SET data = ${edit} WHERE seq = $1`, [fromSeq]);
     let [{ hash: prev }] = await ds.query(`SELECT hash FROM audit_events WHERE seq = $1`, [fromSeq - 1]);
-    for (const row of await ds.query(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq`, [fromSeq])) {
+    for (const row of await ds.query(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq`, [
+      fromSeq,
+    ])) {
       const hash = chainHash(contentOf(row, Number(row.seq)), prev);
       await asOwner(t, `UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE seq = $3`, [prev, hash, row.seq]);
       prev = hash;
@@ -151,7 +201,11 @@ describe('tamper evidence from checkpoints', () => {
       // The seeded lists' re-screen runs (copied with the template) write audit events of their own when they finish:
       // let them, and let every event be sealed, or one sealed after this verify would continue the truncated chain.
       const ds = t.service.db.dataSource;
-      await eventually(async () => (await ds.query(`SELECT count(*)::int AS n FROM rescreen_runs WHERE status <> 'completed'`))[0].n === 0, 30_000);
+      await eventually(
+        async () =>
+          (await ds.query(`SELECT count(*)::int AS n FROM rescreen_runs WHERE status <> 'completed'`))[0].n === 0,
+        30_000,
+      );
       const clean = await eventually(async () => {
         const v = await t.http.get('/v1/audit/verify').set(...bearer(t.adminKey));
         return v.body.unsealed === 0 ? v : undefined;
@@ -173,16 +227,28 @@ describe('tamper evidence from checkpoints', () => {
     try {
       await t.key('broker', 'x');
       expect((await t.http.get('/v1/audit/verify').set(...bearer(t.adminKey))).body.ok).toBe(true);
-      const [head] = await ds.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
+      const [head] = await ds.query(
+        `SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+      );
       const forger = signerOf(otherKey());
       const seq = Number(head.seq) + 50;
       const signedAt = new Date().toISOString();
       await ds.query(
         `INSERT INTO audit_checkpoints (seq, hash, signed_at, key_id, public_key, signature, reason) VALUES ($1, $2, $3, $4, $5, $6, 'scheduled')`,
-        [seq, head.hash, signedAt, forger.keyId, forger.publicKey, forger.sign(checkpointMessage(seq, head.hash, signedAt))]);
+        [
+          seq,
+          head.hash,
+          signedAt,
+          forger.keyId,
+          forger.publicKey,
+          forger.sign(checkpointMessage(seq, head.hash, signedAt)),
+        ],
+      );
       const forged = await t.http.get('/v1/audit/verify').set(...bearer(t.adminKey));
       expect(forged.body).toMatchObject({ ok: false });
-      expect(forged.body.problem).toMatch(new RegExp(`checkpoint at event ${seq} is signed by key ${forger.keyId}, which this service does not trust`));
+      expect(forged.body.problem).toMatch(
+        new RegExp(`checkpoint at event ${seq} is signed by key ${forger.keyId}, which this service does not trust`),
+      );
     } finally {
       await t.close();
     }
@@ -200,7 +266,9 @@ describe('tamper evidence from checkpoints', () => {
 
       const same = await startTestService({}, { database: db });
       await same.key('broker', 'b');
-      expect((await same.http.get('/v1/audit/verify?full=true').set(...bearer(same.adminKey))).body).toMatchObject({ ok: true });
+      expect((await same.http.get('/v1/audit/verify?full=true').set(...bearer(same.adminKey))).body).toMatchObject({
+        ok: true,
+      });
       await same.close();
 
       const rotated = await startTestService({ AUDIT_SIGNING_KEY: otherKey() }, { database: db });
@@ -209,8 +277,13 @@ describe('tamper evidence from checkpoints', () => {
       expect(refused.body.problem).toMatch(/does not trust/);
       await rotated.close();
 
-      const trusting = await startTestService({ AUDIT_SIGNING_KEY: otherKey(), AUDIT_TRUSTED_PUBLIC_KEYS: oldPublicKey }, { database: db });
-      expect((await trusting.http.get('/v1/audit/verify?full=true').set(...bearer(trusting.adminKey))).body).toMatchObject({ ok: true });
+      const trusting = await startTestService(
+        { AUDIT_SIGNING_KEY: otherKey(), AUDIT_TRUSTED_PUBLIC_KEYS: oldPublicKey },
+        { database: db },
+      );
+      expect(
+        (await trusting.http.get('/v1/audit/verify?full=true').set(...bearer(trusting.adminKey))).body,
+      ).toMatchObject({ ok: true });
       await trusting.close();
     } finally {
       await db.drop();

@@ -33,7 +33,10 @@ describe('database role split', () => {
   beforeAll(async () => {
     await asAdmin(`CREATE ROLE ${role} LOGIN`);
     db = await createTestDatabase();
-    t = await startTestService({ DATABASE_URL: withUser(db.url, role), MIGRATION_DATABASE_URL: db.url }, { database: db });
+    t = await startTestService(
+      { DATABASE_URL: withUser(db.url, role), MIGRATION_DATABASE_URL: db.url },
+      { database: db },
+    );
     runtime = new Client({ connectionString: withUser(db.url, role) });
     await runtime.connect();
   }, 60000);
@@ -45,7 +48,9 @@ describe('database role split', () => {
   });
 
   it('runs the service as the runtime role, a member of dus_runtime', async () => {
-    const { rows: [who] } = await runtime.query(`SELECT current_user AS u, pg_has_role(current_user, 'dus_runtime', 'MEMBER') AS member,
+    const {
+      rows: [who],
+    } = await runtime.query(`SELECT current_user AS u, pg_has_role(current_user, 'dus_runtime', 'MEMBER') AS member,
       (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`);
     expect(who).toEqual({ u: role, member: true, superuser: false });
     const [{ u }] = await t.service.db.dataSource.query(`SELECT current_user AS u`);
@@ -53,7 +58,9 @@ describe('database role split', () => {
   });
 
   it('lets the runtime role append to the audit log but never change, remove or unguard it', async () => {
-    await runtime.query(`INSERT INTO audit_events (actor, action, subject_type, subject_id) VALUES ('{"keyId":null,"role":"system","organization":null}', 'test.insert', 'test', 'x')`);
+    await runtime.query(
+      `INSERT INTO audit_events (actor, action, subject_type, subject_id) VALUES ('{"keyId":null,"role":"system","organization":null}', 'test.insert', 'test', 'x')`,
+    );
     for (const sql of [
       `UPDATE audit_events SET action = 'forged'`,
       `UPDATE audit_events SET seq = 999999, prev_hash = 'x', hash = 'y' WHERE seq IS NULL`,
@@ -68,23 +75,49 @@ describe('database role split', () => {
     ]) {
       await expect(runtime.query(sql)).rejects.toThrow(/permission denied/);
     }
-    await expect(runtime.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`)).rejects.toThrow(/must be owner/);
-    await expect(runtime.query(`DROP TRIGGER audit_events_append_only ON audit_events`)).rejects.toThrow(/must be owner/);
-    await expect(runtime.query(`CREATE OR REPLACE FUNCTION audit_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`))
-      .rejects.toThrow(/must be owner|permission denied/);
+    await expect(runtime.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`)).rejects.toThrow(
+      /must be owner/,
+    );
+    await expect(runtime.query(`DROP TRIGGER audit_events_append_only ON audit_events`)).rejects.toThrow(
+      /must be owner/,
+    );
+    await expect(
+      runtime.query(
+        `CREATE OR REPLACE FUNCTION audit_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
+      ),
+    ).rejects.toThrow(/must be owner|permission denied/);
   });
 
   it('lets the runtime role seal only through audit_seal, and only as a continuation of the head', async () => {
-    await eventually(async () => (await runtime.query(`SELECT count(*)::int AS n FROM audit_events WHERE seq IS NULL`)).rows[0].n === 0);
-    const { rows: [head] } = await runtime.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
-    const { rows: [sealed] } = await runtime.query(`SELECT id FROM audit_events WHERE seq = 1`);
+    await eventually(
+      async () =>
+        (await runtime.query(`SELECT count(*)::int AS n FROM audit_events WHERE seq IS NULL`)).rows[0].n === 0,
+    );
+    const {
+      rows: [head],
+    } = await runtime.query(`SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
+    const {
+      rows: [sealed],
+    } = await runtime.query(`SELECT id FROM audit_events WHERE seq = 1`);
     // Re-sealing a sealed row, leaving a gap, or breaking the link is refused inside the owner's function.
-    await expect(runtime.query(`SELECT audit_seal(ARRAY[$1]::bigint[], ARRAY[$2]::bigint[], ARRAY[$3]::text[], ARRAY['f']::text[])`,
-      [sealed.id, Number(head.seq) + 1, head.hash])).rejects.toThrow(/were not unsealed/);
+    await expect(
+      runtime.query(
+        `SELECT audit_seal(ARRAY[$1]::bigint[], ARRAY[$2]::bigint[], ARRAY[$3]::text[], ARRAY['f']::text[])`,
+        [sealed.id, Number(head.seq) + 1, head.hash],
+      ),
+    ).rejects.toThrow(/were not unsealed/);
     await runtime.query('BEGIN');
-    const { rows: [fresh] } = await runtime.query(`INSERT INTO audit_events (actor, action, subject_type, subject_id) VALUES ('{}', 'test.gap', 'test', 'g') RETURNING id`);
-    await expect(runtime.query(`SELECT audit_seal(ARRAY[$1]::bigint[], ARRAY[$2]::bigint[], ARRAY[$3]::text[], ARRAY['f']::text[])`,
-      [fresh.id, Number(head.seq) + 5, head.hash])).rejects.toThrow(/does not continue the chain head/);
+    const {
+      rows: [fresh],
+    } = await runtime.query(
+      `INSERT INTO audit_events (actor, action, subject_type, subject_id) VALUES ('{}', 'test.gap', 'test', 'g') RETURNING id`,
+    );
+    await expect(
+      runtime.query(
+        `SELECT audit_seal(ARRAY[$1]::bigint[], ARRAY[$2]::bigint[], ARRAY[$3]::text[], ARRAY['f']::text[])`,
+        [fresh.id, Number(head.seq) + 5, head.hash],
+      ),
+    ).rejects.toThrow(/does not continue the chain head/);
     await runtime.query('ROLLBACK');
   });
 
@@ -93,10 +126,25 @@ describe('database role split', () => {
     const auditor = await t.key('auditor', 'authority');
     const res = await submit(t.http, broker, declaration());
     expect(res.status).toBe(201);
-    const upload = await t.http.post('/v1/lists/house-watch/versions').set(...bearer(t.adminKey)).field('format', 'entities-csv').field('kind', 'entities')
-      .attach('file', Buffer.from('id,name,kind,aliases,countries,programs,identifiers\nW-1,"Vostok Components",organization,,RU,TEST,\n'), 'w.csv');
+    const upload = await t.http
+      .post('/v1/lists/house-watch/versions')
+      .set(...bearer(t.adminKey))
+      .field('format', 'entities-csv')
+      .field('kind', 'entities')
+      .attach(
+        'file',
+        Buffer.from(
+          'id,name,kind,aliases,countries,programs,identifiers\nW-1,"Vostok Components",organization,,RU,TEST,\n',
+        ),
+        'w.csv',
+      );
     expect(upload.status).toBe(202);
-    await eventually(async () => (await t.http.get(`/v1/lists/house-watch/versions/${upload.body.versionId}`).set(...bearer(t.adminKey))).body.status === 'active', 60000);
+    await eventually(
+      async () =>
+        (await t.http.get(`/v1/lists/house-watch/versions/${upload.body.versionId}`).set(...bearer(t.adminKey))).body
+          .status === 'active',
+      60000,
+    );
 
     const full = await t.http.get('/v1/audit/verify?full=true').set(...bearer(auditor));
     expect(full.body).toMatchObject({ ok: true, mode: 'full' });
@@ -117,7 +165,9 @@ describe('database role split', () => {
       const [{ u }] = await second.service.db.dataSource.query(`SELECT current_user AS u`);
       expect(u).toBe(role);
       await second.key('reviewer', 'authority');
-      expect((await second.http.get('/v1/audit/verify').set(...bearer(second.adminKey))).body).toMatchObject({ ok: true });
+      expect((await second.http.get('/v1/audit/verify').set(...bearer(second.adminKey))).body).toMatchObject({
+        ok: true,
+      });
     } finally {
       await second.close();
     }

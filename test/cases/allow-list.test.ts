@@ -11,9 +11,19 @@ const OWN = {
   changes: { id: 'N-5', name: 'Westmark Machine Components LLC' },
   pages: { id: 'N-6', name: 'Highland Optics Export LLC' },
 };
-const WATCH = [{ id: 'N-1', name: LISTED, countries: ['RU'] }, ...Object.values(OWN).map((e) => ({ ...e, countries: ['RU'] }))];
+const WATCH = [
+  { id: 'N-1', name: LISTED, countries: ['RU'] },
+  ...Object.values(OWN).map((e) => ({ ...e, countries: ['RU'] })),
+];
 
-interface HitView { id: string; kind: string; listId?: string; entryId?: string; suppressed?: boolean; suppressedBy?: string }
+interface HitView {
+  id: string;
+  kind: string;
+  listId?: string;
+  entryId?: string;
+  suppressed?: boolean;
+  suppressedBy?: string;
+}
 
 describe('false positives and the allow-list', () => {
   let t: TestService;
@@ -25,13 +35,19 @@ describe('false positives and the allow-list', () => {
   const ds = () => t.service.db.dataSource;
 
   /** Flags a declaration, has the reviewer release it naming its party hit false, and a supervisor approve. */
-  async function markFalsePositive(falsePositiveScope?: 'all', declared = DECLARED): Promise<{ caseId: string; partyHit: HitView }> {
+  async function markFalsePositive(
+    falsePositiveScope?: 'all',
+    declared = DECLARED,
+  ): Promise<{ caseId: string; partyHit: HitView }> {
     const { caseId, answer } = await submitForCase(t, broker, withConsignee(declared));
     expect(answer.screening.outcome).toBe('BLOCK');
     const partyHit = answer.screening.hits.find((h: HitView) => h.kind === 'party');
     expect((await claim(t, reviewer.secret)).body.id).toBe(caseId);
     const res = await decide(t, reviewer.secret, caseId!, {
-      action: 'release', reason: 'Our consignee is registered in Almaty, not the listed one', falsePositiveHitIds: [partyHit.id], ...(falsePositiveScope ? { falsePositiveScope } : {}),
+      action: 'release',
+      reason: 'Our consignee is registered in Almaty, not the listed one',
+      falsePositiveHitIds: [partyHit.id],
+      ...(falsePositiveScope ? { falsePositiveScope } : {}),
     });
     expect(res.status).toBe(200);
     expect(res.body.case.status).toBe('awaiting_approval');
@@ -63,7 +79,11 @@ describe('false positives and the allow-list', () => {
     const routeHit = answer.screening.hits.find((h: HitView) => h.kind === 'route');
     expect(routeHit).toBeDefined();
     expect((await claim(t, reviewer.secret)).body.id).toBe(caseId);
-    const res = await decide(t, reviewer.secret, caseId!, { action: 'release', reason: 'not them', falsePositiveHitIds: [routeHit.id, 'p-000000000000'] });
+    const res = await decide(t, reviewer.secret, caseId!, {
+      action: 'release',
+      reason: 'not them',
+      falsePositiveHitIds: [routeHit.id, 'p-000000000000'],
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
       { path: 'body.falsePositiveHitIds[0]', message: expect.stringContaining('only party hits') },
@@ -71,7 +91,10 @@ describe('false positives and the allow-list', () => {
     ]);
     const [{ n }] = await ds().query(`SELECT count(*)::int AS n FROM case_decisions WHERE case_id = $1`, [caseId]);
     expect(n).toBe(0);
-    await t.http.post(`/v1/cases/${caseId}/unclaim`).set(...bearer(reviewer.secret)).expect(200);
+    await t.http
+      .post(`/v1/cases/${caseId}/unclaim`)
+      .set(...bearer(reviewer.secret))
+      .expect(200);
     await ds().query(`UPDATE review_cases SET status = 'closed', closed_at = now() WHERE id = $1`, [caseId]);
   });
 
@@ -83,8 +106,16 @@ describe('false positives and the allow-list', () => {
     expect(list.body.items).toHaveLength(1);
     const mark = list.body.items[0];
     expect(mark).toMatchObject({
-      listId: 'watch', entryId: 'N-1', entryHash: expect.stringMatching(/^[0-9a-f]{32}$/), entryChanged: false, hitId: partyHit.id, caseId,
-      party: { name: DECLARED, country: 'RU', subject: 'consignee' }, createdBy: { keyId: reviewer.id, role: 'reviewer', person: expect.any(String) }, scope: 'acme-brokers', status: 'active',
+      listId: 'watch',
+      entryId: 'N-1',
+      entryHash: expect.stringMatching(/^[0-9a-f]{32}$/),
+      entryChanged: false,
+      hitId: partyHit.id,
+      caseId,
+      party: { name: DECLARED, country: 'RU', subject: 'consignee' },
+      createdBy: { keyId: reviewer.id, role: 'reviewer', person: expect.any(String) },
+      scope: 'acme-brokers',
+      status: 'active',
       reason: 'Our consignee is registered in Almaty, not the listed one',
     });
     const days = (Date.parse(mark.expiresAt) - Date.parse(mark.createdAt)) / 86_400_000;
@@ -99,7 +130,10 @@ describe('false positives and the allow-list', () => {
     expect(hit).toMatchObject({ id: partyHit.id, suppressed: true });
     expect(hit).not.toHaveProperty('suppressedBy');
     const internal = await t.http.get(`/v1/declarations/${again.body.id}`).set(...bearer(auditor));
-    expect(internal.body.screening.hits.find((h: HitView) => h.kind === 'party')).toMatchObject({ suppressed: true, suppressedBy: mark.id });
+    expect(internal.body.screening.hits.find((h: HitView) => h.kind === 'party')).toMatchObject({
+      suppressed: true,
+      suppressedBy: mark.id,
+    });
     expect(again.body.screening.outcome).toBe('CLEAR');
     expect(again.body.status).toBe('cleared');
 
@@ -114,8 +148,12 @@ describe('false positives and the allow-list', () => {
     const afterRevoke = await submit(t.http, broker, withConsignee(DECLARED));
     expect(afterRevoke.body.screening.hits.find((h: HitView) => h.kind === 'party').suppressed).toBeUndefined();
     expect(afterRevoke.body.screening.outcome).toBe('BLOCK');
-    expect((await t.http.get('/v1/allow-list?status=revoked&entryId=N-1').set(...bearer(auditor))).body.items).toHaveLength(1);
-    expect((await t.http.get('/v1/allow-list?status=active&entryId=N-1').set(...bearer(auditor))).body.items).toHaveLength(0);
+    expect(
+      (await t.http.get('/v1/allow-list?status=revoked&entryId=N-1').set(...bearer(auditor))).body.items,
+    ).toHaveLength(1);
+    expect(
+      (await t.http.get('/v1/allow-list?status=active&entryId=N-1').set(...bearer(auditor))).body.items,
+    ).toHaveLength(0);
     await ds().query(`UPDATE review_cases SET status = 'closed', closed_at = now() WHERE closed_at IS NULL`);
   });
 
@@ -130,7 +168,10 @@ describe('false positives and the allow-list', () => {
     const other = await submit(t.http, otherBroker, withConsignee(name));
     expect(other.body.screening.hits.find((h: HitView) => h.kind === 'party').suppressed).toBeUndefined();
     expect(other.body.screening.outcome).toBe('BLOCK');
-    await t.http.delete(`/v1/allow-list/${mark.id}`).set(...bearer(t.adminKey)).expect(200);
+    await t.http
+      .delete(`/v1/allow-list/${mark.id}`)
+      .set(...bearer(t.adminKey))
+      .expect(200);
     await ds().query(`UPDATE review_cases SET status = 'closed', closed_at = now() WHERE closed_at IS NULL`);
   });
 
@@ -138,10 +179,19 @@ describe('false positives and the allow-list', () => {
     const { id, name } = OWN.all;
     const { caseId: noIds } = await submitForCase(t, broker, withConsignee(name));
     expect((await claim(t, reviewer.secret)).body.id).toBe(noIds);
-    const bad = await decide(t, reviewer.secret, noIds!, { action: 'release', reason: 'not them', falsePositiveScope: 'all' });
+    const bad = await decide(t, reviewer.secret, noIds!, {
+      action: 'release',
+      reason: 'not them',
+      falsePositiveScope: 'all',
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual([{ path: 'body.falsePositiveScope', message: expect.stringContaining('falsePositiveHitIds') }]);
-    await t.http.post(`/v1/cases/${noIds}/unclaim`).set(...bearer(reviewer.secret)).expect(200);
+    expect(bad.body.errors).toEqual([
+      { path: 'body.falsePositiveScope', message: expect.stringContaining('falsePositiveHitIds') },
+    ]);
+    await t.http
+      .post(`/v1/cases/${noIds}/unclaim`)
+      .set(...bearer(reviewer.secret))
+      .expect(200);
     await ds().query(`UPDATE review_cases SET status = 'closed', closed_at = now() WHERE id = $1`, [noIds]);
 
     const { caseId, partyHit } = await markFalsePositive('all', name);
@@ -152,7 +202,10 @@ describe('false positives and the allow-list', () => {
     const other = await submit(t.http, otherBroker, withConsignee(name));
     expect(other.body.screening.hits.find((h: HitView) => h.kind === 'party')).toMatchObject({ suppressed: true });
     expect(other.body.screening.outcome).toBe('CLEAR');
-    await t.http.delete(`/v1/allow-list/${mark.id}`).set(...bearer(t.adminKey)).expect(200);
+    await t.http
+      .delete(`/v1/allow-list/${mark.id}`)
+      .set(...bearer(t.adminKey))
+      .expect(200);
   });
 
   it('stops suppressing when the list entry changes', async () => {
@@ -160,12 +213,18 @@ describe('false positives and the allow-list', () => {
     await markFalsePositive(undefined, name);
     expect((await submit(t.http, broker, withConsignee(name))).body.screening.outcome).toBe('CLEAR');
 
-    const v2 = await uploadWatchList(t, 'watch', WATCH.map((e) => (e.id === id ? { ...e, aliases: ['Westmark MC'] } : e)));
+    const v2 = await uploadWatchList(
+      t,
+      'watch',
+      WATCH.map((e) => (e.id === id ? { ...e, aliases: ['Westmark MC'] } : e)),
+    );
     const changed = await submit(t.http, broker, withConsignee(name));
     const hit = changed.body.screening.hits.find((h: HitView) => h.kind === 'party');
     expect(hit.suppressed).toBeUndefined();
     expect(changed.body.screening.outcome).toBe('BLOCK');
-    const active = await t.http.get(`/v1/allow-list?status=active&listId=watch&entryId=${id}`).set(...bearer(supervisor.secret));
+    const active = await t.http
+      .get(`/v1/allow-list?status=active&listId=watch&entryId=${id}`)
+      .set(...bearer(supervisor.secret));
     expect(active.body.items).toEqual([expect.objectContaining({ entryId: id, entryChanged: true })]);
     // The new version re-screens the declaration the mark cleared and opens its case: let that finish here, so no case
     // of this test reaches the queue after the next test has emptied it.
@@ -180,13 +239,18 @@ describe('false positives and the allow-list', () => {
     // the second is made on.
     const { caseId } = await markFalsePositive(undefined, OWN.pages.name);
     const [own] = await ds().query(`SELECT id FROM allow_list_entries WHERE case_id = $1`, [caseId]);
-    await t.http.delete(`/v1/allow-list/${own.id}`).set(...bearer(t.adminKey)).expect(200);
+    await t.http
+      .delete(`/v1/allow-list/${own.id}`)
+      .set(...bearer(t.adminKey))
+      .expect(200);
     await markFalsePositive(undefined, OWN.pages.name);
     const first = await t.http.get('/v1/allow-list?limit=1').set(...bearer(auditor));
     expect(first.body.items).toHaveLength(1);
     const second = await t.http.get(`/v1/allow-list?limit=1&cursor=${first.body.nextCursor}`).set(...bearer(auditor));
     expect(second.body.items).toHaveLength(1);
-    expect(Date.parse(first.body.items[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(second.body.items[0].createdAt));
+    expect(Date.parse(first.body.items[0].createdAt)).toBeGreaterThanOrEqual(
+      Date.parse(second.body.items[0].createdAt),
+    );
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
     const seen = [first.body.items[0].id, second.body.items[0].id];
     for (let cursor = second.body.nextCursor; cursor;) {
@@ -196,6 +260,8 @@ describe('false positives and the allow-list', () => {
     }
     const [{ n }] = await ds().query(`SELECT count(*)::int AS n FROM allow_list_entries`);
     expect(new Set(seen).size).toBe(n);
-    expect((await t.http.delete('/v1/allow-list/00000000-0000-4000-8000-000000000000').set(...bearer(t.adminKey))).status).toBe(404);
+    expect(
+      (await t.http.delete('/v1/allow-list/00000000-0000-4000-8000-000000000000').set(...bearer(t.adminKey))).status,
+    ).toBe(404);
   });
 });

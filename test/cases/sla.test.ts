@@ -3,17 +3,33 @@ import { createTestDatabase, eventually, startTestService, type TestService } fr
 import { claim, decide, keyWithId, reviewLevelDeclaration, submitForCase } from './helpers';
 
 /** Every SLA 3 seconds (fractions of a minute are allowed for drills and tests). */
-const SHORT_SLA = { CASE_SLA_MINUTES_CRITICAL: 0.05, CASE_SLA_MINUTES_HIGH: 0.05, CASE_SLA_MINUTES_NORMAL: 0.05, CASE_SLA_MINUTES_LOW: 0.05 };
+const SHORT_SLA = {
+  CASE_SLA_MINUTES_CRITICAL: 0.05,
+  CASE_SLA_MINUTES_HIGH: 0.05,
+  CASE_SLA_MINUTES_NORMAL: 0.05,
+  CASE_SLA_MINUTES_LOW: 0.05,
+};
 
-interface CaseRow { priority: number; overdue: boolean; deadline: Date; updated_at: Date }
+interface CaseRow {
+  priority: number;
+  overdue: boolean;
+  deadline: Date;
+  updated_at: Date;
+}
 
 describe('SLA escalation', () => {
   let t: TestService;
   let broker: string;
   const ds = () => t.service.db.dataSource;
-  const caseRow = async (id: string): Promise<CaseRow> => (await ds().query(`SELECT priority, overdue, deadline, updated_at FROM review_cases WHERE id = $1`, [id]))[0];
+  const caseRow = async (id: string): Promise<CaseRow> =>
+    (await ds().query(`SELECT priority, overdue, deadline, updated_at FROM review_cases WHERE id = $1`, [id]))[0];
   const overdueEvents = async (id: string): Promise<number> =>
-    (await ds().query(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1 AND action = 'case.overdue'`, [id]))[0].n;
+    (
+      await ds().query(
+        `SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1 AND action = 'case.overdue'`,
+        [id],
+      )
+    )[0].n;
 
   beforeAll(async () => {
     t = await startTestService(SHORT_SLA);
@@ -25,19 +41,34 @@ describe('SLA escalation', () => {
     const { caseId } = await submitForCase(t, broker, reviewLevelDeclaration());
     const opened = await caseRow(caseId!);
     expect(opened).toMatchObject({ priority: 2, overdue: false });
-    const [job] = await ds().query(`SELECT payload, dedupe_key FROM outbox WHERE job_name = 'cases.escalate' AND payload->>'caseId' = $1`, [caseId]);
+    const [job] = await ds().query(
+      `SELECT payload, dedupe_key FROM outbox WHERE job_name = 'cases.escalate' AND payload->>'caseId' = $1`,
+      [caseId],
+    );
     expect(job.payload.deadline).toBe(opened.deadline.toISOString());
     expect(job.dedupe_key).toBe(`cases.escalate:${caseId}:${opened.deadline.toISOString()}`);
 
-    const escalated = await eventually(async () => { const c = await caseRow(caseId!); return c.overdue ? c : undefined; }, 20000);
+    const escalated = await eventually(async () => {
+      const c = await caseRow(caseId!);
+      return c.overdue ? c : undefined;
+    }, 20000);
     expect(escalated.priority).toBe(1);
     expect(await overdueEvents(caseId!)).toBe(1);
-    const [event] = await ds().query(`SELECT actor, data FROM audit_events WHERE subject_id = $1 AND action = 'case.overdue'`, [caseId]);
-    expect(event).toMatchObject({ actor: { role: 'system' }, data: { previousPriority: 'high', priority: 'critical', deadline: opened.deadline.toISOString() } });
+    const [event] = await ds().query(
+      `SELECT actor, data FROM audit_events WHERE subject_id = $1 AND action = 'case.overdue'`,
+      [caseId],
+    );
+    expect(event).toMatchObject({
+      actor: { role: 'system' },
+      data: { previousPriority: 'high', priority: 'critical', deadline: opened.deadline.toISOString() },
+    });
 
     const handler = t.service.cases.jobHandlers['cases.escalate'];
     await handler({ caseId: caseId!, deadline: opened.deadline.toISOString() }, { attempt: 1, jobId: 'again' });
-    await handler({ caseId: caseId!, deadline: new Date(opened.deadline.getTime() - 60_000).toISOString() }, { attempt: 1, jobId: 'outdated' });
+    await handler(
+      { caseId: caseId!, deadline: new Date(opened.deadline.getTime() - 60_000).toISOString() },
+      { attempt: 1, jobId: 'outdated' },
+    );
     expect(await caseRow(caseId!)).toEqual(escalated);
     expect(await overdueEvents(caseId!)).toBe(1);
 
@@ -51,7 +82,10 @@ describe('SLA escalation', () => {
     const { caseId } = await submitForCase(t, broker, reviewLevelDeclaration());
     expect((await claim(t, reviewer.secret)).body.id).toBe(caseId);
     await decide(t, reviewer.secret, caseId!, { action: 'release', reason: 'Licence checked' });
-    const [job] = await ds().query(`SELECT id FROM outbox WHERE job_name = 'cases.escalate' AND payload->>'caseId' = $1`, [caseId]);
+    const [job] = await ds().query(
+      `SELECT id FROM outbox WHERE job_name = 'cases.escalate' AND payload->>'caseId' = $1`,
+      [caseId],
+    );
     expect(job).toBeDefined();
     await new Promise((r) => setTimeout(r, 4000));
     expect(await caseRow(caseId!)).toMatchObject({ overdue: false, priority: 2 });
@@ -68,8 +102,15 @@ describe('SLA escalation across a restart', () => {
     try {
       const broker = await first.key('broker', 'acme-brokers');
       caseId = (await submitForCase(first, broker, reviewLevelDeclaration())).caseId!;
-      await eventually(async () => (await first.service.db.dataSource.query(
-        `SELECT 1 FROM outbox WHERE job_name = 'cases.escalate' AND payload->>'caseId' = $1 AND status = 'relayed'`, [caseId])).length > 0);
+      await eventually(
+        async () =>
+          (
+            await first.service.db.dataSource.query(
+              `SELECT 1 FROM outbox WHERE job_name = 'cases.escalate' AND payload->>'caseId' = $1 AND status = 'relayed'`,
+              [caseId],
+            )
+          ).length > 0,
+      );
     } finally {
       await first.close();
     }
@@ -78,7 +119,9 @@ describe('SLA escalation across a restart', () => {
       const q = (sql: string) => second.service.db.dataSource.query(sql, [caseId]);
       await eventually(async () => (await q(`SELECT overdue FROM review_cases WHERE id = $1`))[0].overdue, 20000);
       await new Promise((r) => setTimeout(r, 1000));
-      expect((await q(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1 AND action = 'case.overdue'`))[0].n).toBe(1);
+      expect(
+        (await q(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1 AND action = 'case.overdue'`))[0].n,
+      ).toBe(1);
       expect((await q(`SELECT priority FROM review_cases WHERE id = $1`))[0].priority).toBe(1);
     } finally {
       await second.close();

@@ -24,14 +24,31 @@ describe('web console: case notes and documents (Chromium)', () => {
     t = await startTestService();
     keys.broker = await t.key('broker', 'acme-brokers');
     for (const role of ['reviewer', 'auditor']) keys[role] = await t.key(role, 'customs-authority');
-    const submitted = await submit(t.http, keys.broker, declaration({
-      procedure: 'export', countryOfDispatch: 'KZ', countryOfDestination: 'RU', consignee: { name: 'Vostok Components', country: 'RU' },
-      items: [{ lineNo: 1, hsCode: '8542.31.000.0', description: 'Microcontrollers STM32', countryOfOrigin: 'CN', value: { amount: 5000, currency: 'USD' } }],
-    }));
+    const submitted = await submit(
+      t.http,
+      keys.broker,
+      declaration({
+        procedure: 'export',
+        countryOfDispatch: 'KZ',
+        countryOfDestination: 'RU',
+        consignee: { name: 'Vostok Components', country: 'RU' },
+        items: [
+          {
+            lineNo: 1,
+            hsCode: '8542.31.000.0',
+            description: 'Microcontrollers STM32',
+            countryOfOrigin: 'CN',
+            value: { amount: 5000, currency: 'USD' },
+          },
+        ],
+      }),
+    );
     expect(submitted.body.caseId).toBeTruthy();
     caseId = submitted.body.caseId;
     declarationId = submitted.body.id;
-    expect((await uploadDocument(t.http, keys.broker, declarationId, PNG, 'end-use-statement.png', 'image/png')).status).toBe(201);
+    expect(
+      (await uploadDocument(t.http, keys.broker, declarationId, PNG, 'end-use-statement.png', 'image/png')).status,
+    ).toBe(201);
     server = await listen(t);
     chromium = await launchChromium();
   }, 120_000);
@@ -68,8 +85,14 @@ describe('web console: case notes and documents (Chromium)', () => {
     await s.page.getByRole('heading', { name: 'Notes (1)' }).waitFor();
     expect(await s.page.locator('.note-text').first().innerText()).toBe(text);
 
-    await s.page.getByRole('region', { name: /Documents/ }).getByLabel('Document file').setInputFiles({ name: 'export-licence.pdf', mimeType: 'application/pdf', buffer: licence });
-    await s.page.getByRole('region', { name: /Documents/ }).getByRole('button', { name: 'Upload', exact: true }).click();
+    await s.page
+      .getByRole('region', { name: /Documents/ })
+      .getByLabel('Document file')
+      .setInputFiles({ name: 'export-licence.pdf', mimeType: 'application/pdf', buffer: licence });
+    await s.page
+      .getByRole('region', { name: /Documents/ })
+      .getByRole('button', { name: 'Upload', exact: true })
+      .click();
     await s.page.getByRole('status').filter({ hasText: 'Document export-licence.pdf uploaded.' }).waitFor();
     await s.page.getByRole('heading', { name: 'Documents (2)' }).waitFor();
     const row = s.page.getByRole('row').filter({ hasText: 'export-licence.pdf' });
@@ -77,14 +100,20 @@ describe('web console: case notes and documents (Chromium)', () => {
     await s.page.getByRole('region', { name: /Notes/ }).scrollIntoViewIfNeeded();
     await screenshot(s.page, 'case-notes-documents');
 
-    const [download] = await Promise.all([s.page.waitForEvent('download'), row.getByRole('button', { name: 'Download export-licence.pdf' }).click()]);
+    const [download] = await Promise.all([
+      s.page.waitForEvent('download'),
+      row.getByRole('button', { name: 'Download export-licence.pdf' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('export-licence.pdf');
     expect(sha256(readFileSync(await download.path()))).toBe(sha256(licence));
 
     // What the browser sent is what the service stored, and the note is in the case for everyone at the authority.
     const detail = await t.http.get(`/v1/cases/${caseId}`).set(...bearer(keys.auditor));
     expect(detail.body.notes.map((n: { text: string }) => n.text)).toEqual([text]);
-    expect(detail.body.documents.find((d: { filename: string }) => d.filename === 'export-licence.pdf')).toMatchObject({ sha256: sha256(licence), contentType: 'application/pdf' });
+    expect(detail.body.documents.find((d: { filename: string }) => d.filename === 'export-licence.pdf')).toMatchObject({
+      sha256: sha256(licence),
+      contentType: 'application/pdf',
+    });
   }, 90_000);
 
   it('an auditor reads the notes and documents, without the forms', async () => {

@@ -3,7 +3,9 @@ import { bearer, startTestService, type TestService } from '../support/test-serv
 /** The console's assets: served by the service itself, strict CSP, no inline script, cache headers that fit each file. */
 describe('web console assets', () => {
   let t: TestService;
-  beforeAll(async () => { t = await startTestService(); });
+  beforeAll(async () => {
+    t = await startTestService();
+  });
   afterAll(() => t.close());
 
   it('serves one HTML page with a strict Content-Security-Policy and no inline script or style', async () => {
@@ -56,7 +58,13 @@ describe('web console assets', () => {
     const key = await t.key('reviewer', 'customs-authority');
     const res = await t.http.get('/v1/me').set(...bearer(key));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ keyId: expect.any(String), name: 'reviewer key', role: 'reviewer', organization: 'customs-authority', person: expect.stringContaining('@') });
+    expect(res.body).toEqual({
+      keyId: expect.any(String),
+      name: 'reviewer key',
+      role: 'reviewer',
+      organization: 'customs-authority',
+      person: expect.stringContaining('@'),
+    });
     expect(JSON.stringify(res.body)).not.toContain(key);
     expect((await t.http.get('/v1/me')).status).toBe(401);
   });

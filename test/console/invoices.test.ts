@@ -25,19 +25,56 @@ describe('web console: invoice panel (Chromium)', () => {
       seller: { name: 'Shymkent Export LLP', country: 'KZ' },
       buyer: { name: 'Vostok Components', country: 'RU' },
       lines: [
-        { lineNo: 1, hsCode: '8542.31', description: 'Microcontrollers STM32', quantity: 500, unit: 'pcs', value: 5000, countryOfOrigin: 'US' },
-        { lineNo: 2, hsCode: '9403.60', description: 'Wooden office desks', quantity: 48, unit: 'pcs', value: 18000, countryOfOrigin: 'TR' },
+        {
+          lineNo: 1,
+          hsCode: '8542.31',
+          description: 'Microcontrollers STM32',
+          quantity: 500,
+          unit: 'pcs',
+          value: 5000,
+          countryOfOrigin: 'US',
+        },
+        {
+          lineNo: 2,
+          hsCode: '9403.60',
+          description: 'Wooden office desks',
+          quantity: 48,
+          unit: 'pcs',
+          value: 18000,
+          countryOfOrigin: 'TR',
+        },
       ],
     });
     number = invoice.number;
     expect((await postInvoice(t, broker, invoice)).status).toBe(201);
-    const res = await submit(t.http, broker, citingDeclaration([number, 'ESF-GHOST'], {
-      countryOfDestination: 'RU', consignee: { name: 'Vostok Components', country: 'RU' },
-      items: [
-        { lineNo: 1, hsCode: '8542.31.000.0', description: 'Microcontrollers STM32', countryOfOrigin: 'CN', quantity: 500, unit: 'pcs', value: { amount: 5000, currency: 'USD' } },
-        { lineNo: 2, hsCode: '9403.60', description: 'Wooden office desks', countryOfOrigin: 'TR', quantity: 40, unit: 'pcs', value: { amount: 18000, currency: 'USD' } },
-      ],
-    }));
+    const res = await submit(
+      t.http,
+      broker,
+      citingDeclaration([number, 'ESF-GHOST'], {
+        countryOfDestination: 'RU',
+        consignee: { name: 'Vostok Components', country: 'RU' },
+        items: [
+          {
+            lineNo: 1,
+            hsCode: '8542.31.000.0',
+            description: 'Microcontrollers STM32',
+            countryOfOrigin: 'CN',
+            quantity: 500,
+            unit: 'pcs',
+            value: { amount: 5000, currency: 'USD' },
+          },
+          {
+            lineNo: 2,
+            hsCode: '9403.60',
+            description: 'Wooden office desks',
+            countryOfOrigin: 'TR',
+            quantity: 40,
+            unit: 'pcs',
+            value: { amount: 18000, currency: 'USD' },
+          },
+        ],
+      }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.caseId).toEqual(expect.any(String));
     caseId = res.body.caseId;
@@ -58,7 +95,9 @@ describe('web console: invoice panel (Chromium)', () => {
       const panel = s.page.getByRole('region', { name: 'Invoices (2)' });
       const rows = panel.getByRole('table', { name: 'Declared lines beside their invoice lines' }).getByRole('row');
       await rows.nth(2).waitFor();
-      await expect(panel.getByText('Invoice ESF-GHOST is cited but was never filed by acme-brokers.').count()).resolves.toBe(1);
+      await expect(
+        panel.getByText('Invoice ESF-GHOST is cited but was never filed by acme-brokers.').count(),
+      ).resolves.toBe(1);
       await expect(panel.getByRole('term').filter({ hasText: 'Seller' }).count()).resolves.toBe(1);
       await expect(panel.locator('dd.mismatch mark').textContent()).resolves.toBe('Shymkent Export LLP (KZ)');
 

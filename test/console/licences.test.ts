@@ -26,12 +26,21 @@ describe('web console: licences in the case view (Chromium)', () => {
     const reviewer = await t.key('reviewer', 'customs-authority');
     const broker = await t.key('broker', 'acme-brokers');
     const valid = await createLicence(t, supervisor, { number: 'KZ-EXP-2026-0042' });
-    const expired = await createLicence(t, supervisor, { number: 'KZ-EXP-2024-0007', hsPrefixes: ['8542'], validFrom: day(-400), validTo: day(-2) });
-    const res = await submit(t.http, broker, controlledExport([
-      { quantity: 40, licenceNumber: valid.number },
-      { hsCode: '8542.39', description: 'FPGA boards', licenceNumber: expired.number },
-      { hsCode: '8542.39', description: 'FPGA boards', licenceNumber: 'KZ-NOWHERE-1' },
-    ]));
+    const expired = await createLicence(t, supervisor, {
+      number: 'KZ-EXP-2024-0007',
+      hsPrefixes: ['8542'],
+      validFrom: day(-400),
+      validTo: day(-2),
+    });
+    const res = await submit(
+      t.http,
+      broker,
+      controlledExport([
+        { quantity: 40, licenceNumber: valid.number },
+        { hsCode: '8542.39', description: 'FPGA boards', licenceNumber: expired.number },
+        { hsCode: '8542.39', description: 'FPGA boards', licenceNumber: 'KZ-NOWHERE-1' },
+      ]),
+    );
     expect(res.status).toBe(201);
     expect(res.body.screening.outcome).toBe('REVIEW');
     const caseId = res.body.caseId as string;
@@ -46,18 +55,30 @@ describe('web console: licences in the case view (Chromium)', () => {
       const goods = s.page.locator('article.hit-goods');
       await expect(goods.count()).resolves.toBe(3);
       const line1 = goods.filter({ hasText: 'line 1' });
-      await expect(line1.locator('.licence-status.licensed').innerText()).resolves.toContain('KZ-EXP-2026-0042 (60 pcs left after this line)');
+      await expect(line1.locator('.licence-status.licensed').innerText()).resolves.toContain(
+        'KZ-EXP-2026-0042 (60 pcs left after this line)',
+      );
       const line2 = goods.filter({ hasText: 'line 2' });
-      await expect(line2.locator('.licence-status.licence-problem').innerText()).resolves.toMatch(/licence expired\s+KZ-EXP-2024-0007/);
+      await expect(line2.locator('.licence-status.licence-problem').innerText()).resolves.toMatch(
+        /licence expired\s+KZ-EXP-2024-0007/,
+      );
       const line3 = goods.filter({ hasText: 'line 3' });
-      await expect(line3.locator('.licence-status.licence-problem').innerText()).resolves.toMatch(/licence unknown\s+KZ-NOWHERE-1/);
+      await expect(line3.locator('.licence-status.licence-problem').innerText()).resolves.toMatch(
+        /licence unknown\s+KZ-NOWHERE-1/,
+      );
 
       const panel = s.page.getByRole('region', { name: 'Licences cited (3)' });
       const validRow = panel.locator('tr[data-licence="KZ-EXP-2026-0042"]');
       await validRow.filter({ hasText: '100 of 100 pcs left' }).waitFor();
-      await expect(validRow.innerText()).resolves.toMatch(/active[\s\S]*Kedendik Broker LLP \(KZ\)[\s\S]*854231[\s\S]*RU, KG/);
-      await expect(panel.locator('tr[data-licence="KZ-EXP-2024-0007"]').innerText()).resolves.toMatch(/\t2\t[\s\S]*expired/);
-      await expect(panel.locator('tr[data-licence="KZ-NOWHERE-1"]').innerText()).resolves.toContain('not in the registry');
+      await expect(validRow.innerText()).resolves.toMatch(
+        /active[\s\S]*Kedendik Broker LLP \(KZ\)[\s\S]*854231[\s\S]*RU, KG/,
+      );
+      await expect(panel.locator('tr[data-licence="KZ-EXP-2024-0007"]').innerText()).resolves.toMatch(
+        /\t2\t[\s\S]*expired/,
+      );
+      await expect(panel.locator('tr[data-licence="KZ-NOWHERE-1"]').innerText()).resolves.toContain(
+        'not in the registry',
+      );
       await panel.scrollIntoViewIfNeeded();
       await screenshot(s.page, 'licences');
       expect(s.problems).toEqual([]);

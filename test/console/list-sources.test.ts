@@ -21,8 +21,16 @@ describe('web console: list sources (Chromium)', () => {
     server = await listen(t);
     chromium = await launchChromium();
     const url = files.serve('/uk.xml', { body: UK_XML });
-    await t.http.put('/v1/lists/uk-console/source').set(...bearer(t.adminKey)).send({ format: 'uk-sanctions-xml', url, name: 'UK sanctions (console)' });
-    await eventually(async () => (await t.http.get('/v1/lists/uk-console/source').set(...bearer(t.adminKey))).body.lastVersionStatus === 'active', 30000);
+    await t.http
+      .put('/v1/lists/uk-console/source')
+      .set(...bearer(t.adminKey))
+      .send({ format: 'uk-sanctions-xml', url, name: 'UK sanctions (console)' });
+    await eventually(
+      async () =>
+        (await t.http.get('/v1/lists/uk-console/source').set(...bearer(t.adminKey))).body.lastVersionStatus ===
+        'active',
+      30000,
+    );
   }, 90_000);
   afterAll(async () => {
     await chromium?.close();
@@ -31,7 +39,7 @@ describe('web console: list sources (Chromium)', () => {
     await files?.stop();
   });
 
-  it('shows an admin each list\'s source, status and age, and refreshes a source on request', async () => {
+  it("shows an admin each list's source, status and age, and refreshes a source on request", async () => {
     const s = await openConsole(chromium.context, server.baseUrl);
     try {
       await logIn(s.page, t.adminKey);
@@ -45,9 +53,17 @@ describe('web console: list sources (Chromium)', () => {
 
       const before = files.requestsTo('/uk.xml').length;
       await row.getByRole('button', { name: 'Refresh uk-console now' }).click();
-      await s.page.getByRole('status').filter({ hasText: 'uk-console: checked, not modified.' }).waitFor({ timeout: 60_000 });
+      await s.page
+        .getByRole('status')
+        .filter({ hasText: 'uk-console: checked, not modified.' })
+        .waitFor({ timeout: 60_000 });
       expect(files.requestsTo('/uk.xml').length).toBe(before + 1);
-      await s.page.getByRole('row').filter({ hasText: 'uk-console' }).filter({ hasText: '(not modified)' }).first().waitFor();
+      await s.page
+        .getByRole('row')
+        .filter({ hasText: 'uk-console' })
+        .filter({ hasText: '(not modified)' })
+        .first()
+        .waitFor();
       await screenshot(s.page, 'list-sources');
       expect(s.problems).toEqual([]);
     } finally {
@@ -58,7 +74,8 @@ describe('web console: list sources (Chromium)', () => {
   it('shows an auditor the sources without the refresh button, and a stale source with its error', async () => {
     files.files.get('/uk.xml')!.failNext = 100;
     await t.service.db.dataSource.query(
-      `UPDATE list_sources SET status = 'stale', last_outcome = 'error', last_error = 'file: HTTP 503 from 127.0.0.1', last_checked_at = now() WHERE list_id = 'uk-console'`);
+      `UPDATE list_sources SET status = 'stale', last_outcome = 'error', last_error = 'file: HTTP 503 from 127.0.0.1', last_checked_at = now() WHERE list_id = 'uk-console'`,
+    );
     const auditor = await t.key('auditor', 'customs-authority');
     const s = await openConsole(chromium.context, server.baseUrl);
     try {

@@ -42,19 +42,30 @@ describe('web console: lists and audit (Chromium)', () => {
       const chpl = s.page.getByRole('row').filter({ hasText: 'chpl' }).first();
       await expect(chpl.isVisible()).resolves.toBe(true);
       await chpl.getByRole('button', { name: 'Versions' }).click();
-      await s.page.getByRole('table', { name: /Versions of/ }).first().waitFor();
+      await s.page
+        .getByRole('table', { name: /Versions of/ })
+        .first()
+        .waitFor();
 
       const upload = s.page.getByRole('form', { name: 'Upload a new version' });
       await upload.getByLabel('List id').fill('console-watch');
       await upload.getByLabel('Format').selectOption('entities-csv');
       await upload.getByLabel('Kind (new lists only)').selectOption('entities');
       await upload.getByLabel('Name (optional)').fill('Console watch list');
-      await upload.getByLabel('File').setInputFiles({ name: 'entities.csv', mimeType: 'text/csv', buffer: readFileSync(FIXTURE) });
+      await upload
+        .getByLabel('File')
+        .setInputFiles({ name: 'entities.csv', mimeType: 'text/csv', buffer: readFileSync(FIXTURE) });
       await upload.getByRole('button', { name: 'Upload' }).click();
-      await s.page.getByRole('status').filter({ hasText: /Import of console-watch finished: active/ }).waitFor({ timeout: 30_000 });
+      await s.page
+        .getByRole('status')
+        .filter({ hasText: /Import of console-watch finished: active/ })
+        .waitFor({ timeout: 30_000 });
       await s.page.getByRole('row').filter({ hasText: 'Console watch list' }).filter({ hasText: 'active' }).waitFor();
       // The activation's delta re-screening is followed too (no declarations here: nothing to check, done at once).
-      await upload.getByRole('status').filter({ hasText: /re-screening completed: 0 of 0 checked, 0 flagged/ }).waitFor({ timeout: 30_000 });
+      await upload
+        .getByRole('status')
+        .filter({ hasText: /re-screening completed: 0 of 0 checked, 0 flagged/ })
+        .waitFor({ timeout: 30_000 });
       await screenshot(s.page, 'lists');
       expect(s.problems).toEqual([]);
     } finally {
@@ -75,12 +86,20 @@ describe('web console: lists and audit (Chromium)', () => {
       const exportForm = s.page.getByRole('form', { name: 'Export the decision log' });
       for (const format of ['CSV', 'NDJSON'] as const) {
         await exportForm.getByLabel(format, { exact: true }).check();
-        const [download] = await Promise.all([s.page.waitForEvent('download'), exportForm.getByRole('button', { name: 'Download' }).click()]);
-        expect(download.suggestedFilename()).toMatch(format === 'CSV' ? /^audit-events_.*\.csv$/ : /^audit-events_.*\.ndjson$/);
+        const [download] = await Promise.all([
+          s.page.waitForEvent('download'),
+          exportForm.getByRole('button', { name: 'Download' }).click(),
+        ]);
+        expect(download.suggestedFilename()).toMatch(
+          format === 'CSV' ? /^audit-events_.*\.csv$/ : /^audit-events_.*\.ndjson$/,
+        );
         const text = readFileSync(await download.path(), 'utf8');
         if (format === 'CSV') expect(text).toMatch(/^seq,occurredAt,/);
         else expect(JSON.parse(text.trim().split('\n').at(-1)!)).toHaveProperty('manifest');
-        await s.page.locator('#export-result').filter({ hasText: /events .*Chain head at export/ }).waitFor();
+        await s.page
+          .locator('#export-result')
+          .filter({ hasText: /events .*Chain head at export/ })
+          .waitFor();
       }
 
       await s.page.getByRole('button', { name: 'Verify chain' }).click();

@@ -52,7 +52,10 @@ describe('web console: request for information (Chromium)', () => {
     await message.fill(MESSAGE);
     await screenshot(s.page, 'request-info-form');
     await s.page.getByRole('button', { name: /Request information/ }).click();
-    await s.page.getByRole('status').filter({ hasText: /Information requested/ }).waitFor();
+    await s.page
+      .getByRole('status')
+      .filter({ hasText: /Information requested/ })
+      .waitFor();
     const panel = s.page.getByRole('region', { name: 'Information requested from the broker' });
     await panel.waitFor();
     expect(await panel.textContent()).toContain(MESSAGE);
@@ -66,7 +69,12 @@ describe('web console: request for information (Chromium)', () => {
     const row = s.page.getByRole('row').filter({ hasText: answer.reference as string });
     expect(await row.textContent()).toContain('information requested');
     await visit(s.page, '#/declarations?status=information_requested', 'declarations');
-    expect(await s.page.getByRole('row').filter({ hasText: answer.reference as string }).count()).toBe(1);
+    expect(
+      await s.page
+        .getByRole('row')
+        .filter({ hasText: answer.reference as string })
+        .count(),
+    ).toBe(1);
 
     // The broker's console: the message and the dates, not the reason.
     const b = await openConsole(chromium.context, server.baseUrl);
@@ -80,7 +88,10 @@ describe('web console: request for information (Chromium)', () => {
     expect(b.problems).toEqual([]);
     await b.close();
 
-    const answered = await t.http.post(`/v1/declarations/${declarationId}/responses`).set(...bearer(broker)).send({ message: ANSWER });
+    const answered = await t.http
+      .post(`/v1/declarations/${declarationId}/responses`)
+      .set(...bearer(broker))
+      .send({ message: ANSWER });
     expect(answered.status).toBe(201);
 
     await visit(s.page, `#/cases/${caseId}`, 'case');
@@ -89,7 +100,9 @@ describe('web console: request for information (Chromium)', () => {
     expect(await top.textContent()).toContain(ANSWER);
     expect(await top.textContent()).toContain(MESSAGE);
     // On top: before the declaration, the hits and the decision history.
-    const order = await s.page.evaluate(`[...document.querySelectorAll('main section, main .split')].map((e) => e.className.split(' ')[0])`) as string[];
+    const order = (await s.page.evaluate(
+      `[...document.querySelectorAll('main section, main .split')].map((e) => e.className.split(' ')[0])`,
+    )) as string[];
     expect(order.indexOf('info-requests')).toBeGreaterThanOrEqual(0);
     expect(order.indexOf('info-requests')).toBeLessThan(order.indexOf('split'));
     expect(await s.page.locator('.status-line').textContent()).toMatch(/open/);

@@ -6,7 +6,15 @@ import { bearer, eventually, startTestService, type TestService } from '../suppo
 import { launchChromium, listen, logIn, openConsole, screenshot, visit, type ConsoleSession } from './support/browser';
 
 const WATCH_LIST = join(__dirname, '..', 'fixtures', 'lists', 'entities-sample.csv');
-const MICROCONTROLLERS = { lineNo: 1, hsCode: '8542.31.000.0', description: 'Microcontrollers STM32', countryOfOrigin: 'CN', quantity: 5000, unit: 'pcs', value: { amount: 5000, currency: 'USD' } };
+const MICROCONTROLLERS = {
+  lineNo: 1,
+  hsCode: '8542.31.000.0',
+  description: 'Microcontrollers STM32',
+  countryOfOrigin: 'CN',
+  quantity: 5000,
+  unit: 'pcs',
+  value: { amount: 5000, currency: 'USD' },
+};
 
 /**
  * The reviewer's main path in Debian's Chromium, against the real service: a reviewer logs in with a key, claims the
@@ -44,9 +52,15 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     for (const role of ['reviewer', 'supervisor', 'auditor']) keys[role] = await t.key(role, 'customs-authority');
 
     const declarant = { name: 'Kedendik Broker LLP', country: 'KZ' };
-    const exportTo = (consignee: { name: string; country: string }) => declaration({
-      declarant, consignee, procedure: 'export', countryOfDispatch: 'KZ', countryOfDestination: consignee.country, items: [MICROCONTROLLERS],
-    });
+    const exportTo = (consignee: { name: string; country: string }) =>
+      declaration({
+        declarant,
+        consignee,
+        procedure: 'export',
+        countryOfDispatch: 'KZ',
+        countryOfDestination: consignee.country,
+        items: [MICROCONTROLLERS],
+      });
     const blocked = await submit(t.http, keys.broker, exportTo({ name: 'Vektor Komponents OOO', country: 'RU' }));
     expect(blocked.status).toBe(201);
     expect(blocked.body.screening.outcome).toBe('BLOCK');
@@ -54,10 +68,18 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     blockCaseId = blocked.body.caseId;
     const review = await submit(t.http, keys.broker, exportTo({ name: 'Vostok Trade', country: 'RU' }));
     expect(review.body.screening.outcome).toBe('REVIEW');
-    const bearings = await submit(t.http, keys.broker, declaration({
-      declarant, consignee: { name: 'Minsk Bearing Works', country: 'BY' }, procedure: 'export', countryOfDispatch: 'KZ', countryOfDestination: 'BY',
-      items: [{ ...MICROCONTROLLERS, hsCode: '8482.10', description: 'Ball bearings 6204-2RS' }],
-    }));
+    const bearings = await submit(
+      t.http,
+      keys.broker,
+      declaration({
+        declarant,
+        consignee: { name: 'Minsk Bearing Works', country: 'BY' },
+        procedure: 'export',
+        countryOfDispatch: 'KZ',
+        countryOfDestination: 'BY',
+        items: [{ ...MICROCONTROLLERS, hsCode: '8482.10', description: 'Ball bearings 6204-2RS' }],
+      }),
+    );
     expect(bearings.body.screening).toMatchObject({ outcome: 'REVIEW', riskScore: 55 });
     // Wait for its SLA job to mark it overdue (and raise its priority), so the queue below is in a settled state.
     await eventually(async () => {
@@ -102,7 +124,10 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     await s.page.keyboard.press('n');
     await s.page.waitForSelector('main[data-page="case"][aria-busy="false"]');
     timed('claim and open case (n)', Date.now() - started);
-    timed('case', await s.page.evaluate(`performance.getEntriesByName('console:render:case', 'measure').at(-1).duration`));
+    timed(
+      'case',
+      await s.page.evaluate(`performance.getEntriesByName('console:render:case', 'measure').at(-1).duration`),
+    );
     expect(s.page.url()).toContain(`#/cases/${blockCaseId}`);
     await s.page.getByText(/Your claim: 1[45]:\d\d left/).waitFor();
 
@@ -116,7 +141,10 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     expect(await goods.textContent()).toContain('CHPL tier 1');
     await screenshot(s.page, 'case');
     // The decision bar stays in view on a 1280x800 screen and a 13-inch laptop's 1366x768, without scrolling.
-    for (const size of [{ width: 1280, height: 800 }, { width: 1366, height: 768 }]) {
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1366, height: 768 },
+    ]) {
       await s.page.setViewportSize(size);
       const box = await s.page.getByRole('button', { name: /Refuse/ }).boundingBox();
       expect(box && box.y + box.height <= size.height && box.x + box.width <= size.width).toBe(true);
@@ -135,7 +163,10 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     await s.page.locator('tr.claimed').getByRole('link').click();
     await s.page.waitForSelector('main[data-page="case"][aria-busy="false"]');
 
-    await s.page.getByRole('article', { name: /Party: consignee/ }).getByLabel(/False positive/).check();
+    await s.page
+      .getByRole('article', { name: /Party: consignee/ })
+      .getByLabel(/False positive/)
+      .check();
     await s.page.locator('h1').focus();
     await s.page.keyboard.press('f');
     const reason = s.page.getByLabel('Reason (required)');
@@ -143,15 +174,24 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     expect(await s.page.getByRole('button', { name: /Refuse/ }).getAttribute('aria-pressed')).toBe('true');
     await reason.fill('Microcontrollers for a Russian end user: CHPL tier 1; the consignee match is a namesake.');
     await s.page.keyboard.press('Control+Enter');
-    await s.page.getByRole('status').filter({ hasText: /Refusal recorded; waiting for a supervisor's approval\. 1 false positive/ }).waitFor();
+    await s.page
+      .getByRole('status')
+      .filter({ hasText: /Refusal recorded; waiting for a supervisor's approval\. 1 false positive/ })
+      .waitFor();
     const fourEyes = s.page.getByRole('region', { name: /Waiting for approval: refusal/ });
     await fourEyes.waitFor();
-    expect(await fourEyes.textContent()).toMatch(/Decided by reviewer-[0-9a-f]+@test\.example \(reviewer key “reviewer key”\)/);
+    expect(await fourEyes.textContent()).toMatch(
+      /Decided by reviewer-[0-9a-f]+@test\.example \(reviewer key “reviewer key”\)/,
+    );
     expect(await s.page.getByRole('form', { name: /Decision/ }).count()).toBe(0);
 
     const detail = await t.http.get(`/v1/cases/${blockCaseId}`).set(...bearer(keys.auditor));
     expect(detail.body.case.status).toBe('awaiting_approval');
-    expect(detail.body.decisions[0]).toMatchObject({ action: 'refuse', approval: 'pending', falsePositiveHitIds: [expect.stringMatching(/^p-/)] });
+    expect(detail.body.decisions[0]).toMatchObject({
+      action: 'refuse',
+      approval: 'pending',
+      falsePositiveHitIds: [expect.stringMatching(/^p-/)],
+    });
   }, 90_000);
 
   it('a supervisor approves the refusal (four eyes)', async () => {
@@ -160,7 +200,10 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     timed('queue (waiting for approval)', (await visit(s.page, '#/queue?status=awaiting_approval', 'queue')).renderMs);
     await s.page.getByRole('link', { name: blockRef }).click();
     await s.page.waitForSelector('main[data-page="case"][aria-busy="false"]');
-    timed('case (supervisor)', await s.page.evaluate(`performance.getEntriesByName('console:render:case', 'measure').at(-1).duration`));
+    timed(
+      'case (supervisor)',
+      await s.page.evaluate(`performance.getEntriesByName('console:render:case', 'measure').at(-1).duration`),
+    );
 
     await s.page.locator('h1').focus();
     await s.page.keyboard.press('a');
@@ -170,7 +213,10 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     await screenshot(s.page, 'case-approval');
     await s.page.getByRole('button', { name: 'Approve' }).click();
     await s.page.getByRole('status').filter({ hasText: 'Approved: the decision is final.' }).waitFor();
-    await s.page.getByRole('region', { name: 'Closed: refused' }).filter({ hasText: /approved by supervisor-[0-9a-f]+@test\.example \(key “supervisor key”\)/ }).waitFor();
+    await s.page
+      .getByRole('region', { name: 'Closed: refused' })
+      .filter({ hasText: /approved by supervisor-[0-9a-f]+@test\.example \(key “supervisor key”\)/ })
+      .waitFor();
   }, 60_000);
 
   it('an auditor finds the refused declaration, downloads the log and verifies the chain', async () => {
@@ -181,15 +227,24 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
     expect(await row.textContent()).toMatch(/refused/);
     await row.getByRole('link', { name: blockRef }).click();
     await s.page.waitForSelector('main[data-page="declaration"][aria-busy="false"]');
-    timed('declaration', await s.page.evaluate(`performance.getEntriesByName('console:render:declaration', 'measure').at(-1).duration`));
+    timed(
+      'declaration',
+      await s.page.evaluate(`performance.getEntriesByName('console:render:declaration', 'measure').at(-1).duration`),
+    );
     expect(await s.page.getByRole('region', { name: 'History' }).textContent()).toContain('case.approval');
     await screenshot(s.page, 'declaration');
 
     timed('audit', (await visit(s.page, '#/audit', 'audit')).renderMs);
     const form = s.page.getByRole('form', { name: 'Export the decision log' });
     await form.getByLabel('NDJSON', { exact: true }).check();
-    const [download] = await Promise.all([s.page.waitForEvent('download'), form.getByRole('button', { name: 'Download' }).click()]);
-    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [download] = await Promise.all([
+      s.page.waitForEvent('download'),
+      form.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    const lines = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const actions = lines.map((l) => l.action);
     expect(actions).toEqual(expect.arrayContaining(['case.claimed', 'case.decision', 'case.approval', 'case.closed']));
     expect(lines.at(-1).manifest.rowCount).toBe(lines.length - 1);

@@ -21,9 +21,15 @@ describe('web console: declaration search (Chromium)', () => {
     broker = await t.key('broker', 'acme-brokers');
     const globex = await t.key('broker', 'globex-logistics');
     reviewer = await t.key('reviewer', 'customs-authority');
-    const line = (hsCode: string) => [{ lineNo: 1, hsCode, description: 'Parts', countryOfOrigin: 'CN', value: { amount: 100, currency: 'USD' } }];
+    const line = (hsCode: string) => [
+      { lineNo: 1, hsCode, description: 'Parts', countryOfOrigin: 'CN', value: { amount: 100, currency: 'USD' } },
+    ];
     const add = async (key: string, name: string, consignee: string, hsCode: string) => {
-      const res = await submit(t.http, key, declaration({ reference: name, consignee: { name: consignee, country: 'KZ' }, items: line(hsCode) }));
+      const res = await submit(
+        t.http,
+        key,
+        declaration({ reference: name, consignee: { name: consignee, country: 'KZ' }, items: line(hsCode) }),
+      );
       expect(res.status).toBe(201);
       refs[name] = res.body.reference;
     };
@@ -45,7 +51,10 @@ describe('web console: declaration search (Chromium)', () => {
   const hashIncludes = (page: import('playwright-core').Page, part: string) =>
     page.waitForFunction((p) => (globalThis as unknown as Browser).location.hash.includes(p), part);
   const rowsShown = (page: import('playwright-core').Page, n: number) =>
-    page.waitForFunction((count) => (globalThis as unknown as Browser).document.querySelectorAll('table.data tbody tr').length === count, n);
+    page.waitForFunction(
+      (count) => (globalThis as unknown as Browser).document.querySelectorAll('table.data tbody tr').length === count,
+      n,
+    );
   const shownReferences = async (page: import('playwright-core').Page): Promise<string[]> =>
     page.locator('table.data tbody tr th').allTextContents();
 

@@ -18,33 +18,49 @@ describe('a batch survives Redis restarting without its data', () => {
 
   it('relays the lost jobs again and screens every item once', async () => {
     const ds = t.service.db.dataSource;
-    await eventually(async () => (await ds.query(`SELECT 1 FROM job_backend_state WHERE key = 'redis_run_id'`)).length === 1);
+    await eventually(
+      async () => (await ds.query(`SELECT 1 FROM job_backend_state WHERE key = 'redis_run_id'`)).length === 1,
+    );
     const broker = await t.key('broker', 'restart-brokers');
-    const res = await t.http.post('/v1/declarations/batch').set(...bearer(broker))
+    const res = await t.http
+      .post('/v1/declarations/batch')
+      .set(...bearer(broker))
       .send({ declarations: Array.from({ length: 300 }, (_, i) => declaration({ reference: `RR-${i}` })) });
     expect(res.status).toBe(202);
     await eventually(async () => {
-      const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE job_name = 'batches.screen' AND status = 'relayed'`);
+      const [{ n }] = await ds.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE job_name = 'batches.screen' AND status = 'relayed'`,
+      );
       return n === 6;
     });
 
     // Redis dies and comes back empty (no persistence): the six relayed jobs are gone from it.
     await redis.stop();
     await redis.start();
-    const worker = spawnWorker({ DATABASE_URL: t.databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: t.config.QUEUE_PREFIX, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    const worker = spawnWorker({
+      DATABASE_URL: t.databaseUrl,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: t.config.QUEUE_PREFIX,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    });
     try {
       const done = await eventually(async () => {
         const b = await t.http.get(`/v1/batches/${res.body.batchId}`).set(...bearer(broker));
         return b.body.status === 'completed' ? b.body : undefined;
       }, 60000).catch(async (err) => {
         const outbox = await ds.query(`SELECT job_name, status, count(*)::int AS n FROM outbox GROUP BY 1, 2`);
-        throw new Error(`${err.message}; outbox ${JSON.stringify(outbox)}; worker said: ${worker.output().slice(-2000)}`);
+        throw new Error(
+          `${err.message}; outbox ${JSON.stringify(outbox)}; worker said: ${worker.output().slice(-2000)}`,
+        );
       });
       expect(done.processed).toBe(300);
     } finally {
       await worker.kill('SIGTERM');
     }
-    const [{ n, distinct }] = await ds.query(`SELECT count(*)::int AS n, count(DISTINCT reference)::int AS distinct FROM declarations WHERE batch_id = $1`, [res.body.batchId]);
+    const [{ n, distinct }] = await ds.query(
+      `SELECT count(*)::int AS n, count(DISTINCT reference)::int AS distinct FROM declarations WHERE batch_id = $1`,
+      [res.body.batchId],
+    );
     expect({ n, distinct }).toEqual({ n: 300, distinct: 300 });
   }, 120000);
 });

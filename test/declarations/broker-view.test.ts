@@ -7,12 +7,26 @@ const LISTED = 'Harrier Optics Export LLC';
 const DECISION_REASON = 'Consignee matches the listed entity: same address in Kazan';
 const APPROVAL_REASON = 'Confirmed with the registry extract';
 /** Keys of the review that must never reach a broker, at any depth. */
-const INTERNAL_KEYS = ['history', 'case', 'weight', 'partyFingerprint', 'suppressedBy', 'decidedBy', 'approvedBy', 'reason', 'decisionId', 'assignee'];
+const INTERNAL_KEYS = [
+  'history',
+  'case',
+  'weight',
+  'partyFingerprint',
+  'suppressedBy',
+  'decidedBy',
+  'approvedBy',
+  'reason',
+  'decisionId',
+  'assignee',
+];
 
 function keysDeep(value: unknown, into = new Set<string>()): Set<string> {
   if (Array.isArray(value)) for (const v of value) keysDeep(v, into);
   else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) { into.add(k); keysDeep(v, into); }
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k);
+      keysDeep(v, into);
+    }
   }
   return into;
 }
@@ -34,7 +48,15 @@ describe('brokers see their answer, not the review', () => {
     const keys = keysDeep(body);
     for (const k of INTERNAL_KEYS) expect({ key: k, present: keys.has(k) }).toEqual({ key: k, present: false });
     const text = JSON.stringify(body);
-    for (const secretish of [reviewer.id, supervisor.id, reviewer.person!, supervisor.person!, DECISION_REASON, APPROVAL_REASON]) expect(text).not.toContain(secretish);
+    for (const secretish of [
+      reviewer.id,
+      supervisor.id,
+      reviewer.person!,
+      supervisor.person!,
+      DECISION_REASON,
+      APPROVAL_REASON,
+    ])
+      expect(text).not.toContain(secretish);
   }
 
   beforeAll(async () => {
@@ -44,7 +66,10 @@ describe('brokers see their answer, not the review', () => {
     reviewer = await keyWithId(t, 'reviewer');
     supervisor = await keyWithId(t, 'supervisor');
     await uploadWatchList(t, 'watch', [{ id: 'H-1', name: LISTED }]);
-    const hook = await t.http.post('/v1/webhooks').set(...bearer(broker)).send({ url: receiver.url('/hook'), events: ['declaration.screened', 'case.decided'] });
+    const hook = await t.http
+      .post('/v1/webhooks')
+      .set(...bearer(broker))
+      .send({ url: receiver.url('/hook'), events: ['declaration.screened', 'case.decided'] });
     expect(hook.status).toBe(201);
 
     idempotencyKey = `broker-view-${Date.now()}`;
@@ -66,11 +91,27 @@ describe('brokers see their answer, not the review', () => {
   it('gives the owner broker status, outcome, screenings with public hit fields and the final decision, nothing of the case', async () => {
     const res = await t.http.get(`/v1/declarations/${declarationId}`).set(...bearer(broker));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: declarationId, status: 'refused', outcome: 'BLOCK', declaration: { reference: submitted.reference } });
+    expect(res.body).toMatchObject({
+      id: declarationId,
+      status: 'refused',
+      outcome: 'BLOCK',
+      declaration: { reference: submitted.reference },
+    });
     expect(res.body.decision).toEqual({ action: 'refuse', decidedAt: expect.any(String) });
     const party = res.body.screening.hits.find((h: { kind: string }) => h.kind === 'party');
-    expect(party).toMatchObject({ listId: 'watch', entryId: 'H-1', matched: LISTED, score: expect.any(Number), explanation: expect.any(String) });
-    expect(Object.keys(party.evidence.match.tokens[0]).sort()).toEqual(['listToken', 'note', 'queryToken', 'similarity']);
+    expect(party).toMatchObject({
+      listId: 'watch',
+      entryId: 'H-1',
+      matched: LISTED,
+      score: expect.any(Number),
+      explanation: expect.any(String),
+    });
+    expect(Object.keys(party.evidence.match.tokens[0]).sort()).toEqual([
+      'listToken',
+      'note',
+      'queryToken',
+      'similarity',
+    ]);
     assertNoReview(res.body);
   });
 
@@ -83,8 +124,13 @@ describe('brokers see their answer, not the review', () => {
       const party = res.body.screening.hits.find((h: { kind: string }) => h.kind === 'party');
       expect(party).toMatchObject({ weight: expect.any(Number), partyFingerprint: expect.any(String) });
       const decisionEvent = res.body.history.find((h: { action: string }) => h.action === 'case.decision');
-      expect(decisionEvent).toMatchObject({ actor: { keyId: reviewer.id, person: reviewer.person }, data: { reason: DECISION_REASON } });
-      expect(res.body.history.find((h: { action: string }) => h.action === 'case.approval').data.reason).toBe(APPROVAL_REASON);
+      expect(decisionEvent).toMatchObject({
+        actor: { keyId: reviewer.id, person: reviewer.person },
+        data: { reason: DECISION_REASON },
+      });
+      expect(res.body.history.find((h: { action: string }) => h.action === 'case.approval').data.reason).toBe(
+        APPROVAL_REASON,
+      );
     }
   });
 
@@ -95,29 +141,66 @@ describe('brokers see their answer, not the review', () => {
     expect(replay.headers['idempotency-replayed']).toBe('true');
     expect(replay.body).toEqual(submitted);
     const list = await t.http.get('/v1/declarations').set(...bearer(broker));
-    expect(Object.keys(list.body.items[0]).sort()).toEqual(['batchId', 'createdAt', 'id', 'organization', 'outcome', 'procedure', 'reference', 'riskScore', 'status', 'updatedAt']);
+    expect(Object.keys(list.body.items[0]).sort()).toEqual([
+      'batchId',
+      'createdAt',
+      'id',
+      'organization',
+      'outcome',
+      'procedure',
+      'reference',
+      'riskScore',
+      'status',
+      'updatedAt',
+    ]);
     assertNoReview(list.body);
   });
 
   it('answers batch progress with its listed fields only', async () => {
-    const res = await t.http.post('/v1/declarations/batch').set(...bearer(broker)).send({ declarations: [declaration({ reference: `BV-${Date.now()}` }), { reference: 'broken' }] });
+    const res = await t.http
+      .post('/v1/declarations/batch')
+      .set(...bearer(broker))
+      .send({ declarations: [declaration({ reference: `BV-${Date.now()}` }), { reference: 'broken' }] });
     expect(res.status).toBe(202);
     const done = await eventually(async () => {
       const b = await t.http.get(`/v1/batches/${res.body.batchId}`).set(...bearer(broker));
       return b.body.status === 'completed' ? b.body : undefined;
     }, 30000);
-    expect(Object.keys(done).sort()).toEqual(['createdAt', 'finishedAt', 'id', 'items', 'processed', 'status', 'total']);
+    expect(Object.keys(done).sort()).toEqual([
+      'createdAt',
+      'finishedAt',
+      'id',
+      'items',
+      'processed',
+      'status',
+      'total',
+    ]);
     expect(done.items[0]).toEqual({ index: 0, declarationId: expect.any(String) });
     expect(done.items[1]).toEqual({ index: 1, error: { code: 'validation_failed', errors: expect.any(Array) } });
   });
 
   it('tells webhooks what was decided and when, never who or why', async () => {
-    const decided = await eventually(async () => receiver.requests.map((r) => JSON.parse(r.body)).find((b) => b.type === 'case.decided'), 30000);
+    const decided = await eventually(
+      async () => receiver.requests.map((r) => JSON.parse(r.body)).find((b) => b.type === 'case.decided'),
+      30000,
+    );
     expect(decided.data).toEqual({
-      caseId, declarationId, reference: submitted.reference, resolution: 'refused', declarationStatus: 'refused', decidedAt: expect.any(String),
+      caseId,
+      declarationId,
+      reference: submitted.reference,
+      resolution: 'refused',
+      declarationStatus: 'refused',
+      decidedAt: expect.any(String),
     });
     const screened = receiver.requests.map((r) => JSON.parse(r.body)).find((b) => b.type === 'declaration.screened');
-    expect(Object.keys(screened.data).sort()).toEqual(['caseId', 'declarationId', 'outcome', 'reference', 'riskScore', 'screeningId']);
+    expect(Object.keys(screened.data).sort()).toEqual([
+      'caseId',
+      'declarationId',
+      'outcome',
+      'reference',
+      'riskScore',
+      'screeningId',
+    ]);
     for (const r of receiver.requests) assertNoReview(JSON.parse(r.body).data);
   });
 
@@ -127,7 +210,9 @@ describe('brokers see their answer, not the review', () => {
     expect(JSON.stringify(schemas.BrokerDeclaration)).not.toMatch(/"(history|case)"/);
     expect(Object.keys(schemas.BrokerHit.properties)).not.toContain('weight');
     expect(JSON.stringify(schemas.DeclarationDetail)).toMatch(/"history".*"case"|"case".*"history"/);
-    expect(Object.keys(schemas.InternalHit.allOf?.[1]?.properties ?? schemas.InternalHit.properties)).toEqual(expect.arrayContaining(['weight', 'partyFingerprint']));
+    expect(Object.keys(schemas.InternalHit.allOf?.[1]?.properties ?? schemas.InternalHit.properties)).toEqual(
+      expect.arrayContaining(['weight', 'partyFingerprint']),
+    );
     expect(Object.keys(schemas.CaseDecidedEvent.properties)).not.toContain('decisionId');
     expect(JSON.stringify(doc.paths['/v1/declarations/{id}'].get.responses['200'])).toContain('BrokerDeclaration');
   });
@@ -135,13 +220,19 @@ describe('brokers see their answer, not the review', () => {
 
 describe('a broker never reaches another organisation or a case', () => {
   let t: TestService;
-  beforeAll(async () => { t = await startTestService(); }, 60000);
+  beforeAll(async () => {
+    t = await startTestService();
+  }, 60000);
   afterAll(() => t.close());
 
-  it('answers 404 for another organisation\'s declaration and 403 for cases', async () => {
+  it("answers 404 for another organisation's declaration and 403 for cases", async () => {
     const acme = await t.key('broker', 'acme');
     const globex = await t.key('broker', 'globex');
-    const { declarationId } = await submitForCase(t, acme, declaration({ countryOfDestination: 'RU', procedure: 'export' }));
+    const { declarationId } = await submitForCase(
+      t,
+      acme,
+      declaration({ countryOfDestination: 'RU', procedure: 'export' }),
+    );
     expect((await t.http.get(`/v1/declarations/${declarationId}`).set(...bearer(globex))).status).toBe(404);
     expect((await t.http.get('/v1/cases').set(...bearer(acme))).status).toBe(403);
   });

@@ -57,9 +57,10 @@ describe('search by a common party name', () => {
     // declaration names two of them, and the two organisations interleave in time.
     for (let i = 0; i < 14; i += 1) {
       const consignee = { name: `Altyn Logistics ${['LLP', 'TOO', 'Branch 2', 'Branch 3'][i % 4]}`, country: 'KZ' };
-      const body = i === 5
-        ? declaration({ consignee, consignor: { name: 'ALTYN LOGISTICS Branch 7', country: 'TR' } })
-        : declaration({ consignee });
+      const body =
+        i === 5
+          ? declaration({ consignee, consignor: { name: 'ALTYN LOGISTICS Branch 7', country: 'TR' } })
+          : declaration({ consignee });
       if (i % 3 === 0) globexIds.push(await stored(globex, body));
       else acmeIds.push(await stored(acme, body));
     }
@@ -67,7 +68,7 @@ describe('search by a common party name', () => {
   }, 120_000);
   afterAll(() => t.close());
 
-  it('pages a shared name newest first, without duplicates or gaps, within the caller\'s organisation', async () => {
+  it("pages a shared name newest first, without duplicates or gaps, within the caller's organisation", async () => {
     const everyone = await newestFirst([...acmeIds, ...globexIds]);
     expect(everyone).toHaveLength(14);
     for (const limit of [1, 3, 5, 50]) {
@@ -83,10 +84,13 @@ describe('search by a common party name', () => {
     expect(ids(await get(acme, '/v1/declarations?party=Steppe%20Components'))).toEqual([other]);
     // The other filters still combine: a time range, a status, an exact key.
     const res = await get(reviewer, '/v1/declarations?limit=500');
-    const created = new Map<string, string>(res.body.items.map((d: { id: string; createdAt: string }) => [d.id, d.createdAt]));
+    const created = new Map<string, string>(
+      res.body.items.map((d: { id: string; createdAt: string }) => [d.id, d.createdAt]),
+    );
     const from = created.get(everyone[9])!;
-    expect(await walk(reviewer, `party=Altyn%20Logistics&from=${encodeURIComponent(from)}`, 4))
-      .toEqual(everyone.filter((id) => created.get(id)! >= from));
+    expect(await walk(reviewer, `party=Altyn%20Logistics&from=${encodeURIComponent(from)}`, 4)).toEqual(
+      everyone.filter((id) => created.get(id)! >= from),
+    );
     expect(await walk(reviewer, 'party=Altyn%20Logistics&status=cleared&country=TR', 4)).toEqual(everyone);
     expect(await walk(acme, 'party=Altyn%20Logistics&country=KZ', 4)).toEqual(acmeOnly);
   });
@@ -96,9 +100,15 @@ describe('search by a common party name', () => {
     const ds = t.service.db.dataSource;
     // Dictionary names without declarations: they only push the match count past the per-name read's cap.
     const fold = foldedName('Altyn Logistics');
-    await ds.query(`INSERT INTO party_names (folded, id) SELECT $1 || ' unit ' || g, hashtextextended($1 || ' unit ' || g, 0) FROM generate_series(1, 1200) g`, [fold]);
+    await ds.query(
+      `INSERT INTO party_names (folded, id) SELECT $1 || ' unit ' || g, hashtextextended($1 || ' unit ' || g, 0) FROM generate_series(1, 1200) g`,
+      [fold],
+    );
     try {
-      const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM party_names WHERE word_similarity($1, folded) >= $2`, [fold, PARTY_SIMILARITY]);
+      const [{ n }] = await ds.query(
+        `SELECT count(*)::int AS n FROM party_names WHERE word_similarity($1, folded) >= $2`,
+        [fold, PARTY_SIMILARITY],
+      );
       expect(n).toBeGreaterThan(1200);
       expect(await walk(reviewer, 'party=Altyn%20Logistics', 3)).toEqual(everyone);
       expect(await walk(acme, 'party=Altyn%20Logistics', 4)).toEqual(everyone.filter((id) => acmeIds.includes(id)));
@@ -111,10 +121,14 @@ describe('search by a common party name', () => {
     const ds = t.service.db.dataSource;
     const snapshot = async () => ({
       names: await ds.query(`SELECT folded, id FROM party_names ORDER BY folded`),
-      rows: await ds.query(`SELECT name_id, created_at, declaration_id, organization FROM declaration_party_names ORDER BY name_id, declaration_id`),
+      rows: await ds.query(
+        `SELECT name_id, created_at, declaration_id, organization FROM declaration_party_names ORDER BY name_id, declaration_id`,
+      ),
     });
     const written = await snapshot();
-    expect(written.names.map((n: { folded: string }) => n.folded)).toEqual(expect.arrayContaining([foldedName('Altyn Logistics LLP'), foldedName('ALTYN LOGISTICS Branch 7')]));
+    expect(written.names.map((n: { folded: string }) => n.folded)).toEqual(
+      expect.arrayContaining([foldedName('Altyn Logistics LLP'), foldedName('ALTYN LOGISTICS Branch 7')]),
+    );
     const runner = ds.createQueryRunner();
     try {
       const migration = new PartyNames1764192300000();

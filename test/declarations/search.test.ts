@@ -6,8 +6,18 @@ import { DeclarationSearch1764192100000 } from '../../migrations/1764192100000-d
 /** Controlled goods (CHPL) bound for Russia: a REVIEW case, so the declaration shows on both endpoints. */
 function toRussia(overrides: Record<string, unknown>) {
   return declaration({
-    procedure: 'export', countryOfDispatch: 'KZ', countryOfDestination: 'RU',
-    items: [{ lineNo: 1, hsCode: '8542.31.000.0', description: 'Microcontrollers STM32', countryOfOrigin: 'CN', value: { amount: 5000, currency: 'USD' } }],
+    procedure: 'export',
+    countryOfDispatch: 'KZ',
+    countryOfDestination: 'RU',
+    items: [
+      {
+        lineNo: 1,
+        hsCode: '8542.31.000.0',
+        description: 'Microcontrollers STM32',
+        countryOfOrigin: 'CN',
+        value: { amount: 5000, currency: 'USD' },
+      },
+    ],
     ...overrides,
   });
 }
@@ -23,7 +33,8 @@ describe('search across declarations and cases', () => {
   const a: string[] = [];
   let g1: string;
   const ids = (res: { body: { items: Array<{ id: string }> } }) => res.body.items.map((d) => d.id);
-  const declarationIdsOfCases = (res: { body: { items: Array<{ declarationId: string }> } }) => res.body.items.map((c) => c.declarationId);
+  const declarationIdsOfCases = (res: { body: { items: Array<{ declarationId: string }> } }) =>
+    res.body.items.map((c) => c.declarationId);
   const get = (key: string, path: string) => t.http.get(path).set(...bearer(key));
 
   async function stored(key: string, body: Record<string, unknown>): Promise<string> {
@@ -39,15 +50,37 @@ describe('search across declarations and cases', () => {
     reviewer = await t.key('reviewer', 'authority');
     auditor = await t.key('auditor', 'authority');
     await uploadWatchList(t, 'srch', [{ id: 'S-1', name: LISTED }]);
-    a.push(await stored(acme, toRussia({ consignee: { name: 'ВОСТОК ООО', country: 'RU', identifiers: [{ type: 'INN', value: '7707083893' }] } })));
-    a.push(await stored(acme, toRussia({ consignee: { name: 'Dmitry Sokolov', country: 'RU' }, transitCountries: ['UZ'] })));
-    for (let i = 0; i < 3; i += 1) a.push(await stored(acme, toRussia({ consignee: { name: 'Ural Parts', country: 'RU' } })));
+    a.push(
+      await stored(
+        acme,
+        toRussia({
+          consignee: { name: 'ВОСТОК ООО', country: 'RU', identifiers: [{ type: 'INN', value: '7707083893' }] },
+        }),
+      ),
+    );
+    a.push(
+      await stored(acme, toRussia({ consignee: { name: 'Dmitry Sokolov', country: 'RU' }, transitCountries: ['UZ'] })),
+    );
+    for (let i = 0; i < 3; i += 1)
+      a.push(await stored(acme, toRussia({ consignee: { name: 'Ural Parts', country: 'RU' } })));
     a.push(await stored(acme, declaration()));
     a.push(await stored(acme, declaration({ consignee: { name: LISTED, country: 'RU' } })));
-    g1 = await stored(globex, toRussia({
-      consignee: { name: 'Altai Trade', country: 'RU' },
-      items: [{ lineNo: 1, hsCode: '8542.31', description: 'Microcontrollers', countryOfOrigin: 'CN', value: { amount: 10, currency: 'USD' }, manufacturer: { name: 'Vostok Electronics Co Ltd', country: 'HK' } }],
-    }));
+    g1 = await stored(
+      globex,
+      toRussia({
+        consignee: { name: 'Altai Trade', country: 'RU' },
+        items: [
+          {
+            lineNo: 1,
+            hsCode: '8542.31',
+            description: 'Microcontrollers',
+            countryOfOrigin: 'CN',
+            value: { amount: 10, currency: 'USD' },
+            manufacturer: { name: 'Vostok Electronics Co Ltd', country: 'HK' },
+          },
+        ],
+      }),
+    );
   });
   afterAll(() => t.close());
 
@@ -60,12 +93,16 @@ describe('search across declarations and cases', () => {
     expect(ids(await get(reviewer, '/v1/declarations?party=Vostock%20LLC'))).toEqual([g1, a[0]]);
     expect(ids(await get(reviewer, '/v1/declarations?party=Nowhere%20Industries'))).toEqual([]);
     expect(declarationIdsOfCases(await get(reviewer, '/v1/cases?party=Vostok&order=newest'))).toEqual([g1, a[0]]);
-    expect(declarationIdsOfCases(await get(auditor, `/v1/cases?party=${encodeURIComponent('восток')}`)).sort()).toEqual([g1, a[0]].sort());
+    expect(declarationIdsOfCases(await get(auditor, `/v1/cases?party=${encodeURIComponent('восток')}`)).sort()).toEqual(
+      [g1, a[0]].sort(),
+    );
   });
 
   it('finds identifiers exactly on the normalised value, with or without a type', async () => {
     expect(ids(await get(reviewer, '/v1/declarations?identifier=7707083893'))).toEqual([a[0]]);
-    expect(ids(await get(reviewer, `/v1/declarations?identifier=${encodeURIComponent('inn: 7707 0838-93')}`))).toEqual([a[0]]);
+    expect(ids(await get(reviewer, `/v1/declarations?identifier=${encodeURIComponent('inn: 7707 0838-93')}`))).toEqual([
+      a[0],
+    ]);
     expect(ids(await get(reviewer, '/v1/declarations?identifier=BIN:7707083893'))).toEqual([]);
     expect(ids(await get(reviewer, '/v1/declarations?identifier=770708389'))).toEqual([]);
     // The factory's declarant carries BIN 940140000385 on every declaration.
@@ -85,7 +122,14 @@ describe('search across declarations and cases', () => {
     expect(ids(await get(reviewer, '/v1/declarations?country=HK'))).toEqual([g1]);
     expect(ids(await get(reviewer, '/v1/declarations?country=CN'))).toEqual([g1, a[4], a[3], a[2], a[1], a[0]]);
     expect(ids(await get(reviewer, '/v1/declarations?country=IR'))).toEqual([]);
-    expect(declarationIdsOfCases(await get(reviewer, '/v1/cases?hsCode=8542&country=RU&order=newest'))).toEqual([g1, a[4], a[3], a[2], a[1], a[0]]);
+    expect(declarationIdsOfCases(await get(reviewer, '/v1/cases?hsCode=8542&country=RU&order=newest'))).toEqual([
+      g1,
+      a[4],
+      a[3],
+      a[2],
+      a[1],
+      a[0],
+    ]);
   });
 
   it('combines filters with the existing ones and pages through them with cursors', async () => {
@@ -93,7 +137,10 @@ describe('search across declarations and cases', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await get(reviewer, `/v1/declarations?hsCode=8542&country=RU&status=under_review&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await get(
+        reviewer,
+        `/v1/declarations?hsCode=8542&country=RU&status=under_review&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...ids(res));
@@ -105,13 +152,18 @@ describe('search across declarations and cases', () => {
 
     const first = await get(reviewer, '/v1/cases?party=Ural&hsCode=8542&order=newest&limit=2');
     expect(declarationIdsOfCases(first)).toEqual([a[4], a[3]]);
-    const second = await get(reviewer, `/v1/cases?party=Ural&hsCode=8542&order=newest&limit=2&cursor=${first.body.nextCursor}`);
+    const second = await get(
+      reviewer,
+      `/v1/cases?party=Ural&hsCode=8542&order=newest&limit=2&cursor=${first.body.nextCursor}`,
+    );
     expect(declarationIdsOfCases(second)).toEqual([a[2]]);
     expect(second.body.nextCursor).toBeNull();
     // Claim order pages too.
     const claimOrder = await get(reviewer, '/v1/cases?party=Ural&limit=1');
     const rest = await get(reviewer, `/v1/cases?party=Ural&limit=5&cursor=${claimOrder.body.nextCursor}`);
-    expect([...declarationIdsOfCases(claimOrder), ...declarationIdsOfCases(rest)].sort()).toEqual([a[2], a[3], a[4]].sort());
+    expect([...declarationIdsOfCases(claimOrder), ...declarationIdsOfCases(rest)].sort()).toEqual(
+      [a[2], a[3], a[4]].sort(),
+    );
   });
 
   it('keeps brokers to their own organisation; the authority may pick one', async () => {
@@ -160,20 +212,37 @@ describe('search across declarations and cases', () => {
     expect(ids(await get(reviewer, '/v1/declarations?listEntry=srch:S-2'))).toEqual([]);
 
     // A new version lists Ural Parts: the delta re-screen hits the three stored declarations naming it.
-    await uploadWatchList(t, 'srch', [{ id: 'S-1', name: LISTED }, { id: 'S-2', name: 'Ural Parts', countries: ['RU'] }]);
+    await uploadWatchList(t, 'srch', [
+      { id: 'S-1', name: LISTED },
+      { id: 'S-2', name: 'Ural Parts', countries: ['RU'] },
+    ]);
     const found = await eventually(async () => {
       const res = await get(reviewer, '/v1/declarations?listEntry=srch:S-2');
       return res.body.items.length === 3 ? ids(res) : undefined;
     }, 30000);
     expect(found).toEqual([a[4], a[3], a[2]]);
-    expect(declarationIdsOfCases(await get(reviewer, '/v1/cases?listEntry=srch:S-2&order=newest'))).toEqual([a[4], a[3], a[2]]);
+    expect(declarationIdsOfCases(await get(reviewer, '/v1/cases?listEntry=srch:S-2&order=newest'))).toEqual([
+      a[4],
+      a[3],
+      a[2],
+    ]);
     // The re-screen replaced only the list entry keys: the other filters still find them.
-    expect(ids(await get(reviewer, '/v1/declarations?listEntry=srch:S-2&party=Ural&hsCode=854231&country=RU&identifier=BIN:940140000385'))).toEqual([a[4], a[3], a[2]]);
+    expect(
+      ids(
+        await get(
+          reviewer,
+          '/v1/declarations?listEntry=srch:S-2&party=Ural&hsCode=854231&country=RU&identifier=BIN:940140000385',
+        ),
+      ),
+    ).toEqual([a[4], a[3], a[2]]);
   });
 
   it('backfills the keys of stored declarations in its migration, the same as the writer wrote them', async () => {
     const ds = t.service.db.dataSource;
-    const snapshot = () => ds.query(`SELECT declaration_id, organization, created_at, names, keys FROM declaration_search ORDER BY declaration_id`);
+    const snapshot = () =>
+      ds.query(
+        `SELECT declaration_id, organization, created_at, names, keys FROM declaration_search ORDER BY declaration_id`,
+      );
     const written = await snapshot();
     expect(written).toHaveLength(8);
     const runner = ds.createQueryRunner();

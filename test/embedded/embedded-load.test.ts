@@ -10,10 +10,21 @@ const ADMIN = 'embedded-load-admin-key-0123456789';
 const SUBMITTERS = 16;
 const LOAD_MS = 20_000;
 
-async function call(base: string, method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    headers: {
+      Authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -54,13 +65,21 @@ describe('embedded default under concurrent load', () => {
   it('answers no 5xx, loses no 201, completes the batch and keeps the audit chain valid', async () => {
     const brokers: { key: string; organization: string }[] = [];
     for (const organization of ['acme-brokers', 'steppe-logistics']) {
-      const created = await call(svc.url, 'POST', '/v1/api-keys', ADMIN, { name: `${organization} integration`, role: 'broker', organization });
+      const created = await call(svc.url, 'POST', '/v1/api-keys', ADMIN, {
+        name: `${organization} integration`,
+        role: 'broker',
+        organization,
+      });
       expect(created.status).toBe(201);
       brokers.push({ key: created.body.secret, organization });
     }
 
-    let upload = request(svc.url).post('/v1/lists/ofac-sdn/versions').set('Authorization', `Bearer ${ADMIN}`).field('format', 'ofac-sdn-csv');
-    for (const [part, path] of Object.entries(OFAC_2019)) upload = upload.attach(part, readFileSync(path), `${part}.csv`);
+    let upload = request(svc.url)
+      .post('/v1/lists/ofac-sdn/versions')
+      .set('Authorization', `Bearer ${ADMIN}`)
+      .field('format', 'ofac-sdn-csv');
+    for (const [part, path] of Object.entries(OFAC_2019))
+      upload = upload.attach(part, readFileSync(path), `${part}.csv`);
     const uploaded = await upload;
     expect(uploaded.status).toBe(202);
     const versionPath = `/v1/lists/ofac-sdn/versions/${uploaded.body.versionId}`;
@@ -69,50 +88,67 @@ describe('embedded default under concurrent load', () => {
     const accepted: { id: string; reference: string; key: string }[] = [];
     const problems: string[] = [];
     const stopAt = Date.now() + LOAD_MS;
-    await Promise.all(Array.from({ length: SUBMITTERS }, async (_, n) => {
-      const broker = brokers[n % brokers.length];
-      for (let i = 0; Date.now() < stopAt; i += 1) {
-        // Every fifth declaration names a party of the SDN being imported, so the re-screen has work to do.
-        const body = declaration(i % 5 === 0 ? { consignee: { name: 'Rosoboronexport', country: 'RU' } } : {});
-        const res = await call(svc.url, 'POST', '/v1/declarations', broker.key, body, { 'Idempotency-Key': randomUUID() });
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status === 201) accepted.push({ id: res.body.id, reference: body.reference, key: broker.key });
-        else problems.push(`${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: SUBMITTERS }, async (_, n) => {
+        const broker = brokers[n % brokers.length];
+        for (let i = 0; Date.now() < stopAt; i += 1) {
+          // Every fifth declaration names a party of the SDN being imported, so the re-screen has work to do.
+          const body = declaration(i % 5 === 0 ? { consignee: { name: 'Rosoboronexport', country: 'RU' } } : {});
+          const res = await call(svc.url, 'POST', '/v1/declarations', broker.key, body, {
+            'Idempotency-Key': randomUUID(),
+          });
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status === 201) accepted.push({ id: res.body.id, reference: body.reference, key: broker.key });
+          else problems.push(`${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        }
+      }),
+    );
     expect(problems.slice(0, 5)).toEqual([]);
     expect([...statuses.keys()]).toEqual([201]);
     expect(accepted.length).toBeGreaterThan(100);
 
-    const version = await until('SDN import and its re-screen', async () => {
-      const v = await call(svc.url, 'GET', versionPath, ADMIN);
-      if (v.body.status === 'failed') throw new Error(`import failed: ${v.body.error}`);
-      return v.body.status === 'active' && v.body.rescreen?.status === 'completed' ? v.body : undefined;
-    }, 180_000);
+    const version = await until(
+      'SDN import and its re-screen',
+      async () => {
+        const v = await call(svc.url, 'GET', versionPath, ADMIN);
+        if (v.body.status === 'failed') throw new Error(`import failed: ${v.body.error}`);
+        return v.body.status === 'active' && v.body.rescreen?.status === 'completed' ? v.body : undefined;
+      },
+      180_000,
+    );
     expect(version.entryCount).toBe(7379);
 
     const items = Array.from({ length: 1000 }, (_, i) => declaration({ reference: `BATCH-${i}` }));
     const batch = await call(svc.url, 'POST', '/v1/declarations/batch', brokers[0].key, { declarations: items });
     expect(batch.status).toBe(202);
-    const done = await until('batch of 1,000', async () => {
-      const b = await call(svc.url, 'GET', `/v1/batches/${batch.body.batchId}`, brokers[0].key);
-      if (b.status !== 200) throw new Error(`batch read answered ${b.status}`);
-      return b.body.status === 'completed' || b.body.status === 'failed' ? b.body : undefined;
-    }, 300_000);
+    const done = await until(
+      'batch of 1,000',
+      async () => {
+        const b = await call(svc.url, 'GET', `/v1/batches/${batch.body.batchId}`, brokers[0].key);
+        if (b.status !== 200) throw new Error(`batch read answered ${b.status}`);
+        return b.body.status === 'completed' || b.body.status === 'failed' ? b.body : undefined;
+      },
+      300_000,
+    );
     expect(done).toMatchObject({ status: 'completed', total: 1000, processed: 1000 });
     expect(done.items.filter((it: { declarationId?: string }) => !it.declarationId)).toEqual([]);
 
     const unreadable: string[] = [];
     for (const a of accepted) {
       const read = await call(svc.url, 'GET', `/v1/declarations/${a.id}`, a.key);
-      if (read.status !== 200 || read.body.reference !== a.reference) unreadable.push(`${a.id}: ${read.status} ${read.body?.reference}`);
+      if (read.status !== 200 || read.body.reference !== a.reference)
+        unreadable.push(`${a.id}: ${read.status} ${read.body?.reference}`);
     }
     expect(unreadable).toEqual([]);
 
-    const verify = await until('audit sealing', async () => {
-      const v = await call(svc.url, 'GET', '/v1/audit/verify', ADMIN);
-      return v.status === 200 ? v.body : undefined;
-    }, 60_000);
+    const verify = await until(
+      'audit sealing',
+      async () => {
+        const v = await call(svc.url, 'GET', '/v1/audit/verify', ADMIN);
+        return v.status === 200 ? v.body : undefined;
+      },
+      60_000,
+    );
     expect(verify).toMatchObject({ ok: true });
     expect(svc.output()).not.toMatch(/prepared statement|portal "" does not exist/);
   }, 600_000);

@@ -23,7 +23,12 @@ describe('search in embedded mode', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function call(method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async function call(
+    method: string,
+    path: string,
+    key: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }> {
     const res = await fetch(`${svc.url}${path}`, {
       method,
       headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
@@ -33,10 +38,21 @@ describe('search in embedded mode', () => {
   }
 
   it('finds a Cyrillic party by its Latin spelling, and an identifier', async () => {
-    const key = await call('POST', '/v1/api-keys', ADMIN, { name: 'broker', role: 'broker', organization: 'acme-brokers' });
+    const key = await call('POST', '/v1/api-keys', ADMIN, {
+      name: 'broker',
+      role: 'broker',
+      organization: 'acme-brokers',
+    });
     expect(key.status).toBe(201);
     const broker = key.body.secret as string;
-    const stored = await call('POST', '/v1/declarations', broker, declaration({ consignee: { name: 'ВОСТОК ООО', country: 'KZ', identifiers: [{ type: 'BIN', value: '123456789012' }] } }));
+    const stored = await call(
+      'POST',
+      '/v1/declarations',
+      broker,
+      declaration({
+        consignee: { name: 'ВОСТОК ООО', country: 'KZ', identifiers: [{ type: 'BIN', value: '123456789012' }] },
+      }),
+    );
     expect(stored.status).toBe(201);
     await call('POST', '/v1/declarations', broker, declaration());
 

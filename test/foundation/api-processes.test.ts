@@ -9,26 +9,49 @@ import { createTestDatabase, eventually } from '../support/test-service';
 const ROOT = join(__dirname, '..', '..');
 
 /** One request on a connection of its own (no keep-alive), so node:cluster hands each to the next worker in turn. */
-function call(url: string, method: string, path: string, key?: string, body?: unknown): Promise<{ status: number; body: any; text: string }> {
+function call(
+  url: string,
+  method: string,
+  path: string,
+  key?: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; text: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(`${url}${path}`, {
-      method, agent: false,
-      headers: {
-        Connection: 'close',
-        ...(key ? { Authorization: `Bearer ${key}` } : {}),
-        ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), 'Idempotency-Key': randomUUID() } : {}),
+    const req = httpRequest(
+      `${url}${path}`,
+      {
+        method,
+        agent: false,
+        headers: {
+          Connection: 'close',
+          ...(key ? { Authorization: `Bearer ${key}` } : {}),
+          ...(data
+            ? {
+                'Content-Type': 'application/json',
+                'Content-Length': Buffer.byteLength(data),
+                'Idempotency-Key': randomUUID(),
+              }
+            : {}),
+        },
       },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => {
-        let parsed: unknown;
-        try { parsed = JSON.parse(text); } catch { parsed = undefined; }
-        resolve({ status: res.statusCode!, body: parsed, text });
-      });
-    });
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: res.statusCode!, body: parsed, text });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -43,7 +66,12 @@ function childrenOf(pid: number): number[] {
 }
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('API_PROCESSES: the API under node:cluster', () => {
@@ -54,19 +82,38 @@ describe('API_PROCESSES: the API under node:cluster', () => {
     // default, so only the list-generation NOTIFY makes the worker that did not activate the version follow at once.
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', LIST_SOURCES: 'off', API_PROCESSES: '2', DB_POOL_SIZE: '4' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: db.url,
+        BOOTSTRAP_ADMIN_KEY: adminKey,
+        LOG_LEVEL: 'warn',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LIST_SOURCES: 'off',
+        API_PROCESSES: '2',
+        DB_POOL_SIZE: '4',
+      },
     });
     let out = '';
-    child.stderr.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no URL within 90 s:\n${out}`)), 90_000);
         child.stdout.on('data', (d) => {
           out += d;
           const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-          if (m) { clearTimeout(timer); resolve(m[1].replace('localhost', '127.0.0.1')); }
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1].replace('localhost', '127.0.0.1'));
+          }
         });
-        child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}:\n${out}`)); });
+        child.on('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`exited ${code}:\n${out}`));
+        });
       });
       // The banner is printed once, by the primary, after both workers listen.
       expect(out.match(/listening on/g)).toHaveLength(1);
@@ -85,7 +132,11 @@ describe('API_PROCESSES: the API under node:cluster', () => {
       }
       expect(Math.max(...scraped)).toBeLessThan(7);
 
-      const created = await call(url, 'POST', '/v1/api-keys', adminKey, { name: 'broker', role: 'broker', organization: 'acme' });
+      const created = await call(url, 'POST', '/v1/api-keys', adminKey, {
+        name: 'broker',
+        role: 'broker',
+        organization: 'acme',
+      });
       expect(created.status).toBe(201);
       const broker = created.body.secret as string;
 
@@ -94,9 +145,13 @@ describe('API_PROCESSES: the API under node:cluster', () => {
       form.set('format', 'entities-csv');
       form.set('kind', 'entities');
       form.set('file', new Blob([Buffer.from('id,name,countries\nW-1,"Zhetysu Steppe Logistics",KZ\n')]), 'watch.csv');
-      const accepted = await fetch(`${url}/v1/lists/watch/versions`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, Connection: 'close' }, body: form });
+      const accepted = await fetch(`${url}/v1/lists/watch/versions`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${adminKey}`, Connection: 'close' },
+        body: form,
+      });
       expect(accepted.status).toBe(202);
-      const { versionId } = await accepted.json() as { versionId: string };
+      const { versionId } = (await accepted.json()) as { versionId: string };
       await eventually(async () => {
         const v = await call(url, 'GET', `/v1/lists/watch/versions/${versionId}`, adminKey);
         if (v.body?.status === 'failed') throw new Error(v.body.error);
@@ -110,10 +165,18 @@ describe('API_PROCESSES: the API under node:cluster', () => {
         expect(ready.body.lists.watch).toBe(versionId);
       }
       for (let i = 0; i < 6; i += 1) {
-        const res = await call(url, 'POST', '/v1/declarations', broker, declaration({ consignee: { name: 'Zhetysu Steppe Logistics', country: 'KZ' } }));
+        const res = await call(
+          url,
+          'POST',
+          '/v1/declarations',
+          broker,
+          declaration({ consignee: { name: 'Zhetysu Steppe Logistics', country: 'KZ' } }),
+        );
         expect(res.status).toBe(201);
         expect(res.body.screening.listVersions.watch).toBe(versionId);
-        expect(res.body.screening.hits).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'party', listId: 'watch', entryId: 'W-1' })]));
+        expect(res.body.screening.hits).toEqual(
+          expect.arrayContaining([expect.objectContaining({ kind: 'party', listId: 'watch', entryId: 'W-1' })]),
+        );
       }
 
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -130,10 +193,13 @@ describe('API_PROCESSES: the API under node:cluster', () => {
 
   it('refuses API_PROCESSES > 1 without DATABASE_URL (the embedded database belongs to one process)', async () => {
     const child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, API_PROCESSES: '2', PORT: '0', LIST_SOURCES: 'off' },
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, API_PROCESSES: '2', PORT: '0', LIST_SOURCES: 'off' },
     });
     let err = '';
-    child.stderr.on('data', (d) => { err += d; });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code).toBe(1);
     expect(err).toMatch(/API_PROCESSES: more than one API process needs DATABASE_URL/);

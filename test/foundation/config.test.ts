@@ -28,6 +28,7 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    for (const name of ['PORT', 'DATABASE_URL', 'BOOTSTRAP_ADMIN_KEY', 'RUN_JOBS_IN_API']) expect(message).toContain(name);
+    for (const name of ['PORT', 'DATABASE_URL', 'BOOTSTRAP_ADMIN_KEY', 'RUN_JOBS_IN_API'])
+      expect(message).toContain(name);
   });
 });

@@ -10,13 +10,27 @@ describe('graceful shutdown', () => {
   it('finishes a request in flight when SIGTERM arrives, then exits 0', async () => {
     const db = await createTestDatabase();
     const child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: db.url, BOOTSTRAP_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', PORT: '0', LIST_SOURCES: 'off' },
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: db.url,
+        BOOTSTRAP_ADMIN_KEY: ADMIN,
+        LOG_LEVEL: 'warn',
+        PORT: '0',
+        LIST_SOURCES: 'off',
+      },
     });
     try {
       let out = '';
       const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/localhost:\d+)/.exec(out); if (m) resolve(m[1]); });
-        child.stderr.on('data', (d) => { out += d; });
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.stderr.on('data', (d) => {
+          out += d;
+        });
         child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
       });
       // Enough sealed events that the export is still streaming when the signal arrives.
@@ -27,7 +41,9 @@ describe('graceful shutdown', () => {
       await pg.end();
 
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const response = await fetch(`${url}/v1/audit/events?action=test.bulk`, { headers: { Authorization: `Bearer ${ADMIN}` } });
+      const response = await fetch(`${url}/v1/audit/events?action=test.bulk`, {
+        headers: { Authorization: `Bearer ${ADMIN}` },
+      });
       expect(response.status).toBe(200);
       const reader = response.body!.getReader();
       const first = await reader.read();

@@ -2,7 +2,9 @@ import { bearer, startTestService, type TestService } from '../support/test-serv
 
 describe('operations endpoints', () => {
   let t: TestService;
-  beforeAll(async () => { t = await startTestService(); });
+  beforeAll(async () => {
+    t = await startTestService();
+  });
   afterAll(() => t.close());
 
   it('answers liveness and readiness of database and Redis', async () => {
@@ -30,7 +32,15 @@ describe('operations endpoints', () => {
     const res = await t.http.get('/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
-    for (const path of ['/v1/api-keys', '/v1/api-keys/{id}', '/v1/audit/events', '/v1/audit/verify', '/v1/lists', '/v1/lists/{listId}/versions', '/v1/goods/{code}']) {
+    for (const path of [
+      '/v1/api-keys',
+      '/v1/api-keys/{id}',
+      '/v1/audit/events',
+      '/v1/audit/verify',
+      '/v1/lists',
+      '/v1/lists/{listId}/versions',
+      '/v1/goods/{code}',
+    ]) {
       expect(res.body.paths).toHaveProperty([path]);
     }
     const create = res.body.paths['/v1/api-keys'].post;

@@ -5,8 +5,11 @@ import { bearer, eventually, startTestService, type TestService } from '../suppo
 const GOODS_CSV = 'prefix,severity,label,source\n8542.31,high,Processors,test\n8807,medium,UAV parts,test\n';
 
 function upload(t: TestService, listId: string) {
-  return t.http.post(`/v1/lists/${listId}/versions`).set(...bearer(t.adminKey))
-    .field('format', 'goods-csv').field('kind', 'goods')
+  return t.http
+    .post(`/v1/lists/${listId}/versions`)
+    .set(...bearer(t.adminKey))
+    .field('format', 'goods-csv')
+    .field('kind', 'goods')
     .attach('file', Buffer.from(GOODS_CSV), 'goods.csv');
 }
 
@@ -39,9 +42,14 @@ describe('transactional outbox through a Redis outage', () => {
 
     // Nothing can run while Redis is down: the job waits in the outbox, committed with the change.
     await new Promise((r) => setTimeout(r, 1000));
-    const [pending] = await ds.query(`SELECT status FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [versionId]);
+    const [pending] = await ds.query(
+      `SELECT status FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`,
+      [versionId],
+    );
     expect(pending.status).toBe('pending');
-    expect((await t.http.get(`/v1/lists/outage-goods/versions/${versionId}`).set(...bearer(t.adminKey))).body.status).toBe('importing');
+    expect(
+      (await t.http.get(`/v1/lists/outage-goods/versions/${versionId}`).set(...bearer(t.adminKey))).body.status,
+    ).toBe('importing');
     // Redis down is reported but the API stays ready: it answers submissions from the database alone.
     const ready = await t.http.get('/readyz');
     expect(ready.status).toBe(200);
@@ -53,11 +61,17 @@ describe('transactional outbox through a Redis outage', () => {
       return v.body.status === 'active' ? v.body : undefined;
     }, 20000);
     expect(version.entryCount).toBe(2);
-    const [relayed] = await ds.query(`SELECT status FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [versionId]);
+    const [relayed] = await ds.query(
+      `SELECT status FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`,
+      [versionId],
+    );
     expect(relayed.status).toBe('relayed');
     // Exactly once in effect: one activation, one set of entries.
     await new Promise((r) => setTimeout(r, 500));
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'list_version.activated' AND subject_id = $1`, [versionId]);
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'list_version.activated' AND subject_id = $1`,
+      [versionId],
+    );
     expect(n).toBe(1);
     const [{ e }] = await ds.query(`SELECT count(*)::int AS e FROM goods_entries WHERE version_id = $1`, [versionId]);
     expect(e).toBe(2);
@@ -66,21 +80,40 @@ describe('transactional outbox through a Redis outage', () => {
 
   it('relays a row only once even when the relay runs again', async () => {
     const res = await upload(t, 'twice-goods');
-    await eventually(async () => (await t.http.get(`/v1/lists/twice-goods/versions/${res.body.versionId}`).set(...bearer(t.adminKey))).body.status === 'active');
+    await eventually(
+      async () =>
+        (await t.http.get(`/v1/lists/twice-goods/versions/${res.body.versionId}`).set(...bearer(t.adminKey))).body
+          .status === 'active',
+    );
     const ds = t.service.db.dataSource;
     // Simulate a crash between the add to BullMQ and the mark: the row is pending again and relayed a second time.
-    await ds.query(`UPDATE outbox SET status = 'pending' WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [res.body.versionId]);
+    await ds.query(
+      `UPDATE outbox SET status = 'pending' WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`,
+      [res.body.versionId],
+    );
     t.service.jobs.wake();
-    await eventually(async () => (await ds.query(`SELECT status FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [res.body.versionId]))[0].status === 'relayed');
+    await eventually(
+      async () =>
+        (
+          await ds.query(`SELECT status FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [
+            res.body.versionId,
+          ])
+        )[0].status === 'relayed',
+    );
     await new Promise((r) => setTimeout(r, 500));
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'list_version.activated' AND subject_id = $1`, [res.body.versionId]);
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'list_version.activated' AND subject_id = $1`,
+      [res.body.versionId],
+    );
     expect(n).toBe(1);
   });
 });
 
 describe('in-process jobs (no Redis configured)', () => {
   let t: TestService;
-  beforeAll(async () => { t = await startTestService({ REDIS_URL: undefined }); });
+  beforeAll(async () => {
+    t = await startTestService({ REDIS_URL: undefined });
+  });
   afterAll(() => t.close());
 
   it('runs the same handlers from the outbox in this process', async () => {
@@ -93,7 +126,10 @@ describe('in-process jobs (no Redis configured)', () => {
     expect(v.entryCount).toBe(2);
     // The runner marks the row done right after the handler returns.
     const row = await eventually(async () => {
-      const [r] = await t.service.db.dataSource.query(`SELECT status, attempts FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`, [res.body.versionId]);
+      const [r] = await t.service.db.dataSource.query(
+        `SELECT status, attempts FROM outbox WHERE job_name = 'lists.import' AND payload->>'versionId' = $1`,
+        [res.body.versionId],
+      );
       return r.status === 'pending' ? undefined : r;
     });
     expect(row).toEqual({ status: 'done', attempts: 1 });

@@ -19,13 +19,22 @@ describe('README', () => {
   it('screens the parties of its /v1/screen/parties example as the answer it shows, on a fresh start (seed lists only)', async () => {
     const example = /\/v1\/screen\/parties[^\n]*\n\s*-d '([^']+)'\n((?:# .*\n)+)/.exec(readme);
     if (!example) throw new Error('the README has no /v1/screen/parties example followed by its answer');
-    const shown = [...example[2].matchAll(/"listId":"([^"]+)","entryId":"([^"]+)"/g)].map((m) => ({ listId: m[1], entryId: m[2] }));
+    const shown = [...example[2].matchAll(/"listId":"([^"]+)","entryId":"([^"]+)"/g)].map((m) => ({
+      listId: m[1],
+      entryId: m[2],
+    }));
     expect(shown.length).toBeGreaterThan(0);
     const t = await startTestService();
     try {
-      const res = await t.http.post('/v1/screen/parties').set(...bearer(t.adminKey)).send(JSON.parse(example[1]));
+      const res = await t.http
+        .post('/v1/screen/parties')
+        .set(...bearer(t.adminKey))
+        .send(JSON.parse(example[1]));
       expect(res.status).toBe(200);
-      const best = res.body.results.map((r: { matches: { listId: string; entryId: string }[] }) => r.matches[0] && { listId: r.matches[0].listId, entryId: r.matches[0].entryId });
+      const best = res.body.results.map(
+        (r: { matches: { listId: string; entryId: string }[] }) =>
+          r.matches[0] && { listId: r.matches[0].listId, entryId: r.matches[0].entryId },
+      );
       expect(best).toEqual(shown);
     } finally {
       await t.close();

@@ -39,7 +39,12 @@ function paths(value: unknown, prefix: (string | number)[] = []): (string | numb
 }
 
 const TEMPLATE = declaration({
-  notifyParty: { name: 'Notify Ltd', country: 'KZ', address: 'Almaty', identifiers: [{ type: 'BIN', value: '940140000385' }] },
+  notifyParty: {
+    name: 'Notify Ltd',
+    country: 'KZ',
+    address: 'Almaty',
+    identifiers: [{ type: 'BIN', value: '940140000385' }],
+  },
   transitCountries: ['UZ'],
 });
 const PATHS = [...paths(TEMPLATE), ['extra'], ['items', 0, 'extra'], ['items', 5]];
@@ -60,12 +65,24 @@ function withEdits(edits: [(string | number)[], unknown][]): unknown {
   return body;
 }
 
-const mutated = fc.array(fc.tuple(fc.constantFrom(...PATHS), hostileValue), { minLength: 1, maxLength: 3 }).map(withEdits);
+const mutated = fc
+  .array(fc.tuple(fc.constantFrom(...PATHS), hostileValue), { minLength: 1, maxLength: 3 })
+  .map(withEdits);
 /** Numbers in the numeric fields only: these bodies pass the schema often, so huge values reach the database. */
-const NUMERIC_PATHS = PATHS.filter((p) => typeof p[p.length - 1] === 'string' && ['lineNo', 'quantity', 'netMassKg', 'amount'].includes(p[p.length - 1] as string));
-const numeric = fc.array(fc.tuple(fc.constantFrom(...NUMERIC_PATHS), hostileNumber), { minLength: 1, maxLength: 3 }).map(withEdits);
+const NUMERIC_PATHS = PATHS.filter(
+  (p) =>
+    typeof p[p.length - 1] === 'string' &&
+    ['lineNo', 'quantity', 'netMassKg', 'amount'].includes(p[p.length - 1] as string),
+);
+const numeric = fc
+  .array(fc.tuple(fc.constantFrom(...NUMERIC_PATHS), hostileNumber), { minLength: 1, maxLength: 3 })
+  .map(withEdits);
 
-const body = fc.oneof({ weight: 2, arbitrary: numeric }, { weight: 4, arbitrary: mutated }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 6 }) });
+const body = fc.oneof(
+  { weight: 2, arbitrary: numeric },
+  { weight: 4, arbitrary: mutated },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 6 }) },
+);
 
 describe('POST /v1/declarations under generated input', () => {
   let t: TestService;
@@ -78,13 +95,20 @@ describe('POST /v1/declarations under generated input', () => {
 
   it('never answers 5xx, whatever the body', async () => {
     const seen: Record<number, number> = {};
-    await fc.assert(fc.asyncProperty(body, async (value) => {
-      const res = await t.http.post('/v1/declarations').set(...bearer(broker)).set('Idempotency-Key', randomUUID())
-        .set('Content-Type', 'application/json').send(JSON.stringify(value));
-      seen[res.status] = (seen[res.status] ?? 0) + 1;
-      if (res.status >= 500) throw new Error(`${res.status}: ${JSON.stringify(res.body)}`);
-      if (res.status >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
-    }), { numRuns: Number(process.env.FUZZ_RUNS ?? 300), interruptAfterTimeLimit: 120_000 });
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        const res = await t.http
+          .post('/v1/declarations')
+          .set(...bearer(broker))
+          .set('Idempotency-Key', randomUUID())
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(value));
+        seen[res.status] = (seen[res.status] ?? 0) + 1;
+        if (res.status >= 500) throw new Error(`${res.status}: ${JSON.stringify(res.body)}`);
+        if (res.status >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300), interruptAfterTimeLimit: 120_000 },
+    );
     // Both paths were exercised: some generated bodies were refused and the mildest ones were accepted.
     expect(Object.keys(seen).some((s) => Number(s) >= 400)).toBe(true);
     console.log(`statuses: ${JSON.stringify(seen)}`);

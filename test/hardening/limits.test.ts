@@ -14,13 +14,22 @@ describe('limits on webhooks, party screening and /metrics; security headers', (
   let t: TestService;
   let broker: string;
   beforeAll(async () => {
-    t = await startTestService({ WEBHOOKS_PER_ORGANIZATION: 2, SCREEN_BROKER_MAX_MATCHES: 5, METRICS_TOKEN, METRICS_REFRESH_MS: 60_000 });
+    t = await startTestService({
+      WEBHOOKS_PER_ORGANIZATION: 2,
+      SCREEN_BROKER_MAX_MATCHES: 5,
+      METRICS_TOKEN,
+      METRICS_REFRESH_MS: 60_000,
+    });
     broker = await t.key('broker', 'acme-brokers');
   });
   afterAll(() => t?.close());
 
   it('caps the webhooks of an organisation, also under concurrent registrations', async () => {
-    const create = (key: string) => t.http.post('/v1/webhooks').set(...bearer(key)).send({ url: PUBLIC_URL, events: ['case.decided'] });
+    const create = (key: string) =>
+      t.http
+        .post('/v1/webhooks')
+        .set(...bearer(key))
+        .send({ url: PUBLIC_URL, events: ['case.decided'] });
     const statuses = (await Promise.all(Array.from({ length: 5 }, () => create(broker)))).map((r) => r.status).sort();
     expect(statuses).toEqual([201, 201, 409, 409, 409]);
     const refused = await create(broker);
@@ -38,8 +47,14 @@ describe('limits on webhooks, party screening and /metrics; security headers', (
 
   it('holds brokers to a minScore floor and a match cap; staff are not', async () => {
     await uploadList(t.http, t.adminKey, 'lookalikes', 'entities-csv', { file: Buffer.from(LOOKALIKES) }, 'entities');
-    const screen = (key: string, minScore?: number) => t.http.post('/v1/screen/parties').set(...bearer(key))
-      .send({ parties: [{ name: 'Volga Star Trading', country: 'RU' }], ...(minScore === undefined ? {} : { minScore }) });
+    const screen = (key: string, minScore?: number) =>
+      t.http
+        .post('/v1/screen/parties')
+        .set(...bearer(key))
+        .send({
+          parties: [{ name: 'Volga Star Trading', country: 'RU' }],
+          ...(minScore === undefined ? {} : { minScore }),
+        });
 
     for (const low of [0, 0.5, 0.69]) {
       const res = await screen(broker, low);

@@ -7,24 +7,41 @@ import { createTestDatabase } from '../support/test-service';
 const ADMIN = 'multipart-admin-key-0123456789abcdef';
 const BOUNDARY = 'cut-here-7d9a';
 const HEAD = [
-  `--${BOUNDARY}`, 'Content-Disposition: form-data; name="format"', '', 'entities-csv',
-  `--${BOUNDARY}`, 'Content-Disposition: form-data; name="kind"', '', 'entities',
-  `--${BOUNDARY}`, 'Content-Disposition: form-data; name="file"; filename="list.csv"', 'Content-Type: text/csv', '',
+  `--${BOUNDARY}`,
+  'Content-Disposition: form-data; name="format"',
+  '',
+  'entities-csv',
+  `--${BOUNDARY}`,
+  'Content-Disposition: form-data; name="kind"',
+  '',
+  'entities',
+  `--${BOUNDARY}`,
+  'Content-Disposition: form-data; name="file"; filename="list.csv"',
+  'Content-Type: text/csv',
+  '',
   'id,name,country\nE1,ACME TRADING LLC,RU\nE2,GLOBAL PARTS',
 ].join('\r\n');
 
 /** Sends a chunked multipart body that stops mid-file (no closing boundary) and ends the request properly. */
 function sendTruncated(url: string): Promise<{ status: number; contentType: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}/v1/lists/cut-list/versions`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` },
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), body }));
-    });
+    const req = httpRequest(
+      `${url}/v1/lists/cut-list/versions`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), body }),
+        );
+      },
+    );
     req.on('error', reject);
     req.write(HEAD);
     req.end();
@@ -35,10 +52,17 @@ function sendTruncated(url: string): Promise<{ status: number; contentType: stri
 function sendAndHangUp(port: number): Promise<void> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write([
-        'POST /v1/lists/cut-list/versions HTTP/1.1', 'Host: 127.0.0.1', `Authorization: Bearer ${ADMIN}`,
-        `Content-Type: multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length: 10000', '', HEAD,
-      ].join('\r\n'));
+      socket.write(
+        [
+          'POST /v1/lists/cut-list/versions HTTP/1.1',
+          'Host: 127.0.0.1',
+          `Authorization: Bearer ${ADMIN}`,
+          `Content-Type: multipart/form-data; boundary=${BOUNDARY}`,
+          'Content-Length: 10000',
+          '',
+          HEAD,
+        ].join('\r\n'),
+      );
       setTimeout(() => socket.destroy(), 200);
     });
     socket.on('error', () => undefined);
@@ -69,8 +93,11 @@ describe('a broken multipart upload', () => {
 
     expect(api.child.exitCode).toBeNull();
     expect((await request(api.url).get('/healthz')).status).toBe(200);
-    const whole = await request(api.url).post('/v1/lists/cut-list/versions').set('Authorization', `Bearer ${ADMIN}`)
-      .field('format', 'entities-csv').field('kind', 'entities')
+    const whole = await request(api.url)
+      .post('/v1/lists/cut-list/versions')
+      .set('Authorization', `Bearer ${ADMIN}`)
+      .field('format', 'entities-csv')
+      .field('kind', 'entities')
       .attach('file', Buffer.from('id,name,country\nE1,ACME TRADING LLC,RU\n'), 'list.csv');
     expect(whole.status).toBe(202);
     expect(api.output()).not.toMatch(/uncaught|Unexpected end of form.*\n.*at /i);

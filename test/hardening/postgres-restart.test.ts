@@ -20,7 +20,10 @@ describe('PostgreSQL restart under load', () => {
   beforeAll(async () => {
     pg = await OwnPostgres.create();
     const url = await pg.createDatabase('screening');
-    t = await startTestService({ DATABASE_URL: url, DB_POOL_SIZE: 8, DB_CONNECT_TIMEOUT_MS: 2000 }, { database: { url, drop: async () => undefined } });
+    t = await startTestService(
+      { DATABASE_URL: url, DB_POOL_SIZE: 8, DB_CONNECT_TIMEOUT_MS: 2000 },
+      { database: { url, drop: async () => undefined } },
+    );
   }, 120_000);
   afterAll(async () => {
     await t?.close().catch(() => undefined);
@@ -34,21 +37,38 @@ describe('PostgreSQL restart under load', () => {
     const worker = async () => {
       while (!stopLoad) {
         const res = await submit(t.http, broker, declaration(), randomUUID());
-        answers.push({ status: res.status, retryAfter: res.headers['retry-after'], code: res.body?.code, at: Date.now() });
+        answers.push({
+          status: res.status,
+          retryAfter: res.headers['retry-after'],
+          code: res.body?.code,
+          at: Date.now(),
+        });
         // A 503 asks the client to wait; under test a short pause keeps the load up without spinning.
         if (res.status === 503) await new Promise((r) => setTimeout(r, 100));
       }
     };
     const load = Promise.all([worker(), worker(), worker(), worker()]);
     try {
-      await waitFor(() => answers.filter((a) => a.status === 201).length >= 10, 60_000, 'ten submissions before the restart');
+      await waitFor(
+        () => answers.filter((a) => a.status === 201).length >= 10,
+        60_000,
+        'ten submissions before the restart',
+      );
       const downAt = Date.now();
       await pg.stop('fast');
-      await waitFor(() => answers.some((a) => a.at > downAt + 300 && a.status === 503), 30_000, 'a 503 while the database is down');
+      await waitFor(
+        () => answers.some((a) => a.at > downAt + 300 && a.status === 503),
+        30_000,
+        'a 503 while the database is down',
+      );
       await new Promise((r) => setTimeout(r, 1500));
       await pg.start();
       const upAt = Date.now();
-      await waitFor(() => answers.filter((a) => a.at > upAt && a.status === 201).length >= 10, 60_000, 'ten submissions after the restart');
+      await waitFor(
+        () => answers.filter((a) => a.at > upAt && a.status === 201).length >= 10,
+        60_000,
+        'ten submissions after the restart',
+      );
     } finally {
       stopLoad = true;
       await load;

@@ -6,10 +6,17 @@ describe('rate limits shared by two API processes through Redis', () => {
   let a: TestService;
   let b: TestService;
   beforeAll(async () => {
-    const shared = { RATE_LIMIT_PER_MINUTE: 10, AUTH_FAILURES_PER_MINUTE: 4, RATE_LIMIT_PREFIX: `rl-test-${randomBytes(4).toString('hex')}:` };
+    const shared = {
+      RATE_LIMIT_PER_MINUTE: 10,
+      AUTH_FAILURES_PER_MINUTE: 4,
+      RATE_LIMIT_PREFIX: `rl-test-${randomBytes(4).toString('hex')}:`,
+    };
     a = await startTestService(shared);
     // A second service on the same database, the same Redis and the same rate-limit prefix: another API process.
-    b = await startTestService({ ...shared, BOOTSTRAP_ADMIN_KEY: a.adminKey }, { database: { url: a.databaseUrl, drop: async () => undefined } });
+    b = await startTestService(
+      { ...shared, BOOTSTRAP_ADMIN_KEY: a.adminKey },
+      { database: { url: a.databaseUrl, drop: async () => undefined } },
+    );
   });
   afterAll(async () => {
     await b?.close();
@@ -42,7 +49,8 @@ describe('rate limits shared by two API processes through Redis', () => {
 
   it('refuses an address flooding bad keys before looking them up, in every process', async () => {
     const lookups = [jest.spyOn(a.service.keys, 'authenticate'), jest.spyOn(b.service.keys, 'authenticate')];
-    const bad = (t: TestService) => t.http.get('/v1/declarations').set(...bearer(`bad-key-${randomBytes(8).toString('hex')}`));
+    const bad = (t: TestService) =>
+      t.http.get('/v1/declarations').set(...bearer(`bad-key-${randomBytes(8).toString('hex')}`));
     for (const t of [a, a, b, b]) expect((await bad(t)).status).toBe(401);
     const looked = lookups.map((s) => s.mock.calls.length);
     for (const t of [a, b, a, b, a, b]) {
@@ -68,7 +76,11 @@ describe('weighted routes (per-process memory counter without Redis)', () => {
 
   it('counts a batch once per declaration', async () => {
     const broker = await t.key('broker');
-    const batch = (n: number) => t.http.post('/v1/declarations/batch').set(...bearer(broker)).send({ declarations: Array.from({ length: n }, () => declaration()) });
+    const batch = (n: number) =>
+      t.http
+        .post('/v1/declarations/batch')
+        .set(...bearer(broker))
+        .send({ declarations: Array.from({ length: n }, () => declaration()) });
     const first = await batch(8);
     expect(first.status).toBe(202);
     expect(first.headers.ratelimit).toMatch(/^"per-key";r=2;/);

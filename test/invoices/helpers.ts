@@ -14,22 +14,59 @@ export function invoiceBody(overrides: Record<string, unknown> = {}): Record<str
     buyer: { name: 'Bishkek Retail LLC', country: 'KG' },
     currency: 'USD',
     lines: [
-      { lineNo: 1, hsCode: '9403.60', description: 'Wooden office desks', quantity: 40, unit: 'pcs', value: 18000, countryOfOrigin: 'TR' },
-      { lineNo: 2, hsCode: '8471.30', description: 'Laptops', quantity: 10, unit: 'pcs', value: 9000, countryOfOrigin: 'CN' },
+      {
+        lineNo: 1,
+        hsCode: '9403.60',
+        description: 'Wooden office desks',
+        quantity: 40,
+        unit: 'pcs',
+        value: 18000,
+        countryOfOrigin: 'TR',
+      },
+      {
+        lineNo: 2,
+        hsCode: '8471.30',
+        description: 'Laptops',
+        quantity: 10,
+        unit: 'pcs',
+        value: 9000,
+        countryOfOrigin: 'CN',
+      },
     ],
     ...overrides,
   };
 }
 
 /** A declaration of the goods of invoiceBody() that cites the given invoice numbers. */
-export function citingDeclaration(invoiceNumbers: string[], overrides: Record<string, unknown> = {}): Record<string, any> {
+export function citingDeclaration(
+  invoiceNumbers: string[],
+  overrides: Record<string, unknown> = {},
+): Record<string, any> {
   return declaration({
-    procedure: 'export', countryOfDispatch: 'KZ', countryOfDestination: 'KG',
+    procedure: 'export',
+    countryOfDispatch: 'KZ',
+    countryOfDestination: 'KG',
     consignor: { name: 'Astana Trade LLP', country: 'KZ', identifiers: [{ type: 'BIN', value: CONSIGNOR_BIN }] },
     consignee: { name: 'Bishkek Retail LLC', country: 'KG' },
     items: [
-      { lineNo: 1, hsCode: '9403.60.100.0', description: 'Wooden office desks', countryOfOrigin: 'TR', quantity: 40, unit: 'pcs', value: { amount: 18000, currency: 'USD' } },
-      { lineNo: 2, hsCode: '8471.30', description: 'Laptops', countryOfOrigin: 'CN', quantity: 10, unit: 'pcs', value: { amount: 9000, currency: 'USD' } },
+      {
+        lineNo: 1,
+        hsCode: '9403.60.100.0',
+        description: 'Wooden office desks',
+        countryOfOrigin: 'TR',
+        quantity: 40,
+        unit: 'pcs',
+        value: { amount: 18000, currency: 'USD' },
+      },
+      {
+        lineNo: 2,
+        hsCode: '8471.30',
+        description: 'Laptops',
+        countryOfOrigin: 'CN',
+        quantity: 10,
+        unit: 'pcs',
+        value: { amount: 9000, currency: 'USD' },
+      },
     ],
     invoiceNumbers,
     ...overrides,
@@ -37,11 +74,16 @@ export function citingDeclaration(invoiceNumbers: string[], overrides: Record<st
 }
 
 export function postInvoice(t: TestService, key: string, body: unknown) {
-  return t.http.post('/v1/invoices').set(...bearer(key)).send(body as object);
+  return t.http
+    .post('/v1/invoices')
+    .set(...bearer(key))
+    .send(body as object);
 }
 
 /** [subject, rule] of every invoice reconciliation hit of a screening, in order. */
-export function invoiceFindings(screening: { hits: { subject: string; evidence?: { rule?: string } }[] }): [string, string][] {
+export function invoiceFindings(screening: {
+  hits: { subject: string; evidence?: { rule?: string } }[];
+}): [string, string][] {
   return screening.hits
     .filter((h) => h.evidence?.rule?.startsWith('invoice-'))
     .map((h) => [h.subject, h.evidence!.rule!]);

@@ -6,7 +6,8 @@ describe('electronic invoices: filing and reading', () => {
   let broker: string;
   let otherBroker: string;
 
-  const count = async (sql: string, params: unknown[] = []) => Number((await t.service.db.dataSource.query(sql, params))[0].n);
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await t.service.db.dataSource.query(sql, params))[0].n);
 
   beforeAll(async () => {
     t = await startTestService();
@@ -15,23 +16,40 @@ describe('electronic invoices: filing and reading', () => {
   }, 60000);
   afterAll(async () => t.close());
 
-  it('files an invoice for the broker\'s organisation (201, audited) and reads it back with its lines', async () => {
+  it("files an invoice for the broker's organisation (201, audited) and reads it back with its lines", async () => {
     const body = invoiceBody();
     const res = await postInvoice(t, broker, body);
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/v1/invoices/${res.body.id}`);
     expect(res.body).toMatchObject({
-      id: expect.any(String), organization: 'acme-brokers', number: body.number, date: '2026-11-20', currency: 'USD', totalValue: 27000,
-      seller: body.seller, buyer: body.buyer, lines: body.lines, createdAt: expect.any(String),
+      id: expect.any(String),
+      organization: 'acme-brokers',
+      number: body.number,
+      date: '2026-11-20',
+      currency: 'USD',
+      totalValue: 27000,
+      seller: body.seller,
+      buyer: body.buyer,
+      lines: body.lines,
+      createdAt: expect.any(String),
     });
     const read = await t.http.get(`/v1/invoices/${res.body.id}`).set(...bearer(broker));
     expect(read.status).toBe(200);
     expect(read.body).toEqual(res.body);
-    const audit = await t.service.db.dataSource.query(`SELECT action, actor, data FROM audit_events WHERE subject_id = $1`, [res.body.id]);
-    expect(audit).toEqual([{ action: 'invoice.created', actor: expect.objectContaining({ role: 'broker', organization: 'acme-brokers' }), data: expect.objectContaining({ number: body.number, lineCount: 2, rescreened: [] }) }]);
+    const audit = await t.service.db.dataSource.query(
+      `SELECT action, actor, data FROM audit_events WHERE subject_id = $1`,
+      [res.body.id],
+    );
+    expect(audit).toEqual([
+      {
+        action: 'invoice.created',
+        actor: expect.objectContaining({ role: 'broker', organization: 'acme-brokers' }),
+        data: expect.objectContaining({ number: body.number, lineCount: 2, rescreened: [] }),
+      },
+    ]);
   });
 
-  it('lists the organisation\'s invoices newest first, in pages, without their lines', async () => {
+  it("lists the organisation's invoices newest first, in pages, without their lines", async () => {
     const own = await t.key('broker', 'paging-brokers');
     const numbers: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -62,7 +80,11 @@ describe('electronic invoices: filing and reading', () => {
     for (const role of ['reviewer', 'supervisor', 'auditor']) {
       const key = await t.key(role, 'customs-authority');
       const read = await t.http.get(`/v1/invoices/${res.body.id}`).set(...bearer(key));
-      expect({ role, status: read.status, number: read.body.number }).toEqual({ role, status: 200, number: res.body.number });
+      expect({ role, status: read.status, number: read.body.number }).toEqual({
+        role,
+        status: 200,
+        number: res.body.number,
+      });
       const list = await t.http.get('/v1/invoices?organization=acme-brokers&limit=500').set(...bearer(key));
       expect(list.body.items.map((i: { id: string }) => i.id)).toContain(res.body.id);
     }
@@ -88,11 +110,17 @@ describe('electronic invoices: filing and reading', () => {
   it('refuses a seller or buyer BIN/IIN with a wrong check digit (400) and writes nothing', async () => {
     const invoicesBefore = await count(`SELECT count(*) AS n FROM invoices`);
     const auditBefore = await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'invoice.created'`);
-    const badBin = invoiceBody({ seller: { name: 'TOO Astana Trade', country: 'KZ', identifiers: [{ type: 'BIN', value: '940140000386' }] } });
+    const badBin = invoiceBody({
+      seller: { name: 'TOO Astana Trade', country: 'KZ', identifiers: [{ type: 'BIN', value: '940140000386' }] },
+    });
     const res = await postInvoice(t, broker, badBin);
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ path: 'body.seller.identifiers[0].value', message: expect.stringContaining('not a valid BIN') }]);
-    const badIin = invoiceBody({ buyer: { name: 'Aigerim Nurlanovna', country: 'KZ', identifiers: [{ type: 'IIN', value: '900101300001' }] } });
+    expect(res.body.errors).toEqual([
+      { path: 'body.seller.identifiers[0].value', message: expect.stringContaining('not a valid BIN') },
+    ]);
+    const badIin = invoiceBody({
+      buyer: { name: 'Aigerim Nurlanovna', country: 'KZ', identifiers: [{ type: 'IIN', value: '900101300001' }] },
+    });
     const iin = await postInvoice(t, broker, badIin);
     expect(iin.status).toBe(400);
     expect(iin.body.errors[0].path).toBe('body.buyer.identifiers[0].value');
@@ -114,9 +142,13 @@ describe('electronic invoices: filing and reading', () => {
     ];
     for (const [override, path] of cases) {
       const res = await postInvoice(t, broker, invoiceBody(override));
-      expect({ path, status: res.status, paths: (res.body.errors ?? []).map((e: { path: string }) => e.path) }).toEqual({ path, status: 400, paths: expect.arrayContaining([path]) });
+      expect({ path, status: res.status, paths: (res.body.errors ?? []).map((e: { path: string }) => e.path) }).toEqual(
+        { path, status: 400, paths: expect.arrayContaining([path]) },
+      );
     }
-    const huge = invoiceBody({ lines: Array.from({ length: 999 }, (_, i) => ({ ...line, lineNo: i + 1, description: 'd'.repeat(1000) })) });
+    const huge = invoiceBody({
+      lines: Array.from({ length: 999 }, (_, i) => ({ ...line, lineNo: i + 1, description: 'd'.repeat(1000) })),
+    });
     const big = await postInvoice(t, broker, huge);
     expect(big.status).toBe(413);
     expect(await count(`SELECT count(*) AS n FROM invoices WHERE number = $1`, [huge.number])).toBe(0);

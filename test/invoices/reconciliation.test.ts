@@ -12,7 +12,10 @@ describe('invoice reconciliation in screening', () => {
   let reviewer: string;
 
   /** Files the invoice (with overrides), submits the declaration citing it, and returns the broker's answer. */
-  async function screenAgainst(invoiceOverrides: Record<string, unknown>, declarationOverrides: Record<string, unknown> = {}) {
+  async function screenAgainst(
+    invoiceOverrides: Record<string, unknown>,
+    declarationOverrides: Record<string, unknown> = {},
+  ) {
     const invoice = invoiceBody(invoiceOverrides);
     const filed = await postInvoice(t, broker, invoice);
     expect(filed.status).toBe(201);
@@ -42,8 +45,14 @@ describe('invoice reconciliation in screening', () => {
     const res = await submit(t.http, broker, citingDeclaration(['ESF-NEVER-FILED']));
     expect(res.status).toBe(201);
     expect(invoiceFindings(res.body.screening)).toEqual([['invoiceNumbers[0]', 'invoice-missing']]);
-    const hit = res.body.screening.hits.find((h: { evidence: { rule: string } }) => h.evidence.rule === 'invoice-missing');
-    expect(hit).toMatchObject({ kind: 'indicator', matched: 'ESF-NEVER-FILED', evidence: { invoiceNumber: 'ESF-NEVER-FILED' } });
+    const hit = res.body.screening.hits.find(
+      (h: { evidence: { rule: string } }) => h.evidence.rule === 'invoice-missing',
+    );
+    expect(hit).toMatchObject({
+      kind: 'indicator',
+      matched: 'ESF-NEVER-FILED',
+      evidence: { invoiceNumber: 'ESF-NEVER-FILED' },
+    });
     expect(hit.explanation).toContain('ESF-NEVER-FILED');
 
     const other = await t.key('broker', 'globex-brokers');
@@ -68,10 +77,15 @@ describe('invoice reconciliation in screening', () => {
   it('reports a value beyond the tolerance (invoice-value-differs), and a currency difference instead of comparing values', async () => {
     const beyond = await screenAgainst({ lines: [lines()[0], { ...lines()[1], value: 12500 }] });
     expect(invoiceFindings(beyond.screening)).toEqual([['items[1]', 'invoice-value-differs']]);
-    const hit = beyond.screening.hits.find((h: { evidence: { rule: string } }) => h.evidence.rule === 'invoice-value-differs');
+    const hit = beyond.screening.hits.find(
+      (h: { evidence: { rule: string } }) => h.evidence.rule === 'invoice-value-differs',
+    );
     expect(hit.explanation).toContain('declared value 9000 USD differs by 28.0% from 12500 USD');
     const euros = await screenAgainst({ currency: 'EUR' });
-    expect(invoiceFindings(euros.screening)).toEqual([['items[0]', 'invoice-currency-differs'], ['items[1]', 'invoice-currency-differs']]);
+    expect(invoiceFindings(euros.screening)).toEqual([
+      ['items[0]', 'invoice-currency-differs'],
+      ['items[1]', 'invoice-currency-differs'],
+    ]);
   });
 
   it('reports a line whose origin differs from its invoice line (invoice-origin-differs)', async () => {
@@ -80,7 +94,9 @@ describe('invoice reconciliation in screening', () => {
   });
 
   it('reports a seller that is not the consignor, by identifier and by name (invoice-seller-not-consignor)', async () => {
-    const byId = await screenAgainst({ seller: { name: 'TOO Astana Trade', country: 'KZ', identifiers: [{ type: 'BIN', value: '171140900016' }] } });
+    const byId = await screenAgainst({
+      seller: { name: 'TOO Astana Trade', country: 'KZ', identifiers: [{ type: 'BIN', value: '171140900016' }] },
+    });
     expect(invoiceFindings(byId.screening)).toEqual([['consignor', 'invoice-seller-not-consignor']]);
     const byName = await screenAgainst({ seller: { name: 'Shymkent Export LLP', country: 'KZ' } });
     expect(invoiceFindings(byName.screening)).toEqual([['consignor', 'invoice-seller-not-consignor']]);
@@ -95,11 +111,23 @@ describe('invoice reconciliation in screening', () => {
   });
 
   it('gives reviewers the weights of the findings, which count towards the risk score', async () => {
-    const answer = await screenAgainst({ lines: [{ ...lines()[0], countryOfOrigin: 'DE' }, { ...lines()[1], hsCode: '8473.30' }], seller: { name: 'Shymkent Export LLP', country: 'KZ' } });
+    const answer = await screenAgainst({
+      lines: [
+        { ...lines()[0], countryOfOrigin: 'DE' },
+        { ...lines()[1], hsCode: '8473.30' },
+      ],
+      seller: { name: 'Shymkent Export LLP', country: 'KZ' },
+    });
     expect(answer.screening.hits.some((h: Record<string, unknown>) => 'weight' in h)).toBe(false);
     const read = await t.http.get(`/v1/declarations/${answer.id}`).set(...bearer(reviewer));
-    const weights = Object.fromEntries(read.body.screening.hits.map((h: { evidence: { rule: string }; weight: number }) => [h.evidence.rule, h.weight]));
-    expect(weights).toEqual({ 'invoice-origin-differs': 30, 'invoice-hs-differs': 25, 'invoice-seller-not-consignor': 20 });
+    const weights = Object.fromEntries(
+      read.body.screening.hits.map((h: { evidence: { rule: string }; weight: number }) => [h.evidence.rule, h.weight]),
+    );
+    expect(weights).toEqual({
+      'invoice-origin-differs': 30,
+      'invoice-hs-differs': 25,
+      'invoice-seller-not-consignor': 20,
+    });
     expect(read.body.riskScore).toBe(75);
     expect(read.body.outcome).toBe('REVIEW');
   });
@@ -107,7 +135,9 @@ describe('invoice reconciliation in screening', () => {
   it('refuses a declaration citing the same invoice twice or more than 20 invoices (400)', async () => {
     const twice = await submit(t.http, broker, citingDeclaration(['ESF-A', 'ESF-A']));
     expect(twice.status).toBe(400);
-    expect(twice.body.errors).toEqual([{ path: 'body.invoiceNumbers[1]', message: expect.stringContaining('cited twice') }]);
+    expect(twice.body.errors).toEqual([
+      { path: 'body.invoiceNumbers[1]', message: expect.stringContaining('cited twice') },
+    ]);
     const many = await submit(t.http, broker, citingDeclaration(Array.from({ length: 21 }, (_, i) => `ESF-${i}`)));
     expect(many.status).toBe(400);
     expect(many.body.errors[0].path).toBe('body.invoiceNumbers');
@@ -116,8 +146,19 @@ describe('invoice reconciliation in screening', () => {
   it('re-screens an open declaration of the organisation when the invoice it cites arrives, and leaves the others', async () => {
     const number = `ESF-LATE-${Date.now()}`;
     const controlled = {
-      countryOfDestination: 'RU', consignee: { name: 'Vostok Components', country: 'RU' },
-      items: [{ lineNo: 1, hsCode: '8542.31.000.0', description: 'Microcontrollers STM32', countryOfOrigin: 'CN', quantity: 500, unit: 'pcs', value: { amount: 5000, currency: 'USD' } }],
+      countryOfDestination: 'RU',
+      consignee: { name: 'Vostok Components', country: 'RU' },
+      items: [
+        {
+          lineNo: 1,
+          hsCode: '8542.31.000.0',
+          description: 'Microcontrollers STM32',
+          countryOfOrigin: 'CN',
+          quantity: 500,
+          unit: 'pcs',
+          value: { amount: 5000, currency: 'USD' },
+        },
+      ],
     };
     const open = await submit(t.http, broker, citingDeclaration([number], controlled));
     expect(open.status).toBe(201);
@@ -132,8 +173,19 @@ describe('invoice reconciliation in screening', () => {
     expect(foreign.body.status).toBe('under_review');
 
     const invoice = invoiceBody({
-      number, buyer: { name: 'Vostok Components', country: 'RU' },
-      lines: [{ lineNo: 1, hsCode: '854231', description: 'Microcontrollers STM32', quantity: 500, unit: 'pcs', value: 5000, countryOfOrigin: 'CN' }],
+      number,
+      buyer: { name: 'Vostok Components', country: 'RU' },
+      lines: [
+        {
+          lineNo: 1,
+          hsCode: '854231',
+          description: 'Microcontrollers STM32',
+          quantity: 500,
+          unit: 'pcs',
+          value: 5000,
+          countryOfOrigin: 'CN',
+        },
+      ],
     });
     const filed = await postInvoice(t, broker, invoice);
     expect(filed.status).toBe(201);
@@ -148,12 +200,21 @@ describe('invoice reconciliation in screening', () => {
     const brokerView = await t.http.get(`/v1/declarations/${open.body.id}`).set(...bearer(broker));
     expect(brokerView.body.screening.trigger).toBe('rescreen');
 
-    for (const [id, key] of [[cleared.body.id, broker], [foreign.body.id, other]] as const) {
+    for (const [id, key] of [
+      [cleared.body.id, broker],
+      [foreign.body.id, other],
+    ] as const) {
       const unchanged = await t.http.get(`/v1/declarations/${id}`).set(...bearer(key));
-      expect({ id, previous: unchanged.body.previousScreenings.length, findings: invoiceFindings(unchanged.body.screening) })
-        .toEqual({ id, previous: 0, findings: [['invoiceNumbers[0]', 'invoice-missing']] });
+      expect({
+        id,
+        previous: unchanged.body.previousScreenings.length,
+        findings: invoiceFindings(unchanged.body.screening),
+      }).toEqual({ id, previous: 0, findings: [['invoiceNumbers[0]', 'invoice-missing']] });
     }
-    const [audit] = await t.service.db.dataSource.query(`SELECT data FROM audit_events WHERE action = 'invoice.created' AND subject_id = $1`, [filed.body.id]);
+    const [audit] = await t.service.db.dataSource.query(
+      `SELECT data FROM audit_events WHERE action = 'invoice.created' AND subject_id = $1`,
+      [filed.body.id],
+    );
     expect(audit.data.rescreened).toEqual([open.body.id]);
   });
 });

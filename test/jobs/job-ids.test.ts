@@ -5,23 +5,32 @@ import { QUEUE_NAME } from '../../src/jobs/bullmq-runner';
 import { TEST_REDIS_URL } from '../support/env';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 
-const GOODS_TSV = 'prefix\tseverity\tlabel\tsource\n8542.31\thigh\tProcessors\ttest\n8807\tmedium\tUAV parts\ttest\n8526.91\tmedium\tRadio navigation\ttest\n';
+const GOODS_TSV =
+  'prefix\tseverity\tlabel\tsource\n8542.31\thigh\tProcessors\ttest\n8807\tmedium\tUAV parts\ttest\n8526.91\tmedium\tRadio navigation\ttest\n';
 
 async function importOnce(t: TestService): Promise<{ outboxId: string; jobId: string; entryCount: number }> {
   const ds = t.service.db.dataSource;
   // Both databases hand out the same outbox ids from here on, as two fresh databases (or a restored backup) do.
   await ds.query(`SELECT setval('outbox_id_seq', 1000000)`);
-  const res = await t.http.post('/v1/lists/shared-goods/versions').set(...bearer(t.adminKey))
-    .field('format', 'goods-tsv').field('kind', 'goods').attach('file', Buffer.from(GOODS_TSV), 'goods.tsv');
+  const res = await t.http
+    .post('/v1/lists/shared-goods/versions')
+    .set(...bearer(t.adminKey))
+    .field('format', 'goods-tsv')
+    .field('kind', 'goods')
+    .attach('file', Buffer.from(GOODS_TSV), 'goods.tsv');
   expect(res.status).toBe(202);
   const version = await eventually(async () => {
     const v = await t.http.get(`/v1/lists/shared-goods/versions/${res.body.versionId}`).set(...bearer(t.adminKey));
     return v.body.status === 'active' ? v.body : undefined;
   }, 30000).catch(async (err) => {
-    const rows = await ds.query(`SELECT id, job_name, status, job_id FROM outbox WHERE dedupe_key = $1`, [`lists.import:${res.body.versionId}`]);
+    const rows = await ds.query(`SELECT id, job_name, status, job_id FROM outbox WHERE dedupe_key = $1`, [
+      `lists.import:${res.body.versionId}`,
+    ]);
     throw new Error(`${err.message}; outbox ${JSON.stringify(rows)}`);
   });
-  const [row] = await ds.query(`SELECT id, job_id FROM outbox WHERE dedupe_key = $1`, [`lists.import:${res.body.versionId}`]);
+  const [row] = await ds.query(`SELECT id, job_id FROM outbox WHERE dedupe_key = $1`, [
+    `lists.import:${res.body.versionId}`,
+  ]);
   return { outboxId: row.id, jobId: row.job_id, entryCount: version.entryCount };
 }
 

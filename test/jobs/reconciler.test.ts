@@ -12,10 +12,22 @@ const GOODS_CSV = 'prefix,severity,label,source\n8542.31,high,Processors,test\n8
 
 /** A process that runs jobs (and so the reconciler) over an existing database. */
 async function startWorker(databaseUrl: string, overrides: Record<string, unknown>): Promise<Service> {
-  const service = await createService(loadConfig({}, {
-    DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    OUTBOX_POLL_MS: 100, LIST_REFRESH_MS: 200, AUDIT_SEAL_INTERVAL_MS: 100, DB_POOL_SIZE: 5, ...overrides,
-  }), 'worker');
+  const service = await createService(
+    loadConfig(
+      {},
+      {
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: TEST_REDIS_URL,
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        OUTBOX_POLL_MS: 100,
+        LIST_REFRESH_MS: 200,
+        AUDIT_SEAL_INTERVAL_MS: 100,
+        DB_POOL_SIZE: 5,
+        ...overrides,
+      },
+    ),
+    'worker',
+  );
   await service.start();
   return service;
 }
@@ -34,8 +46,12 @@ describe('the reconciler re-queues a version stuck importing whose job is gone (
 
   it('relays the import again under a new job id and the version activates', async () => {
     const ds = t.service.db.dataSource;
-    const res = await t.http.post('/v1/lists/lost-goods/versions').set(...bearer(t.adminKey))
-      .field('format', 'goods-csv').field('kind', 'goods').attach('file', Buffer.from(GOODS_CSV), 'goods.csv');
+    const res = await t.http
+      .post('/v1/lists/lost-goods/versions')
+      .set(...bearer(t.adminKey))
+      .field('format', 'goods-csv')
+      .field('kind', 'goods')
+      .attach('file', Buffer.from(GOODS_CSV), 'goods.csv');
     expect(res.status).toBe(202);
     const versionId = res.body.versionId as string;
     const key = `lists.import:${versionId}`;
@@ -54,9 +70,15 @@ describe('the reconciler re-queues a version stuck importing whose job is gone (
       await queue.close();
       connection.disconnect();
     }
-    expect((await t.http.get(`/v1/lists/lost-goods/versions/${versionId}`).set(...bearer(t.adminKey))).body.status).toBe('importing');
+    expect(
+      (await t.http.get(`/v1/lists/lost-goods/versions/${versionId}`).set(...bearer(t.adminKey))).body.status,
+    ).toBe('importing');
 
-    worker = await startWorker(t.databaseUrl, { QUEUE_PREFIX: t.config.QUEUE_PREFIX, RECONCILE_AFTER_MS: 300, RECONCILE_INTERVAL_MS: 200 });
+    worker = await startWorker(t.databaseUrl, {
+      QUEUE_PREFIX: t.config.QUEUE_PREFIX,
+      RECONCILE_AFTER_MS: 300,
+      RECONCILE_INTERVAL_MS: 200,
+    });
     const version = await eventually(async () => {
       const v = await t.http.get(`/v1/lists/lost-goods/versions/${versionId}`).set(...bearer(t.adminKey));
       return v.body.status === 'active' ? v.body : undefined;
@@ -83,14 +105,20 @@ describe('the reconciler finishes a batch whose chunk jobs ended without screeni
     const broker = await t.key('broker', 'stuck-brokers');
     // No job runs while the batch is accepted; then its rows end as if a runner had finished them and lost the work.
     await t.service.jobs.stop();
-    const res = await t.http.post('/v1/declarations/batch').set(...bearer(broker))
+    const res = await t.http
+      .post('/v1/declarations/batch')
+      .set(...bearer(broker))
       .send({ declarations: Array.from({ length: 120 }, (_, i) => declaration({ reference: `STUCK-${i}` })) });
     expect(res.status).toBe(202);
     const batchId = res.body.batchId as string;
     await ds.query(`UPDATE batches SET status = 'processing' WHERE id = $1`, [batchId]);
-    await ds.query(`UPDATE outbox SET status = 'done', attempts = 1, finished_at = now() WHERE dedupe_key LIKE $1`, [`batches.screen:${batchId}:%`]);
+    await ds.query(`UPDATE outbox SET status = 'done', attempts = 1, finished_at = now() WHERE dedupe_key LIKE $1`, [
+      `batches.screen:${batchId}:%`,
+    ]);
     // The first chunk really was screened before: the reconciler must leave it alone.
-    await ds.query(`UPDATE batch_items SET error = '{"code":"test"}'::jsonb WHERE batch_id = $1 AND idx < 50`, [batchId]);
+    await ds.query(`UPDATE batch_items SET error = '{"code":"test"}'::jsonb WHERE batch_id = $1 AND idx < 50`, [
+      batchId,
+    ]);
     await ds.query(`UPDATE batches SET processed = 50 WHERE id = $1`, [batchId]);
 
     // Work younger than RECONCILE_AFTER_MS is not touched.
@@ -101,7 +129,10 @@ describe('the reconciler finishes a batch whose chunk jobs ended without screeni
     // Two passes at once (as from two processes): the rows are re-queued once.
     const passes = await Promise.all([t.service.reconciler!.reconcileOnce(), t.service.reconciler!.reconcileOnce()]);
     expect(passes.reduce((n, p) => n + p.requeued, 0)).toBe(2);
-    const rows = await ds.query(`SELECT dedupe_key, status, attempts FROM outbox WHERE dedupe_key LIKE $1 ORDER BY id`, [`batches.screen:${batchId}:%`]);
+    const rows = await ds.query(
+      `SELECT dedupe_key, status, attempts FROM outbox WHERE dedupe_key LIKE $1 ORDER BY id`,
+      [`batches.screen:${batchId}:%`],
+    );
     expect(rows.map((r: { status: string }) => r.status)).toEqual(['done', 'pending', 'pending']);
 
     await t.service.jobs.start();
@@ -110,7 +141,10 @@ describe('the reconciler finishes a batch whose chunk jobs ended without screeni
       return b.body.status === 'completed' ? b.body : undefined;
     }, 30000);
     expect(done.processed).toBe(120);
-    const [{ n, distinct }] = await ds.query(`SELECT count(*)::int AS n, count(DISTINCT reference)::int AS distinct FROM declarations WHERE batch_id = $1`, [batchId]);
+    const [{ n, distinct }] = await ds.query(
+      `SELECT count(*)::int AS n, count(DISTINCT reference)::int AS distinct FROM declarations WHERE batch_id = $1`,
+      [batchId],
+    );
     expect({ n, distinct }).toEqual({ n: 70, distinct: 70 });
   }, 60000);
 });
@@ -122,20 +156,31 @@ describe('the reconciler records the failure of a job that gave up without recor
   });
   afterAll(() => t.close());
 
-  it('fails the batch with the job\'s last error instead of retrying it forever', async () => {
+  it("fails the batch with the job's last error instead of retrying it forever", async () => {
     const ds = t.service.db.dataSource;
     const broker = await t.key('broker', 'gave-up-brokers');
     await t.service.jobs.stop();
-    const res = await t.http.post('/v1/declarations/batch').set(...bearer(broker))
+    const res = await t.http
+      .post('/v1/declarations/batch')
+      .set(...bearer(broker))
       .send({ declarations: Array.from({ length: 10 }, (_, i) => declaration({ reference: `GU-${i}` })) });
     const batchId = res.body.batchId as string;
     // The runner marked the row failed but died before the final-failure handler ran.
-    await ds.query(`UPDATE batches SET status = 'processing', created_at = now() - interval '1 minute' WHERE id = $1`, [batchId]);
-    await ds.query(`UPDATE outbox SET status = 'failed', attempts = 10, last_error = 'connection terminated unexpectedly', finished_at = now() WHERE dedupe_key = $1`, [`batches.screen:${batchId}:0`]);
+    await ds.query(`UPDATE batches SET status = 'processing', created_at = now() - interval '1 minute' WHERE id = $1`, [
+      batchId,
+    ]);
+    await ds.query(
+      `UPDATE outbox SET status = 'failed', attempts = 10, last_error = 'connection terminated unexpectedly', finished_at = now() WHERE dedupe_key = $1`,
+      [`batches.screen:${batchId}:0`],
+    );
 
     expect(await t.service.reconciler!.reconcileOnce()).toEqual({ requeued: 0, failed: 1 });
     const b = (await t.http.get(`/v1/batches/${batchId}`).set(...bearer(broker))).body;
-    expect(b).toMatchObject({ status: 'failed', processed: 0, error: 'item 0 could not be screened: connection terminated unexpectedly' });
+    expect(b).toMatchObject({
+      status: 'failed',
+      processed: 0,
+      error: 'item 0 could not be screened: connection terminated unexpectedly',
+    });
     expect(await t.service.reconciler!.reconcileOnce()).toEqual({ requeued: 0, failed: 0 });
   }, 30000);
 });

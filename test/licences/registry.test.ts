@@ -8,7 +8,8 @@ describe('licence registry', () => {
   let reviewer: string;
   let auditor: string;
   let broker: string;
-  const count = async () => Number((await t.service.db.dataSource.query(`SELECT count(*)::int AS n FROM licences`))[0].n);
+  const count = async () =>
+    Number((await t.service.db.dataSource.query(`SELECT count(*)::int AS n FROM licences`))[0].n);
 
   beforeAll(async () => {
     t = await startTestService();
@@ -20,17 +21,45 @@ describe('licence registry', () => {
   afterAll(() => t.close());
 
   it('registers a licence (admin or supervisor) with normalised prefixes, its balance and an audit event', async () => {
-    const res = await t.http.post('/v1/licences').set(...bearer(t.adminKey)).send(licenceBody({ number: 'KZ-EXP-2026-0001', hsPrefixes: ['8542.31', '85 26 91'], notes: 'For the 2026 contract' }));
+    const res = await t.http
+      .post('/v1/licences')
+      .set(...bearer(t.adminKey))
+      .send(
+        licenceBody({
+          number: 'KZ-EXP-2026-0001',
+          hsPrefixes: ['8542.31', '85 26 91'],
+          notes: 'For the 2026 contract',
+        }),
+      );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      number: 'KZ-EXP-2026-0001', hsPrefixes: ['854231', '852691'], destinationCountries: ['RU', 'KG'], status: 'active',
-      limit: { quantity: 100, unit: 'pcs' }, balance: { measure: 'pcs', limit: 100, used: 0, remaining: 100, overdrawn: false },
-      holder: { name: 'Kedendik Broker LLP', country: 'KZ' }, notes: 'For the 2026 contract', drawdowns: [], revokedAt: null,
+      number: 'KZ-EXP-2026-0001',
+      hsPrefixes: ['854231', '852691'],
+      destinationCountries: ['RU', 'KG'],
+      status: 'active',
+      limit: { quantity: 100, unit: 'pcs' },
+      balance: { measure: 'pcs', limit: 100, used: 0, remaining: 100, overdrawn: false },
+      holder: { name: 'Kedendik Broker LLP', country: 'KZ' },
+      notes: 'For the 2026 contract',
+      drawdowns: [],
+      revokedAt: null,
     });
-    const bySupervisor = await t.http.post('/v1/licences').set(...bearer(supervisor)).send(licenceBody({ limit: { value: { amount: 250000, currency: 'usd' } } }));
+    const bySupervisor = await t.http
+      .post('/v1/licences')
+      .set(...bearer(supervisor))
+      .send(licenceBody({ limit: { value: { amount: 250000, currency: 'usd' } } }));
     expect(bySupervisor.status).toBe(201);
-    expect(bySupervisor.body.balance).toEqual({ measure: 'USD', limit: 250000, used: 0, remaining: 250000, overdrawn: false });
-    const unlimited = await t.http.post('/v1/licences').set(...bearer(supervisor)).send(licenceBody({ limit: undefined }));
+    expect(bySupervisor.body.balance).toEqual({
+      measure: 'USD',
+      limit: 250000,
+      used: 0,
+      remaining: 250000,
+      overdrawn: false,
+    });
+    const unlimited = await t.http
+      .post('/v1/licences')
+      .set(...bearer(supervisor))
+      .send(licenceBody({ limit: undefined }));
     expect(unlimited.status).toBe(201);
     expect(unlimited.body).toMatchObject({ limit: null, balance: null });
     expect(await auditActions(t, [res.body.id])).toEqual(['licence.created']);
@@ -44,19 +73,38 @@ describe('licence registry', () => {
     }
     const before = await count();
     for (const key of [reviewer, auditor, broker]) {
-      expect((await t.http.post('/v1/licences').set(...bearer(key)).send(licenceBody())).status).toBe(403);
-      expect((await t.http.post(`/v1/licences/${made.id}/revoke`).set(...bearer(key)).send({ reason: 'x' })).status).toBe(403);
+      expect(
+        (
+          await t.http
+            .post('/v1/licences')
+            .set(...bearer(key))
+            .send(licenceBody())
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await t.http
+            .post(`/v1/licences/${made.id}/revoke`)
+            .set(...bearer(key))
+            .send({ reason: 'x' })
+        ).status,
+      ).toBe(403);
     }
     expect((await t.http.get('/v1/licences').set(...bearer(broker))).status).toBe(403);
     expect((await t.http.get(`/v1/licences/${made.id}`).set(...bearer(broker))).status).toBe(403);
     expect(await count()).toBe(before);
-    expect((await t.http.get('/v1/licences/00000000-0000-4000-8000-000000000000').set(...bearer(reviewer))).status).toBe(404);
+    expect(
+      (await t.http.get('/v1/licences/00000000-0000-4000-8000-000000000000').set(...bearer(reviewer))).status,
+    ).toBe(404);
   });
 
   it('refuses a duplicate number (trimmed, any case) with 409 and writes nothing', async () => {
     await createLicence(t, supervisor, { number: 'KZ-DUP-77' });
     const before = await count();
-    const dup = await t.http.post('/v1/licences').set(...bearer(supervisor)).send(licenceBody({ number: '  kz-dup-77 ' }));
+    const dup = await t.http
+      .post('/v1/licences')
+      .set(...bearer(supervisor))
+      .send(licenceBody({ number: '  kz-dup-77 ' }));
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('licence_exists');
     expect(await count()).toBe(before);
@@ -78,7 +126,10 @@ describe('licence registry', () => {
       [{ holder: { name: 'X', country: 'KZ', role: 'exporter' } }, 'body.holder'],
     ];
     for (const [overrides, path] of cases) {
-      const res = await t.http.post('/v1/licences').set(...bearer(supervisor)).send(licenceBody(overrides));
+      const res = await t.http
+        .post('/v1/licences')
+        .set(...bearer(supervisor))
+        .send(licenceBody(overrides));
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e: { path: string }) => e.path).some((p: string) => p.startsWith(path))).toBe(true);
     }
@@ -89,21 +140,43 @@ describe('licence registry', () => {
     const expired = await createLicence(t, supervisor, { validFrom: day(-400), validTo: day(-5) });
     const future = await createLicence(t, supervisor, { validFrom: day(5), validTo: day(50) });
     const revoked = await createLicence(t, supervisor);
-    const res = await t.http.post(`/v1/licences/${revoked.id}/revoke`).set(...bearer(supervisor)).send({ reason: 'Contract cancelled' });
+    const res = await t.http
+      .post(`/v1/licences/${revoked.id}/revoke`)
+      .set(...bearer(supervisor))
+      .send({ reason: 'Contract cancelled' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'revoked', revokeReason: 'Contract cancelled' });
-    const again = await t.http.post(`/v1/licences/${revoked.id}/revoke`).set(...bearer(t.adminKey)).send({ reason: 'Twice' });
+    const again = await t.http
+      .post(`/v1/licences/${revoked.id}/revoke`)
+      .set(...bearer(t.adminKey))
+      .send({ reason: 'Twice' });
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ status: 'revoked', revokeReason: 'Contract cancelled', revokedAt: res.body.revokedAt });
+    expect(again.body).toMatchObject({
+      status: 'revoked',
+      revokeReason: 'Contract cancelled',
+      revokedAt: res.body.revokedAt,
+    });
     expect(await auditActions(t, [revoked.id])).toEqual(['licence.created', 'licence.revoked']);
-    expect((await t.http.post(`/v1/licences/${revoked.id}/revoke`).set(...bearer(supervisor)).send({})).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .post(`/v1/licences/${revoked.id}/revoke`)
+          .set(...bearer(supervisor))
+          .send({})
+      ).status,
+    ).toBe(400);
 
-    const byStatus = async (status: string) => (await t.http.get(`/v1/licences?status=${status}&limit=500`).set(...bearer(reviewer))).body.items.map((l: { id: string }) => l.id);
+    const byStatus = async (status: string) =>
+      (await t.http.get(`/v1/licences?status=${status}&limit=500`).set(...bearer(reviewer))).body.items.map(
+        (l: { id: string }) => l.id,
+      );
     expect(await byStatus('expired')).toEqual([expired.id]);
     expect(await byStatus('not_yet_valid')).toEqual([future.id]);
     expect(await byStatus('revoked')).toEqual([revoked.id]);
     expect(await byStatus('active')).not.toContain(revoked.id);
-    const byNumber = await t.http.get(`/v1/licences?number=${encodeURIComponent(expired.number.toLowerCase())}`).set(...bearer(auditor));
+    const byNumber = await t.http
+      .get(`/v1/licences?number=${encodeURIComponent(expired.number.toLowerCase())}`)
+      .set(...bearer(auditor));
     expect(byNumber.body.items.map((l: { id: string }) => l.id)).toEqual([expired.id]);
 
     const first = await t.http.get('/v1/licences?limit=1').set(...bearer(reviewer));

@@ -21,8 +21,15 @@ export function licenceBody(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-export async function createLicence(t: TestService, key: string, overrides: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const res = await t.http.post('/v1/licences').set(...bearer(key)).send(licenceBody(overrides));
+export async function createLicence(
+  t: TestService,
+  key: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await t.http
+    .post('/v1/licences')
+    .set(...bearer(key))
+    .send(licenceBody(overrides));
   if (res.status !== 201) throw new Error(`licence creation failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
@@ -40,11 +47,18 @@ export interface Line {
 /** Microcontrollers (real CHPL tier-1 code 8542.31) exported from Kazakhstan to Russia; one line per given line. */
 export function controlledExport(lines: Line[], overrides: Record<string, unknown> = {}) {
   return declaration({
-    procedure: 'export', countryOfDispatch: 'KZ', countryOfDestination: 'RU',
+    procedure: 'export',
+    countryOfDispatch: 'KZ',
+    countryOfDestination: 'RU',
     consignee: { name: 'Vostok Components', country: 'RU' },
     items: lines.map((l, i) => ({
-      lineNo: l.lineNo ?? i + 1, hsCode: l.hsCode ?? '8542.31.000.0', description: l.description ?? 'Microcontrollers STM32', countryOfOrigin: l.countryOfOrigin ?? 'CN',
-      quantity: l.quantity ?? 10, unit: l.unit ?? 'pcs', value: { amount: 5000, currency: 'USD' },
+      lineNo: l.lineNo ?? i + 1,
+      hsCode: l.hsCode ?? '8542.31.000.0',
+      description: l.description ?? 'Microcontrollers STM32',
+      countryOfOrigin: l.countryOfOrigin ?? 'CN',
+      quantity: l.quantity ?? 10,
+      unit: l.unit ?? 'pcs',
+      value: { amount: 5000, currency: 'USD' },
       ...(l.licenceNumber !== undefined ? { licenceNumber: l.licenceNumber } : {}),
     })),
     ...overrides,
@@ -59,5 +73,8 @@ export async function internalHits(t: TestService, key: string, declarationId: s
 }
 
 export function rules(hits: Record<string, any>[]): string[] {
-  return hits.filter((h) => h.kind === 'indicator' || h.kind === 'route').map((h) => h.evidence?.rule).sort();
+  return hits
+    .filter((h) => h.kind === 'indicator' || h.kind === 'route')
+    .map((h) => h.evidence?.rule)
+    .sort();
 }

@@ -25,8 +25,13 @@ describe('read-your-writes list activation across processes', () => {
     const db = await createTestDatabase();
     const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
     const env = {
-      DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`, BOOTSTRAP_ADMIN_KEY: adminKey,
-      LOG_LEVEL: 'warn', DB_POOL_SIZE: '5', RESCREEN_CATCHUP_DELAY_MS: '2000',
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+      BOOTSTRAP_ADMIN_KEY: adminKey,
+      LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: '5',
+      RESCREEN_CATCHUP_DELAY_MS: '2000',
     };
     const worker = spawnWorker(env);
     const processes = await Promise.all([spawnApi(env), spawnApi(env)]);
@@ -34,10 +39,20 @@ describe('read-your-writes list activation across processes', () => {
     try {
       // Fresh start: each API is ready only once it holds the seeded CHPL, and says so.
       for (const api of [a, b]) {
-        const ready = await eventually(async () => { const r = await api.get('/readyz'); return r.status === 200 ? r : undefined; }, 30_000);
-        expect(ready.body).toMatchObject({ status: 'ready', checks: { lists: 'ok' }, lists: { chpl: expect.any(String) } });
+        const ready = await eventually(async () => {
+          const r = await api.get('/readyz');
+          return r.status === 200 ? r : undefined;
+        }, 30_000);
+        expect(ready.body).toMatchObject({
+          status: 'ready',
+          checks: { lists: 'ok' },
+          lists: { chpl: expect.any(String) },
+        });
       }
-      const created = await a.post('/v1/api-keys').set(...bearer(adminKey)).send({ name: 'broker', role: 'broker', organization: 'acme' });
+      const created = await a
+        .post('/v1/api-keys')
+        .set(...bearer(adminKey))
+        .send({ name: 'broker', role: 'broker', organization: 'acme' });
       const broker = created.body.secret as string;
 
       const answers: Answer[] = [];
@@ -45,26 +60,48 @@ describe('read-your-writes list activation across processes', () => {
       const loop = async () => {
         while (!stop) {
           const sentAt = Date.now();
-          const res = await b.post('/v1/declarations').set(...bearer(broker)).set('Idempotency-Key', randomUUID())
+          const res = await b
+            .post('/v1/declarations')
+            .set(...bearer(broker))
+            .set('Idempotency-Key', randomUUID())
             .send(declaration({ consignee: { name: ROSOBORONEXPORT, country: 'RU' } }));
-          const hit = res.body.screening?.hits?.find((h: { kind: string; listId?: string }) => h.kind === 'party' && h.listId === 'ofac-sdn');
-          answers.push({ sentAt, status: res.status, id: res.body.id, partyHit: Boolean(hit), sdnVersion: res.body.screening?.listVersions?.['ofac-sdn'] });
+          const hit = res.body.screening?.hits?.find(
+            (h: { kind: string; listId?: string }) => h.kind === 'party' && h.listId === 'ofac-sdn',
+          );
+          answers.push({
+            sentAt,
+            status: res.status,
+            id: res.body.id,
+            partyHit: Boolean(hit),
+            sdnVersion: res.body.screening?.listVersions?.['ofac-sdn'],
+          });
         }
       };
       const loops = Array.from({ length: 3 }, loop);
 
-      let upload = a.post('/v1/lists/ofac-sdn/versions').set(...bearer(adminKey)).field('format', 'ofac-sdn-csv');
-      for (const [part, path] of Object.entries(OFAC_2019)) upload = upload.attach(part, readFileSync(path), `${part}.csv`);
+      let upload = a
+        .post('/v1/lists/ofac-sdn/versions')
+        .set(...bearer(adminKey))
+        .field('format', 'ofac-sdn-csv');
+      for (const [part, path] of Object.entries(OFAC_2019))
+        upload = upload.attach(part, readFileSync(path), `${part}.csv`);
       const accepted = await upload;
       expect(accepted.status).toBe(202);
       const versionId = accepted.body.versionId as string;
       // The instant API A answers that the version is active.
-      const activeAt = await eventually(async () => {
-        const v = await a.get(`/v1/lists/ofac-sdn/versions/${versionId}`).set(...bearer(adminKey));
-        if (v.body.status === 'failed') throw new Error(v.body.error);
-        return v.body.status === 'active' ? Date.now() : undefined;
-      }, 120_000, 10);
-      await eventually(async () => answers.filter((x) => x.sentAt > activeAt && x.status === 201).length >= 30 || undefined, 60_000);
+      const activeAt = await eventually(
+        async () => {
+          const v = await a.get(`/v1/lists/ofac-sdn/versions/${versionId}`).set(...bearer(adminKey));
+          if (v.body.status === 'failed') throw new Error(v.body.error);
+          return v.body.status === 'active' ? Date.now() : undefined;
+        },
+        120_000,
+        10,
+      );
+      await eventually(
+        async () => answers.filter((x) => x.sentAt > activeAt && x.status === 201).length >= 30 || undefined,
+        60_000,
+      );
       stop = true;
       await Promise.all(loops);
 
@@ -80,12 +117,19 @@ describe('read-your-writes list activation across processes', () => {
         const v = await a.get(`/v1/lists/ofac-sdn/versions/${versionId}`).set(...bearer(adminKey));
         rescreen = v.body.rescreen;
         return v.body.rescreen?.status === 'completed' || undefined;
-      }, 120_000).catch((err) => { throw new Error(`${err.message}; re-screen ${JSON.stringify(rescreen)}; worker:\n${worker.output().slice(-3000)}`); });
+      }, 120_000).catch((err) => {
+        throw new Error(
+          `${err.message}; re-screen ${JSON.stringify(rescreen)}; worker:\n${worker.output().slice(-3000)}`,
+        );
+      });
       const unflagged: string[] = [];
       for (const x of answers.filter((y) => y.status === 201)) {
         const d = await b.get(`/v1/declarations/${x.id}`).set(...bearer(broker));
-        const hit = d.body.screening.hits.some((h: { kind: string; listId?: string }) => h.kind === 'party' && h.listId === 'ofac-sdn');
-        if (!hit || d.body.status !== 'under_review') unflagged.push(`${x.id} ${d.body.status} ${d.body.screening.trigger}`);
+        const hit = d.body.screening.hits.some(
+          (h: { kind: string; listId?: string }) => h.kind === 'party' && h.listId === 'ofac-sdn',
+        );
+        if (!hit || d.body.status !== 'under_review')
+          unflagged.push(`${x.id} ${d.body.status} ${d.body.screening.trigger}`);
       }
       expect(unflagged).toEqual([]);
       const readyB = await b.get('/readyz');

@@ -15,10 +15,20 @@ describe('list source fetcher', () => {
     await files.start();
     // /slow answers headers and then never finishes the body; /chunked streams 3 x 600 bytes without a length.
     odd = createServer((req, res) => {
-      if (req.url === '/slow') { res.writeHead(200, { 'content-type': 'text/plain' }); res.write('partial'); return; }
+      if (req.url === '/slow') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('partial');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/plain' });
       let n = 0;
-      const timer = setInterval(() => { res.write('x'.repeat(600)); if (++n === 3) { clearInterval(timer); res.end(); } }, 10);
+      const timer = setInterval(() => {
+        res.write('x'.repeat(600));
+        if (++n === 3) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 10);
       res.on('close', () => clearInterval(timer));
     });
     await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
@@ -30,17 +40,36 @@ describe('list source fetcher', () => {
     await new Promise((r) => odd.close(r));
   });
 
-  const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a SourceFetchError'); }, (err: unknown) => {
-    expect(err).toBeInstanceOf(SourceFetchError);
-    return (err as Error).message;
-  });
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        throw new Error('expected a SourceFetchError');
+      },
+      (err: unknown) => {
+        expect(err).toBeInstanceOf(SourceFetchError);
+        return (err as Error).message;
+      },
+    );
 
   it('fetches every part, keeps the validators, and sends them back for a 304', async () => {
-    const urls = { sdn: files.serve('/f/sdn.csv', { body: Buffer.from('1,"A"\n') }), alt: files.serve('/f/alt.csv', { body: Buffer.from('1,2,"aka","B",-0-\n'), etag: false, lastModified: 'Mon, 01 Dec 2025 10:00:00 GMT' }) };
+    const urls = {
+      sdn: files.serve('/f/sdn.csv', { body: Buffer.from('1,"A"\n') }),
+      alt: files.serve('/f/alt.csv', {
+        body: Buffer.from('1,2,"aka","B",-0-\n'),
+        etag: false,
+        lastModified: 'Mon, 01 Dec 2025 10:00:00 GMT',
+      }),
+    };
     const first = await fetchParts(urls, {}, limits, true);
-    expect(first.map((p) => [p.part, p.notModified])).toEqual([['alt', false], ['sdn', false]]);
+    expect(first.map((p) => [p.part, p.notModified])).toEqual([
+      ['alt', false],
+      ['sdn', false],
+    ]);
     const validators = Object.fromEntries(first.map((p) => [p.part, p.validators]));
-    expect(validators).toEqual({ alt: { lastModified: 'Mon, 01 Dec 2025 10:00:00 GMT' }, sdn: { etag: expect.stringMatching(/^"/) } });
+    expect(validators).toEqual({
+      alt: { lastModified: 'Mon, 01 Dec 2025 10:00:00 GMT' },
+      sdn: { etag: expect.stringMatching(/^"/) },
+    });
     const again = await fetchParts(urls, validators, limits, true);
     expect(again.map((p) => p.notModified)).toEqual([true, true]);
     expect(files.requestsTo('/f/sdn.csv')[1].headers['if-none-match']).toBe(validators.sdn.etag);
@@ -50,25 +79,40 @@ describe('list source fetcher', () => {
   });
 
   it('refuses an answer over the size cap, declared or streamed, across all parts', async () => {
-    expect(await failure(fetchParts({ file: files.serve('/big', { body: Buffer.alloc(1001, 65) }) }, {}, limits, true))).toMatch(/larger than LIST_FETCH_MAX_BYTES \(1000 bytes\)/);
-    expect(await failure(fetchParts({ file: `${oddUrl}/chunked` }, {}, limits, true))).toMatch(/larger than LIST_FETCH_MAX_BYTES/);
-    const two = { a: files.serve('/a', { body: Buffer.alloc(600, 65) }), b: files.serve('/b', { body: Buffer.alloc(600, 66) }) };
+    expect(
+      await failure(fetchParts({ file: files.serve('/big', { body: Buffer.alloc(1001, 65) }) }, {}, limits, true)),
+    ).toMatch(/larger than LIST_FETCH_MAX_BYTES \(1000 bytes\)/);
+    expect(await failure(fetchParts({ file: `${oddUrl}/chunked` }, {}, limits, true))).toMatch(
+      /larger than LIST_FETCH_MAX_BYTES/,
+    );
+    const two = {
+      a: files.serve('/a', { body: Buffer.alloc(600, 65) }),
+      b: files.serve('/b', { body: Buffer.alloc(600, 66) }),
+    };
     expect(await failure(fetchParts(two, {}, limits, true))).toMatch(/^b: .*larger than/);
   });
 
   it('gives up when the whole fetch outlasts its deadline', async () => {
     const started = Date.now();
-    expect(await failure(fetchParts({ file: `${oddUrl}/slow` }, {}, { ...limits, timeoutMs: 300 }, true))).toMatch(/no complete answer within 300 ms/);
+    expect(await failure(fetchParts({ file: `${oddUrl}/slow` }, {}, { ...limits, timeoutMs: 300 }, true))).toMatch(
+      /no complete answer within 300 ms/,
+    );
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('reports HTTP errors, empty answers and refused connections', async () => {
-    expect(await failure(fetchParts({ file: files.url('/missing') }, {}, limits, true))).toMatch(/^file: HTTP 404 from 127\.0\.0\.1:\d+$/);
-    expect(await failure(fetchParts({ file: files.serve('/empty', { body: Buffer.alloc(0) }) }, {}, limits, true))).toMatch(/empty answer/);
+    expect(await failure(fetchParts({ file: files.url('/missing') }, {}, limits, true))).toMatch(
+      /^file: HTTP 404 from 127\.0\.0\.1:\d+$/,
+    );
+    expect(
+      await failure(fetchParts({ file: files.serve('/empty', { body: Buffer.alloc(0) }) }, {}, limits, true)),
+    ).toMatch(/empty answer/);
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    expect(await failure(fetchParts({ file: `http://127.0.0.1:${port}/x` }, {}, limits, true))).toMatch(/^file: fetch failed \(ECONNREFUSED\)$/);
+    expect(await failure(fetchParts({ file: `http://127.0.0.1:${port}/x` }, {}, limits, true))).toMatch(
+      /^file: fetch failed \(ECONNREFUSED\)$/,
+    );
   });
 });

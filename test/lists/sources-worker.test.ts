@@ -24,16 +24,31 @@ describe('list sources with a separate worker process', () => {
   it('the worker fetches a source set through the API, and checks it again when it falls due', async () => {
     const source = async () => (await t.http.get('/v1/lists/uk-worker/source').set(...bearer(t.adminKey))).body;
     const url = server.serve('/worker/uk.xml', { body: UK_XML });
-    const put = await t.http.put('/v1/lists/uk-worker/source').set(...bearer(t.adminKey)).send({ format: 'uk-sanctions-xml', url });
+    const put = await t.http
+      .put('/v1/lists/uk-worker/source')
+      .set(...bearer(t.adminKey))
+      .send({ format: 'uk-sanctions-xml', url });
     expect(put.body.status).toBe('never');
     const worker = spawnWorker({
-      DATABASE_URL: t.databaseUrl, REDIS_URL: t.config.REDIS_URL!, QUEUE_PREFIX: t.config.QUEUE_PREFIX, LOG_LEVEL: 'silent', LIST_SOURCES_POLL_MS: '200',
+      DATABASE_URL: t.databaseUrl,
+      REDIS_URL: t.config.REDIS_URL!,
+      QUEUE_PREFIX: t.config.QUEUE_PREFIX,
+      LOG_LEVEL: 'silent',
+      LIST_SOURCES_POLL_MS: '200',
     });
     try {
-      const first = await eventually(async () => { const s = await source(); return s.lastVersionStatus === 'active' ? s : undefined; }, 60000);
+      const first = await eventually(async () => {
+        const s = await source();
+        return s.lastVersionStatus === 'active' ? s : undefined;
+      }, 60000);
       expect(first).toMatchObject({ status: 'ok', lastOutcome: 'changed' });
-      await t.service.db.dataSource.query(`UPDATE list_sources SET next_check_at = now() - interval '1 second' WHERE list_id = 'uk-worker'`);
-      const due = await eventually(async () => { const s = await source(); return s.lastOutcome === 'not_modified' ? s : undefined; }, 60000);
+      await t.service.db.dataSource.query(
+        `UPDATE list_sources SET next_check_at = now() - interval '1 second' WHERE list_id = 'uk-worker'`,
+      );
+      const due = await eventually(async () => {
+        const s = await source();
+        return s.lastOutcome === 'not_modified' ? s : undefined;
+      }, 60000);
       expect(due.lastVersionId).toBe(first.lastVersionId);
       expect(server.requestsTo('/worker/uk.xml').map((r) => r.status)).toEqual([200, 304]);
     } finally {

@@ -8,7 +8,11 @@ const DESIGNATION = /\s*<Designation>[\s\S]*?<\/Designation>/g;
 
 /** The UK sample without the designations of these UniqueIDs. */
 function ukWithout(xml: Buffer, ids: string[]): Buffer {
-  return Buffer.from(xml.toString('utf8').replace(DESIGNATION, (d) => (ids.some((id) => d.includes(`<UniqueID>${id}</UniqueID>`)) ? '' : d)));
+  return Buffer.from(
+    xml
+      .toString('utf8')
+      .replace(DESIGNATION, (d) => (ids.some((id) => d.includes(`<UniqueID>${id}</UniqueID>`)) ? '' : d)),
+  );
 }
 
 function ukEdited(xml: Buffer, from: string, to: string): Buffer {
@@ -20,10 +24,23 @@ function ukEdited(xml: Buffer, from: string, to: string): Buffer {
 describe('list sources fetched from a (local) publisher', () => {
   let t: TestService;
   let server: FileServer;
-  const source = async (listId: string) => (await t.http.get(`/v1/lists/${listId}/source`).set(...bearer(t.adminKey))).body;
-  const versions = async (listId: string) => (await t.http.get(`/v1/lists/${listId}/versions`).set(...bearer(t.adminKey))).body.items as { id: string; status: string; source: string; entryCount: number; error: string | null }[];
-  const activeId = async (listId: string) => ((await t.http.get('/v1/lists').set(...bearer(t.adminKey))).body.items as { id: string; activeVersion: { id: string } | null }[])
-    .find((l) => l.id === listId)?.activeVersion?.id;
+  const source = async (listId: string) =>
+    (await t.http.get(`/v1/lists/${listId}/source`).set(...bearer(t.adminKey))).body;
+  const versions = async (listId: string) =>
+    (await t.http.get(`/v1/lists/${listId}/versions`).set(...bearer(t.adminKey))).body.items as {
+      id: string;
+      status: string;
+      source: string;
+      entryCount: number;
+      error: string | null;
+    }[];
+  const activeId = async (listId: string) =>
+    (
+      (await t.http.get('/v1/lists').set(...bearer(t.adminKey))).body.items as {
+        id: string;
+        activeVersion: { id: string } | null;
+      }[]
+    ).find((l) => l.id === listId)?.activeVersion?.id;
   const refresh = async (listId: string) => {
     const res = await t.http.post(`/v1/lists/${listId}/source/refresh`).set(...bearer(t.adminKey));
     expect(res.status).toBe(202);
@@ -35,7 +52,9 @@ describe('list sources fetched from a (local) publisher', () => {
     await refresh(listId);
     return eventually(async () => {
       const s = await source(listId);
-      return server.requestsTo(path).length > seen && s.lastCheckedAt !== before.lastCheckedAt && until(s) ? s : undefined;
+      return server.requestsTo(path).length > seen && s.lastCheckedAt !== before.lastCheckedAt && until(s)
+        ? s
+        : undefined;
     }, 30000);
   };
 
@@ -55,12 +74,31 @@ describe('list sources fetched from a (local) publisher', () => {
 
     it('first fetch: creates the list and a version (source fetch) that becomes active', async () => {
       const url = server.serve(path, { body: UK_XML });
-      const put = await t.http.put('/v1/lists/uk-test/source').set(...bearer(t.adminKey)).send({ format: 'uk-sanctions-xml', url, refreshMinutes: 30 });
+      const put = await t.http
+        .put('/v1/lists/uk-test/source')
+        .set(...bearer(t.adminKey))
+        .send({ format: 'uk-sanctions-xml', url, refreshMinutes: 30 });
       expect(put.status).toBe(200);
-      expect(put.body).toMatchObject({ listId: 'uk-test', format: 'uk-sanctions-xml', url, urls: { file: url }, refreshMinutes: 30, enabled: true, origin: 'admin' });
+      expect(put.body).toMatchObject({
+        listId: 'uk-test',
+        format: 'uk-sanctions-xml',
+        url,
+        urls: { file: url },
+        refreshMinutes: 30,
+        enabled: true,
+        origin: 'admin',
+      });
       expect(['never', 'ok']).toContain(put.body.status);
-      const s = await eventually(async () => { const b = await source('uk-test'); return b.lastVersionStatus === 'active' ? b : undefined; }, 30000);
-      expect(s).toMatchObject({ status: 'ok', lastOutcome: 'changed', lastChangedAt: expect.any(String), lastCheckedAt: expect.any(String) });
+      const s = await eventually(async () => {
+        const b = await source('uk-test');
+        return b.lastVersionStatus === 'active' ? b : undefined;
+      }, 30000);
+      expect(s).toMatchObject({
+        status: 'ok',
+        lastOutcome: 'changed',
+        lastChangedAt: expect.any(String),
+        lastCheckedAt: expect.any(String),
+      });
       expect(s.lastError).toBeUndefined();
       expect(Date.parse(s.nextCheckAt) - Date.now()).toBeGreaterThan(25 * 60_000);
       const [v] = await versions('uk-test');
@@ -87,7 +125,13 @@ describe('list sources fetched from a (local) publisher', () => {
     });
 
     it('changed content: a new version replaces the active one', async () => {
-      server.serve(path, { body: ukEdited(UK_XML, 'President of the Russian Federation.</OtherInformation>', 'President of the Russian Federation since 2000.</OtherInformation>') });
+      server.serve(path, {
+        body: ukEdited(
+          UK_XML,
+          'President of the Russian Federation.</OtherInformation>',
+          'President of the Russian Federation since 2000.</OtherInformation>',
+        ),
+      });
       const s = await checked('uk-test', path, (b) => b.lastVersionId !== first && b.lastVersionStatus === 'active');
       expect(s).toMatchObject({ status: 'ok', lastOutcome: 'changed' });
       expect(await activeId('uk-test')).toBe(s.lastVersionId);
@@ -108,10 +152,14 @@ describe('list sources fetched from a (local) publisher', () => {
       expect(s).toMatchObject({ status: 'ok', lastOutcome: 'changed' });
       const [held] = await versions('uk-test');
       expect(held).toMatchObject({ id: s.lastVersionId, status: 'held', entryCount: 8 });
-      expect(held.error).toMatch(/shrink guard: removes 3 of the 11 entries .* \(27\.3%, more than LIST_SHRINK_GUARD_PERCENT=10%\)/);
+      expect(held.error).toMatch(
+        /shrink guard: removes 3 of the 11 entries .* \(27\.3%, more than LIST_SHRINK_GUARD_PERCENT=10%\)/,
+      );
       expect(await activeId('uk-test')).toBe(active);
       const audit: { action: string; data: any }[] = await t.service.db.dataSource.query(
-        `SELECT action, data FROM audit_events WHERE subject_id = $1 ORDER BY id`, [held.id]);
+        `SELECT action, data FROM audit_events WHERE subject_id = $1 ORDER BY id`,
+        [held.id],
+      );
       expect(audit.map((a) => a.action)).toEqual(['list_version.uploaded', 'list_version.held']);
       expect(audit[1].data).toMatchObject({ removed: 3, activeEntries: 11, activeVersionId: active, limitPercent: 10 });
       // The same held file fetched again makes no second held version.
@@ -134,22 +182,43 @@ describe('list sources fetched from a (local) publisher', () => {
       const seen = server.requestsTo(path).length;
       server.serve(path, { body: ukEdited(UK_XML, 'Leader of Al-Qaida.', 'Former leader of Al-Qaida.'), failNext: 3 });
       await refresh('uk-test');
-      const stale = await eventually(async () => { const b = await source('uk-test'); return b.status === 'stale' ? b : undefined; }, 30000, 50);
+      const stale = await eventually(
+        async () => {
+          const b = await source('uk-test');
+          return b.status === 'stale' ? b : undefined;
+        },
+        30000,
+        50,
+      );
       expect(stale.lastError).toMatch(/HTTP 500/);
       expect(stale.lastOutcome).toBe('error');
       expect(await activeId('uk-test')).toBe(active);
-      const ok = await eventually(async () => { const b = await source('uk-test'); return b.status === 'ok' && b.lastVersionStatus === 'active' ? b : undefined; }, 60000);
+      const ok = await eventually(async () => {
+        const b = await source('uk-test');
+        return b.status === 'ok' && b.lastVersionStatus === 'active' ? b : undefined;
+      }, 60000);
       expect(ok.lastError).toBeUndefined();
-      expect(server.requestsTo(path).slice(seen).map((r) => r.status)).toEqual([500, 500, 500, 200]);
+      expect(
+        server
+          .requestsTo(path)
+          .slice(seen)
+          .map((r) => r.status),
+      ).toEqual([500, 500, 500, 200]);
       expect(await activeId('uk-test')).toBe(ok.lastVersionId);
     }, 120000);
   });
 
   it('a publisher that never answers leaves the source stale after the last attempt, with no version', async () => {
     const url = server.serve('/down/list.xml', { body: UK_XML, failNext: 100, failStatus: 503 });
-    await t.http.put('/v1/lists/uk-down/source').set(...bearer(t.adminKey)).send({ format: 'uk-sanctions-xml', url });
+    await t.http
+      .put('/v1/lists/uk-down/source')
+      .set(...bearer(t.adminKey))
+      .send({ format: 'uk-sanctions-xml', url });
     await eventually(async () => server.requestsTo('/down/list.xml').length === 4, 60000);
-    const s = await eventually(async () => { const b = await source('uk-down'); return b.status === 'stale' && b.lastOutcome === 'error' ? b : undefined; });
+    const s = await eventually(async () => {
+      const b = await source('uk-down');
+      return b.status === 'stale' && b.lastOutcome === 'error' ? b : undefined;
+    });
     expect(s.lastError).toMatch(/HTTP 503/);
     expect(await versions('uk-down')).toEqual([]);
   }, 90000);
@@ -157,10 +226,18 @@ describe('list sources fetched from a (local) publisher', () => {
   it('the scheduler fetches a source when its next check is due, and moves the next check one interval on', async () => {
     const path = '/sched/list.xml';
     const url = server.serve(path, { body: UK_XML, etag: false, lastModified: 'Fri, 14 Nov 2025 09:00:00 GMT' });
-    await t.http.put('/v1/lists/uk-sched/source').set(...bearer(t.adminKey)).send({ format: 'uk-sanctions-xml', url, refreshMinutes: 120 });
+    await t.http
+      .put('/v1/lists/uk-sched/source')
+      .set(...bearer(t.adminKey))
+      .send({ format: 'uk-sanctions-xml', url, refreshMinutes: 120 });
     await eventually(async () => (await source('uk-sched')).lastVersionStatus === 'active', 30000);
-    await t.service.db.dataSource.query(`UPDATE list_sources SET next_check_at = now() - interval '1 second' WHERE list_id = 'uk-sched'`);
-    const s = await eventually(async () => { const b = await source('uk-sched'); return b.lastOutcome === 'not_modified' ? b : undefined; }, 30000);
+    await t.service.db.dataSource.query(
+      `UPDATE list_sources SET next_check_at = now() - interval '1 second' WHERE list_id = 'uk-sched'`,
+    );
+    const s = await eventually(async () => {
+      const b = await source('uk-sched');
+      return b.lastOutcome === 'not_modified' ? b : undefined;
+    }, 30000);
     expect(server.requestsTo(path).at(-1)!.headers['if-modified-since']).toBe('Fri, 14 Nov 2025 09:00:00 GMT');
     expect(Date.parse(s.nextCheckAt) - Date.now()).toBeGreaterThan(115 * 60_000);
     expect(await versions('uk-sched')).toHaveLength(1);

@@ -8,7 +8,10 @@ type Row = { id: string; name: string; countries?: string[]; programs?: string[]
  * Twelve ordinary entries, so removing one stays under the shrink guard's default 10 % (a version removing more is
  * held, not activated).
  */
-const FILLER: Row[] = Array.from({ length: 12 }, (_, i) => ({ id: `F-${String(i + 1).padStart(2, '0')}`, name: `Filler Trading Company Number ${i + 1}` }));
+const FILLER: Row[] = Array.from({ length: 12 }, (_, i) => ({
+  id: `F-${String(i + 1).padStart(2, '0')}`,
+  name: `Filler Trading Company Number ${i + 1}`,
+}));
 
 describe('list versions: activation by hand, rollback, versions, diff, delistings', () => {
   let t: TestService;
@@ -45,20 +48,37 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
   it('rolls back to an older version: it is active again, the newer one superseded, audited, re-screened against the newer', async () => {
     const v1 = await uploadWatchList(t, 'roll', [...FILLER, { id: 'R-1', name: 'Aurora Borealis Shipping LLC' }]);
     await completedRescreen('roll', v1.id);
-    const v2 = await uploadWatchList(t, 'roll', [...FILLER, { id: 'R-1', name: 'Aurora Borealis Shipping LLC' }, { id: 'R-2', name: 'Kestrel Avionics Trading FZE' }]);
+    const v2 = await uploadWatchList(t, 'roll', [
+      ...FILLER,
+      { id: 'R-1', name: 'Aurora Borealis Shipping LLC' },
+      { id: 'R-2', name: 'Kestrel Avionics Trading FZE' },
+    ]);
     const firstRun = await completedRescreen('roll', v2.id);
-    const screenKestrel = () => t.http.post('/v1/screen/parties').set(...bearer(t.adminKey)).send({ parties: [{ name: 'Kestrel Avionics Trading FZE' }] });
-    expect((await screenKestrel()).body.results[0].matches).toEqual([expect.objectContaining({ listId: 'roll', entryId: 'R-2' })]);
+    const screenKestrel = () =>
+      t.http
+        .post('/v1/screen/parties')
+        .set(...bearer(t.adminKey))
+        .send({ parties: [{ name: 'Kestrel Avionics Trading FZE' }] });
+    expect((await screenKestrel()).body.results[0].matches).toEqual([
+      expect.objectContaining({ listId: 'roll', entryId: 'R-2' }),
+    ]);
 
     const res = await activate('roll', v1.id);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: v1.id, status: 'active', supersededAt: null, activatedAt: expect.any(String) });
+    expect(res.body).toMatchObject({
+      id: v1.id,
+      status: 'active',
+      supersededAt: null,
+      activatedAt: expect.any(String),
+    });
     const old = await t.http.get(`/v1/lists/roll/versions/${v2.id}`).set(...bearer(auditor));
     expect(old.body).toMatchObject({ status: 'superseded', supersededAt: expect.any(String) });
     expect(await activeVersionOf('roll')).toBe(v1.id);
 
     const [event] = await ds().query(
-      `SELECT actor, data FROM audit_events WHERE subject_id = $1 AND action = 'list_version.activated' ORDER BY id DESC LIMIT 1`, [v1.id]);
+      `SELECT actor, data FROM audit_events WHERE subject_id = $1 AND action = 'list_version.activated' ORDER BY id DESC LIMIT 1`,
+      [v1.id],
+    );
     const [adminKey] = await ds().query(`SELECT id FROM api_keys WHERE role = 'admin' ORDER BY created_at LIMIT 1`);
     expect(event.data).toMatchObject({ listId: 'roll', previousVersionId: v2.id, rollback: true, held: false });
     expect(event.actor).toMatchObject({ keyId: adminKey.id, role: 'admin' });
@@ -76,8 +96,12 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
     const active = await activeVersionOf('roll');
     const [held] = await ds().query(
       `INSERT INTO list_versions (list_id, status, format, sha256, entry_count, imported_by, finished_at)
-       VALUES ('roll', 'held', 'entities-csv', repeat('a', 64), 1, '{"keyId":null,"role":"system","organization":null}', now()) RETURNING id`);
-    await ds().query(`INSERT INTO entity_entries (version_id, entry_id, entry, content_hash) SELECT $1, entry_id, entry, content_hash FROM entity_entries WHERE version_id = $2 AND entry_id = 'R-1'`, [held.id, active]);
+       VALUES ('roll', 'held', 'entities-csv', repeat('a', 64), 1, '{"keyId":null,"role":"system","organization":null}', now()) RETURNING id`,
+    );
+    await ds().query(
+      `INSERT INTO entity_entries (version_id, entry_id, entry, content_hash) SELECT $1, entry_id, entry, content_hash FROM entity_entries WHERE version_id = $2 AND entry_id = 'R-1'`,
+      [held.id, active],
+    );
     const listed = await t.http.get('/v1/lists/roll/versions?limit=1').set(...bearer(auditor));
     expect(listed.body.items[0]).toMatchObject({ id: held.id, status: 'held', activatedAt: null });
 
@@ -85,7 +109,10 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
     const res = await activate('roll', held.id);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: held.id, status: 'active', entryCount: 1 });
-    const [event] = await ds().query(`SELECT data FROM audit_events WHERE subject_id = $1 AND action = 'list_version.activated'`, [held.id]);
+    const [event] = await ds().query(
+      `SELECT data FROM audit_events WHERE subject_id = $1 AND action = 'list_version.activated'`,
+      [held.id],
+    );
     expect(event.data).toMatchObject({ previousVersionId: active, held: true, rollback: false });
     expect(await completedRescreen('roll', held.id)).toMatchObject({ status: 'completed' });
 
@@ -94,9 +121,12 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
     expect(again.body).toMatchObject({ code: 'version_already_active', status: 409 });
 
     const [importing] = await ds().query(
-      `INSERT INTO list_versions (list_id, status, format, sha256, imported_by) VALUES ('roll', 'importing', 'entities-csv', repeat('b', 64), '{"keyId":null,"role":"system","organization":null}') RETURNING id`);
+      `INSERT INTO list_versions (list_id, status, format, sha256, imported_by) VALUES ('roll', 'importing', 'entities-csv', repeat('b', 64), '{"keyId":null,"role":"system","organization":null}') RETURNING id`,
+    );
     expect((await activate('roll', importing.id)).body).toMatchObject({ status: 409, code: 'version_importing' });
-    await ds().query(`UPDATE list_versions SET status = 'failed', error = 'file: line 3: bad row' WHERE id = $1`, [importing.id]);
+    await ds().query(`UPDATE list_versions SET status = 'failed', error = 'file: line 3: bad row' WHERE id = $1`, [
+      importing.id,
+    ]);
     expect((await activate('roll', importing.id)).body).toMatchObject({ status: 409, code: 'version_failed' });
 
     expect((await activate('roll', '00000000-0000-4000-8000-000000000000')).status).toBe(404);
@@ -109,7 +139,15 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
     expect(all.status).toBe(200);
     expect(all.body.nextCursor).toBeNull();
     expect(all.body.items).toHaveLength(4);
-    for (const v of all.body.items) expect(v).toEqual(expect.objectContaining({ id: expect.any(String), status: expect.any(String), sha256: expect.any(String), createdAt: expect.any(String) }));
+    for (const v of all.body.items)
+      expect(v).toEqual(
+        expect.objectContaining({
+          id: expect.any(String),
+          status: expect.any(String),
+          sha256: expect.any(String),
+          createdAt: expect.any(String),
+        }),
+      );
     const created = all.body.items.map((v: { createdAt: string }) => v.createdAt);
     expect([...created].sort().reverse()).toEqual(created);
 
@@ -131,12 +169,27 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
   });
 
   it('diffs two versions in SQL: counts, pages by entry id, the default and an explicit `against`', async () => {
-    const d1 = await uploadWatchList(t, 'difflist', [...FILLER, { id: 'A', name: 'Alpha Machine Tools' }, { id: 'B', name: 'Bravo Optics' }, { id: 'C', name: 'Charlie Drones' }]);
-    const d2 = await uploadWatchList(t, 'difflist', [...FILLER, { id: 'A', name: 'Alpha Machine Tools' }, { id: 'B', name: 'Bravo Optics', countries: ['BY'] }, { id: 'D', name: 'Delta Navigation' }]);
+    const d1 = await uploadWatchList(t, 'difflist', [
+      ...FILLER,
+      { id: 'A', name: 'Alpha Machine Tools' },
+      { id: 'B', name: 'Bravo Optics' },
+      { id: 'C', name: 'Charlie Drones' },
+    ]);
+    const d2 = await uploadWatchList(t, 'difflist', [
+      ...FILLER,
+      { id: 'A', name: 'Alpha Machine Tools' },
+      { id: 'B', name: 'Bravo Optics', countries: ['BY'] },
+      { id: 'D', name: 'Delta Navigation' },
+    ]);
     const diff = await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff`).set(...bearer(auditor));
     expect(diff.status).toBe(200);
     expect(diff.body).toEqual({
-      versionId: d2.id, against: d1.id, added: 1, removed: 1, changed: 1, nextCursor: null,
+      versionId: d2.id,
+      against: d1.id,
+      added: 1,
+      removed: 1,
+      changed: 1,
+      nextCursor: null,
       items: [
         { change: 'changed', entryId: 'B', name: 'Bravo Optics' },
         { change: 'removed', entryId: 'C', name: 'Charlie Drones' },
@@ -147,44 +200,78 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
     const paged: unknown[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: unknown[]; nextCursor: string | null } } = await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?limit=1${cursor ? `&cursor=${cursor}` : ''}`).set(...bearer(supervisor));
+      const res: { body: { items: unknown[]; nextCursor: string | null } } = await t.http
+        .get(`/v1/lists/difflist/versions/${d2.id}/diff?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(...bearer(supervisor));
       expect(res.body).toMatchObject({ added: 1, removed: 1, changed: 1 });
       paged.push(...res.body.items);
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(paged).toEqual(diff.body.items);
 
-    const reverse = await t.http.get(`/v1/lists/difflist/versions/${d1.id}/diff?against=${d2.id}`).set(...bearer(auditor));
+    const reverse = await t.http
+      .get(`/v1/lists/difflist/versions/${d1.id}/diff?against=${d2.id}`)
+      .set(...bearer(auditor));
     expect(reverse.body).toMatchObject({ against: d2.id, added: 1, removed: 1, changed: 1 });
-    expect(reverse.body.items.map((i: { change: string; entryId: string }) => `${i.change}:${i.entryId}`)).toEqual(['changed:B', 'added:C', 'removed:D']);
+    expect(reverse.body.items.map((i: { change: string; entryId: string }) => `${i.change}:${i.entryId}`)).toEqual([
+      'changed:B',
+      'added:C',
+      'removed:D',
+    ]);
 
     // The first version replaced nothing: everything it holds is added.
     const first = await t.http.get(`/v1/lists/difflist/versions/${d1.id}/diff?limit=500`).set(...bearer(auditor));
     expect(first.body).toMatchObject({ against: null, added: 15, removed: 0, changed: 0 });
 
     const other = await activeVersionOf('un');
-    expect((await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?against=${other}`).set(...bearer(auditor))).status).toBe(404);
-    expect((await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?against=nope`).set(...bearer(auditor))).status).toBe(400);
-    expect((await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?cursor=forged`).set(...bearer(auditor))).status).toBe(400);
+    expect(
+      (await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?against=${other}`).set(...bearer(auditor))).status,
+    ).toBe(404);
+    expect(
+      (await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?against=nope`).set(...bearer(auditor))).status,
+    ).toBe(400);
+    expect(
+      (await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff?cursor=forged`).set(...bearer(auditor))).status,
+    ).toBe(400);
     expect((await t.http.get(`/v1/lists/difflist/versions/${d2.id}/diff`).set(...bearer(broker))).status).toBe(403);
 
     // Goods lists compare prefix by prefix: a new severity or label is a change.
     const filler = Array.from({ length: 12 }, (_, i) => `01${String(i + 1).padStart(2, '0')},low,Filler ${i + 1}`);
     const goods = (rows: string[]) => Buffer.from(['prefix,severity,label', ...filler, ...rows].join('\n'));
-    const g1 = await uploadList(t.http, t.adminKey, 'diffgoods', 'goods-csv', { file: goods(['8542,high,ICs', '9999,low,placeholder', '880100,high,Gliders']) }, 'goods');
-    const g2 = await uploadList(t.http, t.adminKey, 'diffgoods', 'goods-csv', { file: goods(['8542,medium,ICs', '9999,low,placeholder', '940161,high,Seats']) }, 'goods');
+    const g1 = await uploadList(
+      t.http,
+      t.adminKey,
+      'diffgoods',
+      'goods-csv',
+      { file: goods(['8542,high,ICs', '9999,low,placeholder', '880100,high,Gliders']) },
+      'goods',
+    );
+    const g2 = await uploadList(
+      t.http,
+      t.adminKey,
+      'diffgoods',
+      'goods-csv',
+      { file: goods(['8542,medium,ICs', '9999,low,placeholder', '940161,high,Seats']) },
+      'goods',
+    );
     const gd = await t.http.get(`/v1/lists/diffgoods/versions/${g2.id}/diff`).set(...bearer(auditor));
     expect(gd.body).toMatchObject({ against: g1.id, added: 1, removed: 1, changed: 1 });
     expect(gd.body.items).toEqual([
-      { change: 'changed', entryId: '8542', name: 'ICs' }, { change: 'removed', entryId: '880100', name: 'Gliders' }, { change: 'added', entryId: '940161', name: 'Seats' },
+      { change: 'changed', entryId: '8542', name: 'ICs' },
+      { change: 'removed', entryId: '880100', name: 'Gliders' },
+      { change: 'added', entryId: '940161', name: 'Seats' },
     ]);
   });
 
   it('describes the new endpoints in the OpenAPI document', async () => {
     const doc = await t.http.get('/openapi.json');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
-      '/v1/lists/{listId}/versions', '/v1/lists/{listId}/versions/{versionId}/activate', '/v1/lists/{listId}/versions/{versionId}/diff',
-    ]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/lists/{listId}/versions',
+        '/v1/lists/{listId}/versions/{versionId}/activate',
+        '/v1/lists/{listId}/versions/{versionId}/diff',
+      ]),
+    );
     expect(doc.body.components.schemas.ListVersion.properties.status.enum).toContain('held');
   });
 
@@ -194,7 +281,9 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
     await completedRescreen('delist', w1.id);
     const submitted = await submit(t.http, broker, withConsignee(listed));
     expect(submitted.status).toBe(201);
-    expect(submitted.body.screening.hits).toEqual(expect.arrayContaining([expect.objectContaining({ listId: 'delist', entryId: 'X-1' })]));
+    expect(submitted.body.screening.hits).toEqual(
+      expect.arrayContaining([expect.objectContaining({ listId: 'delist', entryId: 'X-1' })]),
+    );
     const caseId: string = submitted.body.caseId;
     expect(caseId).toEqual(expect.any(String));
 
@@ -213,7 +302,13 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
     expect(kase.status).toBe(200);
     const delisted = kase.body.history.filter((h: { action: string }) => h.action === 'case.list_entries_delisted');
     expect(delisted).toHaveLength(1);
-    expect(delisted[0].data).toMatchObject({ listId: 'delist', versionId: w2.id, previousVersionId: w1.id, removedEntryIds: ['X-1'], changedEntryIds: [] });
+    expect(delisted[0].data).toMatchObject({
+      listId: 'delist',
+      versionId: w2.id,
+      previousVersionId: w1.id,
+      removedEntryIds: ['X-1'],
+      changedEntryIds: [],
+    });
     expect(kase.body.history.map((h: { action: string }) => h.action)).toContain('declaration.rescreened');
 
     // Rolling back brings the entry back: the delta pass finds the declaration again under the rollback's own run.
@@ -222,6 +317,8 @@ describe('list versions: activation by hand, rollback, versions, diff, delisting
     const rerun = await completedRescreen('delist', w1.id, run.finishedAt);
     expect(rerun).toMatchObject({ deltaEntries: 1, flagged: 1 });
     const after = await t.http.get(`/v1/declarations/${submitted.body.id}`).set(...bearer(reviewer.secret));
-    expect(after.body.screening.hits).toEqual(expect.arrayContaining([expect.objectContaining({ listId: 'delist', entryId: 'X-1' })]));
+    expect(after.body.screening.hits).toEqual(
+      expect.arrayContaining([expect.objectContaining({ listId: 'delist', entryId: 'X-1' })]),
+    );
   });
 });

@@ -7,7 +7,10 @@ export interface RawDeclaration {
   organization: string;
   procedure: string;
   day: string;
-  body: { countryOfDestination: string; items: { hsCode: string; countryOfOrigin: string; value: { amount: number; currency: string } }[] };
+  body: {
+    countryOfDestination: string;
+    items: { hsCode: string; countryOfOrigin: string; value: { amount: number; currency: string } }[];
+  };
   outcome: 'CLEAR' | 'REVIEW' | 'BLOCK';
   hits: { kind: string; subject: string; listId?: string; entryId?: string; matched?: string; suppressed?: boolean }[];
 }
@@ -16,7 +19,11 @@ export interface RawDeclaration {
 export const RAW_SQL = `SELECT d.id, d.organization, d.procedure, to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, d.body, s.outcome, s.hits
   FROM declarations d JOIN screenings s ON s.declaration_id = d.id AND s.trigger IN ('submission', 'batch')`;
 
-export interface Filter { from: string; to: string; organization?: string }
+export interface Filter {
+  from: string;
+  to: string;
+  organization?: string;
+}
 
 function inRange(d: RawDeclaration, f: Filter): boolean {
   return d.day >= f.from && d.day <= f.to && (!f.organization || d.organization === f.organization);
@@ -26,7 +33,10 @@ function bump(m: Map<string, number>, key: string, by = 1): void {
   m.set(key, (m.get(key) ?? 0) + by);
 }
 
-export function expectedOutcomesByDay(rows: RawDeclaration[], f: Filter): Map<string, { clear: number; review: number; block: number }> {
+export function expectedOutcomesByDay(
+  rows: RawDeclaration[],
+  f: Filter,
+): Map<string, { clear: number; review: number; block: number }> {
   const out = new Map<string, { clear: number; review: number; block: number }>();
   for (const d of rows.filter((r) => inRange(r, f))) {
     const e = out.get(d.day) ?? { clear: 0, review: 0, block: 0 };
@@ -52,7 +62,8 @@ export function expectedHits(rows: RawDeclaration[], f: Filter, by: string): Map
   const out = new Map<string, number>();
   for (const d of rows.filter((r) => inRange(r, f))) {
     if (by === 'list' || by === 'entry') {
-      for (const h of live(d)) if (h.listId && h.entryId) bump(out, by === 'list' ? h.listId : `${h.listId}:${h.entryId}`);
+      for (const h of live(d))
+        if (h.listId && h.entryId) bump(out, by === 'list' ? h.listId : `${h.listId}:${h.entryId}`);
       continue;
     }
     for (const item of controlledLines(d)) {
@@ -64,7 +75,11 @@ export function expectedHits(rows: RawDeclaration[], f: Filter, by: string): Map
   return out;
 }
 
-export function expectedReexport(rows: RawDeclaration[], f: Filter, banned: Set<string>): Map<string, { lines: number; value: number }> {
+export function expectedReexport(
+  rows: RawDeclaration[],
+  f: Filter,
+  banned: Set<string>,
+): Map<string, { lines: number; value: number }> {
   const out = new Map<string, { lines: number; value: number }>();
   for (const d of rows.filter((r) => inRange(r, f) && r.procedure !== 'import')) {
     for (const item of controlledLines(d)) {

@@ -17,19 +17,42 @@ export function declaration(overrides: Record<string, unknown> = {}): Record<str
     countryOfDispatch: 'TR',
     countryOfDestination: 'KZ',
     items: [
-      { lineNo: 1, hsCode: '9403.60', description: 'Wooden office desks', countryOfOrigin: 'TR', quantity: 40, unit: 'pcs', netMassKg: 1200, value: { amount: 18000, currency: 'USD' } },
+      {
+        lineNo: 1,
+        hsCode: '9403.60',
+        description: 'Wooden office desks',
+        countryOfOrigin: 'TR',
+        quantity: 40,
+        unit: 'pcs',
+        netMassKg: 1200,
+        value: { amount: 18000, currency: 'USD' },
+      },
     ],
     ...overrides,
   };
 }
 
 export function submit(http: TestAgent, key: string, body: unknown, idempotencyKey: string = randomUUID()) {
-  return http.post('/v1/declarations').set(...bearer(key)).set('Idempotency-Key', idempotencyKey).send(body as object);
+  return http
+    .post('/v1/declarations')
+    .set(...bearer(key))
+    .set('Idempotency-Key', idempotencyKey)
+    .send(body as object);
 }
 
 /** Uploads a list version through the API and waits until it is active (or fails the test). */
-export async function uploadList(http: TestAgent, adminKey: string, listId: string, format: string, parts: Record<string, Buffer | string>, kind?: string) {
-  let req = http.post(`/v1/lists/${listId}/versions`).set(...bearer(adminKey)).field('format', format);
+export async function uploadList(
+  http: TestAgent,
+  adminKey: string,
+  listId: string,
+  format: string,
+  parts: Record<string, Buffer | string>,
+  kind?: string,
+) {
+  let req = http
+    .post(`/v1/lists/${listId}/versions`)
+    .set(...bearer(adminKey))
+    .field('format', format);
   if (kind) req = req.field('kind', kind);
   for (const [name, content] of Object.entries(parts)) {
     req = req.attach(name, typeof content === 'string' ? readFileSync(content) : content, `${name}.dat`);
@@ -50,6 +73,10 @@ export const OFAC_2019 = {
 };
 
 /** Waits until this process's reference index serves the list version. */
-export async function indexed(service: { lists: { index: { versions(): Record<string, string> } } }, listId: string, versionId: string) {
+export async function indexed(
+  service: { lists: { index: { versions(): Record<string, string> } } },
+  listId: string,
+  versionId: string,
+) {
   await eventually(async () => service.lists.index.versions()[listId] === versionId, 20000);
 }

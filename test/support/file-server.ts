@@ -44,11 +44,13 @@ export class FileServer {
         return answer(file.failStatus ?? 500, { 'content-type': 'text/plain' }, Buffer.from('publisher error'));
       }
       const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
-      const etag = file.etag === false ? undefined : `"${createHash('sha256').update(file.body).digest('hex').slice(0, 16)}"`;
+      const etag =
+        file.etag === false ? undefined : `"${createHash('sha256').update(file.body).digest('hex').slice(0, 16)}"`;
       if (etag) headers.etag = etag;
       if (file.lastModified) headers['last-modified'] = file.lastModified;
       if (etag && req.headers['if-none-match'] === etag) return answer(304, headers);
-      if (!etag && file.lastModified && req.headers['if-modified-since'] === file.lastModified) return answer(304, headers);
+      if (!etag && file.lastModified && req.headers['if-modified-since'] === file.lastModified)
+        return answer(304, headers);
       answer(200, headers, file.body);
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

@@ -28,13 +28,21 @@ export default async function globalSetup(): Promise<void> {
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);
-    const lists = new ListsService(dataSource, new UnitOfWork(dataSource), pino({ level: 'silent' }), () => undefined, rescreenHook);
+    const lists = new ListsService(
+      dataSource,
+      new UnitOfWork(dataSource),
+      pino({ level: 'silent' }),
+      () => undefined,
+      rescreenHook,
+    );
     await seedLists(dataSource, lists);
     // The seeds' delta re-screens have nothing to screen (the template holds no declaration). Settled here, they do not
     // run again in every copy, where their audit events would land at random moments in each test's own events.
     await dataSource.query(`UPDATE rescreen_runs SET status = 'completed', candidates = 0, processed = 0, flagged = 0,
       started_at = now(), finished_at = now() WHERE status = 'queued'`);
-    await dataSource.query(`UPDATE outbox SET status = 'done', finished_at = now() WHERE job_name = 'lists.rescreen' AND status = 'pending'`);
+    await dataSource.query(
+      `UPDATE outbox SET status = 'done', finished_at = now() WHERE job_name = 'lists.rescreen' AND status = 'pending'`,
+    );
   } finally {
     await dataSource.destroy();
   }

@@ -20,7 +20,11 @@ function binDir(): string {
  * to run as root, so as root the cluster belongs to the `postgres` user.
  */
 export class OwnPostgres {
-  private constructor(readonly dir: string, readonly port: number, private readonly owner: { uid: number; gid: number } | undefined) {}
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly owner: { uid: number; gid: number } | undefined,
+  ) {}
 
   get url(): string {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
@@ -40,7 +44,15 @@ export class OwnPostgres {
       chownSync(dir, owner.uid, owner.gid);
     }
     const pg = new OwnPostgres(dir, await freePort(), owner);
-    await pg.pg('initdb', ['-D', join(dir, 'data'), '--auth=trust', '--username=postgres', '--no-sync', '--no-instructions', '--encoding=UTF8']);
+    await pg.pg('initdb', [
+      '-D',
+      join(dir, 'data'),
+      '--auth=trust',
+      '--username=postgres',
+      '--no-sync',
+      '--no-instructions',
+      '--encoding=UTF8',
+    ]);
     await pg.start();
     return pg;
   }
@@ -52,7 +64,18 @@ export class OwnPostgres {
 
   async start(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
-    await this.pg('pg_ctl', ['-D', join(this.dir, 'data'), '-o', options, '-l', join(this.dir, 'log'), '-w', '-t', '60', 'start']);
+    await this.pg('pg_ctl', [
+      '-D',
+      join(this.dir, 'data'),
+      '-o',
+      options,
+      '-l',
+      join(this.dir, 'log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
   }
 
   /** fast: clients are disconnected (57P01) and the server stops; immediate: as a crash. */

@@ -7,11 +7,22 @@ const ROOT = join(__dirname, '..', '..');
  * Starts the compiled worker entry point (`npm run worker`) as its own process, as production runs it; never with
  * the shipped list sources (tests do not reach the internet).
  */
-export function spawnWorker(env: Record<string, string>): { child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): Promise<void> } {
-  const child = spawn(process.execPath, ['dist/src/worker.js'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, LIST_SOURCES: 'off' } });
+export function spawnWorker(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+} {
+  const child = spawn(process.execPath, ['dist/src/worker.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, LIST_SOURCES: 'off' },
+  });
   let out = '';
-  child.stdout?.on('data', (d) => { out += d; });
-  child.stderr?.on('data', (d) => { out += d; });
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
   return {
     child,
     output: () => out,
@@ -20,18 +31,33 @@ export function spawnWorker(env: Record<string, string>): { child: ChildProcess;
 }
 
 /** Starts the compiled API entry point (`npm start`) on a free port; resolves once it listens (it loads the lists first). */
-export async function spawnApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): Promise<void> }> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...env } });
+export async function spawnApi(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): Promise<void> }> {
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...env },
+  });
   let out = '';
-  child.stdout?.on('data', (d) => { out += d; });
-  child.stderr?.on('data', (d) => { out += d; });
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`API not listening within 60 s:\n${out}`)), 60_000);
     child.stdout?.on('data', () => {
       const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`API exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`API exited with ${code}:\n${out}`));
+    });
   });
   return {
     url,

@@ -37,7 +37,11 @@ export class OwnRedis {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 10_000;
     for (;;) {
       const client = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -47,7 +51,8 @@ export class OwnRedis {
         // The answer must come from our own process: another test's server could hold the port.
         const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]);
         if (pid === this.child.pid) return;
-        if (this.child.exitCode !== null) throw new Error(`port ${this.port} is taken by another redis-server (pid ${pid})`);
+        if (this.child.exitCode !== null)
+          throw new Error(`port ${this.port} is taken by another redis-server (pid ${pid})`);
       } catch (err) {
         if (String(err).includes('taken by another')) throw err;
         if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not start`);

@@ -25,7 +25,11 @@ export class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        receiver.requests.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        receiver.requests.push({
+          path: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         const status = receiver.answers.length > 1 ? receiver.answers.shift()! : receiver.answers[0];
         receiver.held.add(res);
         setTimeout(() => {

@@ -19,14 +19,24 @@ describe('sendWebhook', () => {
   });
 
   const input = (url: string, overrides: Partial<SendInput> = {}): SendInput => ({
-    url, eventId: 'evt-1', body: '{"id":"evt-1"}', secret: 'whsec_x', allowPrivate: true, timeoutMs: 2000, ...overrides,
+    url,
+    eventId: 'evt-1',
+    body: '{"id":"evt-1"}',
+    secret: 'whsec_x',
+    allowPrivate: true,
+    timeoutMs: 2000,
+    ...overrides,
   });
 
   it('counts 2xx as delivered and anything else as a failed attempt with the status', async () => {
     expect(await sendWebhook(input(receiver.url('/ok')))).toEqual({ ok: true, statusCode: 200, error: null });
     receiver.answers = [410];
     try {
-      expect(await sendWebhook(input(receiver.url('/gone')))).toEqual({ ok: false, statusCode: 410, error: 'HTTP 410' });
+      expect(await sendWebhook(input(receiver.url('/gone')))).toEqual({
+        ok: false,
+        statusCode: 410,
+        error: 'HTTP 410',
+      });
     } finally {
       receiver.answers = [200];
     }
@@ -34,7 +44,11 @@ describe('sendWebhook', () => {
 
   it('does not follow redirects', async () => {
     const port = (redirector.address() as AddressInfo).port;
-    expect(await sendWebhook(input(`http://127.0.0.1:${port}/hook`))).toEqual({ ok: false, statusCode: 302, error: 'HTTP 302' });
+    expect(await sendWebhook(input(`http://127.0.0.1:${port}/hook`))).toEqual({
+      ok: false,
+      statusCode: 302,
+      error: 'HTTP 302',
+    });
     expect(receiver.to('/redirected')).toHaveLength(0);
   });
 
@@ -63,12 +77,19 @@ describe('sendWebhook', () => {
   it('refuses non-public addresses at delivery time unless allowed, literal or resolved (DNS rebinding)', async () => {
     const before = receiver.requests.length;
     const literal = await sendWebhook(input(receiver.url('/private'), { allowPrivate: false }));
-    expect(literal).toMatchObject({ ok: false, statusCode: null, error: expect.stringMatching(/^refused: .*loopback/) });
+    expect(literal).toMatchObject({
+      ok: false,
+      statusCode: null,
+      error: expect.stringMatching(/^refused: .*loopback/),
+    });
     // A name that was public at registration but resolves to loopback now.
     const port = new URL(receiver.url()).port;
-    const rebound = await sendWebhook(input(`http://hooks.example.com:${port}/private`, {
-      allowPrivate: false, resolve: async () => [{ address: '127.0.0.1', family: 4 }],
-    }));
+    const rebound = await sendWebhook(
+      input(`http://hooks.example.com:${port}/private`, {
+        allowPrivate: false,
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      }),
+    );
     expect(rebound).toMatchObject({ ok: false, statusCode: null, error: expect.stringMatching(/loopback/) });
     expect(receiver.requests.length).toBe(before);
   });

@@ -23,7 +23,10 @@ describe('webhook registration refuses non-public URLs', () => {
     'ftp://example.com/hook',
     'https://user:pass@93.184.215.14/hook',
   ])('answers 400 naming body.url for %s, and writes nothing', async (url) => {
-    const res = await t.http.post('/v1/webhooks').set(...bearer(broker)).send({ url, events: ['case.decided'] });
+    const res = await t.http
+      .post('/v1/webhooks')
+      .set(...bearer(broker))
+      .send({ url, events: ['case.decided'] });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.code).toBe('validation_failed');
@@ -33,22 +36,36 @@ describe('webhook registration refuses non-public URLs', () => {
   });
 
   it('validates events and the body, naming each field', async () => {
-    const post = (body: unknown) => t.http.post('/v1/webhooks').set(...bearer(broker)).send(body as object);
+    const post = (body: unknown) =>
+      t.http
+        .post('/v1/webhooks')
+        .set(...bearer(broker))
+        .send(body as object);
     const unknown = await post({ url: PUBLIC_URL, events: ['case.decided', 'declaration.deleted'] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0].path).toBe('body.events[1]');
     expect((await post({ url: PUBLIC_URL, events: [] })).body.errors[0].path).toBe('body.events');
     expect((await post({ events: ['case.decided'] })).body.errors[0].path).toBe('body.url');
     expect((await post({ url: PUBLIC_URL, events: ['case.decided'], secret: 'mine' })).status).toBe(400);
-    const text = await t.http.post('/v1/webhooks').set(...bearer(broker)).set('Content-Type', 'text/plain').send('url=x');
+    const text = await t.http
+      .post('/v1/webhooks')
+      .set(...bearer(broker))
+      .set('Content-Type', 'text/plain')
+      .send('url=x');
     expect(text.status).toBe(415);
   });
 
   it('accepts a public address and de-duplicates the events', async () => {
-    const res = await t.http.post('/v1/webhooks').set(...bearer(broker)).send({ url: PUBLIC_URL, events: ['case.decided', 'case.decided', 'batch.completed'] });
+    const res = await t.http
+      .post('/v1/webhooks')
+      .set(...bearer(broker))
+      .send({ url: PUBLIC_URL, events: ['case.decided', 'case.decided', 'batch.completed'] });
     expect(res.status).toBe(201);
     expect(res.body.events).toEqual(['case.decided', 'batch.completed']);
-    await t.http.delete(`/v1/webhooks/${res.body.id}`).set(...bearer(broker)).expect(204);
+    await t.http
+      .delete(`/v1/webhooks/${res.body.id}`)
+      .set(...bearer(broker))
+      .expect(204);
   });
 });
 
@@ -64,14 +81,22 @@ describe('webhook API: secrets, scoping, audit', () => {
   afterAll(() => t.close());
 
   const create = (key: string, body: Record<string, unknown> = {}) =>
-    t.http.post('/v1/webhooks').set(...bearer(key)).send({ url: PUBLIC_URL, events: ['declaration.screened', 'case.decided'], ...body });
+    t.http
+      .post('/v1/webhooks')
+      .set(...bearer(key))
+      .send({ url: PUBLIC_URL, events: ['declaration.screened', 'case.decided'], ...body });
 
   it('shows the signing secret once, stores it only for signing, and never lists it', async () => {
     const res = await create(brokerA, { description: 'ERP integration' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      id: expect.any(String), organization: 'org-a', url: PUBLIC_URL, events: ['declaration.screened', 'case.decided'],
-      description: 'ERP integration', createdAt: expect.any(String), secret: expect.stringMatching(/^whsec_[\w-]{43}$/),
+      id: expect.any(String),
+      organization: 'org-a',
+      url: PUBLIC_URL,
+      events: ['declaration.screened', 'case.decided'],
+      description: 'ERP integration',
+      createdAt: expect.any(String),
+      secret: expect.stringMatching(/^whsec_[\w-]{43}$/),
     });
     const { secret, id } = res.body;
 
@@ -87,13 +112,16 @@ describe('webhook API: secrets, scoping, audit', () => {
       expect(JSON.stringify(body)).not.toContain('"secret"');
     }
 
-    const events = await t.service.db.dataSource.query(`SELECT actor, action, data FROM audit_events WHERE subject_id = $1`, [id]);
+    const events = await t.service.db.dataSource.query(
+      `SELECT actor, action, data FROM audit_events WHERE subject_id = $1`,
+      [id],
+    );
     expect(events).toEqual([expect.objectContaining({ action: 'webhook.created' })]);
     expect(events[0].actor.role).toBe('broker');
     expect(JSON.stringify(events)).not.toContain(secret);
   });
 
-  it('keeps a broker to its own organisation: another organisation\'s webhook is 404', async () => {
+  it("keeps a broker to its own organisation: another organisation's webhook is 404", async () => {
     const b = (await create(brokerB)).body;
     const listA = await t.http.get('/v1/webhooks').set(...bearer(brokerA));
     expect(listA.body.items.every((w: { organization: string }) => w.organization === 'org-a')).toBe(true);
@@ -106,14 +134,18 @@ describe('webhook API: secrets, scoping, audit', () => {
     const listB = await t.http.get('/v1/webhooks').set(...bearer(brokerB));
     expect(listB.body.items.map((w: { id: string }) => w.id)).toContain(b.id);
     const all = await t.http.get('/v1/webhooks?limit=500').set(...bearer(t.adminKey));
-    expect(new Set(all.body.items.map((w: { organization: string }) => w.organization))).toEqual(new Set(['org-a', 'org-b']));
+    expect(new Set(all.body.items.map((w: { organization: string }) => w.organization))).toEqual(
+      new Set(['org-a', 'org-b']),
+    );
   });
 
   it('lets an admin register a webhook for an organisation and delete any', async () => {
     const created = await create(t.adminKey, { organization: 'org-b' });
     expect(created.status).toBe(201);
     expect(created.body.organization).toBe('org-b');
-    expect((await t.http.get('/v1/webhooks').set(...bearer(brokerB))).body.items.map((w: { id: string }) => w.id)).toContain(created.body.id);
+    expect(
+      (await t.http.get('/v1/webhooks').set(...bearer(brokerB))).body.items.map((w: { id: string }) => w.id),
+    ).toContain(created.body.id);
     expect((await t.http.delete(`/v1/webhooks/${created.body.id}`).set(...bearer(t.adminKey))).status).toBe(204);
   });
 
@@ -124,7 +156,10 @@ describe('webhook API: secrets, scoping, audit', () => {
     expect((await t.http.get(`/v1/webhooks/${id}/deliveries`).set(...bearer(brokerA))).status).toBe(404);
     const list = await t.http.get('/v1/webhooks?limit=500').set(...bearer(t.adminKey));
     expect(list.body.items.map((w: { id: string }) => w.id)).not.toContain(id);
-    const actions = await t.service.db.dataSource.query(`SELECT action FROM audit_events WHERE subject_id = $1 ORDER BY id`, [id]);
+    const actions = await t.service.db.dataSource.query(
+      `SELECT action FROM audit_events WHERE subject_id = $1 ORDER BY id`,
+      [id],
+    );
     expect(actions.map((a: { action: string }) => a.action)).toEqual(['webhook.created', 'webhook.deleted']);
   });
 
@@ -135,7 +170,9 @@ describe('webhook API: secrets, scoping, audit', () => {
     const bad = await t.http.delete('/v1/webhooks/xyz').set(...bearer(brokerA));
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('params.id');
-    const forged = Buffer.from(JSON.stringify({ at: new Date().toISOString(), id: 'not-a-uuid' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ at: new Date().toISOString(), id: 'not-a-uuid' })).toString(
+      'base64url',
+    );
     expect((await t.http.get(`/v1/webhooks?cursor=${forged}`).set(...bearer(brokerA))).status).toBe(400);
     expect((await t.http.get('/v1/webhooks?cursor=garbage').set(...bearer(brokerA))).status).toBe(400);
   });
@@ -148,11 +185,15 @@ describe('webhook API: secrets, scoping, audit', () => {
     const ids = [...first.body.items, ...second.body.items].map((w: { id: string }) => w.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThanOrEqual(4);
-    expect(Date.parse(first.body.items[1].createdAt)).toBeGreaterThanOrEqual(Date.parse(second.body.items[0].createdAt));
+    expect(Date.parse(first.body.items[1].createdAt)).toBeGreaterThanOrEqual(
+      Date.parse(second.body.items[0].createdAt),
+    );
   });
 
   it('describes the endpoints in the OpenAPI document', async () => {
     const doc = (await t.http.get('/openapi.json')).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/deliveries']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/deliveries']),
+    );
   });
 });

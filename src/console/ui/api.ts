@@ -9,7 +9,12 @@ export interface FieldError {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly fieldErrors: FieldError[] = []) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -56,10 +61,19 @@ async function problem(res: Response): Promise<ApiError> {
   } catch {
     // not JSON: keep the status line
   }
-  return new ApiError(res.status, body.code ?? `http_${res.status}`, body.detail ?? body.title ?? `${res.status} ${res.statusText}`, body.errors ?? []);
+  return new ApiError(
+    res.status,
+    body.code ?? `http_${res.status}`,
+    body.detail ?? body.title ?? `${res.status} ${res.statusText}`,
+    body.errors ?? [],
+  );
 }
 
-export async function send(path: string, options: RequestOptions = {}, key: string | null = getKey()): Promise<Response> {
+export async function send(
+  path: string,
+  options: RequestOptions = {},
+  key: string | null = getKey(),
+): Promise<Response> {
   if (!key) {
     unauthorized();
     throw new ApiError(401, 'unauthorized', 'Log in with your API key.');
@@ -75,8 +89,13 @@ export async function send(path: string, options: RequestOptions = {}, key: stri
     body = options.form;
   }
   const res = await fetch(apiUrl(path, options.query), {
-    method: options.method ?? (body ? 'POST' : 'GET'), headers, body, signal: options.signal,
-    cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer',
+    method: options.method ?? (body ? 'POST' : 'GET'),
+    headers,
+    body,
+    signal: options.signal,
+    cache: 'no-store',
+    credentials: 'omit',
+    referrerPolicy: 'no-referrer',
   });
   if (res.ok) return res;
   const error = await problem(res);
@@ -94,7 +113,7 @@ export async function getJson<T>(path: string, query?: Query, signal?: AbortSign
 /** POSTs JSON; a 204 answer resolves to undefined. */
 export async function postJson<T>(path: string, json: unknown = {}, signal?: AbortSignal): Promise<T | undefined> {
   const res = await send(path, { method: 'POST', json, signal });
-  return res.status === 204 ? undefined : res.json() as Promise<T>;
+  return res.status === 204 ? undefined : (res.json() as Promise<T>);
 }
 
 /** Checks a key before keeping it: answers who it belongs to, or throws. */

@@ -29,6 +29,7 @@ export function parseManifest(tail: string, format: 'csv' | 'ndjson'): ExportMan
 
 /** audit-events_2026-10-01T0000_2026-11-01T0000.csv: the period in the name, safe on every file system. */
 export function exportFileName(format: 'csv' | 'ndjson', from?: string, to?: string): string {
-  const stamp = (iso: string | undefined, fallback: string): string => (iso ? iso.slice(0, 16).replace(/:/g, '') : fallback);
+  const stamp = (iso: string | undefined, fallback: string): string =>
+    iso ? iso.slice(0, 16).replace(/:/g, '') : fallback;
   return `audit-events_${stamp(from, 'start')}_${stamp(to, 'now')}.${format}`;
 }

@@ -3,16 +3,21 @@ import type { ReviewCase } from './types';
 
 /** The order POST /v1/cases/claim takes cases in: priority, then deadline, then age (to merge several pages). */
 export function claimOrder(a: ReviewCase, b: ReviewCase): number {
-  return (a.priorityRank - b.priorityRank)
-    || (Date.parse(a.deadline) - Date.parse(b.deadline))
-    || (Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  return (
+    a.priorityRank - b.priorityRank ||
+    Date.parse(a.deadline) - Date.parse(b.deadline) ||
+    Date.parse(a.createdAt) - Date.parse(b.createdAt)
+  );
 }
 
 /**
  * Past its deadline and undecided (the server's flag, or the clock since the page loaded). A case whose SLA is paused
  * (waiting for the broker) is not late by the clock: its deadline moves when the answer comes.
  */
-export function isOverdue(c: Pick<ReviewCase, 'deadline' | 'closedAt' | 'overdue' | 'slaPausedAt'>, now: number): boolean {
+export function isOverdue(
+  c: Pick<ReviewCase, 'deadline' | 'closedAt' | 'overdue' | 'slaPausedAt'>,
+  now: number,
+): boolean {
   return !c.closedAt && (c.overdue || (!c.slaPausedAt && Date.parse(c.deadline) < now));
 }
 

@@ -51,15 +51,31 @@ export function money(value: { amount: number | string; currency: string } | und
 }
 
 export function humanize(text: string): string {
-  return text.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return text
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 }
 
 /** A re-screening run in a few words: "completed: 12 of 12 checked, 1 flagged (3 changed entries)". */
-export function rescreenText(r: { status: string; deltaEntries: number | null; candidates: number | null; processed: number; flagged: number; error: string | null } | null | undefined): string {
+export function rescreenText(
+  r:
+    | {
+        status: string;
+        deltaEntries: number | null;
+        candidates: number | null;
+        processed: number;
+        flagged: number;
+        error: string | null;
+      }
+    | null
+    | undefined,
+): string {
   if (!r) return 'none';
   if (r.status === 'failed') return `failed: ${r.error ?? 'no reason given'}`;
   if (r.status === 'queued') return 'queued';
-  const changed = r.deltaEntries === null ? '' : ` (${r.deltaEntries} changed entr${r.deltaEntries === 1 ? 'y' : 'ies'})`;
+  const changed =
+    r.deltaEntries === null ? '' : ` (${r.deltaEntries} changed entr${r.deltaEntries === 1 ? 'y' : 'ies'})`;
   return `${r.status}: ${r.processed} of ${r.candidates ?? '?'} checked, ${r.flagged} flagged${changed}`;
 }
 
@@ -69,6 +85,9 @@ export function bytes(n: number): string {
   const units = ['KiB', 'MiB', 'GiB'];
   let value = n / 1024;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

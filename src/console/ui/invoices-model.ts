@@ -41,7 +41,9 @@ export interface InvoiceComparison {
 }
 
 export function invoiceFindings(hits: Hit[]): Hit[] {
-  return hits.filter((h) => !h.suppressed && typeof h.evidence?.rule === 'string' && h.evidence.rule.startsWith('invoice-'));
+  return hits.filter(
+    (h) => !h.suppressed && typeof h.evidence?.rule === 'string' && h.evidence.rule.startsWith('invoice-'),
+  );
 }
 
 const digits = (code: string): string => code.replace(/\D/g, '').slice(0, 6);
@@ -57,7 +59,11 @@ const sameHs6 = (a: string, b: string): boolean => {
  * invoiceLineNo); a line without findings is shown beside the invoice line the server's pairing rule would pick
  * (same line number and HS6, else same HS6, else same line number), which then agrees with it on every field checked.
  */
-export function compareInvoices(body: DeclarationBody & { invoiceNumbers?: string[] }, invoices: Invoice[], hits: Hit[]): InvoiceComparison {
+export function compareInvoices(
+  body: DeclarationBody & { invoiceNumbers?: string[] },
+  invoices: Invoice[],
+  hits: Hit[],
+): InvoiceComparison {
   const findings = invoiceFindings(hits);
   const byNumber = new Map(invoices.map((i) => [i.number, i]));
   const cited = (body.invoiceNumbers ?? []).map((n) => byNumber.get(n)).filter((i): i is Invoice => !!i);
@@ -97,7 +103,9 @@ export function compareInvoices(body: DeclarationBody & { invoiceNumbers?: strin
     missing: (body.invoiceNumbers ?? []).filter((n) => !byNumber.has(n)),
     invoices: cited.map((invoice) => ({
       invoice,
-      sellerFinding: findings.find((h) => h.evidence?.rule === 'invoice-seller-not-consignor' && h.evidence?.invoiceNumber === invoice.number),
+      sellerFinding: findings.find(
+        (h) => h.evidence?.rule === 'invoice-seller-not-consignor' && h.evidence?.invoiceNumber === invoice.number,
+      ),
     })),
     lines,
   };

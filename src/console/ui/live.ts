@@ -12,13 +12,17 @@ export function announce(message: string, kind: 'info' | 'error' = 'info'): void
   target.textContent = message;
   target.classList.add('shown');
   window.clearTimeout(timer);
-  timer = window.setTimeout(() => {
-    target.classList.remove('shown');
-    target.textContent = '';
-  }, kind === 'error' ? 12000 : 6000);
+  timer = window.setTimeout(
+    () => {
+      target.classList.remove('shown');
+      target.textContent = '';
+    },
+    kind === 'error' ? 12000 : 6000,
+  );
 }
 
 export function errorMessage(err: unknown): string {
-  if (err && typeof err === 'object' && 'describe' in err && typeof err.describe === 'function') return String(err.describe());
+  if (err && typeof err === 'object' && 'describe' in err && typeof err.describe === 'function')
+    return String(err.describe());
   return err instanceof Error ? err.message : String(err);
 }

@@ -30,16 +30,32 @@ const ACCESS: Record<PageName, Role[]> = {
   'not-found': [...PEOPLE, 'broker', 'admin'],
 };
 // Supervisors and auditors land on the figures; reviewers on their work.
-const HOME: Record<Role, string> = { reviewer: '#/queue', supervisor: '#/dashboard', auditor: '#/dashboard', admin: '#/lists', broker: '#/declarations' };
+const HOME: Record<Role, string> = {
+  reviewer: '#/queue',
+  supervisor: '#/dashboard',
+  auditor: '#/dashboard',
+  admin: '#/lists',
+  broker: '#/declarations',
+};
 const NAV_PAGE: Partial<Record<PageName, string>> = { case: 'queue', declaration: 'declarations' };
 
 async function renderNotFound(ctx: PageContext): Promise<void> {
-  replace(ctx.main, h('h1', { tabindex: -1 }, 'Page not found'), h('p', null, h('a', { href: HOME[ctx.user.role] }, 'Go to your start page')));
+  replace(
+    ctx.main,
+    h('h1', { tabindex: -1 }, 'Page not found'),
+    h('p', null, h('a', { href: HOME[ctx.user.role] }, 'Go to your start page')),
+  );
 }
 
 const PAGES: Record<PageName, PageRender> = {
-  dashboard: renderDashboard, queue: renderQueue, case: renderCase, declarations: renderDeclarations, declaration: renderDeclaration,
-  lists: renderLists, audit: renderAudit, 'not-found': renderNotFound,
+  dashboard: renderDashboard,
+  queue: renderQueue,
+  case: renderCase,
+  declarations: renderDeclarations,
+  declaration: renderDeclaration,
+  lists: renderLists,
+  audit: renderAudit,
+  'not-found': renderNotFound,
 };
 
 const main = document.getElementById('main') as HTMLElement;
@@ -55,7 +71,8 @@ function setHeader(): void {
   for (const link of nav.querySelectorAll<HTMLAnchorElement>('a[data-page]')) {
     link.hidden = !ACCESS[link.dataset.page as PageName].includes(user.role);
   }
-  (document.getElementById('who-text') as HTMLElement).textContent = `${user.name} · ${user.role} · ${user.organization}`;
+  (document.getElementById('who-text') as HTMLElement).textContent =
+    `${user.name} · ${user.role} · ${user.organization}`;
 }
 
 async function show(): Promise<void> {
@@ -83,20 +100,31 @@ async function show(): Promise<void> {
   main.setAttribute('aria-busy', 'true');
   delete main.dataset.page;
   const ctx: PageContext = {
-    main, user, route, signal: controller.signal,
+    main,
+    user,
+    route,
+    signal: controller.signal,
     onLeave: (fn) => cleanups.push(fn),
     shortcuts: setPageShortcuts,
   };
   try {
     if (!ACCESS[route.page].includes(user.role)) {
-      replace(main, h('h1', { tabindex: -1 }, 'Not available'), h('p', null, `The ${route.page} page is not open to the ${user.role} role.`));
+      replace(
+        main,
+        h('h1', { tabindex: -1 }, 'Not available'),
+        h('p', null, `The ${route.page} page is not open to the ${user.role} role.`),
+      );
     } else {
       await PAGES[route.page](ctx);
     }
   } catch (err) {
     if (controller.signal.aborted) return;
-    replace(main, h('h1', { tabindex: -1 }, 'Something went wrong'), h('p', { class: 'error' }, errorMessage(err)),
-      h('button', { type: 'button', onclick: () => void show() }, 'Try again'));
+    replace(
+      main,
+      h('h1', { tabindex: -1 }, 'Something went wrong'),
+      h('p', { class: 'error' }, errorMessage(err)),
+      h('button', { type: 'button', onclick: () => void show() }, 'Try again'),
+    );
   }
   if (controller.signal.aborted) return;
   main.setAttribute('aria-busy', 'false');
@@ -105,7 +133,8 @@ async function show(): Promise<void> {
   performance.measure(`console:render:${route.page}`, `console:start:${route.page}`, `console:ready:${route.page}`);
   const title = main.querySelector('h1');
   document.title = `${title?.textContent ?? 'Console'} · Screening console`;
-  if (document.activeElement === document.body || !main.contains(document.activeElement)) title?.focus({ preventScroll: true });
+  if (document.activeElement === document.body || !main.contains(document.activeElement))
+    title?.focus({ preventScroll: true });
 }
 
 function loggedIn(who: WhoAmI): void {
@@ -132,7 +161,9 @@ async function boot(): Promise<void> {
   document.getElementById('help-close')?.addEventListener('click', () => help.close());
   installShortcuts({
     '?': () => help.showModal(),
-    q: () => { if (user && ACCESS.queue.includes(user.role)) location.hash = '#/queue'; },
+    q: () => {
+      if (user && ACCESS.queue.includes(user.role)) location.hash = '#/queue';
+    },
   });
   onUnauthorized(() => {
     if (user) logOut('Your key was not accepted (revoked or expired): log in again.');

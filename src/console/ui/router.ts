@@ -1,5 +1,6 @@
 /** Hash routes keep the console to one HTML page: #/dashboard, #/queue, #/cases/:id, #/declarations[/:id], #/lists, #/audit. */
-export type PageName = 'dashboard' | 'queue' | 'case' | 'declarations' | 'declaration' | 'lists' | 'audit' | 'not-found';
+export type PageName =
+  'dashboard' | 'queue' | 'case' | 'declarations' | 'declaration' | 'lists' | 'audit' | 'not-found';
 
 export interface Route {
   page: PageName;
@@ -7,12 +8,21 @@ export interface Route {
   query: URLSearchParams;
 }
 
-const SIMPLE: Record<string, PageName> = { dashboard: 'dashboard', queue: 'queue', declarations: 'declarations', lists: 'lists', audit: 'audit' };
+const SIMPLE: Record<string, PageName> = {
+  dashboard: 'dashboard',
+  queue: 'queue',
+  declarations: 'declarations',
+  lists: 'lists',
+  audit: 'audit',
+};
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
   const [path = '', qs = ''] = raw.split('?', 2);
-  const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   const query = new URLSearchParams(qs);
   if (parts.length === 0) return { page: 'queue', query };
   if (parts.length === 1 && SIMPLE[parts[0]]) return { page: SIMPLE[parts[0]], query };

@@ -10,11 +10,26 @@ export function setPageShortcuts(map: Shortcuts): void {
   pageShortcuts = map;
 }
 
-const TEXT_INPUTS = new Set(['text', 'password', 'search', 'email', 'url', 'tel', 'number', 'date', 'datetime-local', 'time', 'month', 'week', 'file']);
+const TEXT_INPUTS = new Set([
+  'text',
+  'password',
+  'search',
+  'email',
+  'url',
+  'tel',
+  'number',
+  'date',
+  'datetime-local',
+  'time',
+  'month',
+  'week',
+  'file',
+]);
 
 export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)
+    return true;
   return target instanceof HTMLInputElement && TEXT_INPUTS.has(target.type);
 }
 
@@ -22,7 +37,8 @@ export function installShortcuts(global: Shortcuts): void {
   document.addEventListener('keydown', (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     if (isTyping(event.target)) {
-      if (event.key === 'Escape' && event.target instanceof HTMLElement && !event.target.closest('dialog')) event.target.blur();
+      if (event.key === 'Escape' && event.target instanceof HTMLElement && !event.target.closest('dialog'))
+        event.target.blur();
       return;
     }
     if (document.querySelector('dialog[open]')) return;

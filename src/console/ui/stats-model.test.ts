@@ -8,9 +8,18 @@ describe('dashboard model', () => {
     expect(presetRange('7d', now)).toEqual({ from: '2026-03-09', to: '2026-03-15' });
     expect(presetRange('month', now)).toEqual({ from: '2026-03-01', to: '2026-03-15' });
     expect(presetRange('prev-month', now)).toEqual({ from: '2026-02-01', to: '2026-02-28' });
-    expect(filterFromQuery(new URLSearchParams(''), now)).toMatchObject({ preset: '30d', from: '2026-02-14', organization: '', interval: 'day' });
-    expect(filterFromQuery(new URLSearchParams('period=custom&from=2026-01-01&to=2026-01-31&organization=acme&interval=week'), now))
-      .toEqual({ preset: 'custom', from: '2026-01-01', to: '2026-01-31', organization: 'acme', interval: 'week' });
+    expect(filterFromQuery(new URLSearchParams(''), now)).toMatchObject({
+      preset: '30d',
+      from: '2026-02-14',
+      organization: '',
+      interval: 'day',
+    });
+    expect(
+      filterFromQuery(
+        new URLSearchParams('period=custom&from=2026-01-01&to=2026-01-31&organization=acme&interval=week'),
+        now,
+      ),
+    ).toEqual({ preset: 'custom', from: '2026-01-01', to: '2026-01-31', organization: 'acme', interval: 'week' });
     expect(filterFromQuery(new URLSearchParams('period=custom&from=junk'), now).from).toBe('2026-02-14');
   });
 
@@ -29,6 +38,14 @@ describe('dashboard model', () => {
   });
 
   it('writes CSV that a spreadsheet reads as text', () => {
-    expect(toCsv(['a', 'b'], [['=cmd', 'x,y'], [1, null]])).toBe("a,b\r\n'=cmd,\"x,y\"\r\n1,\r\n");
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['=cmd', 'x,y'],
+          [1, null],
+        ],
+      ),
+    ).toBe('a,b\r\n\'=cmd,"x,y"\r\n1,\r\n');
   });
 });

@@ -26,17 +26,30 @@ function split(normalized: string): string[] {
   return normalized.split(/\s+/).filter(Boolean);
 }
 
-export function alignTokens(normalizedQuery: string, normalizedList: string, comparisons: TokenComparison[]): Alignment {
-  const pairs = comparisons.filter((c) => c.queryToken !== null && c.listToken !== null && c.note !== 'missing' && c.similarity > 0);
+export function alignTokens(
+  normalizedQuery: string,
+  normalizedList: string,
+  comparisons: TokenComparison[],
+): Alignment {
+  const pairs = comparisons.filter(
+    (c) => c.queryToken !== null && c.listToken !== null && c.note !== 'missing' && c.similarity > 0,
+  );
   const usedQuery = new Set<number>();
   const usedList = new Set<number>();
-  const side = (tokens: string[], key: 'queryToken' | 'listToken', used: Set<number>): TokenView[] => tokens.map((text) => {
-    const index = pairs.findIndex((p, i) => !used.has(i) && p[key] === text);
-    if (index < 0) return { text, pair: null, similarity: 0, note: 'missing', other: null };
-    used.add(index);
-    const p = pairs[index];
-    return { text, pair: index + 1, similarity: p.similarity, note: p.note, other: key === 'queryToken' ? p.listToken : p.queryToken };
-  });
+  const side = (tokens: string[], key: 'queryToken' | 'listToken', used: Set<number>): TokenView[] =>
+    tokens.map((text) => {
+      const index = pairs.findIndex((p, i) => !used.has(i) && p[key] === text);
+      if (index < 0) return { text, pair: null, similarity: 0, note: 'missing', other: null };
+      used.add(index);
+      const p = pairs[index];
+      return {
+        text,
+        pair: index + 1,
+        similarity: p.similarity,
+        note: p.note,
+        other: key === 'queryToken' ? p.listToken : p.queryToken,
+      };
+    });
   return {
     query: side(split(normalizedQuery), 'queryToken', usedQuery),
     list: side(split(normalizedList), 'listToken', usedList),
@@ -47,7 +60,11 @@ export function alignTokens(normalizedQuery: string, normalizedList: string, com
 
 /** Lower case, accents and punctuation removed: how a written word is compared with the normalised tokens. */
 export function fold(word: string): string {
-  return word.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return word
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 export interface Segment {

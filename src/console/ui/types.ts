@@ -2,14 +2,31 @@
  * The API shapes the console reads, typed from the zod schemas of each feature (src/<feature>/*.schemas.ts). Every
  * import of server code here is `import type`: esbuild drops it, so the browser bundle gets no zod and no server code.
  */
-import type { AuditActorView, HistoryEvent as HistoryEventView, VerifyResult as VerifyResultView } from '../../audit/audit.schemas';
+import type {
+  AuditActorView,
+  HistoryEvent as HistoryEventView,
+  VerifyResult as VerifyResultView,
+} from '../../audit/audit.schemas';
 import type { WhoAmI as WhoAmIView } from '../../auth/api-keys.schemas';
 import type {
-  CaseDetail as CaseDetailView, CaseStatus as CaseStatusView, CaseView, DecisionAction as DecisionActionView, DecisionView, NoteView,
+  CaseDetail as CaseDetailView,
+  CaseStatus as CaseStatusView,
+  CaseView,
+  DecisionAction as DecisionActionView,
+  DecisionView,
+  NoteView,
 } from '../../cases/cases.schemas';
 import type {
-  DeclarationDetail as DeclarationDetailView, DeclarationInput, DeclarationItem as DeclarationItemView, DeclarationStatus as DeclarationStatusView,
-  DeclarationSummary as DeclarationSummaryView, HitView, Identifier as IdentifierView, PartyInput, PartyRole as PartyRoleView, ScreeningView,
+  DeclarationDetail as DeclarationDetailView,
+  DeclarationInput,
+  DeclarationItem as DeclarationItemView,
+  DeclarationStatus as DeclarationStatusView,
+  DeclarationSummary as DeclarationSummaryView,
+  HitView,
+  Identifier as IdentifierView,
+  PartyInput,
+  PartyRole as PartyRoleView,
+  ScreeningView,
 } from '../../declarations/declarations.schemas';
 import type { DocumentView } from '../../documents/documents.schemas';
 import type { CaseInformationRequest } from '../../cases/case-information.schemas';
@@ -53,7 +70,14 @@ export type Party = PartyInput;
 export type DeclarationItem = DeclarationItemView;
 
 /** A value, so a copy (the bundle takes no server code); `satisfies` keeps it to the server's roles. */
-export const PARTY_ROLES = ['declarant', 'consignor', 'consignee', 'notifyParty', 'endUser', 'carrier'] as const satisfies readonly PartyRoleView[];
+export const PARTY_ROLES = [
+  'declarant',
+  'consignor',
+  'consignee',
+  'notifyParty',
+  'endUser',
+  'carrier',
+] as const satisfies readonly PartyRoleView[];
 export type PartyRole = PartyRoleView;
 
 /** The declaration as submitted (its schema's output: what the server stored); the console shows whichever parties it has. */
@@ -81,7 +105,13 @@ export interface GoodsEvidence {
   severity: string;
   description?: string;
   /** Set when the line cites a licence: 'licensed', or the problem (unknown, expired, exhausted, ...). */
-  licence?: { number: string; status: string; remainingAfter?: number | null; measure?: string | null; scope?: string | null };
+  licence?: {
+    number: string;
+    status: string;
+    remainingAfter?: number | null;
+    measure?: string | null;
+    scope?: string | null;
+  };
 }
 
 export type Hit = HitView;

@@ -15,13 +15,22 @@ describe('token alignment', () => {
 
   it('numbers each pair on both sides and leaves unmatched tokens out', () => {
     const a = alignTokens('vector komponents', 'vector components group', tokens);
-    expect(a.query.map((t) => [t.text, t.pair, t.other])).toEqual([['vector', 1, 'vector'], ['komponents', 2, 'components']]);
-    expect(a.list.map((t) => [t.text, t.pair])).toEqual([['vector', 1], ['components', 2], ['group', null]]);
+    expect(a.query.map((t) => [t.text, t.pair, t.other])).toEqual([
+      ['vector', 1, 'vector'],
+      ['komponents', 2, 'components'],
+    ]);
+    expect(a.list.map((t) => [t.text, t.pair])).toEqual([
+      ['vector', 1],
+      ['components', 2],
+      ['group', null],
+    ]);
     expect([...a.matchedList]).toEqual(['vector', 'components']);
   });
 
   it('pairs a repeated token only once per comparison', () => {
-    const a = alignTokens('ivan ivan', 'ivan', [{ queryToken: 'ivan', listToken: 'ivan', similarity: 1, note: 'exact', weight: 1 }]);
+    const a = alignTokens('ivan ivan', 'ivan', [
+      { queryToken: 'ivan', listToken: 'ivan', similarity: 1, note: 'exact', weight: 1 },
+    ]);
     expect(a.query.map((t) => t.pair)).toEqual([1, null]);
   });
 
@@ -50,8 +59,12 @@ describe('formatting', () => {
     expect(countdown(247_000)).toBe('4:07');
     expect(countdown(-5)).toBe('0:00');
     expect(money({ amount: 1234.5, currency: 'EUR' })).toBe('1,234.5 EUR');
-    expect(rescreenText({ status: 'completed', deltaEntries: 3, candidates: 12, processed: 12, flagged: 1, error: null })).toBe('completed: 12 of 12 checked, 1 flagged (3 changed entries)');
-    expect(rescreenText({ status: 'failed', deltaEntries: null, candidates: null, processed: 0, flagged: 0, error: 'boom' })).toBe('failed: boom');
+    expect(
+      rescreenText({ status: 'completed', deltaEntries: 3, candidates: 12, processed: 12, flagged: 1, error: null }),
+    ).toBe('completed: 12 of 12 checked, 1 flagged (3 changed entries)');
+    expect(
+      rescreenText({ status: 'failed', deltaEntries: null, candidates: null, processed: 0, flagged: 0, error: 'boom' }),
+    ).toBe('failed: boom');
     expect(rescreenText(null)).toBe('none');
     expect(localInputToIso('')).toBeUndefined();
     expect(localInputToIso('2026-11-01T10:00')).toBe(new Date('2026-11-01T10:00').toISOString());
@@ -60,10 +73,29 @@ describe('formatting', () => {
 
 describe('queue order and leases', () => {
   const base: ReviewCase = {
-    id: 'a', declarationId: 'd', reference: 'R', organization: 'o', status: 'open', level: 'REVIEW', priority: 'normal', priorityRank: 3,
-    riskScore: 50, deadline: '2026-11-01T12:00:00Z', overdue: false, escalated: false, assignee: null, assigneeName: null,
-    leaseExpiresAt: null, claimed: false, resolution: null, awaitingApproval: null, createdAt: '2026-11-01T08:00:00Z', closedAt: null,
-    slaPausedAt: null, assigneePerson: null, updatedAt: '2026-11-01T08:00:00Z',
+    id: 'a',
+    declarationId: 'd',
+    reference: 'R',
+    organization: 'o',
+    status: 'open',
+    level: 'REVIEW',
+    priority: 'normal',
+    priorityRank: 3,
+    riskScore: 50,
+    deadline: '2026-11-01T12:00:00Z',
+    overdue: false,
+    escalated: false,
+    assignee: null,
+    assigneeName: null,
+    leaseExpiresAt: null,
+    claimed: false,
+    resolution: null,
+    awaitingApproval: null,
+    createdAt: '2026-11-01T08:00:00Z',
+    closedAt: null,
+    slaPausedAt: null,
+    assigneePerson: null,
+    updatedAt: '2026-11-01T08:00:00Z',
   };
 
   it('sorts by priority, then deadline, then age, as claiming does', () => {
@@ -92,10 +124,21 @@ describe('queue order and leases', () => {
 });
 
 describe('audit export manifest', () => {
-  const manifest = { rowCount: 3, firstSeq: 1, lastSeq: 3, chainHeadSeq: 3, chainHeadHash: 'ab', filter: {}, generatedAt: '2026-11-01T00:00:00Z' };
+  const manifest = {
+    rowCount: 3,
+    firstSeq: 1,
+    lastSeq: 3,
+    chainHeadSeq: 3,
+    chainHeadHash: 'ab',
+    filter: {},
+    generatedAt: '2026-11-01T00:00:00Z',
+  };
 
   it('reads the manifest at the end of NDJSON and CSV exports', () => {
-    expect(parseManifest(`{"seq":3}\n${JSON.stringify({ manifest })}\n`, 'ndjson')).toMatchObject({ rowCount: 3, chainHeadHash: 'ab' });
+    expect(parseManifest(`{"seq":3}\n${JSON.stringify({ manifest })}\n`, 'ndjson')).toMatchObject({
+      rowCount: 3,
+      chainHeadHash: 'ab',
+    });
     const cell = `"${JSON.stringify(manifest).replace(/"/g, '""')}"`;
     expect(parseManifest(`seq,hash\r\n3,ab\r\n#manifest,${cell}\r\n`, 'csv')).toMatchObject({ lastSeq: 3 });
     expect(parseManifest('seq,hash\r\n3,ab\r\n', 'csv')).toBeUndefined();

@@ -17,12 +17,19 @@ import { decodeText } from './text-decode';
 
 const PART = 'file';
 const KINDS: Record<string, EntityKind> = {
-  individual: 'person', entity: 'organization', vessel: 'vessel', aircraft: 'aircraft',
+  individual: 'person',
+  entity: 'organization',
+  vessel: 'vessel',
+  aircraft: 'aircraft',
 };
 
 /** "Entity List (EL) - Bureau of Industry and Security" -> "Entity List". */
 export function cslListName(source: string): string {
-  return source.split(' - ')[0].replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  return source
+    .split(' - ')[0]
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function stableId(prefix: string, parts: string[]): string {
@@ -30,12 +37,18 @@ function stableId(prefix: string, parts: string[]): string {
 }
 
 function splitList(value: string | undefined, separator = /;\s*/): string[] {
-  return (value ?? '').split(separator).map((s) => s.trim()).filter((s) => s.length > 0);
+  return (value ?? '')
+    .split(separator)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 export function addCslIds(entry: EntryBuilder, ids: string | undefined): void {
   for (const item of splitList(ids)) {
-    const parts = item.split(/,\s*/).map((p) => p.trim()).filter((p) => p.length > 0);
+    const parts = item
+      .split(/,\s*/)
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
     if (parts.length < 2) continue;
     const labelFirst = classifyIdentifierLabel(parts[0]);
     const labelLast = labelFirst ? undefined : classifyIdentifierLabel(parts[parts.length - 1]);
@@ -60,13 +73,17 @@ function cslEntry(row: Row, line: number): EntityEntry {
   const source = row('source') ?? '';
   const name = row('name');
   if (!name) throw new ImportFormatError('name is empty', PART, line);
-  const id = row('_id') || row('entity_number') || stableId('csl', [source, name, row('addresses') ?? '', row('start_date') ?? '']);
+  const id =
+    row('_id') ||
+    row('entity_number') ||
+    stableId('csl', [source, name, row('addresses') ?? '', row('start_date') ?? '']);
   const entry = new EntryBuilder(id, KINDS[(row('type') ?? '').toLowerCase()] ?? 'unknown');
   entry.addName(name);
   for (const alias of splitList(row('alt_names'))) entry.addName(alias);
   for (const p of splitList(row('programs'))) entry.addProgram(p);
   if (source) entry.addProgram(cslListName(source));
-  for (const c of splitList(`${row('citizenships') ?? ''};${row('nationalities') ?? ''}`, /[;,]\s*/)) entry.addCountryName(c);
+  for (const c of splitList(`${row('citizenships') ?? ''};${row('nationalities') ?? ''}`, /[;,]\s*/))
+    entry.addCountryName(c);
   for (const address of splitList(row('addresses'))) {
     const last = address.split(/,\s*/).pop() ?? '';
     if (/^[A-Z]{2}$/.test(last.trim())) entry.addCountryCode(last);
@@ -84,16 +101,24 @@ function dplEntry(row: Row, line: number): EntityEntry {
   const name = row('name');
   if (!name) throw new ImportFormatError('Name is empty', PART, line);
   const entry = new EntryBuilder(
-    stableId('dpl', [name, row('street_address') ?? '', row('city') ?? '', row('effective_date') ?? '']), 'unknown');
+    stableId('dpl', [name, row('street_address') ?? '', row('city') ?? '', row('effective_date') ?? '']),
+    'unknown',
+  );
   entry.addName(name);
   entry.addProgram('Denied Persons List');
   // The DPL leaves Country empty for US addresses and fills State instead.
   if (row('country')) entry.addCountryCode(row('country'));
   else if (row('state')) entry.addCountryCode('US');
-  entry.addAddress({
-    street: row('street_address'), city: row('city'), region: row('state'), postcode: row('postal_code'),
-    country: row('country') ?? (row('state') ? 'US' : undefined),
-  }, false);
+  entry.addAddress(
+    {
+      street: row('street_address'),
+      city: row('city'),
+      region: row('state'),
+      postcode: row('postal_code'),
+      country: row('country') ?? (row('state') ? 'US' : undefined),
+    },
+    false,
+  );
   entry.addRemark(row('fr_citation'));
   return entry.build();
 }
@@ -128,7 +153,11 @@ function headerColumns(rec: CsvRecord): Map<string, number> {
   const csl = columns.has('source') && columns.has('name');
   const dpl = columns.has('name') && columns.has('effective_date');
   if (!csl && !dpl) {
-    throw new ImportFormatError('header must name the CSL columns (source, name, ...) or the DPL columns (Name, Effective_Date, ...)', PART, rec.line);
+    throw new ImportFormatError(
+      'header must name the CSL columns (source, name, ...) or the DPL columns (Name, Effective_Date, ...)',
+      PART,
+      rec.line,
+    );
   }
   return columns;
 }

@@ -26,7 +26,9 @@ function innerNewlines(fields: string[]): number {
 
 /** Records of one CSV part; blank lines are skipped. Text must already be decoded (see decodeText). */
 export async function* csvRecordsFromText(
-  text: AsyncIterable<string>, part: string, options: CsvOptions = {},
+  text: AsyncIterable<string>,
+  part: string,
+  options: CsvOptions = {},
 ): AsyncGenerator<CsvRecord> {
   // Line numbers are counted here rather than with csv-parse's `info` option, which doubles the parsing time.
   // Blank lines come through as [''] records, so every line is accounted for.
@@ -53,7 +55,11 @@ export async function* csvRecordsFromText(
 }
 
 /** Records of a byte stream part (encoding detected, see text-decode). */
-export function csvRecords(source: NodeJS.ReadableStream, part: string, options: CsvOptions = {}): AsyncGenerator<CsvRecord> {
+export function csvRecords(
+  source: NodeJS.ReadableStream,
+  part: string,
+  options: CsvOptions = {},
+): AsyncGenerator<CsvRecord> {
   return csvRecordsFromText(decodeText(source, part), part, options);
 }
 
@@ -78,7 +84,9 @@ function firstSentence(message: string): string {
  * Reads the first line of a text stream to choose between comma and tab (whichever occurs more in the header),
  * then replays it: the BIS DPL ships tab-separated, the CSL comma-separated, and both are imported as csl-csv.
  */
-export async function sniffDelimiter(text: AsyncIterable<string>): Promise<{ delimiter: string; text: AsyncIterable<string> }> {
+export async function sniffDelimiter(
+  text: AsyncIterable<string>,
+): Promise<{ delimiter: string; text: AsyncIterable<string> }> {
   const iterator = text[Symbol.asyncIterator]();
   let head = '';
   let done = false;

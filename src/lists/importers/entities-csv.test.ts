@@ -7,14 +7,21 @@ const HEADER = 'id,name,kind,aliases,countries,programs,identifiers\n';
 
 describe('entities-csv', () => {
   it('imports the fixture', async () => {
-    const entries = await collect(importCustom({ file: file(join(REPO_ROOT, 'test', 'fixtures', 'lists', 'entities-sample.csv')) }));
+    const entries = await collect(
+      importCustom({ file: file(join(REPO_ROOT, 'test', 'fixtures', 'lists', 'entities-sample.csv')) }),
+    );
     expect(entries).toHaveLength(5);
     expect(entries[0]).toEqual({
-      entryId: 'KZ-0001', kind: 'organization', names: ['Acme Trading LLP', 'ACME LLP', 'ТОО "Акме Трейдинг"'],
-      countries: ['KZ'], programs: ['INTERNAL-WATCH'], identifiers: [{ type: 'BIN', value: '940140000385', country: 'KZ' }],
+      entryId: 'KZ-0001',
+      kind: 'organization',
+      names: ['Acme Trading LLP', 'ACME LLP', 'ТОО "Акме Трейдинг"'],
+      countries: ['KZ'],
+      programs: ['INTERNAL-WATCH'],
+      identifiers: [{ type: 'BIN', value: '940140000385', country: 'KZ' }],
     });
     expect(entries[1].identifiers).toEqual([
-      { type: 'INN', value: '7704681172', country: 'RU' }, { type: 'OGRN', value: '1087746334400', country: 'RU' },
+      { type: 'INN', value: '7704681172', country: 'RU' },
+      { type: 'OGRN', value: '1087746334400', country: 'RU' },
     ]);
     expect(entries[3]).toMatchObject({ kind: 'vessel', identifiers: [{ type: 'IMO', value: '9339301' }] });
     expect(entries[4]).toMatchObject({ kind: 'unknown', names: ['Unnamed Freight Forwarder'], identifiers: [] });
@@ -22,7 +29,9 @@ describe('entities-csv', () => {
 
   it('accepts columns in any order and only id and name', async () => {
     const entries = await collect(importCustom({ file: text('name,id\nAcme,1\n') }));
-    expect(entries).toEqual([{ entryId: '1', kind: 'unknown', names: ['Acme'], countries: [], programs: [], identifiers: [] }]);
+    expect(entries).toEqual([
+      { entryId: '1', kind: 'unknown', names: ['Acme'], countries: [], programs: [], identifiers: [] },
+    ]);
   });
 
   it.each([

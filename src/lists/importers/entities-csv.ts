@@ -17,7 +17,13 @@
  */
 import { isCountryCode } from '../../identifiers/countries';
 import { validateIdentifier } from '../../identifiers/validate';
-import { IDENTIFIER_TYPES, ImportFormatError, type EntityEntry, type EntityKind, type IdentifierType } from '../../domain/list-entry';
+import {
+  IDENTIFIER_TYPES,
+  ImportFormatError,
+  type EntityEntry,
+  type EntityKind,
+  type IdentifierType,
+} from '../../domain/list-entry';
 import { csvRecords, type CsvRecord } from './csv-records';
 import { EntryBuilder } from './entry-builder';
 
@@ -28,7 +34,10 @@ const KINDS: readonly EntityKind[] = ['person', 'organization', 'vessel', 'aircr
 const IMPLIED_COUNTRY: Partial<Record<IdentifierType, string>> = { INN: 'RU', OGRN: 'RU', BIN: 'KZ', IIN: 'KZ' };
 
 function list(value: string): string[] {
-  return value.split(';').map((s) => s.trim()).filter((s) => s.length > 0);
+  return value
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 function header(rec: CsvRecord): Map<Column, number> {
@@ -68,7 +77,8 @@ function buildEntry(get: (c: Column) => string, line: number): EntityEntry {
     const colon = item.indexOf(':');
     const type = item.slice(0, Math.max(colon, 0)).trim().toUpperCase() as IdentifierType;
     const value = item.slice(colon + 1).trim();
-    if (colon < 0 || !IDENTIFIER_TYPES.includes(type)) fail(`invalid identifier "${item}" (expected TYPE:VALUE with TYPE one of ${IDENTIFIER_TYPES.join(' ')})`);
+    if (colon < 0 || !IDENTIFIER_TYPES.includes(type))
+      fail(`invalid identifier "${item}" (expected TYPE:VALUE with TYPE one of ${IDENTIFIER_TYPES.join(' ')})`);
     const check = validateIdentifier(type, value);
     if (!check.valid) fail(`invalid ${type} "${value}": ${check.reason}`);
     entry.addIdentifier(type, value, IMPLIED_COUNTRY[type]);

@@ -19,7 +19,10 @@ export class EntryBuilder {
   private readonly remarks: string[] = [];
   private readonly addresses = new Map<string, ListAddress>();
 
-  constructor(readonly entryId: string, public kind: EntityKind) {}
+  constructor(
+    readonly entryId: string,
+    public kind: EntityKind,
+  ) {}
 
   get nameCount(): number {
     return this.names.length;

@@ -7,10 +7,22 @@ import { EntryBuilder } from './entry-builder';
 import { childrenNamed, xmlRecords, type XmlNode } from './xml-records';
 
 const PART = 'file';
-const KINDS: Record<string, EntityKind> = { person: 'person', enterprise: 'organization', vessel: 'vessel', aircraft: 'aircraft' };
+const KINDS: Record<string, EntityKind> = {
+  person: 'person',
+  enterprise: 'organization',
+  vessel: 'vessel',
+  aircraft: 'aircraft',
+};
 const ID_TYPES: Record<string, IdentifierType> = {
-  passport: 'PASSPORT', id: 'NATIONAL_ID', ssn: 'NATIONAL_ID', taxid: 'TAX_ID', fiscalcode: 'TAX_ID',
-  regnumber: 'REGISTRATION', imo: 'IMO', swiftbic: 'SWIFT', bic: 'SWIFT',
+  passport: 'PASSPORT',
+  id: 'NATIONAL_ID',
+  ssn: 'NATIONAL_ID',
+  taxid: 'TAX_ID',
+  fiscalcode: 'TAX_ID',
+  regnumber: 'REGISTRATION',
+  imo: 'IMO',
+  swiftbic: 'SWIFT',
+  bic: 'SWIFT',
 };
 
 function attr(node: XmlNode, name: string): string | undefined {
@@ -36,8 +48,12 @@ export function buildEuEntry(record: XmlNode): EntityEntry {
   const subject = childrenNamed(record, 'subjectType')[0];
   const entry = new EntryBuilder(id, KINDS[(subject && attr(subject, 'code')) ?? ''] ?? 'unknown');
   for (const alias of childrenNamed(record, 'nameAlias')) {
-    const whole = attr(alias, 'wholeName')
-      ?? ['firstName', 'middleName', 'lastName'].map((a) => attr(alias, a)).filter(Boolean).join(' ');
+    const whole =
+      attr(alias, 'wholeName') ??
+      ['firstName', 'middleName', 'lastName']
+        .map((a) => attr(alias, a))
+        .filter(Boolean)
+        .join(' ');
     entry.addName(whole, attr(alias, 'strong') === 'false');
   }
   if (entry.nameCount === 0) throw new ImportFormatError('sanctionEntity without a name', PART, record.line);
@@ -46,18 +62,29 @@ export function buildEuEntry(record: XmlNode): EntityEntry {
     for (const node of childrenNamed(record, tag)) entry.addCountryCode(attr(node, 'countryIso2Code'));
   }
   for (const node of childrenNamed(record, 'address')) {
-    entry.addAddress({
-      street: [attr(node, 'street'), attr(node, 'poBox') ? `PO Box ${attr(node, 'poBox')}` : undefined].filter(Boolean).join(', '),
-      city: [attr(node, 'city'), attr(node, 'place')].filter(Boolean).join(', '), region: attr(node, 'region'),
-      postcode: attr(node, 'zipCode'), country: attr(node, 'countryIso2Code'),
-    }, false);
+    entry.addAddress(
+      {
+        street: [attr(node, 'street'), attr(node, 'poBox') ? `PO Box ${attr(node, 'poBox')}` : undefined]
+          .filter(Boolean)
+          .join(', '),
+        city: [attr(node, 'city'), attr(node, 'place')].filter(Boolean).join(', '),
+        region: attr(node, 'region'),
+        postcode: attr(node, 'zipCode'),
+        country: attr(node, 'countryIso2Code'),
+      },
+      false,
+    );
   }
   for (const node of childrenNamed(record, 'birthdate')) entry.addBirthDate(birthDate(node));
   for (const node of childrenNamed(record, 'identification')) {
     const code = (attr(node, 'identificationTypeCode') ?? '').toLowerCase();
     const label = attr(node, 'identificationTypeDescription') ?? code;
-    entry.addIdentifier(ID_TYPES[code] ?? 'OTHER', attr(node, 'number') ?? attr(node, 'latinNumber'),
-      attr(node, 'countryIso2Code')?.toUpperCase(), label);
+    entry.addIdentifier(
+      ID_TYPES[code] ?? 'OTHER',
+      attr(node, 'number') ?? attr(node, 'latinNumber'),
+      attr(node, 'countryIso2Code')?.toUpperCase(),
+      label,
+    );
   }
   for (const remark of childrenNamed(record, 'remark')) entry.addRemark(remark.text);
   return entry.build();

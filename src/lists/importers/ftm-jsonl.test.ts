@@ -8,19 +8,24 @@ const importFtm = entityImporter('ftm-jsonl');
 const PARTY = new Set(['Person', 'Company', 'Organization', 'LegalEntity', 'PublicBody', 'Vessel', 'Airplane']);
 
 function partyLines(name: string): number {
-  return readFileSync(join(ENTITIES, 'opensanctions', name), 'utf8').split('\n')
+  return readFileSync(join(ENTITIES, 'opensanctions', name), 'utf8')
+    .split('\n')
     .filter((l) => l.trim() && PARTY.has((JSON.parse(l) as { schema: string }).schema)).length;
 }
 
 describe('ftm-jsonl on the OpenSanctions fixtures', () => {
   let zala: Map<string, EntityEntry>;
   beforeAll(async () => {
-    const entries = await collect(importFtm({ file: file(join(ENTITIES, 'opensanctions', 'yente_zala_cluster_entities.ftm.json')) }));
+    const entries = await collect(
+      importFtm({ file: file(join(ENTITIES, 'opensanctions', 'yente_zala_cluster_entities.ftm.json')) }),
+    );
     zala = new Map(entries.map((e) => [e.entryId, e]));
   });
 
   it('imports the party-schema lines and skips Sanction, Ownership, Address and the like', async () => {
-    const eu = await collect(importFtm({ file: file(join(ENTITIES, 'opensanctions', 'yente_t1_eu_fsf_entities.ftm.json')) }));
+    const eu = await collect(
+      importFtm({ file: file(join(ENTITIES, 'opensanctions', 'yente_t1_eu_fsf_entities.ftm.json')) }),
+    );
     expect(partyLines('yente_t1_eu_fsf_entities.ftm.json')).toBe(6);
     expect(eu).toHaveLength(6);
     expect(partyLines('yente_zala_cluster_entities.ftm.json')).toBe(17);
@@ -30,14 +35,22 @@ describe('ftm-jsonl on the OpenSanctions fixtures', () => {
   it('reads LLC CST / ZALA Aero: names, weak aliases, INN, OGRN, programmes', () => {
     const cst = zala.get('NK-abdzbEBkqyT29GyREbiURZ');
     expect(cst?.kind).toBe('organization');
-    expect(cst?.names).toEqual(expect.arrayContaining(['Общество с ограниченной ответственностью "ЦСТ"', 'ZALA AERO GROUP—Unmanned Systems', 'CST']));
+    expect(cst?.names).toEqual(
+      expect.arrayContaining([
+        'Общество с ограниченной ответственностью "ЦСТ"',
+        'ZALA AERO GROUP—Unmanned Systems',
+        'CST',
+      ]),
+    );
     expect(cst?.weakNames).toEqual(['TsST LLC', 'CST, OOO', 'OOO TSST', 'CST LLC', 'CST', 'TsST, OOO', 'ZALA']);
     expect(cst?.countries).toEqual(['RU']);
     expect(cst?.programs).toContain('EU-UKR');
-    expect(cst?.identifiers).toEqual(expect.arrayContaining([
-      { type: 'INN', value: '1841015504', country: 'RU', label: 'innCode' },
-      { type: 'OGRN', value: '1101841007938', country: 'RU', label: 'ogrnCode' },
-    ]));
+    expect(cst?.identifiers).toEqual(
+      expect.arrayContaining([
+        { type: 'INN', value: '1841015504', country: 'RU', label: 'innCode' },
+        { type: 'OGRN', value: '1101841007938', country: 'RU', label: 'ogrnCode' },
+      ]),
+    );
   });
 
   it('merges a tax number given as innCode, taxNumber and "TIN: ..." idNumber into one INN', () => {
@@ -47,7 +60,9 @@ describe('ftm-jsonl on the OpenSanctions fixtures', () => {
   });
 
   it('uses topics as programmes when an entity has no programme', async () => {
-    const [first] = await collect(importFtm({ file: file(join(ENTITIES, 'opensanctions', 'yente_t1_eu_fsf_entities.ftm.json')) }));
+    const [first] = await collect(
+      importFtm({ file: file(join(ENTITIES, 'opensanctions', 'yente_t1_eu_fsf_entities.ftm.json')) }),
+    );
     expect(first).toMatchObject({ kind: 'organization', programs: ['sanction'], countries: ['BY'] });
     expect(first.names).toContain('Таварыства з абмежаванай адказнасцю “Інтэр Табак”');
   });
@@ -62,8 +77,12 @@ describe('ftm-jsonl malformed input', () => {
   });
   it('fails on lines that are not entities, and on parties without a name', async () => {
     expect((await importError(importFtm({ file: text(`${person}\n[1,2]\n`) }))).line).toBe(2);
-    expect((await importError(importFtm({ file: text('{"id":"p","schema":"Person","properties":{}}') }))).message).toMatch(/has no name/);
-    expect((await importError(importFtm({ file: text('{"id":"s","schema":"Sanction","properties":{}}\n') }))).message).toMatch(/no entries/);
+    expect(
+      (await importError(importFtm({ file: text('{"id":"p","schema":"Person","properties":{}}') }))).message,
+    ).toMatch(/has no name/);
+    expect(
+      (await importError(importFtm({ file: text('{"id":"s","schema":"Sanction","properties":{}}\n') }))).message,
+    ).toMatch(/no entries/);
   });
   it('accepts CRLF and a missing final newline', async () => {
     const entries = await collect(importFtm({ file: text(`${person}\r\n${person.replace('p1', 'p2')}`) }));

@@ -13,16 +13,35 @@ import { decodeText } from './text-decode';
 
 const PART = 'file';
 const KINDS: Record<string, EntityKind> = {
-  Person: 'person', Company: 'organization', Organization: 'organization', PublicBody: 'organization',
-  LegalEntity: 'unknown', Vessel: 'vessel', Airplane: 'aircraft',
+  Person: 'person',
+  Company: 'organization',
+  Organization: 'organization',
+  PublicBody: 'organization',
+  LegalEntity: 'unknown',
+  Vessel: 'vessel',
+  Airplane: 'aircraft',
 };
 /** property -> [type, country implied by the property itself] */
 const ID_PROPS: Record<string, [IdentifierType, string?]> = {
-  innCode: ['INN', 'RU'], ogrnCode: ['OGRN', 'RU'], taxNumber: ['TAX_ID'], registrationNumber: ['REGISTRATION'],
-  imoNumber: ['IMO'], passportNumber: ['PASSPORT'], idNumber: ['NATIONAL_ID'], swiftBic: ['SWIFT'],
-  vatCode: ['TAX_ID'], leiCode: ['OTHER'], mmsi: ['OTHER'], callSign: ['OTHER'],
+  innCode: ['INN', 'RU'],
+  ogrnCode: ['OGRN', 'RU'],
+  taxNumber: ['TAX_ID'],
+  registrationNumber: ['REGISTRATION'],
+  imoNumber: ['IMO'],
+  passportNumber: ['PASSPORT'],
+  idNumber: ['NATIONAL_ID'],
+  swiftBic: ['SWIFT'],
+  vatCode: ['TAX_ID'],
+  leiCode: ['OTHER'],
+  mmsi: ['OTHER'],
+  callSign: ['OTHER'],
 };
-const NAME_PROPS: [string, boolean][] = [['name', false], ['alias', false], ['previousName', false], ['weakAlias', true]];
+const NAME_PROPS: [string, boolean][] = [
+  ['name', false],
+  ['alias', false],
+  ['previousName', false],
+  ['weakAlias', true],
+];
 
 interface FtmEntity {
   id?: unknown;
@@ -62,7 +81,8 @@ export function buildFtmEntry(entity: FtmEntity, kind: EntityKind, line: number)
   const props = entity.properties && typeof entity.properties === 'object' ? entity.properties : {};
   const entry = new EntryBuilder(entity.id, kind);
   for (const [prop, weak] of NAME_PROPS) for (const n of strings(props, prop)) entry.addName(n, weak);
-  if (entry.nameCount === 0) throw new ImportFormatError(`${String(entity.schema)} ${entity.id} has no name`, PART, line);
+  if (entry.nameCount === 0)
+    throw new ImportFormatError(`${String(entity.schema)} ${entity.id} has no name`, PART, line);
   for (const prop of ['country', 'nationality', 'citizenship', 'jurisdiction']) {
     for (const c of strings(props, prop)) entry.addCountryCode(c);
   }

@@ -15,7 +15,12 @@ import { csvRecords, type CsvRecord } from './csv-records';
 const PART = 'file';
 const SEVERITIES: readonly string[] = ['high', 'medium', 'low'];
 const CHPL_TIERS: Record<string, GoodsSeverity> = {
-  '1': 'high', '2': 'high', '3.A': 'medium', '3.B': 'medium', '4.A': 'medium', '4.B': 'medium',
+  '1': 'high',
+  '2': 'high',
+  '3.A': 'medium',
+  '3.B': 'medium',
+  '4.A': 'medium',
+  '4.B': 'medium',
 };
 
 /** "8542.31.000.0" -> "8542310000"; undefined unless the result is 2-10 digits. */
@@ -26,20 +31,30 @@ export function normalizeHsPrefix(raw: string): string | undefined {
   return digits.length >= 2 && digits.length <= 10 ? digits : undefined;
 }
 
-type Layout = { kind: 'own'; prefix: number; severity: number; label: number; source: number } | { kind: 'chpl'; hs6: number; tier: number; description: number };
+type Layout =
+  | { kind: 'own'; prefix: number; severity: number; label: number; source: number }
+  | { kind: 'chpl'; hs6: number; tier: number; description: number };
 
 function layoutOf(header: CsvRecord): Layout {
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const col = (name: string): number => names.indexOf(name);
   if (col('prefix') >= 0 && col('severity') >= 0 && col('label') >= 0) {
-    return { kind: 'own', prefix: col('prefix'), severity: col('severity'), label: col('label'), source: col('source') };
+    return {
+      kind: 'own',
+      prefix: col('prefix'),
+      severity: col('severity'),
+      label: col('label'),
+      source: col('source'),
+    };
   }
   if (col('hs6') >= 0 && col('tier') >= 0 && col('hs2022_description_un_comtrade') >= 0) {
     return { kind: 'chpl', hs6: col('hs6'), tier: col('tier'), description: col('hs2022_description_un_comtrade') };
   }
   throw new ImportFormatError(
     'header must be "prefix,severity,label,source" or the CHPL header "hs6,tier,tier_group_label_paraphrase,hs2022_description_un_comtrade"',
-    PART, header.line);
+    PART,
+    header.line,
+  );
 }
 
 function field(rec: CsvRecord, index: number, width: number): string {
@@ -51,7 +66,12 @@ function field(rec: CsvRecord, index: number, width: number): string {
 
 function prefixOf(raw: string, line: number): string {
   const prefix = normalizeHsPrefix(raw);
-  if (!prefix) throw new ImportFormatError(`invalid goods code "${raw}" (expected 2-10 digits, dots and spaces allowed)`, PART, line);
+  if (!prefix)
+    throw new ImportFormatError(
+      `invalid goods code "${raw}" (expected 2-10 digits, dots and spaces allowed)`,
+      PART,
+      line,
+    );
   return prefix;
 }
 
@@ -78,7 +98,12 @@ export async function* importGoods(source: NodeJS.ReadableStream, delimiter: str
       const prefix = prefixOf(field(rec, layout.hs6, width), rec.line);
       const tier = field(rec, layout.tier, width).toUpperCase();
       const severity = CHPL_TIERS[tier];
-      if (!severity) throw new ImportFormatError(`invalid CHPL tier "${tier}" (expected 1, 2, 3.A, 3.B, 4.A or 4.B)`, PART, rec.line);
+      if (!severity)
+        throw new ImportFormatError(
+          `invalid CHPL tier "${tier}" (expected 1, 2, 3.A, 3.B, 4.A or 4.B)`,
+          PART,
+          rec.line,
+        );
       const label = field(rec, layout.description, width);
       if (!label) throw new ImportFormatError('description is empty', PART, rec.line);
       yield { prefix, severity, label, source: `CHPL tier ${tier}` };

@@ -3,8 +3,22 @@ import { importError, text } from './__tests__/support';
 
 describe('importers index', () => {
   it('describes every format', () => {
-    expect(Object.keys(FORMATS).sort()).toEqual(['csl-csv', 'entities-csv', 'eu-fsf-xml', 'ftm-jsonl', 'goods-csv', 'goods-tsv', 'ofac-sdn-csv', 'uk-sanctions-xml', 'un-xml']);
-    expect(FORMATS['ofac-sdn-csv']).toEqual({ kind: 'entities', parts: ['sdn', 'alt', 'add', 'comments'], requiredParts: ['sdn'] });
+    expect(Object.keys(FORMATS).sort()).toEqual([
+      'csl-csv',
+      'entities-csv',
+      'eu-fsf-xml',
+      'ftm-jsonl',
+      'goods-csv',
+      'goods-tsv',
+      'ofac-sdn-csv',
+      'uk-sanctions-xml',
+      'un-xml',
+    ]);
+    expect(FORMATS['ofac-sdn-csv']).toEqual({
+      kind: 'entities',
+      parts: ['sdn', 'alt', 'add', 'comments'],
+      requiredParts: ['sdn'],
+    });
     expect(FORMATS['goods-tsv']).toEqual({ kind: 'goods', parts: ['file'], requiredParts: ['file'] });
   });
 

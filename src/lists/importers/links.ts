@@ -83,7 +83,10 @@ export async function* ftmLinks(source: NodeJS.ReadableStream): AsyncGenerator<E
 
 /** OFAC spells a linked name as in SDN_Name but may drop or add the sentence's final dot: compare on letters and digits. */
 export function ofacNameKey(name: string): string {
-  return name.toUpperCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return name
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 export async function* ofacLinks(parts: ImportParts): AsyncGenerator<EntityLink> {
@@ -95,7 +98,8 @@ export async function* ofacLinks(parts: ImportParts): AsyncGenerator<EntityLink>
     if (row.fields[11]) remarks.set(row.entNum, row.fields[11]);
   }
   if (parts.comments !== undefined) {
-    for await (const row of ofacRows(parts, 'comments')) remarks.set(row.entNum, (remarks.get(row.entNum) ?? '') + (row.fields[1] ?? ''));
+    for await (const row of ofacRows(parts, 'comments'))
+      remarks.set(row.entNum, (remarks.get(row.entNum) ?? '') + (row.fields[1] ?? ''));
   }
   for (const [entNum, text] of remarks) {
     const toId = String(entNum);
@@ -104,7 +108,13 @@ export async function* ofacLinks(parts: ImportParts): AsyncGenerator<EntityLink>
       if (!m) continue;
       const fromId = byName.get(ofacNameKey(m[1]));
       if (!fromId || fromId === toId) continue;
-      yield { linkId: `linked-to:${fromId}:${toId}`, kind: 'linked-to', fromId, toId, role: `Linked To: ${m[1].trim()}` };
+      yield {
+        linkId: `linked-to:${fromId}:${toId}`,
+        kind: 'linked-to',
+        fromId,
+        toId,
+        role: `Linked To: ${m[1].trim()}`,
+      };
     }
   }
 }

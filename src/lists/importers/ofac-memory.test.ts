@@ -16,12 +16,27 @@ describe('ofac-sdn-csv memory', () => {
       let batch = '';
       for (let i = 1; i <= N; i++) {
         batch += make(i);
-        if (i % 100 === 0) { yield batch; batch = ''; }
+        if (i % 100 === 0) {
+          yield batch;
+          batch = '';
+        }
       }
     }
     const parts: ImportParts = {
-      sdn: () => Readable.from(lines((i) => `${i},"COMPANY NUMBER ${i} LIMITED LIABILITY COMPANY",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"Tax ID No. ${7700000000 + i} (Russia); Registration ID ${1027700000000 + i} (Russia)."\n`)),
-      alt: () => Readable.from(lines((i) => `${i},${2 * i},"aka","ALIAS ONE OF COMPANY ${i}",-0- \n${i},${2 * i + 1},"aka","ALIAS TWO OF COMPANY ${i}",-0- \n`)),
+      sdn: () =>
+        Readable.from(
+          lines(
+            (i) =>
+              `${i},"COMPANY NUMBER ${i} LIMITED LIABILITY COMPANY",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"Tax ID No. ${7700000000 + i} (Russia); Registration ID ${1027700000000 + i} (Russia)."\n`,
+          ),
+        ),
+      alt: () =>
+        Readable.from(
+          lines(
+            (i) =>
+              `${i},${2 * i},"aka","ALIAS ONE OF COMPANY ${i}",-0- \n${i},${2 * i + 1},"aka","ALIAS TWO OF COMPANY ${i}",-0- \n`,
+          ),
+        ),
       add: () => Readable.from(lines((i) => `${i},${i},"Street ${i}","Moscow ${i}","Russia",-0- \n`)),
     };
     const samples: number[] = [];

@@ -2,7 +2,9 @@ import { mineRemarks, ofacDateToIso, splitRemarks } from './ofac-remarks';
 
 describe('OFAC remarks', () => {
   it('mines a Russian person (KHOROSHEV, 2025 sample)', () => {
-    const mined = mineRemarks("DOB 17 Apr 1993; POB Russian Federation; nationality Russia; citizen Russia; Email Address khoroshev1@icloud.com; Gender Male; Passport 2018278055 (Russia); alt. Passport 2006801524 (Russia); Tax ID No. 366110340670 (Russia); a.k.a. 'LOCKBITSUPP'.");
+    const mined = mineRemarks(
+      "DOB 17 Apr 1993; POB Russian Federation; nationality Russia; citizen Russia; Email Address khoroshev1@icloud.com; Gender Male; Passport 2018278055 (Russia); alt. Passport 2006801524 (Russia); Tax ID No. 366110340670 (Russia); a.k.a. 'LOCKBITSUPP'.",
+    );
     expect(mined.birthDates).toEqual(['1993-04-17']);
     expect(mined.countries).toEqual(['RU', 'RU']);
     expect(mined.aliases).toEqual(['LOCKBITSUPP']);
@@ -18,18 +20,30 @@ describe('OFAC remarks', () => {
       { type: 'IMO', value: '9187629', label: 'Vessel Registration Identification IMO' },
       { type: 'OTHER', value: '572469210', label: 'MMSI' },
     ]);
-    expect(mineRemarks('Identification Number IMO 9339301; Linked To: X.').identifiers[0]).toMatchObject({ type: 'IMO', value: '9339301' });
+    expect(mineRemarks('Identification Number IMO 9339301; Linked To: X.').identifiers[0]).toMatchObject({
+      type: 'IMO',
+      value: '9339301',
+    });
   });
 
   it('stops values at qualifiers and takes the last country in parentheses', () => {
-    const ids = mineRemarks('C.U.R.P. AIMM67125HCHRRG06 (Mexico) issued 1968; Business Registration Number 0582030 (Connecticut) (United States); Public Registration Number 467323, Doc. 694710 (Panama); Passport OR801168 and Kuwaiti National ID No. 281020505755 issued under the name X').identifiers;
+    const ids = mineRemarks(
+      'C.U.R.P. AIMM67125HCHRRG06 (Mexico) issued 1968; Business Registration Number 0582030 (Connecticut) (United States); Public Registration Number 467323, Doc. 694710 (Panama); Passport OR801168 and Kuwaiti National ID No. 281020505755 issued under the name X',
+    ).identifiers;
     expect(ids.map((i) => [i.value, i.country])).toEqual([
-      ['AIMM67125HCHRRG06', 'MX'], ['0582030', 'US'], ['467323', 'PA'], ['OR801168', undefined],
+      ['AIMM67125HCHRRG06', 'MX'],
+      ['0582030', 'US'],
+      ['467323', 'PA'],
+      ['OR801168', undefined],
     ]);
   });
 
   it('keeps aliases containing apostrophes and semicolons whole', () => {
-    expect(splitRemarks("a.k.a. 'AL-QA'IDA'; a.k.a. 'A; B'; Gender Male.")).toEqual(["a.k.a. 'AL-QA'IDA'", "a.k.a. 'A; B'", 'Gender Male']);
+    expect(splitRemarks("a.k.a. 'AL-QA'IDA'; a.k.a. 'A; B'; Gender Male.")).toEqual([
+      "a.k.a. 'AL-QA'IDA'",
+      "a.k.a. 'A; B'",
+      'Gender Male',
+    ]);
     expect(mineRemarks("f.k.a. 'OLD NAME'; n.k.a. 'NEW NAME'.").aliases).toEqual(['OLD NAME', 'NEW NAME']);
   });
 

@@ -23,8 +23,18 @@ export interface MinedRemarks {
 }
 
 const MONTHS: Record<string, string> = {
-  jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06',
-  jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12',
+  jan: '01',
+  feb: '02',
+  mar: '03',
+  apr: '04',
+  may: '05',
+  jun: '06',
+  jul: '07',
+  aug: '08',
+  sep: '09',
+  oct: '10',
+  nov: '11',
+  dec: '12',
 };
 
 /** "01 Jan 1960" -> 1960-01-01, "Jan 1960" -> 1960-01, "1960" -> 1960; undefined for anything else. */
@@ -41,7 +51,10 @@ export function ofacDateToIso(text: string): string | undefined {
 /** "DOB circa 1951", "DOB 1955 to 1958", "DOB 01 Jan 1960 to 31 Dec 1962" -> each end as ISO. */
 function parseDob(text: string): string[] {
   const cleaned = text.replace(/^circa\s+/i, '');
-  return cleaned.split(/\s+to\s+/i).map(ofacDateToIso).filter((d): d is string => d !== undefined);
+  return cleaned
+    .split(/\s+to\s+/i)
+    .map(ofacDateToIso)
+    .filter((d): d is string => d !== undefined);
 }
 
 const ALIAS = /^(?:a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s*'(.+)'$/i;

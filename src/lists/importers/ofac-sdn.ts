@@ -17,14 +17,17 @@ const KINDS: Record<string, EntityKind> = { individual: 'person', vessel: 'vesse
 /** "UKRAINE-EO13662] [RUSSIA-EO14024" -> both programmes. */
 export function splitPrograms(field: string | undefined): string[] {
   if (!field) return [];
-  return field.split(/\]\s*\[/).map((p) => p.replace(/[[\]]/g, '').trim()).filter((p) => p.length > 0);
+  return field
+    .split(/\]\s*\[/)
+    .map((p) => p.replace(/[[\]]/g, '').trim())
+    .filter((p) => p.length > 0);
 }
 
 export function buildOfacEntry(sdn: OfacRow, related: Related): EntityEntry {
   const [, name, type, program, , callSign, , , , flag, , sdnRemarks] = sdn.fields;
   if (!name) throw new ImportFormatError('SDN_Name is empty', 'sdn', sdn.line);
   // OFAC leaves SDN_Type null for entities, which are organisations.
-  const kind = type ? KINDS[type.trim().toLowerCase()] ?? 'unknown' : 'organization';
+  const kind = type ? (KINDS[type.trim().toLowerCase()] ?? 'unknown') : 'organization';
   const entry = new EntryBuilder(String(sdn.entNum), kind);
   entry.addName(name);
   for (const alt of related.alt) entry.addName(alt.fields[3]);

@@ -8,8 +8,15 @@ async function decode(bytes: Buffer, chunkSize: number): Promise<string> {
 
 const utf8 = Buffer.from('36,"ЖУРАВЛЕВА Tatyana",Zürich\n37,"ТОО Қазақ",-0- ', 'utf8');
 // "Zürich" and "Société's" with a Windows-1252 right quote (0x92), as a Latin-1 export carries them.
-const latin1 = Buffer.concat([Buffer.from('1,"Z', 'latin1'), Buffer.from([0xfc]), Buffer.from('rich"\n2,"Soci', 'latin1'),
-  Buffer.from([0xe9]), Buffer.from('t', 'latin1'), Buffer.from([0xe9, 0x92, 0x73]), Buffer.from('"', 'latin1')]);
+const latin1 = Buffer.concat([
+  Buffer.from('1,"Z', 'latin1'),
+  Buffer.from([0xfc]),
+  Buffer.from('rich"\n2,"Soci', 'latin1'),
+  Buffer.from([0xe9]),
+  Buffer.from('t', 'latin1'),
+  Buffer.from([0xe9, 0x92, 0x73]),
+  Buffer.from('"', 'latin1'),
+]);
 
 describe('decodeText', () => {
   it.each([1, 2, 3, 5, 64])('decodes UTF-8 split into %i-byte chunks', async (size) => {

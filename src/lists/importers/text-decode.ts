@@ -141,7 +141,9 @@ export class TextSniffer {
       }
       throw new ImportFormatError(
         'byte sequence is not valid UTF-8 although the file started as UTF-8 (mixed encodings)',
-        this.part, this.line + countNewlines(buf, i));
+        this.part,
+        this.line + countNewlines(buf, i),
+      );
     }
     this.line += countNewlines(buf, i);
     return buf.toString('utf8', 0, i);

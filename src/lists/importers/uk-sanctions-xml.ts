@@ -21,7 +21,9 @@ const GIVEN = ['Name1', 'Name2', 'Name3', 'Name4', 'Name5'];
 function listTexts(node: XmlNode | undefined, list: string, leaf: string): string[] {
   const holder = node && child(node, list);
   if (!holder) return [];
-  return childrenNamed(holder, leaf).map((n) => n.text.trim()).filter(Boolean);
+  return childrenNamed(holder, leaf)
+    .map((n) => n.text.trim())
+    .filter(Boolean);
 }
 
 function fullName(name: XmlNode): string {
@@ -47,12 +49,21 @@ function addIndividual(entry: EntryBuilder, details: XmlNode | undefined): void 
   const passports = child(person, 'PassportDetails');
   for (const p of passports ? childrenNamed(passports, 'PassportDetail') : []) {
     // The additional information often names the issuing country ("Russia"); anything else gives no country.
-    entry.addIdentifier('PASSPORT', childText(p, 'PassportNumber'), countryToIso2(childText(p, 'PassportAdditionalInformation')), 'Passport');
+    entry.addIdentifier(
+      'PASSPORT',
+      childText(p, 'PassportNumber'),
+      countryToIso2(childText(p, 'PassportAdditionalInformation')),
+      'Passport',
+    );
   }
   const ids = child(person, 'NationalIdentifierDetails');
   for (const d of ids ? childrenNamed(ids, 'NationalIdentifierDetail') : []) {
-    entry.addIdentifier('NATIONAL_ID', childText(d, 'NationalIdentifierNumber'),
-      countryToIso2(childText(d, 'NationalIdentifierAdditionalInformation')), 'National Identifier');
+    entry.addIdentifier(
+      'NATIONAL_ID',
+      childText(d, 'NationalIdentifierNumber'),
+      countryToIso2(childText(d, 'NationalIdentifierAdditionalInformation')),
+      'National Identifier',
+    );
   }
 }
 
@@ -64,13 +75,18 @@ export function buildUkEntry(record: XmlNode): EntityEntry {
   const names = child(record, 'Names');
   const all = names ? childrenNamed(names, 'Name') : [];
   // The primary name first whatever the file's order, so names[0] is the designation's name.
-  const ordered = [...all.filter((n) => childText(n, 'NameType')?.toLowerCase() === 'primary name'), ...all.filter((n) => childText(n, 'NameType')?.toLowerCase() !== 'primary name')];
+  const ordered = [
+    ...all.filter((n) => childText(n, 'NameType')?.toLowerCase() === 'primary name'),
+    ...all.filter((n) => childText(n, 'NameType')?.toLowerCase() !== 'primary name'),
+  ];
   for (const name of ordered) {
-    const weak = childText(name, 'NameType')?.toLowerCase() === 'alias' && /low/i.test(childText(name, 'AliasStrength') ?? '');
+    const weak =
+      childText(name, 'NameType')?.toLowerCase() === 'alias' && /low/i.test(childText(name, 'AliasStrength') ?? '');
     entry.addName(fullName(name), weak);
   }
   const nonLatin = child(record, 'NonLatinNames');
-  for (const n of nonLatin ? childrenNamed(nonLatin, 'NonLatinName') : []) entry.addName(childText(n, 'NameNonLatinScript'));
+  for (const n of nonLatin ? childrenNamed(nonLatin, 'NonLatinName') : [])
+    entry.addName(childText(n, 'NameNonLatinScript'));
   if (entry.nameCount === 0) throw new ImportFormatError(`Designation ${id} without a name`, PART, record.line);
   entry.addProgram(childText(record, 'RegimeName'));
   const addresses = child(record, 'Addresses');
@@ -78,7 +94,11 @@ export function buildUkEntry(record: XmlNode): EntityEntry {
     entry.addCountryName(childText(address, 'AddressCountry'));
     // AddressLine1..6 hold street, district and town in no fixed order: kept as one line.
     const lines = [1, 2, 3, 4, 5, 6].map((n) => childText(address, `AddressLine${n}`)).filter(Boolean);
-    entry.addAddress({ full: lines.join(', '), postcode: childText(address, 'AddressPostalCode'), country: childText(address, 'AddressCountry') });
+    entry.addAddress({
+      full: lines.join(', '),
+      postcode: childText(address, 'AddressPostalCode'),
+      country: childText(address, 'AddressCountry'),
+    });
   }
   addIndividual(entry, child(record, 'IndividualDetails'));
   const company = child(record, 'EntityDetails') && child(child(record, 'EntityDetails')!, 'Entity');
@@ -86,7 +106,8 @@ export function buildUkEntry(record: XmlNode): EntityEntry {
     entry.addIdentifier('REGISTRATION', number, undefined, 'Business Registration Number');
   }
   const ship = child(record, 'ShipDetails') && child(child(record, 'ShipDetails')!, 'Ship');
-  for (const imo of listTexts(ship, 'IMONumbers', 'IMONumber')) entry.addIdentifier('IMO', imo, undefined, 'IMO number');
+  for (const imo of listTexts(ship, 'IMONumbers', 'IMONumber'))
+    entry.addIdentifier('IMO', imo, undefined, 'IMO number');
   for (const flag of listTexts(ship, 'Flags', 'Flag')) entry.addCountryName(flag);
   const un = childText(record, 'UNReferenceNumber');
   if (un) entry.addRemark(`UN reference ${un}.`);

@@ -35,7 +35,13 @@ describe('un-xml on the UN consolidated list of 2026-02-27', () => {
 
   it('keeps low-quality aliases and lists them as weak names', () => {
     const gaston = byId.get('CDi.003');
-    expect(gaston?.names).toEqual(['GASTON IYAMUREMYE', 'Rumuli', 'Byiringiro Victor Rumuli', 'Victor Rumuri', 'Michel Byiringiro']);
+    expect(gaston?.names).toEqual([
+      'GASTON IYAMUREMYE',
+      'Rumuli',
+      'Byiringiro Victor Rumuli',
+      'Victor Rumuri',
+      'Michel Byiringiro',
+    ]);
     expect(gaston?.weakNames).toEqual(['Rumuli']);
     expect(gaston).toMatchObject({ countries: ['RW', 'CD'], birthDates: ['1948'] });
     const weak = entries.reduce((n, e) => n + (e.weakNames?.length ?? 0), 0);
@@ -44,7 +50,9 @@ describe('un-xml on the UN consolidated list of 2026-02-27', () => {
   });
 
   it('reads documents, including French and Spanish passport labels', () => {
-    expect(byId.get('KPi.009')?.identifiers).toEqual([{ type: 'PASSPORT', value: 'PS381420397', country: 'KP', label: 'Numéro de passeport' }]);
+    expect(byId.get('KPi.009')?.identifiers).toEqual([
+      { type: 'PASSPORT', value: 'PS381420397', country: 'KP', label: 'Numéro de passeport' },
+    ]);
     const documents = entries.reduce((n, e) => n + e.identifiers.length, 0);
     expect(documents).toBeGreaterThan(400);
     expect(documents).toBeLessThanOrEqual(454);
@@ -59,18 +67,29 @@ describe('un-xml on the UN consolidated list of 2026-02-27', () => {
 });
 
 describe('un-xml malformed input', () => {
-  const doc = (body: string): string => `<?xml version="1.0"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n${body}</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n`;
+  const doc = (body: string): string =>
+    `<?xml version="1.0"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n${body}</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n`;
   const person = '<INDIVIDUAL><FIRST_NAME>A</FIRST_NAME><REFERENCE_NUMBER>X.1</REFERENCE_NUMBER></INDIVIDUAL>\n';
 
   it('fails on mismatched tags with the line', async () => {
-    const err = await importError(importUn({ file: text(doc(person + '<INDIVIDUAL><FIRST_NAME>B</SECOND_NAME></INDIVIDUAL>\n')) }));
+    const err = await importError(
+      importUn({ file: text(doc(person + '<INDIVIDUAL><FIRST_NAME>B</SECOND_NAME></INDIVIDUAL>\n')) }),
+    );
     expect(err).toMatchObject({ part: 'file', line: 5 });
     expect(err.message).toMatch(/invalid XML/);
   });
   it('fails on a truncated file, a wrong root, a nameless record and an empty file', async () => {
     expect((await importError(importUn({ file: text(doc(person).slice(0, -30)) }))).message).toMatch(/invalid XML/);
-    expect((await importError(importUn({ file: text('<export></export>') }))).message).toMatch(/root element must be <CONSOLIDATED_LIST>/);
-    expect((await importError(importUn({ file: text(doc('<INDIVIDUAL><REFERENCE_NUMBER>X</REFERENCE_NUMBER></INDIVIDUAL>\n')) }))).line).toBe(4);
+    expect((await importError(importUn({ file: text('<export></export>') }))).message).toMatch(
+      /root element must be <CONSOLIDATED_LIST>/,
+    );
+    expect(
+      (
+        await importError(
+          importUn({ file: text(doc('<INDIVIDUAL><REFERENCE_NUMBER>X</REFERENCE_NUMBER></INDIVIDUAL>\n')) }),
+        )
+      ).line,
+    ).toBe(4);
     expect((await importError(importUn({ file: text('') }))).message).toMatch(/empty/);
     expect((await importError(importUn({ file: text('not xml') }))).line).toBe(1);
   });

@@ -37,7 +37,11 @@ export function buildUnEntry(record: XmlNode): EntityEntry {
   const individual = record.name === 'INDIVIDUAL';
   const ref = childText(record, 'REFERENCE_NUMBER') ?? childText(record, 'DATAID') ?? `line-${record.line}`;
   const entry = new EntryBuilder(ref, individual ? 'person' : 'organization');
-  entry.addName(NAME_PARTS.map((p) => childText(record, p)).filter(Boolean).join(' '));
+  entry.addName(
+    NAME_PARTS.map((p) => childText(record, p))
+      .filter(Boolean)
+      .join(' '),
+  );
   entry.addName(childText(record, 'NAME_ORIGINAL_SCRIPT'));
   if (entry.nameCount === 0) throw new ImportFormatError(`${record.name} without FIRST_NAME`, PART, record.line);
   for (const alias of childrenNamed(record, individual ? 'INDIVIDUAL_ALIAS' : 'ENTITY_ALIAS')) {
@@ -50,11 +54,15 @@ export function buildUnEntry(record: XmlNode): EntityEntry {
   for (const address of childrenNamed(record, individual ? 'INDIVIDUAL_ADDRESS' : 'ENTITY_ADDRESS')) {
     entry.addCountryName(childText(address, 'COUNTRY'));
     entry.addAddress({
-      street: childText(address, 'STREET'), city: childText(address, 'CITY'), region: childText(address, 'STATE_PROVINCE'),
-      postcode: childText(address, 'ZIP_CODE'), country: childText(address, 'COUNTRY'),
+      street: childText(address, 'STREET'),
+      city: childText(address, 'CITY'),
+      region: childText(address, 'STATE_PROVINCE'),
+      postcode: childText(address, 'ZIP_CODE'),
+      country: childText(address, 'COUNTRY'),
     });
   }
-  for (const dob of childrenNamed(record, 'INDIVIDUAL_DATE_OF_BIRTH')) for (const d of birthDates(dob)) entry.addBirthDate(d);
+  for (const dob of childrenNamed(record, 'INDIVIDUAL_DATE_OF_BIRTH'))
+    for (const d of birthDates(dob)) entry.addBirthDate(d);
   for (const doc of childrenNamed(record, 'INDIVIDUAL_DOCUMENT')) {
     const number = childText(doc, 'NUMBER');
     if (!number) continue;

@@ -28,7 +28,11 @@ function localName(name: string): string {
   return i < 0 ? name : name.slice(i + 1);
 }
 
-export async function* xmlRecords(source: NodeJS.ReadableStream, part: string, options: XmlRecordOptions): AsyncGenerator<XmlNode> {
+export async function* xmlRecords(
+  source: NodeJS.ReadableStream,
+  part: string,
+  options: XmlRecordOptions,
+): AsyncGenerator<XmlNode> {
   const parser = sax.parser(true, { trim: false, normalize: false, xmlns: false, position: true });
   const path: string[] = [];
   const open: XmlNode[] = [];
@@ -41,7 +45,8 @@ export async function* xmlRecords(source: NodeJS.ReadableStream, part: string, o
   parser.onopentag = (tag) => {
     const name = localName(tag.name);
     if (path.length === 0) {
-      if (name !== options.root) throw new ImportFormatError(`root element must be <${options.root}>, found <${name}>`, part, parser.line + 1);
+      if (name !== options.root)
+        throw new ImportFormatError(`root element must be <${options.root}>, found <${name}>`, part, parser.line + 1);
       sawRoot = true;
     }
     path.push(name);

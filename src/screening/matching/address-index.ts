@@ -64,7 +64,7 @@ export class AddressIndex {
   /** The listed addresses of an entry (none when it has none). */
   addressesOf(entryId: string): readonly ListAddress[] {
     const e = this.withAddresses.get(entryId);
-    return e === undefined ? [] : this.entries[e].addresses ?? [];
+    return e === undefined ? [] : (this.entries[e].addresses ?? []);
   }
 
   entry(e: number): EntityEntry {
@@ -85,10 +85,14 @@ export class AddressIndex {
         const comparison = compareAddresses(query, parsed);
         if (!comparison.specific) continue;
         const held = found.get(e);
-        if (!held || (held.comparison.level !== 'building' && comparison.level === 'building')) found.set(e, { entry: e, address, parsed, comparison });
+        if (!held || (held.comparison.level !== 'building' && comparison.level === 'building'))
+          found.set(e, { entry: e, address, parsed, comparison });
       }
     }
-    return [...found.values()].sort((a, b) => (a.comparison.level === 'building' ? 0 : 1) - (b.comparison.level === 'building' ? 0 : 1) || a.entry - b.entry);
+    return [...found.values()].sort(
+      (a, b) =>
+        (a.comparison.level === 'building' ? 0 : 1) - (b.comparison.level === 'building' ? 0 : 1) || a.entry - b.entry,
+    );
   }
 }
 
@@ -96,7 +100,10 @@ export class AddressIndex {
  * The best of an entry's listed addresses against a declared one (a candidate already found by name or identifier:
  * every address is compared, not only the indexed keys).
  */
-export function bestAddressMatch(query: ParsedAddress, addresses: readonly ListAddress[] | undefined): { address: ListAddress; parsed: ParsedAddress; comparison: AddressComparison } | undefined {
+export function bestAddressMatch(
+  query: ParsedAddress,
+  addresses: readonly ListAddress[] | undefined,
+): { address: ListAddress; parsed: ParsedAddress; comparison: AddressComparison } | undefined {
   const rank = { building: 4, 'street-postcode': 3, street: 2, city: 1, none: 0 } as const;
   let best: { address: ListAddress; parsed: ParsedAddress; comparison: AddressComparison } | undefined;
   for (const address of addresses ?? []) {

@@ -27,23 +27,51 @@ describe('address normalisation in both scripts', () => {
     const dfat = parseAddress('130 Vorovskogo st. Izhevsk, 426063, Russia');
     expect(registry).toMatchObject({ street: ['vorovskogo'], house: '130', postcode: '426063', specific: true });
     expect(registry.city).toContain('izhevsk');
-    expect(dfat).toMatchObject({ street: ['vorovskogo'], house: '130', postcode: '426063', country: 'RU', specific: true });
+    expect(dfat).toMatchObject({
+      street: ['vorovskogo'],
+      house: '130',
+      postcode: '426063',
+      country: 'RU',
+      specific: true,
+    });
     expect(compareAddresses(dfat, registry).level).toBe('building');
 
-    expect(parseAddress('Б-Р ЧЕРНОМОРСКИЙ Д. 17 К. 1, Г.МОСКВА, 117452'))
-      .toMatchObject({ street: ['chernomorskiy'], house: '17', buildings: ['1'], postcode: '117452', city: ['moskva'] });
-    expect(parseAddress('пр-т Ленина, дом 5, корп. 2, кв. 40')).toMatchObject({ street: ['lenina'], house: '5', buildings: ['2'] });
+    expect(parseAddress('Б-Р ЧЕРНОМОРСКИЙ Д. 17 К. 1, Г.МОСКВА, 117452')).toMatchObject({
+      street: ['chernomorskiy'],
+      house: '17',
+      buildings: ['1'],
+      postcode: '117452',
+      city: ['moskva'],
+    });
+    expect(parseAddress('пр-т Ленина, дом 5, корп. 2, кв. 40')).toMatchObject({
+      street: ['lenina'],
+      house: '5',
+      buildings: ['2'],
+    });
     expect(parseAddress('Leninsky Prospekt, 128-1-125')).toMatchObject({ street: ['leninsky'], house: '128' });
-    expect(parseAddress('Ulitsa Oktyabr\'skaya, dom. 89')).toMatchObject({ street: ['oktyabrskaya'], house: '89' });
-    expect(parseAddress('47A, Sevastopolskiy Ave., of. 304')).toMatchObject({ street: ['sevastopolskiy'], house: '47a' });
-    expect(parseAddress('Flat 612, Romney House, 47 Marsham Street, London SW1P 3DS'))
-      .toMatchObject({ street: ['marsham'], house: '47', postcode: 'SW1P3DS' });
-    expect(parseAddress({ street: 'Zweierstrasse 35', city: 'Zurich CH-8022', country: 'Switzerland' }))
-      .toMatchObject({ street: ['zweierstrasse'], house: '35', postcode: '8022', country: 'CH', specific: true });
+    expect(parseAddress("Ulitsa Oktyabr'skaya, dom. 89")).toMatchObject({ street: ['oktyabrskaya'], house: '89' });
+    expect(parseAddress('47A, Sevastopolskiy Ave., of. 304')).toMatchObject({
+      street: ['sevastopolskiy'],
+      house: '47a',
+    });
+    expect(parseAddress('Flat 612, Romney House, 47 Marsham Street, London SW1P 3DS')).toMatchObject({
+      street: ['marsham'],
+      house: '47',
+      postcode: 'SW1P3DS',
+    });
+    expect(parseAddress({ street: 'Zweierstrasse 35', city: 'Zurich CH-8022', country: 'Switzerland' })).toMatchObject({
+      street: ['zweierstrasse'],
+      house: '35',
+      postcode: '8022',
+      country: 'CH',
+      specific: true,
+    });
   });
 
   it('reads Ukrainian forms (вул., буд., м.) and ignores flats and floors', () => {
-    const ua = parseAddress('Російська Федерація, 117218, м. Москва, вул. Кржижановського, буд. 18 (к. 4, пов. 7, прим. / кімн. ХІХ/1 )');
+    const ua = parseAddress(
+      'Російська Федерація, 117218, м. Москва, вул. Кржижановського, буд. 18 (к. 4, пов. 7, прим. / кімн. ХІХ/1 )',
+    );
     const ru = parseAddress('УЛ КРЖИЖАНОВСКОГО Д. 18 К. 4, Г.МОСКВА, 117218');
     expect(ua).toMatchObject({ house: '18', postcode: '117218', country: 'RU', city: ['moskva'] });
     expect(compareAddresses(ua, ru)).toMatchObject({ level: 'building', specific: true });
@@ -63,33 +91,59 @@ describe('address comparison', () => {
   const listed = parseAddress({ street: 'Ulitsa Angarskaya, 22.1', city: 'Moscow 125635', country: 'Russia' }); // OFAC 16274
 
   it('matches the same building across scripts', () => {
-    expect(compareAddresses(parseAddress('125635, г. Москва, ул. Ангарская, д. 22, стр. 1'), listed)).toMatchObject({ level: 'building', specific: true });
-    expect(compareAddresses(parseAddress('22 Angarskaya Street, Moscow'), listed)).toMatchObject({ level: 'building', specific: true });
+    expect(compareAddresses(parseAddress('125635, г. Москва, ул. Ангарская, д. 22, стр. 1'), listed)).toMatchObject({
+      level: 'building',
+      specific: true,
+    });
+    expect(compareAddresses(parseAddress('22 Angarskaya Street, Moscow'), listed)).toMatchObject({
+      level: 'building',
+      specific: true,
+    });
   });
 
   it('does not match the same street with another number, another postcode or another city', () => {
-    expect(compareAddresses(parseAddress('г. Москва, ул. Ангарская, д. 40'), listed)).toMatchObject({ level: 'street', specific: false });
-    expect(compareAddresses(parseAddress('ул. Ангарская, д. 22, 630000'), listed)).toMatchObject({ level: 'street', specific: false });
-    expect(compareAddresses(parseAddress('г. Новосибирск, ул. Ангарская, д. 22'), listed)).toMatchObject({ level: 'street', specific: false });
-    expect(compareAddresses(parseAddress('ул. Ангарская, д. 22, Kazakhstan'), listed)).toMatchObject({ level: 'none', specific: false });
+    expect(compareAddresses(parseAddress('г. Москва, ул. Ангарская, д. 40'), listed)).toMatchObject({
+      level: 'street',
+      specific: false,
+    });
+    expect(compareAddresses(parseAddress('ул. Ангарская, д. 22, 630000'), listed)).toMatchObject({
+      level: 'street',
+      specific: false,
+    });
+    expect(compareAddresses(parseAddress('г. Новосибирск, ул. Ангарская, д. 22'), listed)).toMatchObject({
+      level: 'street',
+      specific: false,
+    });
+    expect(compareAddresses(parseAddress('ул. Ангарская, д. 22, Kazakhstan'), listed)).toMatchObject({
+      level: 'none',
+      specific: false,
+    });
   });
 
   it('treats a shared city or postcode as city level, never specific', () => {
     expect(compareAddresses(parseAddress('г. Москва'), listed)).toMatchObject({ level: 'city', specific: false });
     expect(compareAddresses(parseAddress('125635 Moscow'), listed)).toMatchObject({ level: 'city', specific: false });
-    expect(compareAddresses(parseAddress('ул. Тверская, д. 22, г. Москва'), listed)).toMatchObject({ level: 'city', specific: false });
+    expect(compareAddresses(parseAddress('ул. Тверская, д. 22, г. Москва'), listed)).toMatchObject({
+      level: 'city',
+      specific: false,
+    });
   });
 
   it('accepts a street and postcode when one side has no house number', () => {
-    expect(compareAddresses(parseAddress('ул. Ангарская, 125635 Москва'), listed)).toMatchObject({ level: 'street-postcode', specific: true });
+    expect(compareAddresses(parseAddress('ул. Ангарская, 125635 Москва'), listed)).toMatchObject({
+      level: 'street-postcode',
+      specific: true,
+    });
   });
 
-  it('picks the best of an entry\'s addresses', () => {
+  it("picks the best of an entry's addresses", () => {
     const addresses = [
       { street: '130 A, Ulitsa Klara Tsetkina', city: 'Shymkent 160000', country: 'KZ' },
       { street: 'Ulitsa Angarskaya, 22.1', city: 'Moscow 125635', country: 'RU' },
     ];
-    expect(bestAddressMatch(parseAddress('г. Шымкент, ул. Клары Цеткин, 130'), addresses)?.comparison.level).toBe('building');
+    expect(bestAddressMatch(parseAddress('г. Шымкент, ул. Клары Цеткин, 130'), addresses)?.comparison.level).toBe(
+      'building',
+    );
     expect(bestAddressMatch(parseAddress('г. Москва'), addresses)?.comparison.level).toBe('city');
   });
 });

@@ -41,37 +41,100 @@ const MARKERS = new Map<string, Marker>();
 function mark(kind: Marker, words: string): void {
   for (const w of words.split(' ')) MARKERS.set(w, kind);
 }
-mark('street', 'ul ulitsa ulica ulitsy vul vulytsia vulitsa vulytsya kosh koshesi koshesi kuchasi street st str strasse straße ' +
-  'prospekt prosp pr prt pr-t avenue ave av avenida avenue prospect pereulok per lane ln road rd boulevard blvd bulvar bulv bul br ' +
-  'shosse sh highway hwy naberezhnaya nab ploshchad pl square sq proezd pr-d drive dr way tupik alley allee rue via calle ' +
-  'mikrorayon mkr mkrn microdistrict kvartal');
+mark(
+  'street',
+  'ul ulitsa ulica ulitsy vul vulytsia vulitsa vulytsya kosh koshesi koshesi kuchasi street st str strasse straße ' +
+    'prospekt prosp pr prt pr-t avenue ave av avenida avenue prospect pereulok per lane ln road rd boulevard blvd bulvar bulv bul br ' +
+    'shosse sh highway hwy naberezhnaya nab ploshchad pl square sq proezd pr-d drive dr way tupik alley allee rue via calle ' +
+    'mikrorayon mkr mkrn microdistrict kvartal',
+);
 mark('house', 'd dom house h no nr n num number bud budynok uy');
 mark('building', 'korp korpus k bldg building bld block blk stroenie stroyeniye stroen lit litera liter');
 // A post box (P.O. Box, а/я) is not a building: its number is ignored like a flat's.
-mark('unit', 'kv kvartira apartment apt ap flat of off ofis office room rm kom komn komnata pom pomeshchenie prym prim ' +
-  'etazh et floor fl pov poverkh kimn kimnata suite ste unit kab box pobox postfach ya');
+mark(
+  'unit',
+  'kv kvartira apartment apt ap flat of off ofis office room rm kom komn komnata pom pomeshchenie prym prim ' +
+    'etazh et floor fl pov poverkh kimn kimnata suite ste unit kab box pobox postfach ya',
+);
 mark('city', 'g gor gorod city town m misto pos poselok pgt village selo s');
-mark('region', 'obl oblast oblys region reg respublika resp republic krai kray rayon raion district okrug province prov state ' +
-  'r-n rn ao');
+mark(
+  'region',
+  'obl oblast oblys region reg respublika resp republic krai kray rayon raion district okrug province prov state ' +
+    'r-n rn ao',
+);
 /** "str" is a street in German and a building (строение) in Russian: read as a building only in Cyrillic text. */
 const CYRILLIC_STR = 'building';
 /** Two-token abbreviations that the punctuation split tears apart: пр-т, б-р, р-н, пр-кт, ш-се. */
-const PAIRS = new Map(Object.entries({ 'pr t': 'prt', 'pr kt': 'prt', 'b r': 'br', 'r n': 'rn', 'pr d': 'pr-d', 'sh se': 'sh' }));
-const STOP_WORDS = new Set(['de', 'del', 'la', 'le', 'el', 'the', 'of', 'and', 'im', 'imeni', 'named', 'after', 'di', 'da', 'van', 'von', 'der']);
+const PAIRS = new Map(
+  Object.entries({ 'pr t': 'prt', 'pr kt': 'prt', 'b r': 'br', 'r n': 'rn', 'pr d': 'pr-d', 'sh se': 'sh' }),
+);
+const STOP_WORDS = new Set([
+  'de',
+  'del',
+  'la',
+  'le',
+  'el',
+  'the',
+  'of',
+  'and',
+  'im',
+  'imeni',
+  'named',
+  'after',
+  'di',
+  'da',
+  'van',
+  'von',
+  'der',
+]);
 /** Compound street names carry their type: Zweierstrasse, Hauptgasse, Bergweg. */
 const STREET_SUFFIX_RE = /(strasse|strase|gasse|weg|platz|allee|straat|gatan|vej)$/;
 /** English and local names of the cities most often on these lists: the local form is the key. */
-const CITY_SYNONYMS = new Map<string, string>(Object.entries({
-  moscow: 'moskva', moskau: 'moskva', kiev: 'kyiv', kiyev: 'kyiv', kyyiv: 'kyiv', kyiiv: 'kyiv', petersburg: 'peterburg',
-  alma: 'almaty', tashkent: 'toshkent', warsaw: 'warszawa', varshava: 'warszawa', peking: 'beijing', teheran: 'tehran',
-  damascus: 'dimashq', astana: 'astana', nur: 'astana', sultan: 'astana', bishkek: 'bishkek', minsk: 'minsk',
-}));
+const CITY_SYNONYMS = new Map<string, string>(
+  Object.entries({
+    moscow: 'moskva',
+    moskau: 'moskva',
+    kiev: 'kyiv',
+    kiyev: 'kyiv',
+    kyyiv: 'kyiv',
+    kyiiv: 'kyiv',
+    petersburg: 'peterburg',
+    alma: 'almaty',
+    tashkent: 'toshkent',
+    warsaw: 'warszawa',
+    varshava: 'warszawa',
+    peking: 'beijing',
+    teheran: 'tehran',
+    damascus: 'dimashq',
+    astana: 'astana',
+    nur: 'astana',
+    sultan: 'astana',
+    bishkek: 'bishkek',
+    minsk: 'minsk',
+  }),
+);
 /** Country names as addresses write them that countryToIso2 does not know. */
-const COUNTRY_ALIASES = new Map<string, string>(Object.entries({
-  rossiya: 'RU', rossiia: 'RU', 'rossiyskaya federatsiya': 'RU', 'rossiiskaia federatsiia': 'RU', 'rosiyska federatsiya': 'RU',
-  rf: 'RU', 'russian federation': 'RU', kazakhstan: 'KZ', 'respublika kazakhstan': 'KZ', qazaqstan: 'KZ', belarus: 'BY',
-  'respublika belarus': 'BY', ukraina: 'UA', ukrayina: 'UA', uzbekistan: 'UZ', kyrgyzstan: 'KG', kirgiziya: 'KG',
-}));
+const COUNTRY_ALIASES = new Map<string, string>(
+  Object.entries({
+    rossiya: 'RU',
+    rossiia: 'RU',
+    'rossiyskaya federatsiya': 'RU',
+    'rossiiskaia federatsiia': 'RU',
+    'rosiyska federatsiya': 'RU',
+    rf: 'RU',
+    'russian federation': 'RU',
+    kazakhstan: 'KZ',
+    'respublika kazakhstan': 'KZ',
+    qazaqstan: 'KZ',
+    belarus: 'BY',
+    'respublika belarus': 'BY',
+    ukraina: 'UA',
+    ukrayina: 'UA',
+    uzbekistan: 'UZ',
+    kyrgyzstan: 'KG',
+    kirgiziya: 'KG',
+  }),
+);
 const UK_POSTCODE_RE = /\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b/;
 const NUMBER_RE = /^\d+[a-z]?$/;
 const POSTCODE_RE = /^\d{5,6}$/;
@@ -95,7 +158,9 @@ function countryOf(normalized: string): string | undefined {
 }
 
 function tokensOf(segment: string): string[] {
-  const raw = normalizeName(segment).split(' ').filter((t) => t.length > 0);
+  const raw = normalizeName(segment)
+    .split(' ')
+    .filter((t) => t.length > 0);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) {
     const pair = raw[i].length <= 2 && i + 1 < raw.length ? PAIRS.get(`${raw[i]} ${raw[i + 1]}`) : undefined;
@@ -120,7 +185,10 @@ function parseText(text: string, into: ParsedAddress, role: 'any' | 'city' | 're
     const tokens = tokensOf(segment);
     if (tokens.length === 0) continue;
     // A country is a segment of its own, a few words without a number ("Russian Federation", "Respublika Kazakhstan").
-    const country = role === 'any' && tokens.length <= 4 && !tokens.some((t) => /\d/.test(t)) ? countryOf(tokens.join(' ')) : undefined;
+    const country =
+      role === 'any' && tokens.length <= 4 && !tokens.some((t) => /\d/.test(t))
+        ? countryOf(tokens.join(' '))
+        : undefined;
     if (country) {
       into.country ??= country;
       continue;
@@ -162,8 +230,9 @@ function parseSegment(tokens: string[], into: ParsedAddress, role: 'any' | 'city
     const m = markers[i];
     if (NUMBER_RE.test(t)) {
       if (POSTCODE_RE.test(t) && pending !== 'house' && pending !== 'building') into.postcode ??= t;
-      else if (pending === 'unit') { /* a flat or an office: below building level */ }
-      else if (pending === 'house') {
+      else if (pending === 'unit') {
+        /* a flat or an office: below building level */
+      } else if (pending === 'house') {
         if (into.house && into.house !== t) into.buildings.push(into.house);
         into.house = t;
       } else if (pending === 'building' || into.house) into.buildings.push(t);
@@ -188,8 +257,7 @@ function parseSegment(tokens: string[], into: ParsedAddress, role: 'any' | 'city
       // "Tverskaya 7", "Dobrininskaya No. 7": words beside a house number are the street even without its type.
       into.street.push(t);
       unmarkedStreet = true;
-    }
-    else into.place.push(t);
+    } else into.place.push(t);
   }
 }
 

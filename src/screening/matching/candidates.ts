@@ -67,7 +67,10 @@ export class CandidateSearch {
   private readonly topRank = new Float32Array(CANDIDATES_PER_LIST);
   topCount = 0;
 
-  constructor(private readonly d: IndexData, private readonly cmp: TokenComparer) {
+  constructor(
+    private readonly d: IndexData,
+    private readonly cmp: TokenComparer,
+  ) {
     this.acc = new Float32Array(d.nameCount);
     this.touched = new Uint32Array(d.nameCount);
     this.foldStamp = new Uint32Array(d.foldText.length);
@@ -96,11 +99,20 @@ export class CandidateSearch {
       let best = -1;
       for (let h = start; h < hits; h++) {
         const f = this.hitFold[h];
-        if (best < 0 || this.hitSim[h] > this.hitSim[best] || (this.hitSim[h] === this.hitSim[best] && d.foldWeight[f] > d.foldWeight[this.hitFold[best]])) best = h;
+        if (
+          best < 0 ||
+          this.hitSim[h] > this.hitSim[best] ||
+          (this.hitSim[h] === this.hitSim[best] && d.foldWeight[f] > d.foldWeight[this.hitFold[best]])
+        )
+          best = h;
       }
       const exact = d.foldIds.get(q.name.folds[t]);
-      this.queryWeights[t] = exact !== undefined ? d.foldWeight[exact]
-        : best >= 0 ? d.foldWeight[this.hitFold[best]] : d.maxWeight * (q.name.tokens[t].length <= 2 ? 0.6 : 1);
+      this.queryWeights[t] =
+        exact !== undefined
+          ? d.foldWeight[exact]
+          : best >= 0
+            ? d.foldWeight[this.hitFold[best]]
+            : d.maxWeight * (q.name.tokens[t].length <= 2 ? 0.6 : 1);
       tokEnd[t] = hits;
     }
     this.accumulate(m, hits, tokEnd);
@@ -119,7 +131,9 @@ export class CandidateSearch {
       const n = this.cacheFold[cached];
       for (let i = cached + 1; i <= cached + n && hits < MAX_HITS; i++) {
         this.cmp.remember(t, this.cacheFold[i], this.cacheSim[i], this.cacheNote[i]);
-        this.hitFold[hits] = this.cacheFold[i]; this.hitSim[hits] = this.cacheSim[i]; hits++;
+        this.hitFold[hits] = this.cacheFold[i];
+        this.hitSim[hits] = this.cacheSim[i];
+        hits++;
       }
       return hits;
     }
@@ -139,7 +153,10 @@ export class CandidateSearch {
           const text = d.foldText[f];
           const sim = this.cmp.foldSimilarity(t, raw, fold, f, text);
           if (sim < PAIR_THRESHOLD) continue;
-          this.hitFold[hits] = f; this.hitSim[hits] = sim; this.hitNote[hits] = this.cmp.note; hits++;
+          this.hitFold[hits] = f;
+          this.hitSim[hits] = sim;
+          this.hitNote[hits] = this.cmp.note;
+          hits++;
         }
       }
     }
@@ -155,7 +172,11 @@ export class CandidateSearch {
     const n = end - start;
     if (n + 1 > CACHE_ARENA_MAX) return;
     while (this.cacheUsed + n + 1 > this.cacheFold.length) {
-      if (this.cacheFold.length >= CACHE_ARENA_MAX) { this.tokenCache.clear(); this.cacheUsed = 0; break; }
+      if (this.cacheFold.length >= CACHE_ARENA_MAX) {
+        this.tokenCache.clear();
+        this.cacheUsed = 0;
+        break;
+      }
       this.growArena();
     }
     const at = this.cacheUsed;
@@ -171,9 +192,15 @@ export class CandidateSearch {
 
   private growArena(): void {
     const size = this.cacheFold.length * 2;
-    const fold = new Uint32Array(size); fold.set(this.cacheFold); this.cacheFold = fold;
-    const sim = new Float32Array(size); sim.set(this.cacheSim); this.cacheSim = sim;
-    const note = new Uint8Array(size); note.set(this.cacheNote); this.cacheNote = note;
+    const fold = new Uint32Array(size);
+    fold.set(this.cacheFold);
+    this.cacheFold = fold;
+    const sim = new Float32Array(size);
+    sim.set(this.cacheSim);
+    this.cacheSim = sim;
+    const note = new Uint8Array(size);
+    note.set(this.cacheNote);
+    this.cacheNote = note;
   }
 
   private accumulate(m: number, hits: number, tokEnd: Uint16Array): void {
@@ -182,7 +209,10 @@ export class CandidateSearch {
     const order = this.tokOrder;
     for (let t = 0; t < m; t++) {
       let k = t;
-      while (k > 0 && this.queryWeights[order[k - 1]] < this.queryWeights[t]) { order[k] = order[k - 1]; k--; }
+      while (k > 0 && this.queryWeights[order[k - 1]] < this.queryWeights[t]) {
+        order[k] = order[k - 1];
+        k--;
+      }
       order[k] = t;
     }
     // Pair mode needs two common tokens: a lone one ("Muhammad", or beside rare ones) is searched as before.
@@ -213,7 +243,8 @@ export class CandidateSearch {
         const s = d.postStart[f];
         const e = d.postStart[f + 1];
         if (e - s > LARGE_POSTING && this.hitSim[h] < LOOSE_SIMILARITY) continue;
-        if (e - s > LARGE_POSTING && this.touchedCount > 0 && (seeded || this.touchedCount * 16 < e - s)) this.boost(s, e, add);
+        if (e - s > LARGE_POSTING && this.touchedCount > 0 && (seeded || this.touchedCount * 16 < e - s))
+          this.boost(s, e, add);
         else this.traverse(s, e, add);
       }
     }
@@ -233,7 +264,10 @@ export class CandidateSearch {
 
   private startPairs(): void {
     this.pairStamp++;
-    if (this.pairStamp >= 1 << 27) { this.pairTag!.fill(0); this.pairStamp = 1; }
+    if (this.pairStamp >= 1 << 27) {
+      this.pairTag!.fill(0);
+      this.pairStamp = 1;
+    }
   }
 
   /**
@@ -248,10 +282,19 @@ export class CandidateSearch {
     const mine = ((this.pairStamp << 4) | t) >>> 0;
     for (let p = s; p < e; p++) {
       const n = post[p];
-      if (acc[n] !== 0) { acc[n] += add; continue; }
+      if (acc[n] !== 0) {
+        acc[n] += add;
+        continue;
+      }
       const seen = tag[n];
-      if (seen >>> 4 !== this.pairStamp) { tag[n] = mine; pacc[n] = add; } else if (seen === mine) pacc[n] += add;
-      else { this.touched[this.touchedCount++] = n; acc[n] = pacc[n] + add; }
+      if (seen >>> 4 !== this.pairStamp) {
+        tag[n] = mine;
+        pacc[n] = add;
+      } else if (seen === mine) pacc[n] += add;
+      else {
+        this.touched[this.touchedCount++] = n;
+        acc[n] = pacc[n] + add;
+      }
     }
   }
 
@@ -286,8 +329,12 @@ export class CandidateSearch {
       while (lo <= hi) {
         const mid = (lo + hi) >>> 1;
         const v = post[mid];
-        if (v === n) { this.acc[n] += add; break; }
-        if (v < n) lo = mid + 1; else hi = mid - 1;
+        if (v === n) {
+          this.acc[n] += add;
+          break;
+        }
+        if (v < n) lo = mid + 1;
+        else hi = mid - 1;
       }
     }
   }

@@ -16,7 +16,12 @@ export class EntityListIndex {
   readonly search: CandidateSearch;
   readonly scorer: NameScorer;
 
-  private constructor(readonly listId: string, readonly versionId: string, readonly data: IndexData, readonly addresses: AddressIndex) {
+  private constructor(
+    readonly listId: string,
+    readonly versionId: string,
+    readonly data: IndexData,
+    readonly addresses: AddressIndex,
+  ) {
     this.comparer = new TokenComparer(data.foldText.length);
     this.search = new CandidateSearch(data, this.comparer);
     this.scorer = new NameScorer(this.comparer);
@@ -28,7 +33,12 @@ export class EntityListIndex {
   }
 
   /** The same index, built in slices that leave the event loop free between them (what a serving process uses). */
-  static async buildSliced(listId: string, versionId: string, entries: Iterable<EntityEntry>, budgetMs?: number): Promise<EntityListIndex> {
+  static async buildSliced(
+    listId: string,
+    versionId: string,
+    entries: Iterable<EntityEntry>,
+    budgetMs?: number,
+  ): Promise<EntityListIndex> {
     const data = await buildIndexDataSliced(entries, budgetMs);
     return new EntityListIndex(listId, versionId, data, await runSliced(AddressIndex.steps(data.entries), budgetMs));
   }

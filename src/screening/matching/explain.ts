@@ -15,8 +15,13 @@ function r4(x: number): number {
 }
 
 export function explainNameMatch(
-  q: PreparedQuery, qWeights: Float32Array, d: IndexData, n: number, sc: NameScorer,
-  countryAdjustment: ScoreAdjustment | null, finalScore: number,
+  q: PreparedQuery,
+  qWeights: Float32Array,
+  d: IndexData,
+  n: number,
+  sc: NameScorer,
+  countryAdjustment: ScoreAdjustment | null,
+  finalScore: number,
 ): MatchExplanation {
   const listName = d.entries[d.nameEntry[n]].names[d.nameAlias[n]];
   const start = d.nameTokStart[n];
@@ -28,8 +33,11 @@ export function explainNameMatch(
     if (j >= 0) {
       const note = sc.note[i * MAXL + j] as TokenNote;
       tokens.push({
-        queryToken: q.name.tokens[i], listToken: listTokens[j], similarity: r4(sc.sim[i * MAXL + j]),
-        note: TOKEN_NOTE_TEXT[note], weight: r4((qWeights[i] + sc.lWeight[j]) / 2),
+        queryToken: q.name.tokens[i],
+        listToken: listTokens[j],
+        similarity: r4(sc.sim[i * MAXL + j]),
+        note: TOKEN_NOTE_TEXT[note],
+        weight: r4((qWeights[i] + sc.lWeight[j]) / 2),
       });
     } else {
       tokens.push(missing(q.name.tokens[i], null, qWeights[i], sc.qAlpha[i]));
@@ -77,7 +85,9 @@ function summarize(e: MatchExplanation, score: number): string {
   for (const t of paired) byNote.set(t.note, (byNote.get(t.note) ?? 0) + 1);
   const notes = [...byNote].map(([note, count]) => `${count} ${note}`).join(', ');
   const missingCount = e.tokens.length - paired.length;
-  const parts = [`"${e.queryName}" ~ "${e.listName}" ${score.toFixed(2)}: ${paired.length} token(s) agree (${notes || 'none'})`];
+  const parts = [
+    `"${e.queryName}" ~ "${e.listName}" ${score.toFixed(2)}: ${paired.length} token(s) agree (${notes || 'none'})`,
+  ];
   if (missingCount > 0) parts.push(`${missingCount} unmatched`);
   const forms = [...e.legalFormsIgnored.query, ...e.legalFormsIgnored.list];
   if (forms.length > 0) parts.push(`legal forms ignored: ${[...new Set(forms)].join(', ')}`);
@@ -86,7 +96,11 @@ function summarize(e: MatchExplanation, score: number): string {
 }
 
 export function explainIdentifierMatch(
-  q: PreparedQuery, listName: string, queryType: string, listType: string, value: string,
+  q: PreparedQuery,
+  listName: string,
+  queryType: string,
+  listType: string,
+  value: string,
 ): MatchExplanation {
   return {
     queryName: q.name.original,

@@ -24,49 +24,141 @@ export function foldToken(t: string): string {
     const c1 = t[i + 1];
     switch (c) {
       case 's':
-        if (t.startsWith('shch', i)) { out += 'Q'; i += 4; continue; }
-        if (t.startsWith('sch', i)) { out += 'Q'; i += 3; continue; }
-        if (c1 === 'h') { out += 'S'; i += 2; continue; }
+        if (t.startsWith('shch', i)) {
+          out += 'Q';
+          i += 4;
+          continue;
+        }
+        if (t.startsWith('sch', i)) {
+          out += 'Q';
+          i += 3;
+          continue;
+        }
+        if (c1 === 'h') {
+          out += 'S';
+          i += 2;
+          continue;
+        }
         break;
       case 'z':
-        if (c1 === 'h' || (c1 === 'j' && isVowel(t[i + 2]))) { out += 'Z'; i += 2; continue; }
+        if (c1 === 'h' || (c1 === 'j' && isVowel(t[i + 2]))) {
+          out += 'Z';
+          i += 2;
+          continue;
+        }
         break;
       case 'd':
-        if (t.startsWith('dzh', i)) { out += 'J'; i += 3; continue; }
-        if (c1 === 'j') { out += 'J'; i += 2; continue; }
+        if (t.startsWith('dzh', i)) {
+          out += 'J';
+          i += 3;
+          continue;
+        }
+        if (c1 === 'j') {
+          out += 'J';
+          i += 2;
+          continue;
+        }
         break;
       case 'k':
-        if (c1 === 'h') { out += 'H'; i += 2; continue; }
-        if (c1 === 's') { out += 'X'; i += 2; continue; }
+        if (c1 === 'h') {
+          out += 'H';
+          i += 2;
+          continue;
+        }
+        if (c1 === 's') {
+          out += 'X';
+          i += 2;
+          continue;
+        }
         break;
       case 'c':
-        if (c1 === 'h' || c1 === 'z') { out += 'C'; i += 2; continue; }
-        if (c1 === 'k') { out += t[i + 2] === 's' ? 'X' : 'k'; i += t[i + 2] === 's' ? 3 : 2; continue; }
+        if (c1 === 'h' || c1 === 'z') {
+          out += 'C';
+          i += 2;
+          continue;
+        }
+        if (c1 === 'k') {
+          out += t[i + 2] === 's' ? 'X' : 'k';
+          i += t[i + 2] === 's' ? 3 : 2;
+          continue;
+        }
         out += c1 === 'e' || c1 === 'i' || c1 === 'y' ? 's' : 'k';
         i += 1;
         continue;
       case 't':
-        if (t.startsWith('tsch', i)) { out += 'C'; i += 4; continue; }
-        if (t.startsWith('tch', i)) { out += 'C'; i += 3; continue; }
-        if (c1 === 's' || c1 === 'z') { out += 'T'; i += 2; continue; }
-        if (c1 === 'h') { out += 't'; i += 2; continue; }
+        if (t.startsWith('tsch', i)) {
+          out += 'C';
+          i += 4;
+          continue;
+        }
+        if (t.startsWith('tch', i)) {
+          out += 'C';
+          i += 3;
+          continue;
+        }
+        if (c1 === 's' || c1 === 'z') {
+          out += 'T';
+          i += 2;
+          continue;
+        }
+        if (c1 === 'h') {
+          out += 't';
+          i += 2;
+          continue;
+        }
         break;
-      case 'x': out += 'X'; i += 1; continue;
+      case 'x':
+        out += 'X';
+        i += 1;
+        continue;
       case 'h':
         // A final h after a vowel is silent in romanised Arabic and Persian names (Abdullah / Abdulla).
-        if (i === n - 1 && i > 0 && isVowel(t[i - 1])) { i += 1; continue; }
-        out += 'H'; i += 1; continue;
-      case 'g': if (c1 === 'h') { out += 'g'; i += 2; continue; } break;
-      case 'p': if (c1 === 'h') { out += 'f'; i += 2; continue; } break;
-      case 'w': out += 'v'; i += 1; continue;
-      case 'q': out += 'k'; i += 1; continue;
+        if (i === n - 1 && i > 0 && isVowel(t[i - 1])) {
+          i += 1;
+          continue;
+        }
+        out += 'H';
+        i += 1;
+        continue;
+      case 'g':
+        if (c1 === 'h') {
+          out += 'g';
+          i += 2;
+          continue;
+        }
+        break;
+      case 'p':
+        if (c1 === 'h') {
+          out += 'f';
+          i += 2;
+          continue;
+        }
+        break;
+      case 'w':
+        out += 'v';
+        i += 1;
+        continue;
+      case 'q':
+        out += 'k';
+        i += 1;
+        continue;
       case 'j':
         out += i === 0 && (c1 === 'a' || c1 === 'o' || c1 === 'u') ? 'J' : 'i';
         i += 1;
         continue;
-      case 'y': out += 'i'; i += 1; continue;
-      case 'o': if (c1 === 'u') { out += 'u'; i += 2; continue; } break;
-      default: break;
+      case 'y':
+        out += 'i';
+        i += 1;
+        continue;
+      case 'o':
+        if (c1 === 'u') {
+          out += 'u';
+          i += 2;
+          continue;
+        }
+        break;
+      default:
+        break;
     }
     out += c;
     i += 1;
@@ -103,7 +195,10 @@ export function coarseKey(fold: string, jAsZh = false): string {
     // J (initial j, dzh) is y in Jurij but zh in Janat / Jarov: it is dropped like a vowel, or read as zh in the
     // second key that retrievalKeys files for it.
     if (c === 'J' && jAsZh) c = 'Z';
-    if (VOWELS.includes(c) || c === 'J') { prev = ''; continue; }
+    if (VOWELS.includes(c) || c === 'J') {
+      prev = '';
+      continue;
+    }
     if (c === 'X' || c === 'C' || c === 'g') c = 'H';
     else if (c === 'Q') c = 'S';
     else if (c === 'f') c = 'v';
@@ -136,7 +231,8 @@ function addKeys(key: string, keys: string[]): void {
   if (!keys.includes(key)) keys.push(key);
   if (key.length >= 4) deletions(key, keys);
   else if (key.length === 3) {
-    for (const k of [`*${key.slice(1)}`, `${key[0]}*${key[2]}`, `${key.slice(0, 2)}*`]) if (!keys.includes(k)) keys.push(k);
+    for (const k of [`*${key.slice(1)}`, `${key[0]}*${key[2]}`, `${key.slice(0, 2)}*`])
+      if (!keys.includes(k)) keys.push(k);
   }
 }
 
@@ -165,8 +261,17 @@ export function patronymicStem(fold: string): string {
 }
 
 const GENDER_PAIRS: ReadonlyArray<readonly [string, string]> = [
-  ['ov', 'ova'], ['ev', 'eva'], ['in', 'ina'], ['ski', 'ska'], ['ski', 'skaia'], ['Tki', 'Tkaia'],
-  ['oi', 'aia'], ['ko', 'ka'], ['viC', 'vna'], ['iC', 'iCna'], ['', 'a'],
+  ['ov', 'ova'],
+  ['ev', 'eva'],
+  ['in', 'ina'],
+  ['ski', 'ska'],
+  ['ski', 'skaia'],
+  ['Tki', 'Tkaia'],
+  ['oi', 'aia'],
+  ['ko', 'ka'],
+  ['viC', 'vna'],
+  ['iC', 'iCna'],
+  ['', 'a'],
 ];
 
 /**

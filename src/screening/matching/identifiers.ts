@@ -25,12 +25,26 @@ const FAMILIES: ReadonlyArray<ReadonlySet<string>> = [
 ];
 
 const KNOWN = new Set<string>([
-  'BIN', 'IIN', 'INN', 'OGRN', 'EORI', 'IMO', 'PASSPORT', 'NATIONAL_ID', 'REGISTRATION', 'TAX_ID', 'SWIFT', 'OTHER',
+  'BIN',
+  'IIN',
+  'INN',
+  'OGRN',
+  'EORI',
+  'IMO',
+  'PASSPORT',
+  'NATIONAL_ID',
+  'REGISTRATION',
+  'TAX_ID',
+  'SWIFT',
+  'OTHER',
 ]);
 
 /** The query side is free text from a declaration or an API caller: map common spellings to our types. */
 export function normalizeIdentifierType(type: string): IdentifierType {
-  const t = type.trim().toUpperCase().replace(/[\s.-]+/g, '_');
+  const t = type
+    .trim()
+    .toUpperCase()
+    .replace(/[\s.-]+/g, '_');
   if (KNOWN.has(t)) return t as IdentifierType;
   if (t === 'TAXID' || t === 'TAX' || t === 'TIN' || t === 'VAT') return 'TAX_ID';
   if (t === 'REG' || t === 'REGNUMBER' || t === 'REGISTRATION_NUMBER' || t === 'COMPANY_NUMBER') return 'REGISTRATION';

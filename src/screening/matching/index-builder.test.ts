@@ -8,9 +8,15 @@ const SURNAMES = ['Khoroshev', 'Zakharov', 'Petrov', 'Hassan', 'Sadykova', 'Omar
 /** A deterministic list big enough to need many slices (tens of thousands of names). */
 function entries(count: number): EntityEntry[] {
   return Array.from({ length: count }, (_, i) => ({
-    entryId: `E${i}`, kind: 'person' as const,
-    names: [`${GIVEN[i % GIVEN.length]} ${SURNAMES[(i * 7) % SURNAMES.length]} ${i.toString(36)}`, `${SURNAMES[i % SURNAMES.length].toUpperCase()}, ${GIVEN[(i * 3) % GIVEN.length]}`],
-    countries: ['RU'], programs: ['TEST'], identifiers: i % 10 === 0 ? [{ type: 'INN', value: String(7700000000 + i) }] : [],
+    entryId: `E${i}`,
+    kind: 'person' as const,
+    names: [
+      `${GIVEN[i % GIVEN.length]} ${SURNAMES[(i * 7) % SURNAMES.length]} ${i.toString(36)}`,
+      `${SURNAMES[i % SURNAMES.length].toUpperCase()}, ${GIVEN[(i * 3) % GIVEN.length]}`,
+    ],
+    countries: ['RU'],
+    programs: ['TEST'],
+    identifiers: i % 10 === 0 ? [{ type: 'INN', value: String(7700000000 + i) }] : [],
   }));
 }
 

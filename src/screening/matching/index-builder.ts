@@ -153,8 +153,15 @@ export function* indexDataSteps(input: Iterable<EntityEntry>): Generator<void, I
     const e = nameEntryArr[n];
     for (let k = nameTokStartArr[n]; k < nameTokStartArr[n + 1]; k++) {
       const f = tokenFoldArr[nameTokensArr[k]];
-      if (entryStamp[f] !== e) { entryStamp[f] = e; df[f]++; }
-      if (nameStamp[f] !== n) { nameStamp[f] = n; postRows.push(f); postVals.push(n); }
+      if (entryStamp[f] !== e) {
+        entryStamp[f] = e;
+        df[f]++;
+      }
+      if (nameStamp[f] !== n) {
+        nameStamp[f] = n;
+        postRows.push(f);
+        postVals.push(n);
+      }
     }
     if (n % SLICE === 0) yield;
   }
@@ -177,7 +184,10 @@ export function* indexDataSteps(input: Iterable<EntityEntry>): Generator<void, I
     let w = 0;
     for (let k = nameTokStartArr[n]; k < nameTokStartArr[n + 1]; k++) {
       const f = tokenFoldArr[nameTokensArr[k]];
-      if (nameStamp[f] !== n) { nameStamp[f] = n; w += foldWeight[f]; }
+      if (nameStamp[f] !== n) {
+        nameStamp[f] = n;
+        w += foldWeight[f];
+      }
     }
     nameWeight[n] = w;
     if (n % SLICE === 0) yield;
@@ -187,7 +197,10 @@ export function* indexDataSteps(input: Iterable<EntityEntry>): Generator<void, I
   const keyRows = new U32Builder(foldCount * 4);
   const keyVals = new U32Builder(foldCount * 4);
   for (let f = 0; f < foldCount; f++) {
-    for (const k of retrievalKeys(folds.texts[f])) { keyRows.push(keys.id(k)); keyVals.push(f); }
+    for (const k of retrievalKeys(folds.texts[f])) {
+      keyRows.push(keys.id(k));
+      keyVals.push(f);
+    }
     if (f % 16 === 0) yield; // retrieval keys with their one-edit neighbours are the costliest per-fold step
   }
   const keyCsr = yield* toCsrSteps(keyRows, keyVals, keys.texts.length);

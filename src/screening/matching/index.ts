@@ -16,7 +16,13 @@
 export { EntityListIndex } from './entity-list-index';
 export { PartyMatcher, DEFAULT_LIMIT, DEFAULT_MIN_SCORE } from './matcher';
 export type {
-  MatchExplanation, PartyMatch, PartyQuery, ScoreAdjustment, ScreenOptions, TokenComparison, TokenComparisonNote,
+  MatchExplanation,
+  PartyMatch,
+  PartyQuery,
+  ScoreAdjustment,
+  ScreenOptions,
+  TokenComparison,
+  TokenComparisonNote,
 } from './types';
 export { normalizeName, nameTokens } from './normalize';
 export { transliterate, detectCyrillicLanguage, type CyrillicLanguage } from './transliterate';

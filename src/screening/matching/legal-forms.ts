@@ -9,35 +9,123 @@ import { normalizeName, tokenizeNormalized } from './normalize';
 
 /** Removed wherever they stand: long phrases and tokens that are never part of a company's own name. */
 const ANYWHERE = [
-  'limited liability company', 'limited liability partnership', 'limited liability co', 'limited partnership',
-  'joint stock company', 'open joint stock company', 'closed joint stock company', 'public joint stock company',
-  'private joint stock company', 'public limited company', 'private limited company', 'company limited',
-  'co ltd', 'pvt ltd', 'pte ltd', 'pty ltd', 'sdn bhd', 'gmbh co kg', 'co kg', 'sp z o o', 'l l c', 's a r l',
-  's r l', 's r o', 's p a', 'o o o', 's a', 's a de c v', 'sa de cv', 's a de cv', 'sa de c v', 's de r l de c v',
-  's de rl de cv', 's de r l', 's en c', 's en c s', 'ltda', 'cia ltda', 'sapi de cv',
+  'limited liability company',
+  'limited liability partnership',
+  'limited liability co',
+  'limited partnership',
+  'joint stock company',
+  'open joint stock company',
+  'closed joint stock company',
+  'public joint stock company',
+  'private joint stock company',
+  'public limited company',
+  'private limited company',
+  'company limited',
+  'co ltd',
+  'pvt ltd',
+  'pte ltd',
+  'pty ltd',
+  'sdn bhd',
+  'gmbh co kg',
+  'co kg',
+  'sp z o o',
+  'l l c',
+  's a r l',
+  's r l',
+  's r o',
+  's p a',
+  'o o o',
+  's a',
+  's a de c v',
+  'sa de cv',
+  's a de cv',
+  'sa de c v',
+  's de r l de c v',
+  's de rl de cv',
+  's de r l',
+  's en c',
+  's en c s',
+  'ltda',
+  'cia ltda',
+  'sapi de cv',
   // Russian
-  'obshchestvo s ogranichennoy otvetstvennostyu', 'aktsionernoe obshchestvo', 'otkrytoe aktsionernoe obshchestvo',
-  'zakrytoe aktsionernoe obshchestvo', 'publichnoe aktsionernoe obshchestvo', 'nepublichnoe aktsionernoe obshchestvo',
-  'tovarishchestvo s ogranichennoy otvetstvennostyu', 'individualnyy predprinimatel',
-  'avtonomnaya nekommercheskaya organizatsiya', 'nekommercheskoe partnerstvo',
-  'federalnoe gosudarstvennoe unitarnoe predpriyatie', 'gosudarstvennoe unitarnoe predpriyatie',
-  'munitsipalnoe unitarnoe predpriyatie', 'autonomous non profit organization', 'non profit partnership',
+  'obshchestvo s ogranichennoy otvetstvennostyu',
+  'aktsionernoe obshchestvo',
+  'otkrytoe aktsionernoe obshchestvo',
+  'zakrytoe aktsionernoe obshchestvo',
+  'publichnoe aktsionernoe obshchestvo',
+  'nepublichnoe aktsionernoe obshchestvo',
+  'tovarishchestvo s ogranichennoy otvetstvennostyu',
+  'individualnyy predprinimatel',
+  'avtonomnaya nekommercheskaya organizatsiya',
+  'nekommercheskoe partnerstvo',
+  'federalnoe gosudarstvennoe unitarnoe predpriyatie',
+  'gosudarstvennoe unitarnoe predpriyatie',
+  'munitsipalnoe unitarnoe predpriyatie',
+  'autonomous non profit organization',
+  'non profit partnership',
   // Ukrainian
-  'tovarystvo z obmezhenoyu vidpovidalnistyu', 'aktsionerne tovarystvo', 'pryvatne aktsionerne tovarystvo',
-  'publichne aktsionerne tovarystvo', 'dochirnie pidpryiemstvo',
+  'tovarystvo z obmezhenoyu vidpovidalnistyu',
+  'aktsionerne tovarystvo',
+  'pryvatne aktsionerne tovarystvo',
+  'publichne aktsionerne tovarystvo',
+  'dochirnie pidpryiemstvo',
   // Belarusian
-  'tavarystva z abmezhavanay adkaznastsyu', 'aktsyyanernae tavarystva', 'adkrytae aktsyyanernae tavarystva',
+  'tavarystva z abmezhavanay adkaznastsyu',
+  'aktsyyanernae tavarystva',
+  'adkrytae aktsyyanernae tavarystva',
   // Kazakh
-  'zhauapkershiligi shekteuli seriktestik', 'aktsionerlik kogam',
+  'zhauapkershiligi shekteuli seriktestik',
+  'aktsionerlik kogam',
   // other languages seen in EU and OpenSanctions name variants
-  'sociedad de responsabilidad limitada', 'societe a responsabilite limitee', 'societatea cu raspundere limitata',
-  'sociedade de responsabilidade limitada', 'spolecnost s rucenim omezenym', 'korlatolt felelossegu tarsasag',
-  'druzba z omejeno odgovornostjo', 'sociedad anonima', 'societe anonyme', 'an chuideachta theoranta',
-  'cuideachta faoi dhliteanas teoranta', 'druzhestvo s ogranichena otgovornost', 'etairia periorismenis evthinis',
+  'sociedad de responsabilidad limitada',
+  'societe a responsabilite limitee',
+  'societatea cu raspundere limitata',
+  'sociedade de responsabilidade limitada',
+  'spolecnost s rucenim omezenym',
+  'korlatolt felelossegu tarsasag',
+  'druzba z omejeno odgovornostjo',
+  'sociedad anonima',
+  'societe anonyme',
+  'an chuideachta theoranta',
+  'cuideachta faoi dhliteanas teoranta',
+  'druzhestvo s ogranichena otgovornost',
+  'etairia periorismenis evthinis',
   // single tokens
-  'llc', 'ltd', 'gmbh', 'jsc', 'ojsc', 'cjsc', 'pjsc', 'ooo', 'oao', 'zao', 'pao', 'llp', 'plc', 'inc',
-  'incorporated', 'corp', 'corporation', 'limited', 'srl', 'sarl', 'sro', 'bhd', 'pte', 'pvt', 'pty', 'kft',
-  'zrt', 'fzco', 'fze', 'fzc', 'fzllc', 'zhshs', 'tov', 'rab',
+  'llc',
+  'ltd',
+  'gmbh',
+  'jsc',
+  'ojsc',
+  'cjsc',
+  'pjsc',
+  'ooo',
+  'oao',
+  'zao',
+  'pao',
+  'llp',
+  'plc',
+  'inc',
+  'incorporated',
+  'corp',
+  'corporation',
+  'limited',
+  'srl',
+  'sarl',
+  'sro',
+  'bhd',
+  'pte',
+  'pvt',
+  'pty',
+  'kft',
+  'zrt',
+  'fzco',
+  'fze',
+  'fzc',
+  'fzllc',
+  'zhshs',
+  'tov',
+  'rab',
 ];
 
 /** Removed only at the start of a name (Russian/Kazakh style "ТОО Ромашка", "ИП Иванов"). */
@@ -45,17 +133,44 @@ const START_ONLY = ['ip', 'too', 'ao', 'ak', 'chp', 'ano', 'kompaniya', 'firma']
 
 /** Removed only at the end (Western style "Nordic AS", "Foo AG"): short words that can also be part of a name. */
 const END_ONLY = [
-  'sa', 'as', 'ab', 'ag', 'kg', 'bv', 'nv', 'oy', 'spa', 'cia', 'ad', 'ood', 'eood', 'doo', 'dd', 'se', 'lp',
-  'oyj', 'aps', 'a s', 'b v', 'n v', 'de c v', 'de cv', 'de r l',
+  'sa',
+  'as',
+  'ab',
+  'ag',
+  'kg',
+  'bv',
+  'nv',
+  'oy',
+  'spa',
+  'cia',
+  'ad',
+  'ood',
+  'eood',
+  'doo',
+  'dd',
+  'se',
+  'lp',
+  'oyj',
+  'aps',
+  'a s',
+  'b v',
+  'n v',
+  'de c v',
+  'de cv',
+  'de r l',
 ];
 
 /** Removed at either end. */
 const EDGE = ['co', 'company', 'the'];
 
 /** Words that qualify the legal form right after them ("CLOSED JSC", "PUBLIC JSC") and go with it. */
-const QUALIFIERS = new Set(['open', 'closed', 'public', 'private', 'otkrytoe', 'zakrytoe', 'publichnoe'].map(foldToken));
+const QUALIFIERS = new Set(
+  ['open', 'closed', 'public', 'private', 'otkrytoe', 'zakrytoe', 'publichnoe'].map(foldToken),
+);
 
-interface Phrase { folds: string[] }
+interface Phrase {
+  folds: string[];
+}
 
 function compile(list: string[]): Phrase[] {
   return list
@@ -105,13 +220,17 @@ export function legalFormMask(folds: readonly string[]): boolean[] {
     for (const p of START_PHRASES) {
       if (matchesAt(folds, start, end, p) && end - start > p.folds.length) {
         for (let k = 0; k < p.folds.length; k++) mask[start + k] = true;
-        start += p.folds.length; changed = true; break;
+        start += p.folds.length;
+        changed = true;
+        break;
       }
     }
     for (const p of END_PHRASES) {
       if (matchesEndingAt(folds, start, end, p) && end - start > p.folds.length) {
         for (let k = 1; k <= p.folds.length; k++) mask[end - k] = true;
-        end -= p.folds.length; changed = true; break;
+        end -= p.folds.length;
+        changed = true;
+        break;
       }
     }
   }
@@ -143,7 +262,10 @@ export function maskedPhrases(tokens: readonly string[], mask: readonly boolean[
   let cur: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (mask[i]) cur.push(tokens[i]);
-    else if (cur.length > 0) { out.push(cur.join(' ')); cur = []; }
+    else if (cur.length > 0) {
+      out.push(cur.join(' '));
+      cur = [];
+    }
   }
   if (cur.length > 0) out.push(cur.join(' '));
   return out;

@@ -9,12 +9,20 @@ import { EntityListIndex, PartyMatcher, type PartyMatch, type PartyQuery } from 
 
 const KAZAKH: EntityEntry[] = [
   {
-    entryId: 'KZ-1', kind: 'organization', names: ['ТОО «Жетісу Құрылыс Сервис»'], countries: ['KZ'], programs: ['TEST'],
+    entryId: 'KZ-1',
+    kind: 'organization',
+    names: ['ТОО «Жетісу Құрылыс Сервис»'],
+    countries: ['KZ'],
+    programs: ['TEST'],
     identifiers: [{ type: 'TAX_ID', value: '940140000385', country: 'KZ' }],
   },
   {
-    entryId: 'KZ-2', kind: 'organization', names: ['ТОО «Алматы Транзит Логистик»', 'Almaty Tranzit Logistik LLP'],
-    countries: ['KZ'], programs: ['TEST'], identifiers: [{ type: 'BIN', value: '171140900016' }],
+    entryId: 'KZ-2',
+    kind: 'organization',
+    names: ['ТОО «Алматы Транзит Логистик»', 'Almaty Tranzit Logistik LLP'],
+    countries: ['KZ'],
+    programs: ['TEST'],
+    identifiers: [{ type: 'BIN', value: '171140900016' }],
   },
 ];
 
@@ -34,9 +42,12 @@ beforeAll(async () => {
   matcher.setList(EntityListIndex.build('ofac-2025', 'sample', await loadOfac('ofac-sample-2025')));
   matcher.setList(EntityListIndex.build('un', '2026-02-27', await loadUn()));
   matcher.setList(EntityListIndex.build('eu-fsf', 'sample', await loadEuSample()));
-  matcher.setList(EntityListIndex.build('ftm', 'zala', [
-    ...(await loadFtm('yente_zala_cluster_entities')), ...(await loadFtm('yente_t1_eu_fsf_entities')),
-  ]));
+  matcher.setList(
+    EntityListIndex.build('ftm', 'zala', [
+      ...(await loadFtm('yente_zala_cluster_entities')),
+      ...(await loadFtm('yente_t1_eu_fsf_entities')),
+    ]),
+  );
   matcher.setList(EntityListIndex.build('kz', 'test', KAZAKH));
 }, 120_000);
 
@@ -50,7 +61,9 @@ const score = (q: PartyQuery | string, listId: string, entryId: string) => find(
 describe('aliases and word order', () => {
   it('matches every name of an entry, not only the first', () => {
     expect(score('LOCKBITSUPP', 'ofac-2025', '48603')).toBe(1);
-    expect(find('KHOROSHEV, Dmitrii Yuryevich', 'ofac-2025', '48603')?.matchedName).toBe('KHOROSHEV, Dmitrii Yuryevich');
+    expect(find('KHOROSHEV, Dmitrii Yuryevich', 'ofac-2025', '48603')?.matchedName).toBe(
+      'KHOROSHEV, Dmitrii Yuryevich',
+    );
     expect(score('ANO DIALOG REGIONS', 'ofac-2025', '50544')).toBeGreaterThanOrEqual(0.95);
   });
 
@@ -106,7 +119,11 @@ describe('legal forms are kept out of the score and reported', () => {
 
 describe('identifiers are decisive', () => {
   it('matches an INN in the query to an entry whose name differs', () => {
-    const m = find({ name: 'Completely Different Name', identifiers: [{ type: 'INN', value: '366 110 340 670' }] }, 'ofac-2025', '48603');
+    const m = find(
+      { name: 'Completely Different Name', identifiers: [{ type: 'INN', value: '366 110 340 670' }] },
+      'ofac-2025',
+      '48603',
+    );
     expect(m).toMatchObject({ score: 1, matchKind: 'identifier' });
     expect(m?.explanation.identifier?.value).toBe('366110340670');
   });
@@ -118,12 +135,18 @@ describe('identifiers are decisive', () => {
 
   it('matches an OGRN and an IMO number', () => {
     expect(score({ name: 'X', identifiers: [{ type: 'OGRN', value: '1101841007938' }] }, 'ftm', FTM_CST)).toBe(1);
-    expect(score({ name: 'Some tanker', identifiers: [{ type: 'IMO', value: 'IMO 9339301' }] }, 'ofac-2025', '47371')).toBe(1);
+    expect(
+      score({ name: 'Some tanker', identifiers: [{ type: 'IMO', value: 'IMO 9339301' }] }, 'ofac-2025', '47371'),
+    ).toBe(1);
   });
 
   it('refuses incompatible types and unknown numbers', () => {
-    expect(find({ name: 'X', identifiers: [{ type: 'IMO', value: '366110340670' }] }, 'ofac-2025', '48603')).toBeUndefined();
-    expect(find({ name: 'X', identifiers: [{ type: 'INN', value: '366110340671' }] }, 'ofac-2025', '48603')).toBeUndefined();
+    expect(
+      find({ name: 'X', identifiers: [{ type: 'IMO', value: '366110340670' }] }, 'ofac-2025', '48603'),
+    ).toBeUndefined();
+    expect(
+      find({ name: 'X', identifiers: [{ type: 'INN', value: '366110340671' }] }, 'ofac-2025', '48603'),
+    ).toBeUndefined();
   });
 });
 

@@ -87,7 +87,9 @@ describe('explanation', () => {
     const e = top.explanation;
     expect(e.queryName).toBe('Dmitri Khoroshev');
     expect(e.normalizedQuery).toBe('dmitri khoroshev');
-    expect(e.tokens).toContainEqual(expect.objectContaining({ queryToken: 'khoroshev', listToken: 'khoroshev', note: 'exact', similarity: 1 }));
+    expect(e.tokens).toContainEqual(
+      expect.objectContaining({ queryToken: 'khoroshev', listToken: 'khoroshev', note: 'exact', similarity: 1 }),
+    );
     expect(e.tokens).toContainEqual(expect.objectContaining({ queryToken: 'dmitri', note: 'transliteration' }));
     expect(e.tokens).toContainEqual(expect.objectContaining({ queryToken: null, note: 'missing', role: 'patronymic' }));
     expect(e.adjustments).toContainEqual({ reason: 'country RU agrees', delta: 0.02 });
@@ -107,15 +109,19 @@ describe('explanation', () => {
   it('notes gendered forms and typos', () => {
     const m = matcherWith();
     const g = m.screen({ name: 'Mariya Aleksandrovna Zakharov' }, { minScore: 0 }).find((x) => x.entryId === '3');
-    expect(g?.explanation.tokens).toContainEqual(expect.objectContaining({ queryToken: 'zakharov', note: 'gendered form' }));
+    expect(g?.explanation.tokens).toContainEqual(
+      expect.objectContaining({ queryToken: 'zakharov', note: 'gendered form' }),
+    );
     const t = m.screen({ name: 'Aleksandr Vyacheslavovich Zakharpv' }, { minScore: 0 }).find((x) => x.entryId === '2');
     expect(t?.explanation.tokens).toContainEqual(expect.objectContaining({ queryToken: 'zakharpv', note: 'typo' }));
     expect(t?.score).toBeGreaterThanOrEqual(0.85);
   });
 
   it('explains a cap on a single common token', () => {
-    const r = matcherWith([...ENTRIES, ...Array.from({ length: 30 }, (_, i) => entry(`x${i}`, [`Mohammed Person${i}`]))])
-      .screen({ name: 'Mohammed' }, { minScore: 0 });
+    const r = matcherWith([
+      ...ENTRIES,
+      ...Array.from({ length: 30 }, (_, i) => entry(`x${i}`, [`Mohammed Person${i}`])),
+    ]).screen({ name: 'Mohammed' }, { minScore: 0 });
     expect(r.length).toBeGreaterThan(0);
     expect(r.every((x) => x.score <= 0.75)).toBe(true);
   });
@@ -131,7 +137,10 @@ describe('candidate generation', () => {
     m.setList(index);
     let scored = 0;
     const score = index.scorer.score.bind(index.scorer);
-    index.scorer.score = (...args: Parameters<typeof score>) => { scored++; return score(...args); };
+    index.scorer.score = (...args: Parameters<typeof score>) => {
+      scored++;
+      return score(...args);
+    };
     const r = m.screen({ name: 'Mohammed Khoroshev' });
     expect(r[0].entryId).toBe('target');
     expect(scored).toBeLessThanOrEqual(CANDIDATES_PER_LIST + 20);

@@ -58,8 +58,12 @@ export class PartyMatcher {
       for (const h of byIdentifier.values()) hits.push(h);
       if (q.name.tokens.length > 0) nameHits(q, index, minScore, byIdentifier, hits);
     }
-    hits.sort((a, b) => b.score - a.score || a.index.listId.localeCompare(b.index.listId)
-      || a.index.data.entries[a.entry].entryId.localeCompare(b.index.data.entries[b.entry].entryId));
+    hits.sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.index.listId.localeCompare(b.index.listId) ||
+        a.index.data.entries[a.entry].entryId.localeCompare(b.index.data.entries[b.entry].entryId),
+    );
     if (hits.length > limit) hits.length = limit;
     return hits.map((h) => toMatch(q, h));
   }
@@ -74,7 +78,11 @@ function identifierHits(q: PreparedQuery, index: EntityListIndex): Map<number, H
       const listId = d.entries[e].identifiers[packed % 256];
       if (found.has(e) || !identifierTypesCompatible(qi.type, listId.type)) continue;
       found.set(e, {
-        index, entry: e, name: -1, score: 1, country: null,
+        index,
+        entry: e,
+        name: -1,
+        score: 1,
+        country: null,
         identifier: { queryType: qi.rawType, listType: listId.label ?? listId.type, value: qi.value },
       });
     }
@@ -82,7 +90,13 @@ function identifierHits(q: PreparedQuery, index: EntityListIndex): Map<number, H
   return found;
 }
 
-function nameHits(q: PreparedQuery, index: EntityListIndex, minScore: number, skip: Map<number, Hit>, out: Hit[]): void {
+function nameHits(
+  q: PreparedQuery,
+  index: EntityListIndex,
+  minScore: number,
+  skip: Map<number, Hit>,
+  out: Hit[],
+): void {
   const d = index.data;
   const { search, scorer } = index;
   search.search(q);
@@ -95,7 +109,10 @@ function nameHits(q: PreparedQuery, index: EntityListIndex, minScore: number, sk
     const prev = best.get(e);
     if (prev === undefined) best.set(e, { index, entry: e, name: n, score: s, country: null });
     // Ties go to the earlier name of the entry (the primary name comes first).
-    else if (s > prev.score || (s === prev.score && n < prev.name)) { prev.name = n; prev.score = s; }
+    else if (s > prev.score || (s === prev.score && n < prev.name)) {
+      prev.name = n;
+      prev.score = s;
+    }
   }
   for (const hit of best.values()) {
     hit.country = countryAdjustment(q.country, d.entries[hit.entry].countries);
@@ -111,7 +128,10 @@ function toMatch(q: PreparedQuery, h: Hit): PartyMatch {
   if (h.identifier !== undefined) {
     const name = entry.names[0] ?? '';
     const { queryType, listType, value } = h.identifier;
-    return { ...matchBase(index, h.entry, name, 1, 'identifier'), explanation: explainIdentifierMatch(q, name, queryType, listType, value) };
+    return {
+      ...matchBase(index, h.entry, name, 1, 'identifier'),
+      explanation: explainIdentifierMatch(q, name, queryType, listType, value),
+    };
   }
   // Re-score the winning name so the scorer's arrays describe it (the comparer cache still holds this query).
   index.scorer.score(q, index.search.queryWeights, d, h.name, true);
@@ -131,7 +151,10 @@ function matchBase(index: EntityListIndex, e: number, name: string, score: numbe
     score,
     matchKind: kind,
     entry: {
-      kind: entry.kind, names: entry.names, countries: entry.countries, programs: entry.programs,
+      kind: entry.kind,
+      names: entry.names,
+      countries: entry.countries,
+      programs: entry.programs,
       identifiers: entry.identifiers,
     },
   };

@@ -74,7 +74,10 @@ export class NameScorer {
   }
 
   private patronymicSimilarity(foldQ: string, foldL: string): number {
-    if (foldQ === foldL) { this.cmp.note = TokenNote.Transliteration; return 0.98; }
+    if (foldQ === foldL) {
+      this.cmp.note = TokenNote.Transliteration;
+      return 0.98;
+    }
     const a = patronymicStem(foldQ);
     const b = patronymicStem(foldL);
     if (a === b) {
@@ -97,7 +100,12 @@ export class NameScorer {
       for (let j = 0; j < this.l; j++) {
         if (this.lPair[j] >= 0 || this.sim[i * MAXL + j] > 0) continue;
         const tok = d.nameTokens[start + j];
-        const s = this.cmp.similarity(q.name.tokens[i], q.name.folds[i], d.tokenText[tok], d.foldText[d.tokenFold[tok]]);
+        const s = this.cmp.similarity(
+          q.name.tokens[i],
+          q.name.folds[i],
+          d.tokenText[tok],
+          d.foldText[d.tokenFold[tok]],
+        );
         if (s < PAIR_THRESHOLD) continue;
         this.sim[i * MAXL + j] = s;
         this.note[i * MAXL + j] = this.cmp.note;
@@ -120,7 +128,12 @@ export class NameScorer {
           if (this.lPair[j] >= 0) continue;
           const s = this.sim[i * MAXL + j];
           const w = this.lWeight[j] + qWeights[i];
-          if (s > best || (s === best && s >= PAIR_THRESHOLD && w > bestW)) { best = s; bestW = w; bi = i; bj = j; }
+          if (s > best || (s === best && s >= PAIR_THRESHOLD && w > bestW)) {
+            best = s;
+            bestW = w;
+            bi = i;
+            bj = j;
+          }
         }
       }
       if (bi < 0) return;
@@ -139,15 +152,24 @@ export class NameScorer {
     let lOther = 0;
     for (let i = 0; i < m; i++) {
       const j = this.qPair[i];
-      if (j >= 0) { if (this.note[i * MAXL + j] !== TokenNote.Initial) realPairs++; continue; }
-      if (q.name.patronymic[i]) qPatUnmatched = i; else qOther++;
+      if (j >= 0) {
+        if (this.note[i * MAXL + j] !== TokenNote.Initial) realPairs++;
+        continue;
+      }
+      if (q.name.patronymic[i]) qPatUnmatched = i;
+      else qOther++;
     }
     for (let j = 0; j < l; j++) {
       if (this.lPair[j] >= 0) continue;
-      if (d.foldPatronymic[d.tokenFold[d.nameTokens[start + j]]] === 1) lPatUnmatched = true; else lOther++;
+      if (d.foldPatronymic[d.tokenFold[d.nameTokens[start + j]]] === 1) lPatUnmatched = true;
+      else lOther++;
     }
-    this.patronymicConflict = qPatUnmatched >= 0 && lPatUnmatched ? 'this name'
-      : qPatUnmatched >= 0 && this.conflictElsewhere(q.name.folds[qPatUnmatched], d, n) ? 'another name of the entry' : '';
+    this.patronymicConflict =
+      qPatUnmatched >= 0 && lPatUnmatched
+        ? 'this name'
+        : qPatUnmatched >= 0 && this.conflictElsewhere(q.name.folds[qPatUnmatched], d, n)
+          ? 'another name of the entry'
+          : '';
     // Extra tokens on one side only are omitted middle names once two real parts agree; extra tokens on both
     // sides are conflicting names (a different given name), and those cost their full weight.
     const conflict = qOther > 0 && lOther > 0;
@@ -168,7 +190,10 @@ export class NameScorer {
       }
     }
     for (let j = 0; j < l; j++) {
-      if (this.lPair[j] >= 0) { this.lAlpha[j] = 0; continue; }
+      if (this.lPair[j] >= 0) {
+        this.lAlpha[j] = 0;
+        continue;
+      }
       const pat = d.foldPatronymic[d.tokenFold[d.nameTokens[start + j]]] === 1;
       this.lAlpha[j] = pat ? ALPHA_PATRONYMIC : lAlpha;
       den += this.lAlpha[j] * this.lWeight[j];
@@ -177,7 +202,8 @@ export class NameScorer {
     let s = this.base + (this.patronymicConflict !== '' ? PENALTY_PATRONYMIC : 0);
     this.cap = null;
     if (realPairs <= 1) this.singleTokenCap(q, qWeights, d, start);
-    if (this.cap !== null && s > this.cap) s = this.cap; else this.cap = null;
+    if (this.cap !== null && s > this.cap) s = this.cap;
+    else this.cap = null;
     return s < 0 ? 0 : s > 1 ? 1 : s;
   }
 
@@ -203,15 +229,29 @@ export class NameScorer {
   private singleTokenCap(q: PreparedQuery, qWeights: Float32Array, d: IndexData, start: number): void {
     let pairs = 0;
     let i0 = -1;
-    for (let i = 0; i < this.m; i++) if (this.qPair[i] >= 0) { pairs++; i0 = i; }
-    if (pairs === 0) { this.cap = 0; this.capReason = 'no token in common'; return; }
-    if (pairs > 1) { this.cap = CAP_COMMON_TOKEN; this.capReason = 'only initials besides one token'; return; }
+    for (let i = 0; i < this.m; i++)
+      if (this.qPair[i] >= 0) {
+        pairs++;
+        i0 = i;
+      }
+    if (pairs === 0) {
+      this.cap = 0;
+      this.capReason = 'no token in common';
+      return;
+    }
+    if (pairs > 1) {
+      this.cap = CAP_COMMON_TOKEN;
+      this.capReason = 'only initials besides one token';
+      return;
+    }
     const tok = d.nameTokens[start + this.qPair[i0]];
     const fold = d.tokenFold[tok];
     if (q.name.tokens[i0].length <= 2 || d.tokenText[tok].length <= 2) {
-      this.cap = CAP_SHORT_TOKEN; this.capReason = 'single token of one or two letters';
+      this.cap = CAP_SHORT_TOKEN;
+      this.capReason = 'single token of one or two letters';
     } else if (Math.min(d.foldWeight[fold], qWeights[i0]) < d.commonWeight) {
-      this.cap = CAP_COMMON_TOKEN; this.capReason = 'single common token';
+      this.cap = CAP_COMMON_TOKEN;
+      this.capReason = 'single common token';
     }
   }
 }

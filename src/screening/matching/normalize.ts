@@ -10,9 +10,37 @@ import { transliterate } from './transliterate';
  * "vjaceslavovic" instead of the "vyacheslavovich" the English lists print.
  */
 const LATIN_SPECIAL: Record<string, string> = {
-  č: 'ch', Č: 'Ch', ć: 'ch', Ć: 'Ch', š: 'sh', Š: 'Sh', ž: 'zh', Ž: 'Zh', ż: 'zh', Ż: 'Zh',
-  ś: 's', Ś: 'S', ź: 'z', Ź: 'Z', ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE',
-  ß: 'ss', đ: 'dj', Đ: 'Dj', ð: 'd', Ð: 'D', þ: 'th', Þ: 'Th', ı: 'i', ŀ: 'l',
+  č: 'ch',
+  Č: 'Ch',
+  ć: 'ch',
+  Ć: 'Ch',
+  š: 'sh',
+  Š: 'Sh',
+  ž: 'zh',
+  Ž: 'Zh',
+  ż: 'zh',
+  Ż: 'Zh',
+  ś: 's',
+  Ś: 'S',
+  ź: 'z',
+  Ź: 'Z',
+  ł: 'l',
+  Ł: 'L',
+  ø: 'o',
+  Ø: 'O',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  ß: 'ss',
+  đ: 'dj',
+  Đ: 'Dj',
+  ð: 'd',
+  Ð: 'D',
+  þ: 'th',
+  Þ: 'Th',
+  ı: 'i',
+  ŀ: 'l',
 };
 const LATIN_SPECIAL_RE = /[čČćĆšŠžŽżŻśŚźŹłŁøØæÆœŒßđĐðÐþÞıŀ]/g;
 const MARKS_RE = /\p{M}+/gu;
@@ -46,4 +74,3 @@ export function tokenizeNormalized(normalized: string): string[] {
 export function nameTokens(name: string): string[] {
   return tokenizeNormalized(normalizeName(name));
 }
-

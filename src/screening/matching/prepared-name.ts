@@ -43,7 +43,11 @@ export function prepareName(name: string): PreparedName {
   };
 }
 
-export interface PreparedIdentifier { type: IdentifierType; rawType: string; value: string }
+export interface PreparedIdentifier {
+  type: IdentifierType;
+  rawType: string;
+  value: string;
+}
 
 export interface PreparedQuery {
   name: PreparedName;

@@ -24,14 +24,32 @@ const MAX_LEN = 64;
 export const MAX_QUERY_TOKENS = 16;
 
 const CHEAP_SUBSTITUTIONS: ReadonlyArray<readonly [string, string, number]> = [
-  ['C', 'H', 0.4], ['X', 'H', 0.4], ['g', 'H', 0.4], ['k', 'H', 0.6], ['J', 'Z', 0.3], ['J', 'i', 0.3],
-  ['Z', 'z', 0.5], ['S', 's', 0.5], ['Q', 'S', 0.3], ['T', 's', 0.5], ['T', 't', 0.6], ['T', 'C', 0.6],
-  ['v', 'f', 0.4], ['a', 'o', 0.5], ['e', 'i', 0.5], ['o', 'u', 0.6], ['e', 'a', 0.7], ['X', 'k', 0.6],
+  ['C', 'H', 0.4],
+  ['X', 'H', 0.4],
+  ['g', 'H', 0.4],
+  ['k', 'H', 0.6],
+  ['J', 'Z', 0.3],
+  ['J', 'i', 0.3],
+  ['Z', 'z', 0.5],
+  ['S', 's', 0.5],
+  ['Q', 'S', 0.3],
+  ['T', 's', 0.5],
+  ['T', 't', 0.6],
+  ['T', 'C', 0.6],
+  ['v', 'f', 0.4],
+  ['a', 'o', 0.5],
+  ['e', 'i', 0.5],
+  ['o', 'u', 0.6],
+  ['e', 'a', 0.7],
+  ['X', 'k', 0.6],
   // j after a consonant is й in Vjačeslav but ж in Alimjan (Alimzhan): the fold reads it as i.
   ['Z', 'i', 0.6],
 ];
 /** Insertion / deletion costs below 1: a lost glide (Nikolaevna / Nikolayevna survives the fold as i). */
-const CHEAP_INDELS: ReadonlyArray<readonly [string, number]> = [['i', 0.6], ['H', 0.7]];
+const CHEAP_INDELS: ReadonlyArray<readonly [string, number]> = [
+  ['i', 0.6],
+  ['H', 0.7],
+];
 
 const SUB = new Float32Array(128 * 128).fill(1);
 const INDEL = new Float32Array(128).fill(1);
@@ -53,8 +71,12 @@ const CLASS_BIT = new Uint32Array(128).fill(1 << 20);
 for (const c of 'aeiouJZz') CLASS_BIT[c.charCodeAt(0)] = 1 << 0;
 for (const c of 'CHXgkTtsSQ') CLASS_BIT[c.charCodeAt(0)] = 1 << 1;
 for (const c of 'vf') CLASS_BIT[c.charCodeAt(0)] = 1 << 2;
-'bdlmnpr'.split('').forEach((c, i) => { CLASS_BIT[c.charCodeAt(0)] = 1 << (3 + i); });
-'0123456789'.split('').forEach((c, i) => { CLASS_BIT[c.charCodeAt(0)] = 1 << (10 + i); });
+'bdlmnpr'.split('').forEach((c, i) => {
+  CLASS_BIT[c.charCodeAt(0)] = 1 << (3 + i);
+});
+'0123456789'.split('').forEach((c, i) => {
+  CLASS_BIT[c.charCodeAt(0)] = 1 << (10 + i);
+});
 
 function classMask(s: string): number {
   let m = 0;
@@ -138,11 +160,17 @@ export class TokenComparer {
    * the one-edit neighbourhood of the retrieval key and so cannot be a typo or transliteration of the token.
    */
   similarityForScoring(t: number, rawQ: string, rawL: string, f: number): number {
-    if (rawQ === rawL) { this.note = TokenNote.Exact; return 1; }
+    if (rawQ === rawL) {
+      this.note = TokenNote.Exact;
+      return 1;
+    }
     const k = t * this.foldCount + f;
     if (t < MAX_QUERY_TOKENS && this.cacheStamp[k] === this.query) {
       const note = this.cacheNote[k] as TokenNote;
-      if (note === TokenNote.Exact) { this.note = TokenNote.Transliteration; return SIM_TRANSLITERATION; }
+      if (note === TokenNote.Exact) {
+        this.note = TokenNote.Transliteration;
+        return SIM_TRANSLITERATION;
+      }
       this.note = note;
       return this.cacheSim[k];
     }
@@ -196,7 +224,10 @@ export class TokenComparer {
       }
       // A later row can be cheaper than this one only through a transposition that reads the previous row.
       if (rowMin > limit) return rowMin / 10;
-      const t = p2; p2 = p; p = c; c = t;
+      const t = p2;
+      p2 = p;
+      p = c;
+      c = t;
       caPrev = ca;
     }
     return p[m] / 10;
@@ -207,30 +238,51 @@ export class TokenComparer {
    * Sets `note` as a side effect.
    */
   similarity(rawA: string, foldA: string, rawB: string, foldB: string): number {
-    if (rawA === rawB) { this.note = TokenNote.Exact; return 1; }
-    if (foldA === foldB) { this.note = TokenNote.Transliteration; return SIM_TRANSLITERATION; }
+    if (rawA === rawB) {
+      this.note = TokenNote.Exact;
+      return 1;
+    }
+    if (foldA === foldB) {
+      this.note = TokenNote.Transliteration;
+      return SIM_TRANSLITERATION;
+    }
     if (rawA.length === 1 || rawB.length === 1) {
       const initialMatch = rawA.length !== rawB.length && rawA[0] === rawB[0];
       this.note = initialMatch ? TokenNote.Initial : TokenNote.Different;
       return initialMatch ? SIM_INITIAL : 0;
     }
     const maxLen = Math.max(foldA.length, foldB.length);
-    if (Math.abs(foldA.length - foldB.length) > 3 || maxLen > MAX_LEN) { this.note = TokenNote.Different; return 0; }
+    if (Math.abs(foldA.length - foldB.length) > 3 || maxLen > MAX_LEN) {
+      this.note = TokenNote.Different;
+      return 0;
+    }
     // Past this distance a pair is not a typo: no need to finish the table.
     const bound = ((1 - PAIR_THRESHOLD) * maxLen) / 0.8;
     // Every feminine form ends in -a (-ova, -skaya, -ina, Belarusian -ka); checking that first keeps the
     // suffix comparison off the hot path.
     const mayBeGendered = foldA.endsWith('a') !== foldB.endsWith('a');
-    if (!mayBeGendered && Math.abs(foldA.length - foldB.length) * 0.6 > bound) { this.note = TokenNote.Different; return 0; }
-    if (!mayBeGendered && classLowerBound(foldA, foldB) > bound) { this.note = TokenNote.Different; return 0; }
+    if (!mayBeGendered && Math.abs(foldA.length - foldB.length) * 0.6 > bound) {
+      this.note = TokenNote.Different;
+      return 0;
+    }
+    if (!mayBeGendered && classLowerBound(foldA, foldB) > bound) {
+      this.note = TokenNote.Different;
+      return 0;
+    }
     const d = this.distance(foldA, foldB, bound);
     if (mayBeGendered && genderedPair(foldA, foldB, this.stemsClose)) {
       this.note = TokenNote.Gendered;
       return SIM_GENDERED;
     }
     if (maxLen <= 3) return this.shortTokens(foldA, foldB, d);
-    if (d < 1) { this.note = TokenNote.Transliteration; return 0.96 - 0.06 * d; }
-    if (d > bound) { this.note = TokenNote.Different; return 0; }
+    if (d < 1) {
+      this.note = TokenNote.Transliteration;
+      return 0.96 - 0.06 * d;
+    }
+    if (d > bound) {
+      this.note = TokenNote.Different;
+      return 0;
+    }
     const sim = Math.max(0, 1 - (0.8 * d) / maxLen);
     this.note = sim >= TYPO_FLOOR ? TokenNote.Typo : TokenNote.Different;
     return sim;
@@ -242,8 +294,14 @@ export class TokenComparer {
    * them, weakly.
    */
   private shortTokens(a: string, b: string, d: number): number {
-    if (d < 0.7) { this.note = TokenNote.Transliteration; return SIM_SHORT_VARIANT; }
-    if (d <= 1 && a[0] === b[0]) { this.note = TokenNote.Typo; return SIM_SHORT_TYPO; }
+    if (d < 0.7) {
+      this.note = TokenNote.Transliteration;
+      return SIM_SHORT_VARIANT;
+    }
+    if (d <= 1 && a[0] === b[0]) {
+      this.note = TokenNote.Typo;
+      return SIM_SHORT_TYPO;
+    }
     this.note = TokenNote.Different;
     return 0;
   }

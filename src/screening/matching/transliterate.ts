@@ -11,17 +11,65 @@
 export type CyrillicLanguage = 'ru' | 'uk' | 'be' | 'kk';
 
 const COMMON: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l',
-  м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh',
-  щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'kh',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
   // Ukrainian
-  і: 'i', ї: 'yi', є: 'ye', ґ: 'g',
+  і: 'i',
+  ї: 'yi',
+  є: 'ye',
+  ґ: 'g',
   // Belarusian
   ў: 'u',
   // Kazakh (and Tatar/Bashkir letters that share the code points)
-  ә: 'a', ғ: 'g', қ: 'k', ң: 'ng', ө: 'o', ұ: 'u', ү: 'u', һ: 'h',
+  ә: 'a',
+  ғ: 'g',
+  қ: 'k',
+  ң: 'ng',
+  ө: 'o',
+  ұ: 'u',
+  ү: 'u',
+  һ: 'h',
   // Serbian/Macedonian letters seen in Balkan list entries
-  ђ: 'dj', ј: 'j', љ: 'lj', њ: 'nj', ћ: 'c', џ: 'dzh', ѓ: 'g', ќ: 'k', ѕ: 'dz',
+  ђ: 'dj',
+  ј: 'j',
+  љ: 'lj',
+  њ: 'nj',
+  ћ: 'c',
+  џ: 'dzh',
+  ѓ: 'g',
+  ќ: 'k',
+  ѕ: 'dz',
 };
 
 /** Letters whose reading differs by language. */
@@ -40,15 +88,29 @@ export function detectCyrillicLanguage(text: string): CyrillicLanguage {
   let hasRussianI = false;
   for (const ch of text.toLowerCase()) {
     switch (ch) {
-      case 'ә': case 'ғ': case 'қ': case 'ң': case 'ө': case 'ұ': case 'ү': case 'һ':
+      case 'ә':
+      case 'ғ':
+      case 'қ':
+      case 'ң':
+      case 'ө':
+      case 'ұ':
+      case 'ү':
+      case 'һ':
         return 'kk';
-      case 'ї': case 'є': case 'ґ':
+      case 'ї':
+      case 'є':
+      case 'ґ':
         return 'uk';
       case 'ў':
         return 'be';
-      case 'і': hasI = true; break;
-      case 'и': hasRussianI = true; break;
-      default: break;
+      case 'і':
+        hasI = true;
+        break;
+      case 'и':
+        hasRussianI = true;
+        break;
+      default:
+        break;
     }
   }
   if (hasI) return hasRussianI ? 'uk' : 'be';

@@ -34,7 +34,11 @@ export const SLICE = 256;
  * parallel builders; values keep their insertion order within a row. Yields every few SLICEs of pairs so a caller can
  * keep the event loop turning (a million names make millions of pairs).
  */
-export function* toCsrSteps(rows: U32Builder, values: U32Builder, rowCount: number): Generator<void, { start: Uint32Array; values: Uint32Array }> {
+export function* toCsrSteps(
+  rows: U32Builder,
+  values: U32Builder,
+  rowCount: number,
+): Generator<void, { start: Uint32Array; values: Uint32Array }> {
   const start = new Uint32Array(rowCount + 1);
   for (let i = 0; i < rows.length; i++) {
     start[rows.get(i) + 1]++;

@@ -2,15 +2,35 @@ import { OwnershipGraph, type GraphLink, type GraphNode } from './graph';
 
 function graph(links: Omit<GraphLink, 'linkId'>[], listed: string[], threshold = 0.5): OwnershipGraph {
   const nodes = new Map<string, GraphNode>();
-  for (const l of links) for (const id of [l.fromId, l.toId]) nodes.set(id, { name: `Name ${id}`, listed: listed.includes(id), programs: listed.includes(id) ? ['RUSSIA-EO14024'] : [] });
-  return new OwnershipGraph(links.map((l, i) => ({ ...l, linkId: `l${i}` })), nodes, { threshold });
+  for (const l of links)
+    for (const id of [l.fromId, l.toId])
+      nodes.set(id, {
+        name: `Name ${id}`,
+        listed: listed.includes(id),
+        programs: listed.includes(id) ? ['RUSSIA-EO14024'] : [],
+      });
+  return new OwnershipGraph(
+    links.map((l, i) => ({ ...l, linkId: `l${i}` })),
+    nodes,
+    { threshold },
+  );
 }
-const own = (fromId: string, toId: string, percentage?: number): Omit<GraphLink, 'linkId'> => ({ kind: 'ownership', fromId, toId, percentage });
+const own = (fromId: string, toId: string, percentage?: number): Omit<GraphLink, 'linkId'> => ({
+  kind: 'ownership',
+  fromId,
+  toId,
+  percentage,
+});
 
 describe('ownership graph resolver', () => {
   it('direct 50% owned by a listed person: owned, one path', () => {
     const g = graph([own('Z', 'A', 50)], ['Z']);
-    expect(g.verdict('A')).toMatchObject({ owned: true, share: 0.5, paths: [{ share: 0.5, steps: [{ entryId: 'Z', percentage: 50, programs: ['RUSSIA-EO14024'] }] }], controls: [] });
+    expect(g.verdict('A')).toMatchObject({
+      owned: true,
+      share: 0.5,
+      paths: [{ share: 0.5, steps: [{ entryId: 'Z', percentage: 50, programs: ['RUSSIA-EO14024'] }] }],
+      controls: [],
+    });
   });
 
   it('two listed owners with 25% each add up to 50%', () => {
@@ -22,7 +42,10 @@ describe('ownership graph resolver', () => {
   it('a chain multiplies: 60% of A held by B, 90% of B held by Z, is 54%', () => {
     const v = graph([own('B', 'A', 60), own('Z', 'B', 90)], ['Z']).verdict('A');
     expect(v).toMatchObject({ owned: true, share: 0.54 });
-    expect(v?.paths[0].steps.map((s) => [s.entryId, s.percentage])).toEqual([['B', 60], ['Z', 90]]);
+    expect(v?.paths[0].steps.map((s) => [s.entryId, s.percentage])).toEqual([
+      ['B', 60],
+      ['Z', 90],
+    ]);
   });
 
   it('49% is not enough, and an entity nobody listed owns has no verdict', () => {
@@ -52,14 +75,32 @@ describe('ownership graph resolver', () => {
   });
 
   it('unknown percentage, directorship and Linked To are control, not ownership', () => {
-    const g = graph([own('Z', 'A'), { kind: 'directorship', fromId: 'Z', toId: 'B', role: 'CEO' }, { kind: 'linked-to', fromId: 'Z', toId: 'C' }], ['Z']);
-    expect(g.verdict('A')).toMatchObject({ owned: false, share: 0, controls: [{ kind: 'ownership', entryId: 'Z', because: 'listed', percentageUnknown: true }] });
+    const g = graph(
+      [
+        own('Z', 'A'),
+        { kind: 'directorship', fromId: 'Z', toId: 'B', role: 'CEO' },
+        { kind: 'linked-to', fromId: 'Z', toId: 'C' },
+      ],
+      ['Z'],
+    );
+    expect(g.verdict('A')).toMatchObject({
+      owned: false,
+      share: 0,
+      controls: [{ kind: 'ownership', entryId: 'Z', because: 'listed', percentageUnknown: true }],
+    });
     expect(g.verdict('B')).toMatchObject({ owned: false, controls: [{ kind: 'directorship', role: 'CEO' }] });
     expect(g.verdict('C')?.controls[0]).toMatchObject({ kind: 'linked-to', entryId: 'Z' });
   });
 
   it('an entity owned 50%+ by listed parties taints what it controls; an unlisted director does not', () => {
-    const g = graph([own('Z', 'H', 60), { kind: 'directorship', fromId: 'H', toId: 'A' }, { kind: 'directorship', fromId: 'P', toId: 'B' }], ['Z']);
+    const g = graph(
+      [
+        own('Z', 'H', 60),
+        { kind: 'directorship', fromId: 'H', toId: 'A' },
+        { kind: 'directorship', fromId: 'P', toId: 'B' },
+      ],
+      ['Z'],
+    );
     expect(g.verdict('A')?.controls[0]).toMatchObject({ entryId: 'H', because: 'owned' });
     expect(g.verdict('B')).toBeUndefined();
   });

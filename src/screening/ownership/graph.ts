@@ -107,13 +107,31 @@ export class OwnershipGraph {
 
   /** Builds and settles the graph in one piece (tests, benchmarks, the delta re-screening). */
   constructor(links: Iterable<GraphLink>, nodes: ReadonlyMap<string, GraphNode>, policy: OwnershipPolicy);
-  constructor(links: Iterable<GraphLink>, nodes: ReadonlyMap<string, GraphNode>, policy: OwnershipPolicy, settle: false);
-  constructor(private links: Iterable<GraphLink>, private readonly nodes: ReadonlyMap<string, GraphNode>, private readonly policy: OwnershipPolicy, settle = true) {
-    if (settle) for (const _ of this.settleSteps()) { /* all at once */ }
+  constructor(
+    links: Iterable<GraphLink>,
+    nodes: ReadonlyMap<string, GraphNode>,
+    policy: OwnershipPolicy,
+    settle: false,
+  );
+  constructor(
+    private links: Iterable<GraphLink>,
+    private readonly nodes: ReadonlyMap<string, GraphNode>,
+    private readonly policy: OwnershipPolicy,
+    settle = true,
+  ) {
+    if (settle)
+      for (const _ of this.settleSteps()) {
+        /* all at once */
+      }
   }
 
   /** The same graph, settled in slices that give the event loop a turn about every `budgetMs` (a serving process). */
-  static async buildSliced(links: Iterable<GraphLink>, nodes: ReadonlyMap<string, GraphNode>, policy: OwnershipPolicy, budgetMs?: number): Promise<OwnershipGraph> {
+  static async buildSliced(
+    links: Iterable<GraphLink>,
+    nodes: ReadonlyMap<string, GraphNode>,
+    policy: OwnershipPolicy,
+    budgetMs?: number,
+  ): Promise<OwnershipGraph> {
     const g = new OwnershipGraph(links, nodes, policy, false);
     await runSliced(g.settleSteps(), budgetMs);
     return g;
@@ -156,7 +174,10 @@ export class OwnershipGraph {
         const seen = pairs.get(key);
         if (!seen || seen.pct < pct) pairs.set(key, { from, to, pct });
       }
-      if ((link.kind === 'ownership' && link.percentage === undefined) || (link.kind !== 'ownership' && CONTROL_KINDS.has(link.kind))) {
+      if (
+        (link.kind === 'ownership' && link.percentage === undefined) ||
+        (link.kind !== 'ownership' && CONTROL_KINDS.has(link.kind))
+      ) {
         this.controlIn[to].push({ from, link });
       } else if (TIE_KINDS.has(link.kind)) {
         // Family and association run both ways: the relative of a listed person is as tied to them as they are to it.
@@ -168,14 +189,18 @@ export class OwnershipGraph {
     this.links = []; // the graph keeps what it resolved, not the raw rows
     for (const { from, to, pct } of pairs.values()) this.owners[to].push({ from, pct });
     this.listed = new Uint8Array(this.ids.length);
-    this.ids.forEach((id, i) => { this.listed[i] = this.nodes.get(id)?.listed ? 1 : 0; });
+    this.ids.forEach((id, i) => {
+      this.listed[i] = this.nodes.get(id)?.listed ? 1 : 0;
+    });
     this.shares = new Float64Array(this.ids.length);
   }
 
   /** Worklist fixed point: starts at the assets of listed owners, re-evaluates an asset when one of its owners moved. */
   private *resolveShares(): Generator<void, void> {
     const assetsOf: number[][] = this.ids.map(() => []);
-    this.owners.forEach((os, asset) => { for (const o of os) assetsOf[o.from].push(asset); });
+    this.owners.forEach((os, asset) => {
+      for (const o of os) assetsOf[o.from].push(asset);
+    });
     const updates = new Uint8Array(this.ids.length);
     const queued = new Uint8Array(this.ids.length);
     const queue: number[] = [];
@@ -231,23 +256,45 @@ export class OwnershipGraph {
     const controls: ControlLink[] = [];
     const seen = new Set<string>();
     for (const { from, link } of this.controlIn[i]) {
-      const because = this.listed[from] ? 'listed' : this.shares[from] + EPSILON >= this.policy.threshold && !TIE_KINDS.has(link.kind) ? 'owned' : undefined;
+      const because = this.listed[from]
+        ? 'listed'
+        : this.shares[from] + EPSILON >= this.policy.threshold && !TIE_KINDS.has(link.kind)
+          ? 'owned'
+          : undefined;
       if (!because) continue;
       const key = `${link.kind}|${from}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const node = this.nodes.get(this.ids[from]);
-      const c: ControlLink = { kind: link.kind, entryId: this.ids[from], name: node?.name ?? this.ids[from], because, programs: node?.programs ?? [] };
+      const c: ControlLink = {
+        kind: link.kind,
+        entryId: this.ids[from],
+        name: node?.name ?? this.ids[from],
+        because,
+        programs: node?.programs ?? [],
+      };
       if (link.role) c.role = link.role;
       if (link.kind === 'ownership') c.percentageUnknown = true;
       controls.push(c);
     }
     if (!owned && controls.length === 0) return undefined;
-    return { entryId, share: r4(share), owned, paths: share > 0 ? this.paths(i, 0, new Set([i]), { left: PATH_BUDGET }, 1) : [], controls };
+    return {
+      entryId,
+      share: r4(share),
+      owned,
+      paths: share > 0 ? this.paths(i, 0, new Set([i]), { left: PATH_BUDGET }, 1) : [],
+      controls,
+    };
   }
 
   /** The strongest chains from node i up to listed owners, bounded in depth and breadth. */
-  private paths(i: number, depth: number, onPath: Set<number>, budget: { left: number }, reach: number): OwnershipPath[] {
+  private paths(
+    i: number,
+    depth: number,
+    onPath: Set<number>,
+    budget: { left: number },
+    reach: number,
+  ): OwnershipPath[] {
     const out: OwnershipPath[] = [];
     for (const o of this.owners[i]) {
       if (budget.left <= 0) break;
@@ -258,7 +305,8 @@ export class OwnershipGraph {
         out.push({ share: o.pct, steps: [{ ...step, programs: node?.programs ?? [] }] });
       } else if (reach * o.pct * this.shares[o.from] >= MIN_PATH_SHARE && depth < MAX_DEPTH && !onPath.has(o.from)) {
         onPath.add(o.from);
-        for (const p of this.paths(o.from, depth + 1, onPath, budget, reach * o.pct)) out.push({ share: o.pct * p.share, steps: [step, ...p.steps] });
+        for (const p of this.paths(o.from, depth + 1, onPath, budget, reach * o.pct))
+          out.push({ share: o.pct * p.share, steps: [step, ...p.steps] });
         onPath.delete(o.from);
       }
     }
@@ -271,7 +319,12 @@ export class OwnershipGraph {
     const changed = new Set<string>();
     const key = (g: OwnershipGraph | undefined, id: string) => {
       const v = g?.verdict(id);
-      return v ? `${v.owned}|${v.share}|${v.controls.map((c) => `${c.kind}:${c.entryId}:${c.because}`).sort().join(',')}` : '';
+      return v
+        ? `${v.owned}|${v.share}|${v.controls
+            .map((c) => `${c.kind}:${c.entryId}:${c.because}`)
+            .sort()
+            .join(',')}`
+        : '';
     };
     const ids = new Set([...after.ids, ...(before?.ids ?? [])]);
     for (const id of ids) if (key(before, id) !== key(after, id)) changed.add(id);

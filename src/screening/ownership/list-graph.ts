@@ -21,20 +21,32 @@ export interface ListGraphParts {
  * The target/context split and the resolved ownership graph of one entity list version. Lists without topics or
  * links get nothing (no memory, no cost); only nodes named by a link keep a name for explanations.
  */
-export function buildListGraph(entries: readonly EntityEntry[], links: readonly GraphLink[], policy: GraphPolicy = DEFAULT_GRAPH_POLICY): ListGraphParts {
+export function buildListGraph(
+  entries: readonly EntityEntry[],
+  links: readonly GraphLink[],
+  policy: GraphPolicy = DEFAULT_GRAPH_POLICY,
+): ListGraphParts {
   const { parts, nodes } = split(entries, links, policy);
   if (links.length > 0) parts.graph = new OwnershipGraph(links, nodes, { threshold: policy.threshold });
   return parts;
 }
 
 /** The same, with the graph settled in slices off the event loop (what a serving process uses, like the name index). */
-export async function buildListGraphSliced(entries: readonly EntityEntry[], links: readonly GraphLink[], policy: GraphPolicy = DEFAULT_GRAPH_POLICY): Promise<ListGraphParts> {
+export async function buildListGraphSliced(
+  entries: readonly EntityEntry[],
+  links: readonly GraphLink[],
+  policy: GraphPolicy = DEFAULT_GRAPH_POLICY,
+): Promise<ListGraphParts> {
   const { parts, nodes } = split(entries, links, policy);
   if (links.length > 0) parts.graph = await OwnershipGraph.buildSliced(links, nodes, { threshold: policy.threshold });
   return parts;
 }
 
-function split(entries: readonly EntityEntry[], links: readonly GraphLink[], policy: GraphPolicy): { parts: ListGraphParts; nodes: Map<string, GraphNode> } {
+function split(
+  entries: readonly EntityEntry[],
+  links: readonly GraphLink[],
+  policy: GraphPolicy,
+): { parts: ListGraphParts; nodes: Map<string, GraphNode> } {
   const out: ListGraphParts = {};
   const linked = new Set<string>();
   for (const l of links) {

@@ -53,7 +53,14 @@ function cap(s: HitSeverity, at: HitSeverity): HitSeverity {
   return SEVERITY_RANK[s] > SEVERITY_RANK[at] ? at : s;
 }
 
-export function ownershipHit(subject: string, party: PartyInput, m: PartyMatch, v: OwnershipVerdict, lists: LoadedLists, ruleset: Ruleset): Hit {
+export function ownershipHit(
+  subject: string,
+  party: PartyInput,
+  m: PartyMatch,
+  v: OwnershipVerdict,
+  lists: LoadedLists,
+  ruleset: Ruleset,
+): Hit {
   const rules = ruleset.ownership;
   const strong = m.score >= ruleset.partyBands.block;
   const how = m.matchKind === 'identifier' ? 'has the identifier of' : 'matches';
@@ -64,7 +71,11 @@ export function ownershipHit(subject: string, party: PartyInput, m: PartyMatch, 
   let weight: number;
   if (v.owned) {
     let ownerSeverity: HitSeverity = 'low';
-    for (const p of v.paths) ownerSeverity = maxSeverity(ownerSeverity, lists.topicSeverity(m.listId, p.steps[p.steps.length - 1].entryId) ?? 'critical');
+    for (const p of v.paths)
+      ownerSeverity = maxSeverity(
+        ownerSeverity,
+        lists.topicSeverity(m.listId, p.steps[p.steps.length - 1].entryId) ?? 'critical',
+      );
     // A weak name match, or a rule set that only reviews owned entities, is never more than high.
     severity = strong && rules.ownedOutcome === 'BLOCK' ? ownerSeverity : cap(ownerSeverity, 'high');
     const direct = v.paths.length === 1 && v.paths[0].steps.length === 1;
@@ -75,7 +86,8 @@ export function ownershipHit(subject: string, party: PartyInput, m: PartyMatch, 
   } else {
     severity = rules.controlSeverity;
     explanation = `${head}, ${v.controls.map((c) => describeControl(m.listId, c)).join('; ')}`;
-    if (v.share > 0) explanation += `; listed parties own ${pct(v.share)} of it, under the ${pct(rules.threshold)} threshold`;
+    if (v.share > 0)
+      explanation += `; listed parties own ${pct(v.share)} of it, under the ${pct(rules.threshold)} threshold`;
     weight = Math.round(rules.controlWeight * scale);
   }
   return {

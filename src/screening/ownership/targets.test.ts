@@ -7,12 +7,24 @@ import { isListTarget, targetSeverity } from './targets';
 
 describe('targets and context', () => {
   it('splits the OpenSanctions ZALA cluster by topics: the three register companies are context, the rest targets', async () => {
-    const entries = await collect(entityImporter('ftm-jsonl')({ file: file(join(ENTITIES, 'opensanctions', 'yente_zala_cluster_entities.ftm.json')) }));
-    const context = entries.filter((e) => !isListTarget(e, DEFAULT_TARGET_TOPICS)).map((e) => e.entryId).sort();
+    const entries = await collect(
+      entityImporter('ftm-jsonl')({
+        file: file(join(ENTITIES, 'opensanctions', 'yente_zala_cluster_entities.ftm.json')),
+      }),
+    );
+    const context = entries
+      .filter((e) => !isListTarget(e, DEFAULT_TARGET_TOPICS))
+      .map((e) => e.entryId)
+      .sort();
     expect(context).toEqual(['NK-56Edov9bas9puzaChH5pBy', 'NK-9Xa4Kg7Y7nfccE7VcZt6Q6', 'ru-inn-5920040846']);
     const sps = entries.find((e) => e.entryId === 'NK-9Xa4Kg7Y7nfccE7VcZt6Q6')!;
     expect(sps.topics).toEqual([]);
-    expect(targetSeverity(entries.find((e) => e.entryId === 'NK-SiYwWfxwLVrVeFswsvAvsm')!, DEFAULT_TARGET_TOPICS)).toBe('high'); // sanction.linked
+    expect(
+      targetSeverity(
+        entries.find((e) => e.entryId === 'NK-SiYwWfxwLVrVeFswsvAvsm')!,
+        DEFAULT_TARGET_TOPICS,
+      ),
+    ).toBe('high'); // sanction.linked
     const parts = buildListGraph(entries, [], { targetTopics: DEFAULT_TARGET_TOPICS, threshold: 0.5 });
     expect([...parts.context!].sort()).toEqual(context);
     expect(parts.graph).toBeUndefined();

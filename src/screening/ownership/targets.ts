@@ -14,7 +14,10 @@ export function isListTarget(entry: Pick<EntityEntry, 'topics'>, targetTopics: T
 }
 
 /** The highest severity the rule set gives to the entry's topics; 'critical' for an entry of a source without topics. */
-export function targetSeverity(entry: Pick<EntityEntry, 'topics'>, targetTopics: TargetTopics): HitSeverity | undefined {
+export function targetSeverity(
+  entry: Pick<EntityEntry, 'topics'>,
+  targetTopics: TargetTopics,
+): HitSeverity | undefined {
   if (entry.topics === undefined) return 'critical';
   let best: HitSeverity | undefined;
   for (const t of entry.topics) {

@@ -15,14 +15,24 @@ export const ARTIFACTS = join(__dirname, '..', '..', 'artifacts');
  * as launchPersistentContext's userDataDir (it refuses a --user-data-dir argument). Each console user gets a page of
  * their own: sessionStorage, where the key lives, belongs to the tab.
  */
-export async function launchChromium(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(
+  viewport = { width: 1280, height: 800 },
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'console-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
     acceptDownloads: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
   return {
     context,
@@ -41,7 +51,11 @@ export async function listen(t: TestService): Promise<{ baseUrl: string; close()
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -57,7 +71,8 @@ export async function openConsole(context: BrowserContext, baseUrl: string): Pro
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error' || (msg.type() === 'warning' && /Content Security Policy|Refused/i.test(msg.text()))) problems.push(`console.${msg.type()}: ${msg.text()}`);
+    if (msg.type() === 'error' || (msg.type() === 'warning' && /Content Security Policy|Refused/i.test(msg.text())))
+      problems.push(`console.${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   page.on('requestfailed', (req) => {
@@ -73,14 +88,22 @@ export async function openConsole(context: BrowserContext, baseUrl: string): Pro
  * Logs in through the form (the tab is on /console) and waits for the role's start page. Answers how long the login
  * page took to show (navigation start to the form, as the page marked it) and the start page's own render time.
  */
-export async function logIn(page: Page, key: string): Promise<{ loginPageMs: number; startPage: string; renderMs: number }> {
+export async function logIn(
+  page: Page,
+  key: string,
+): Promise<{ loginPageMs: number; startPage: string; renderMs: number }> {
   await page.waitForSelector('main[data-page="login"]');
-  const loginPageMs = await page.evaluate(`performance.getEntriesByName('console:ready:login', 'mark')[0].startTime`) as number;
+  const loginPageMs = (await page.evaluate(
+    `performance.getEntriesByName('console:ready:login', 'mark')[0].startTime`,
+  )) as number;
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForSelector('main[aria-busy="false"][data-page]:not([data-page="login"])');
-  const startPage = await page.locator('main').getAttribute('data-page') ?? '';
-  const renderMs = await page.evaluate((name) => performance.getEntriesByName(`console:render:${name}`, 'measure').at(-1)?.duration ?? -1, startPage);
+  const startPage = (await page.locator('main').getAttribute('data-page')) ?? '';
+  const renderMs = await page.evaluate(
+    (name) => performance.getEntriesByName(`console:render:${name}`, 'measure').at(-1)?.duration ?? -1,
+    startPage,
+  );
   return { loginPageMs, startPage, renderMs };
 }
 
@@ -91,9 +114,15 @@ export async function logIn(page: Page, key: string): Promise<{ loginPageMs: num
 export async function visit(page: Page, hash: string, pageName: string): Promise<{ renderMs: number; wallMs: number }> {
   const started = Date.now();
   await page.evaluate(`performance.clearMeasures(); location.hash = ${JSON.stringify(hash)};`);
-  await page.waitForFunction((name) => performance.getEntriesByName(`console:render:${name}`, 'measure').length > 0, pageName);
+  await page.waitForFunction(
+    (name) => performance.getEntriesByName(`console:render:${name}`, 'measure').length > 0,
+    pageName,
+  );
   const wallMs = Date.now() - started;
-  const renderMs = await page.evaluate((name) => performance.getEntriesByName(`console:render:${name}`, 'measure')[0].duration, pageName);
+  const renderMs = await page.evaluate(
+    (name) => performance.getEntriesByName(`console:render:${name}`, 'measure')[0].duration,
+    pageName,
+  );
   return { renderMs, wallMs };
 }
 

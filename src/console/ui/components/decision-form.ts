@@ -36,34 +36,83 @@ export function needsApproval(action: DecisionAction, level: 'REVIEW' | 'BLOCK')
  */
 export function decisionForm(options: DecisionFormOptions): DecisionForm {
   const reasonId = uid('reason');
-  const reason = h('textarea', { id: reasonId, name: 'reason', required: true, minlength: 3, maxlength: 2000, rows: 2, 'aria-describedby': `${reasonId}-hint ${reasonId}-error` });
+  const reason = h('textarea', {
+    id: reasonId,
+    name: 'reason',
+    required: true,
+    minlength: 3,
+    maxlength: 2000,
+    rows: 2,
+    'aria-describedby': `${reasonId}-hint ${reasonId}-error`,
+  });
   const error = h('p', { class: 'error', id: `${reasonId}-error`, role: 'alert' });
   const picked = h('span', { class: 'muted', 'aria-live': 'polite' });
   // The message to the broker: shown once "Request information" is picked. The broker reads it; the reason stays internal.
   const messageId = uid('message');
-  const message = h('textarea', { id: messageId, name: 'message', maxlength: 2000, rows: 2, 'aria-describedby': `${messageId}-hint ${reasonId}-error` });
-  const messageField = h('div', { class: 'field message', hidden: true },
+  const message = h('textarea', {
+    id: messageId,
+    name: 'message',
+    maxlength: 2000,
+    rows: 2,
+    'aria-describedby': `${messageId}-hint ${reasonId}-error`,
+  });
+  const messageField = h(
+    'div',
+    { class: 'field message', hidden: true },
     h('label', { for: messageId }, 'Message to the broker (required)'),
     message,
-    h('span', { class: 'hint', id: `${messageId}-hint` }, 'The broker sees this text only, never the reason or the hits.'));
-  const showMessage = (): void => { messageField.hidden = false; };
+    h(
+      'span',
+      { class: 'hint', id: `${messageId}-hint` },
+      'The broker sees this text only, never the reason or the hits.',
+    ),
+  );
+  const showMessage = (): void => {
+    messageField.hidden = false;
+  };
   let chosen: DecisionAction | null = null;
-  const buttons = ACTIONS.filter((a) => !(a.action === 'escalate' && options.escalated)).map((a) => h('button', {
-    type: 'submit', name: 'action', value: a.action, 'aria-keyshortcuts': a.key, 'aria-pressed': 'false',
-    class: a.action === 'refuse' ? 'danger' : null,
-    title: needsApproval(a.action, options.level) ? 'Needs a supervisor\'s approval (four eyes)' : null,
-  }, a.label, needsApproval(a.action, options.level) ? ' *' : '', ' ', h('kbd', null, a.key)));
+  const buttons = ACTIONS.filter((a) => !(a.action === 'escalate' && options.escalated)).map((a) =>
+    h(
+      'button',
+      {
+        type: 'submit',
+        name: 'action',
+        value: a.action,
+        'aria-keyshortcuts': a.key,
+        'aria-pressed': 'false',
+        class: a.action === 'refuse' ? 'danger' : null,
+        title: needsApproval(a.action, options.level) ? "Needs a supervisor's approval (four eyes)" : null,
+      },
+      a.label,
+      needsApproval(a.action, options.level) ? ' *' : '',
+      ' ',
+      h('kbd', null, a.key),
+    ),
+  );
 
-  const element = h('form', { class: 'decision', 'aria-labelledby': 'decision-title', novalidate: true },
+  const element = h(
+    'form',
+    { class: 'decision', 'aria-labelledby': 'decision-title', novalidate: true },
     h('h2', { id: 'decision-title' }, 'Decision ', picked),
-    h('div', { class: 'row' },
-      h('div', { class: 'field reason' },
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'div',
+        { class: 'field reason' },
         h('label', { for: reasonId }, 'Reason (required)'),
         reason,
-        h('span', { class: 'hint', id: `${reasonId}-hint` }, 'Ctrl+Enter submits the chosen action. * needs a supervisor\'s approval (four eyes).')),
+        h(
+          'span',
+          { class: 'hint', id: `${reasonId}-hint` },
+          "Ctrl+Enter submits the chosen action. * needs a supervisor's approval (four eyes).",
+        ),
+      ),
       messageField,
-      h('div', { class: 'actions', role: 'group', 'aria-label': 'Decide' }, buttons)),
-    error);
+      h('div', { class: 'actions', role: 'group', 'aria-label': 'Decide' }, buttons),
+    ),
+    error,
+  );
 
   const choose = (action: DecisionAction): void => {
     if (!buttons.some((b) => b.value === action)) return;
@@ -80,7 +129,8 @@ export function decisionForm(options: DecisionFormOptions): DecisionForm {
 
   const run = async (action: DecisionAction | null): Promise<void> => {
     if (!action) {
-      error.textContent = 'Choose an action: release (r), hold (h), refuse (f), escalate (e) or request information (i).';
+      error.textContent =
+        'Choose an action: release (r), hold (h), refuse (f), escalate (e) or request information (i).';
       return;
     }
     if (action === 'request_info' && !message.value.trim()) {
@@ -99,10 +149,17 @@ export function decisionForm(options: DecisionFormOptions): DecisionForm {
     }
     reason.removeAttribute('aria-invalid');
     error.textContent = '';
-    const ids = [...options.hitsPanel.querySelectorAll<HTMLInputElement>('input[name="fp"]:checked')].map((i) => i.value);
+    const ids = [...options.hitsPanel.querySelectorAll<HTMLInputElement>('input[name="fp"]:checked')].map(
+      (i) => i.value,
+    );
     for (const b of buttons) b.disabled = true;
     try {
-      await options.submit(action, reason.value.trim(), ids, action === 'request_info' ? message.value.trim() : undefined);
+      await options.submit(
+        action,
+        reason.value.trim(),
+        ids,
+        action === 'request_info' ? message.value.trim() : undefined,
+      );
     } finally {
       for (const b of buttons) b.disabled = false;
     }

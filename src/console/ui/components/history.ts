@@ -2,7 +2,20 @@ import { h } from '../dom';
 import { dateTime, humanize } from '../format';
 import type { HistoryEvent } from '../types';
 
-const SHOWN_DATA = ['action', 'reason', 'approve', 'outcome', 'from', 'to', 'priority', 'level', 'status', 'resolution', 'falsePositiveHitIds', 'leaseExpiresAt'];
+const SHOWN_DATA = [
+  'action',
+  'reason',
+  'approve',
+  'outcome',
+  'from',
+  'to',
+  'priority',
+  'level',
+  'status',
+  'resolution',
+  'falsePositiveHitIds',
+  'leaseExpiresAt',
+];
 
 function dataSummary(data: Record<string, unknown>): string {
   const parts: string[] = [];
@@ -17,8 +30,19 @@ function dataSummary(data: Record<string, unknown>): string {
 /** The audit trail of a declaration or case, oldest first. */
 export function historyList(events: HistoryEvent[] | undefined): HTMLElement {
   if (!events?.length) return h('p', { class: 'muted' }, 'No history yet.');
-  return h('ol', { class: 'history' }, events.map((e) => h('li', null,
-    h('time', { datetime: e.occurredAt }, dateTime(e.occurredAt)), ' ',
-    h('strong', null, e.action), ` by ${e.actor.person ? `${e.actor.person}, ` : ''}${e.actor.role}${e.actor.organization ? ` (${e.actor.organization})` : ''}`,
-    dataSummary(e.data) ? h('span', { class: 'muted' }, ` — ${dataSummary(e.data)}`) : null)));
+  return h(
+    'ol',
+    { class: 'history' },
+    events.map((e) =>
+      h(
+        'li',
+        null,
+        h('time', { datetime: e.occurredAt }, dateTime(e.occurredAt)),
+        ' ',
+        h('strong', null, e.action),
+        ` by ${e.actor.person ? `${e.actor.person}, ` : ''}${e.actor.role}${e.actor.organization ? ` (${e.actor.organization})` : ''}`,
+        dataSummary(e.data) ? h('span', { class: 'muted' }, ` — ${dataSummary(e.data)}`) : null,
+      ),
+    ),
+  );
 }

@@ -12,15 +12,21 @@ function balance(l: Licence): string {
 function row(number: string, lines: number[], l: Licence | undefined): HTMLElement {
   const cells = l
     ? [
-      h('td', null, badge(l.status.replace(/_/g, ' '), l.status === 'active' ? 'active' : 'licence-problem')),
-      h('td', null, `${l.holder.name} (${l.holder.country})`),
-      h('td', null, `${l.validFrom} – ${l.validTo}`),
-      h('td', null, l.hsPrefixes.join(', ')),
-      h('td', null, l.destinationCountries.join(', ')),
-      h('td', { class: 'balance' }, balance(l)),
-    ]
+        h('td', null, badge(l.status.replace(/_/g, ' '), l.status === 'active' ? 'active' : 'licence-problem')),
+        h('td', null, `${l.holder.name} (${l.holder.country})`),
+        h('td', null, `${l.validFrom} – ${l.validTo}`),
+        h('td', null, l.hsPrefixes.join(', ')),
+        h('td', null, l.destinationCountries.join(', ')),
+        h('td', { class: 'balance' }, balance(l)),
+      ]
     : [h('td', { colspan: 6 }, badge('not in the registry', 'licence-problem'))];
-  return h('tr', { 'data-licence': number }, h('th', { scope: 'row' }, number), h('td', null, lines.join(', ')), ...cells);
+  return h(
+    'tr',
+    { 'data-licence': number },
+    h('th', { scope: 'row' }, number),
+    h('td', null, lines.join(', ')),
+    ...cells,
+  );
 }
 
 /**
@@ -35,17 +41,41 @@ export function licencesPanel(items: DeclarationItem[], signal?: AbortSignal): H
   }
   if (cited.size === 0) return null;
   const body = h('tbody', null, h('tr', null, h('td', { colspan: 8, class: 'muted' }, 'Loading…')));
-  const section = h('section', { class: 'licences-panel', 'aria-labelledby': 'licences-title' },
+  const section = h(
+    'section',
+    { class: 'licences-panel', 'aria-labelledby': 'licences-title' },
     h('h2', { id: 'licences-title' }, `Licences cited (${cited.size})`),
-    h('table', { class: 'data' },
-      h('thead', null, h('tr', null, ...['Number', 'Lines', 'Status', 'Holder', 'Valid', 'HS prefixes', 'Destinations', 'Balance'].map((t) => h('th', { scope: 'col' }, t)))),
-      body));
-  void Promise.all([...cited].map(async ([number, lines]) => {
-    const page = await getJson<Paged<Licence>>('/v1/licences', { number, limit: 1 }, signal);
-    return row(number, lines, page.items[0]);
-  })).then((rows) => replace(body, ...rows), (err: unknown) => {
-    if (signal?.aborted) return;
-    replace(body, h('tr', null, h('td', { colspan: 8, class: 'error' }, `Could not read the registry: ${errorMessage(err)}`)));
-  });
+    h(
+      'table',
+      { class: 'data' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ...['Number', 'Lines', 'Status', 'Holder', 'Valid', 'HS prefixes', 'Destinations', 'Balance'].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
+        ),
+      ),
+      body,
+    ),
+  );
+  void Promise.all(
+    [...cited].map(async ([number, lines]) => {
+      const page = await getJson<Paged<Licence>>('/v1/licences', { number, limit: 1 }, signal);
+      return row(number, lines, page.items[0]);
+    }),
+  ).then(
+    (rows) => replace(body, ...rows),
+    (err: unknown) => {
+      if (signal?.aborted) return;
+      replace(
+        body,
+        h('tr', null, h('td', { colspan: 8, class: 'error' }, `Could not read the registry: ${errorMessage(err)}`)),
+      );
+    },
+  );
   return section;
 }

@@ -18,20 +18,36 @@ import type { CaseDetail, DecisionAction, ReviewCase } from '../types';
 import { every, type PageContext } from './page';
 
 const DONE: Record<DecisionAction, string> = {
-  release: 'Release recorded', hold: 'Hold recorded: the case waits for documents', refuse: 'Refusal recorded', escalate: 'Case escalated to supervisors',
-  request_info: 'Information requested: the case waits for the broker\'s answer, its SLA paused',
+  release: 'Release recorded',
+  hold: 'Hold recorded: the case waits for documents',
+  refuse: 'Refusal recorded',
+  escalate: 'Case escalated to supervisors',
+  request_info: "Information requested: the case waits for the broker's answer, its SLA paused",
 };
 
 /** "Your claim: 14:52 left", ticking; red in the last minute. */
 function leaseBox(ctx: PageContext, c: ReviewCase, renew: () => void, unclaim: () => void): HTMLElement {
   const clock = h('span', { class: 'lease' }, countdown(leaseLeft(c, Date.now()) ?? 0));
-  const box = h('span', { class: 'lease-box' }, 'Your claim: ', clock, ' left ',
-    h('button', { type: 'button', onclick: renew }, 'Keep it'), ' ', h('button', { type: 'button', onclick: unclaim }, 'Give back'));
+  const box = h(
+    'span',
+    { class: 'lease-box' },
+    'Your claim: ',
+    clock,
+    ' left ',
+    h('button', { type: 'button', onclick: renew }, 'Keep it'),
+    ' ',
+    h('button', { type: 'button', onclick: unclaim }, 'Give back'),
+  );
   every(ctx, 1000, () => {
     const left = leaseLeft(c, Date.now()) ?? 0;
     clock.textContent = countdown(left);
     clock.classList.toggle('low', left < 60_000);
-    if (left <= 0) replace(box, h('span', { class: 'error' }, 'Your claim ran out. '), h('button', { type: 'button', onclick: renew }, 'Reload'));
+    if (left <= 0)
+      replace(
+        box,
+        h('span', { class: 'error' }, 'Your claim ran out. '),
+        h('button', { type: 'button', onclick: renew }, 'Reload'),
+      );
   });
   return box;
 }
@@ -58,87 +74,161 @@ export async function renderCase(ctx: PageContext): Promise<void> {
 
     const reload = (): void => void load().catch((err: unknown) => announce(errorMessage(err), 'error'));
     const unclaim = (): void => {
-      postJson(`${path}/unclaim`).then(() => { announce('Case given back to the queue.'); reload(); }, (err: unknown) => announce(`Could not give it back: ${errorMessage(err)}`, 'error'));
+      postJson(`${path}/unclaim`).then(
+        () => {
+          announce('Case given back to the queue.');
+          reload();
+        },
+        (err: unknown) => announce(`Could not give it back: ${errorMessage(err)}`, 'error'),
+      );
     };
 
-    const hitsPanel = h('section', { class: 'hits-panel', 'aria-labelledby': 'hits-title' },
+    const hitsPanel = h(
+      'section',
+      { class: 'hits-panel', 'aria-labelledby': 'hits-title' },
       h('h2', { id: 'hits-title' }, `Hits (${hits.length})`),
-      hitList(hits, { lineNos: body.items.map((i) => i.lineNo), falsePositiveName: mine ? 'fp' : undefined }));
+      hitList(hits, { lineNos: body.items.map((i) => i.lineNo), falsePositiveName: mine ? 'fp' : undefined }),
+    );
 
-    const decision = mine ? decisionForm({
-      level: c.level, escalated: c.status === 'escalated', hitsPanel,
-      submit: async (action, reason, falsePositiveHitIds, message) => {
-        try {
-          const result = await postJson<{ case: ReviewCase }>(`${path}/decision`, { action, reason, falsePositiveHitIds, ...(message !== undefined ? { message } : {}) });
-          const waiting = result?.case.status === 'awaiting_approval';
-          announce(`${DONE[action]}${waiting ? '; waiting for a supervisor\'s approval' : ''}.${falsePositiveHitIds.length ? ` ${falsePositiveHitIds.length} false positive(s) marked.` : ''}`);
-          await load();
-        } catch (err) {
-          announce(`Decision not recorded: ${errorMessage(err)}`, 'error');
-        }
-      },
-    }) : null;
+    const decision = mine
+      ? decisionForm({
+          level: c.level,
+          escalated: c.status === 'escalated',
+          hitsPanel,
+          submit: async (action, reason, falsePositiveHitIds, message) => {
+            try {
+              const result = await postJson<{ case: ReviewCase }>(`${path}/decision`, {
+                action,
+                reason,
+                falsePositiveHitIds,
+                ...(message !== undefined ? { message } : {}),
+              });
+              const waiting = result?.case.status === 'awaiting_approval';
+              announce(
+                `${DONE[action]}${waiting ? "; waiting for a supervisor's approval" : ''}.${falsePositiveHitIds.length ? ` ${falsePositiveHitIds.length} false positive(s) marked.` : ''}`,
+              );
+              await load();
+            } catch (err) {
+              announce(`Decision not recorded: ${errorMessage(err)}`, 'error');
+            }
+          },
+        })
+      : null;
 
     const pending = c.awaitingApproval;
     const mayApprove = ctx.user.role === 'supervisor' && pending !== null && !isOwnDecision(pending, ctx.user);
-    const approval = mayApprove ? approvalForm(async (approve, reason) => {
-      try {
-        await postJson(`${path}/approval`, { approve, reason });
-        announce(approve ? 'Approved: the decision is final.' : 'Rejected: the case goes back to the queue.');
-        await load();
-      } catch (err) {
-        announce(`Approval not recorded: ${errorMessage(err)}`, 'error');
-      }
-    }) : null;
+    const approval = mayApprove
+      ? approvalForm(async (approve, reason) => {
+          try {
+            await postJson(`${path}/approval`, { approve, reason });
+            announce(approve ? 'Approved: the decision is final.' : 'Rejected: the case goes back to the queue.');
+            await load();
+          } catch (err) {
+            announce(`Approval not recorded: ${errorMessage(err)}`, 'error');
+          }
+        })
+      : null;
 
-    const addNote = canWork ? async (text: string): Promise<void> => {
-      try {
-        await postJson(`${path}/notes`, { text });
-        announce('Note added.');
-        await load();
-      } catch (err) {
-        announce(`Note not added: ${errorMessage(err)}`, 'error');
-      }
-    } : null;
-    const upload = canWork ? async (file: File): Promise<void> => {
-      const form = new FormData();
-      form.append('file', file, file.name);
-      try {
-        await send(`/v1/declarations/${encodeURIComponent(detail.declaration.id)}/documents`, { method: 'POST', form });
-        announce(`Document ${file.name} uploaded.`);
-        await load();
-      } catch (err) {
-        announce(`Upload failed: ${errorMessage(err)}`, 'error');
-      }
-    } : null;
+    const addNote = canWork
+      ? async (text: string): Promise<void> => {
+          try {
+            await postJson(`${path}/notes`, { text });
+            announce('Note added.');
+            await load();
+          } catch (err) {
+            announce(`Note not added: ${errorMessage(err)}`, 'error');
+          }
+        }
+      : null;
+    const upload = canWork
+      ? async (file: File): Promise<void> => {
+          const form = new FormData();
+          form.append('file', file, file.name);
+          try {
+            await send(`/v1/declarations/${encodeURIComponent(detail.declaration.id)}/documents`, {
+              method: 'POST',
+              form,
+            });
+            announce(`Document ${file.name} uploaded.`);
+            await load();
+          } catch (err) {
+            announce(`Upload failed: ${errorMessage(err)}`, 'error');
+          }
+        }
+      : null;
 
     const shortcuts: Record<string, () => void> = {};
     if (canWork) shortcuts.n = () => void claimNext();
-    if (decision) for (const [key, action] of [['r', 'release'], ['h', 'hold'], ['f', 'refuse'], ['e', 'escalate'], ['i', 'request_info']] as const) shortcuts[key] = () => decision.choose(action);
+    if (decision)
+      for (const [key, action] of [
+        ['r', 'release'],
+        ['h', 'hold'],
+        ['f', 'refuse'],
+        ['e', 'escalate'],
+        ['i', 'request_info'],
+      ] as const)
+        shortcuts[key] = () => decision.choose(action);
     if (approval) shortcuts.a = () => approval.focus();
     ctx.shortcuts(shortcuts);
 
-    replace(ctx.main,
+    replace(
+      ctx.main,
       h('p', { class: 'crumbs' }, h('a', { href: '#/queue' }, 'Queue'), ' / ', c.reference),
       h('h1', { tabindex: -1 }, `Case ${c.reference}`),
-      h('p', { class: 'status-line' },
-        badge(c.status.replace(/_/g, ' '), c.status), badge(c.level, c.level), badge(`${c.priority} priority`, c.priority),
+      h(
+        'p',
+        { class: 'status-line' },
+        badge(c.status.replace(/_/g, ' '), c.status),
+        badge(c.level, c.level),
+        badge(`${c.priority} priority`, c.priority),
         h('span', null, `risk ${c.riskScore}/100`),
-        h('span', { class: overdue ? 'overdue' : null }, `deadline ${dateTime(c.deadline)}`, overdue ? ' (overdue)' : '',
-          c.slaPausedAt ? ` (SLA paused since ${dateTime(c.slaPausedAt)})` : ''),
+        h(
+          'span',
+          { class: overdue ? 'overdue' : null },
+          `deadline ${dateTime(c.deadline)}`,
+          overdue ? ' (overdue)' : '',
+          c.slaPausedAt ? ` (SLA paused since ${dateTime(c.slaPausedAt)})` : '',
+        ),
         h('span', null, c.organization),
         h('span', null, `opened ${duration(now - Date.parse(c.createdAt))} ago`),
         claimLine(scope, c, reload, unclaim),
-        canWork && !mine ? h('button', { type: 'button', 'aria-keyshortcuts': 'n', onclick: () => void claimNext() }, 'Claim next case ', h('kbd', null, 'n')) : null),
+        canWork && !mine
+          ? h(
+              'button',
+              { type: 'button', 'aria-keyshortcuts': 'n', onclick: () => void claimNext() },
+              'Claim next case ',
+              h('kbd', null, 'n'),
+            )
+          : null,
+      ),
       informationRequestsPanel(detail.informationRequests),
       fourEyes(c, detail.decisions, ctx.user, approval?.element ?? null),
-      h('div', { class: decision ? 'split with-decision' : 'split' }, declarationView(body, hits, { organization: detail.declaration.organization, createdAt: detail.declaration.createdAt }), hitsPanel),
+      h(
+        'div',
+        { class: decision ? 'split with-decision' : 'split' },
+        declarationView(body, hits, {
+          organization: detail.declaration.organization,
+          createdAt: detail.declaration.createdAt,
+        }),
+        hitsPanel,
+      ),
       invoicePanel(body, detail.declaration.organization, hits, ctx.signal),
       licencesPanel(body.items, ctx.signal),
       decision?.element ?? null,
-      h('section', { 'aria-labelledby': 'decisions-title' }, h('h2', { id: 'decisions-title' }, 'Decisions'), decisionsList(detail.decisions)),
+      h(
+        'section',
+        { 'aria-labelledby': 'decisions-title' },
+        h('h2', { id: 'decisions-title' }, 'Decisions'),
+        decisionsList(detail.decisions),
+      ),
       h('div', { class: 'case-work' }, notesPanel(detail.notes, addNote), documentsPanel(detail.documents, upload)),
-      h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), historyList(detail.history)));
+      h(
+        'section',
+        { 'aria-labelledby': 'history-title' },
+        h('h2', { id: 'history-title' }, 'History'),
+        historyList(detail.history),
+      ),
+    );
   };
 
   const leaving: (() => void)[] = [];
@@ -150,6 +240,8 @@ export async function renderCase(ctx: PageContext): Promise<void> {
     draw(detail, { ...ctx, onLeave: (fn) => leaving.push(fn) });
     if (focused && !document.contains(focused)) (ctx.main.querySelector('h1') as HTMLElement | null)?.focus();
   };
-  ctx.onLeave(() => { for (const stop of leaving.splice(0)) stop(); });
+  ctx.onLeave(() => {
+    for (const stop of leaving.splice(0)) stop();
+  });
   await load();
 }

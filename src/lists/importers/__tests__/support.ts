@@ -32,7 +32,9 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 /** Runs the import and returns the ImportFormatError it must fail with. */
 export async function importError(items: AsyncIterable<unknown>): Promise<ImportFormatError> {
   try {
-    for await (const _ of items) { /* drain */ }
+    for await (const _ of items) {
+      /* drain */
+    }
   } catch (err) {
     if (err instanceof ImportFormatError) return err;
     throw err;
