@@ -158,16 +158,14 @@ export function listsRoutes({ lists, index, hs, uploadLimitBytes }: ListsRoutesD
             code: normalized.code,
             known: known.exists,
             description: known.description ?? null,
-            entries: lists
-              .goodsFor(normalized.code)
-              .map((g) => ({
-                listId: g.listId,
-                versionId: g.versionId,
-                prefix: g.prefix,
-                severity: g.severity,
-                label: g.label,
-                source: g.source ?? null,
-              })),
+            entries: lists.goodsFor(normalized.code).map((g) => ({
+              listId: g.listId,
+              versionId: g.versionId,
+              prefix: g.prefix,
+              severity: g.severity,
+              label: g.label,
+              source: g.source ?? null,
+            })),
           },
         };
       },

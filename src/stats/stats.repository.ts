@@ -233,9 +233,7 @@ export class StatsRepository {
     return rows.map((x) => ({ person: x.person, keyIds: x.key_ids, decisions: Number(x.decisions) }));
   }
 
-  async listAges(
-    m: EntityManager,
-  ): Promise<
+  async listAges(m: EntityManager): Promise<
     {
       listId: string;
       name: string;
