@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
-import { countryCode, identifierSchema } from '../screening/declaration-input';
+import { countryCode, identifierSchema, moneySchema } from '../screening/declaration-input';
 import { normalizeHsCode } from '../screening/hs-code';
-
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 /** An HS prefix as the registry stores it: 2 to 10 digits (dots, spaces and dashes are dropped). */
 const hsPrefix = z
@@ -28,16 +26,7 @@ export const licenceLimitSchema = z
     z.object({ quantity: z.number().positive().finite(), unit: z.string().trim().min(1).max(20) }).strict(),
     z
       .object({
-        value: z
-          .object({
-            amount: z.number().positive().finite(),
-            currency: z
-              .string()
-              .length(3)
-              .transform((c) => c.toUpperCase())
-              .refine((c) => CURRENCIES.has(c), { message: 'unknown currency: use an ISO 4217 code' }),
-          })
-          .strict(),
+        value: moneySchema,
       })
       .strict(),
   ])

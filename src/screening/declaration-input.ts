@@ -19,6 +19,18 @@ export const countryCode = z
   .transform((c) => c.toUpperCase())
   .refine(isCountryCode, { message: 'unknown country: use an ISO 3166-1 alpha-2 code' });
 
+/** An amount in an ISO 4217 currency (a line's value, a licence's value limit). */
+export const moneySchema = z
+  .object({
+    amount: z.number().positive().finite(),
+    currency: z
+      .string()
+      .length(3)
+      .transform((c) => c.toUpperCase())
+      .refine((c) => CURRENCIES.has(c), { message: 'unknown currency: use an ISO 4217 code' }),
+  })
+  .strict();
+
 export const identifierSchema = z
   .object({
     type: z.enum(DECLARATION_IDENTIFIER_TYPES),
@@ -53,16 +65,7 @@ export const itemSchema = z
     quantity: z.number().positive().finite().optional(),
     unit: z.string().trim().min(1).max(20).optional(),
     netMassKg: z.number().positive().finite().optional(),
-    value: z
-      .object({
-        amount: z.number().positive().finite(),
-        currency: z
-          .string()
-          .length(3)
-          .transform((c) => c.toUpperCase())
-          .refine((c) => CURRENCIES.has(c), { message: 'unknown currency: use an ISO 4217 code' }),
-      })
-      .strict(),
+    value: moneySchema,
     manufacturer: partySchema.optional(),
     licenceNumber: z
       .string()

@@ -3,7 +3,7 @@
  * so it must be exact on the value and plausible on the type; values are compared as upper-case alphanumerics
  * because declarations and lists format them differently ("7704 484400", "CHE-267.936.404").
  */
-import type { IdentifierType } from '../../domain/list-entry';
+import { IDENTIFIER_TYPES, type IdentifierType } from '../../domain/list-entry';
 import { normalizeIdentifier as normalizeIdentifierValue } from '../../identifiers/validate';
 
 /** Shorter values (house numbers, "1", "123") match too many things to be decisive. */
@@ -24,20 +24,7 @@ const FAMILIES: ReadonlyArray<ReadonlySet<string>> = [
   new Set(['NATIONAL_ID', 'IIN', 'PASSPORT']),
 ];
 
-const KNOWN = new Set<string>([
-  'BIN',
-  'IIN',
-  'INN',
-  'OGRN',
-  'EORI',
-  'IMO',
-  'PASSPORT',
-  'NATIONAL_ID',
-  'REGISTRATION',
-  'TAX_ID',
-  'SWIFT',
-  'OTHER',
-]);
+const KNOWN = new Set<string>(IDENTIFIER_TYPES);
 
 /** The query side is free text from a declaration or an API caller: map common spellings to our types. */
 export function normalizeIdentifierType(type: string): IdentifierType {
