@@ -18,7 +18,7 @@ import { dbUrl, withAdmin } from './support/database';
 import { percentile } from './support/stats';
 import { loadConfig } from '../src/config/config';
 import { createService } from '../src/composition';
-import { declarationSchema } from '../src/declarations/declarations.schemas';
+import { declarationSchema } from '../src/screening/declaration-input';
 import { foldedName, partyNames, searchKeysOf } from '../src/declarations/search-keys';
 import { declaration } from './support/service';
 import { transliterate } from '../src/screening/matching/transliterate';

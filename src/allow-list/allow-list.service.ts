@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
-import { auditActor, type Actor } from '../auth/actor';
+import { auditActor } from '../auth/actor';
+import { type Actor } from '../http/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { screeningHits } from '../declarations/allow-list-screenings.repository';
 import { NotFoundError } from '../http/errors';

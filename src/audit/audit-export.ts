@@ -12,8 +12,6 @@ import {
   type ExportFormat,
 } from './audit.repository';
 
-export type { ExportFilter, ExportFormat } from './audit.repository';
-
 export interface ExportManifest {
   rowCount: number;
   firstSeq: number | null;

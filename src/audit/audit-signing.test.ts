@@ -2,14 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  checkpointMessage,
-  KEY_FILE_NAME,
-  loadAuditSigner,
-  parseEd25519PrivateKey,
-  signerFrom,
-  trustedKeys,
-} from './audit-signing';
+import { checkpointMessage, KEY_FILE_NAME, loadAuditSigner, signerFrom, trustedKeys } from './audit-signing';
+import { parseEd25519PrivateKey } from '../config/ed25519-keys';
 
 describe('audit signing keys', () => {
   let dir: string;

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parseEd25519PrivateKey, parseEd25519PublicKey } from '../config/ed25519-keys';
 
 // Key parsing lives with the configuration, which validates AUDIT_SIGNING_KEY and AUDIT_TRUSTED_PUBLIC_KEYS with it.
-export { parseEd25519PrivateKey, parseEd25519PublicKey } from '../config/ed25519-keys';
 
 /**
  * The text a checkpoint signature covers. Plain ASCII on one line so an auditor can rebuild it with printf and check

@@ -2,8 +2,6 @@ import type { EntityManager } from 'typeorm';
 import type { AuditActor } from './audit-event.entity';
 import { insertAuditEvents, type AuditRecord } from './audit.repository';
 
-export type { AuditRecord } from './audit.repository';
-
 /** The actor for changes the service makes on its own (seeding, background jobs). */
 export const SYSTEM_ACTOR: AuditActor = Object.freeze({ keyId: null, role: 'system', organization: null });
 

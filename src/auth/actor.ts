@@ -2,7 +2,6 @@ import type { AuditActor } from '../audit/audit-event.entity';
 import type { Actor } from '../http/actor';
 
 // The Actor type is the HTTP layer's (routes hand it to handlers); the rules about actors are here.
-export type { Actor } from '../http/actor';
 
 export function auditActor(actor: Actor): AuditActor {
   return {

@@ -2,7 +2,6 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 import type { Role } from '../http/actor';
 
 // The roles are declared with the HTTP layer, whose routes admit them; re-exported for the key management here.
-export { ROLES, type Role } from '../http/actor';
 
 /** Roles whose keys must name the person holding them: four-eyes compares persons, not keys. */
 export const PERSONAL_ROLES: readonly Role[] = ['reviewer', 'supervisor', 'admin'];

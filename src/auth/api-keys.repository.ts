@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { SqlFilter } from '../db/sql-filter';
 import type { Cursor } from '../http/pagination';
-import { ApiKey, type Role } from './api-key.entity';
+import { ApiKey } from './api-key.entity';
+import { type Role } from '../http/actor';
 
 /** The api_keys table. */
 

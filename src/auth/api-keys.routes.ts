@@ -1,6 +1,6 @@
 import { paginationQuery } from '../http/pagination';
 import { route, type RouteDef } from '../http/route';
-import { ROLES } from './api-key.entity';
+import { ROLES } from '../http/actor';
 import { apiKeyList, apiKeyView, createApiKeyBody, createdApiKey, idParams, whoAmI } from './api-keys.schemas';
 import type { ApiKeysService } from './api-keys.service';
 

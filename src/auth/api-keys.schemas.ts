@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PERSONAL_ROLES, ROLES } from './api-key.entity';
+import { PERSONAL_ROLES } from './api-key.entity';
+import { ROLES } from '../http/actor';
 import '../http/openapi';
 
 export const organizationSchema = z

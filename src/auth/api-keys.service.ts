@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
 import { NotFoundError } from '../http/errors';
 import { decodeCursor, page } from '../http/pagination';
-import { auditActor, type Actor } from './actor';
+import { auditActor } from './actor';
+import { type Actor } from '../http/actor';
 import {
   countLiveAdmins,
   keysBySecretHash,

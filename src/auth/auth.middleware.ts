@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../http/errors';
-import type { Role } from './api-key.entity';
+import type { Role } from '../http/actor';
 import type { ApiKeysService } from './api-keys.service';
 
 const BEARER = /^Bearer\s+(\S{1,200})\s*$/i;

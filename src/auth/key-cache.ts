@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { PgListener } from '../db/pg-listener';
-import type { Actor } from './actor';
+import type { Actor } from '../http/actor';
 
 export const REVOCATION_CHANNEL = 'api_key_revoked';
 

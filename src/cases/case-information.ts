@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../http/actor';
 import type { CaseInformationRequest } from './case-information.schemas';
 import type { CaseRow } from './cases.repository';
 

@@ -1,4 +1,4 @@
-import type { Role } from '../auth/api-key.entity';
+import type { Role } from '../http/actor';
 import {
   AwaitingApprovalError,
   CaseClosedError,

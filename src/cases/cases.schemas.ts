@@ -4,7 +4,8 @@ import { historyEventSchema } from '../audit/audit.schemas';
 import '../http/openapi';
 import { paginationQuery } from '../http/pagination';
 import { caseInformationRequest, informationMessage } from './case-information.schemas';
-import { declarationSchema, declarationStatus, hitSchema, screeningSchema } from '../declarations/declarations.schemas';
+import { declarationStatus, hitSchema, screeningSchema } from '../declarations/declarations.schemas';
+import { declarationSchema } from '../screening/declaration-input';
 import { documentView } from '../documents/documents.schemas';
 
 export const caseStatus = z

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import { caseHistory } from '../audit/case-history.repository';
-import { auditActor, type Actor } from '../auth/actor';
+import { auditActor } from '../auth/actor';
+import { type Actor } from '../http/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { DocumentsService } from '../documents/documents.service';
 import { publicHit } from '../declarations/screening-pipeline';

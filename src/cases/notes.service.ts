@@ -1,5 +1,6 @@
 import { recordAudit } from '../audit/audit.service';
-import { auditActor, type Actor } from '../auth/actor';
+import { auditActor } from '../auth/actor';
+import { type Actor } from '../http/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { NotFoundError } from '../http/errors';
 import type { NoteView } from './cases.schemas';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DeclarationInput } from './declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 
 /** A new batch; `completed` (finished now) when no item is left to screen. Answers its id. */
 export async function insertBatch(

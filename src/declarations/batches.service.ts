@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
-import { auditActor, type Actor } from '../auth/actor';
+import { auditActor } from '../auth/actor';
+import { type Actor } from '../http/actor';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit } from '../audit/audit.service';
 import type { UnitOfWork } from '../db/unit-of-work';
@@ -26,7 +27,7 @@ import {
   setItemDeclaration,
   setItemError,
 } from './batches.repository';
-import { declarationSchema } from './declarations.schemas';
+import { declarationSchema } from '../screening/declaration-input';
 import { citesLicences, drawDownLicences } from '../licences/drawdown';
 import { writeNewDeclaration } from './declaration-writer';
 import { isReferenceConflict, type DeclarationsService } from './declarations.service';

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Hit } from '../screening/hits';
 import type { Outcome } from '../screening/declaration-screening';
-import type { DeclarationInput, DeclarationStatus } from './declarations.schemas';
+import type { DeclarationStatus } from './declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 
 /** What the case view (src/cases) reads of its declaration and the declaration's latest screening. */
 

@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
-import type { AuditRecord } from '../audit/audit.service';
+import type { AuditRecord } from '../audit/audit.repository';
 import type { Cursor } from '../http/pagination';
 import type { JobName, JobPayloads } from '../jobs/catalogue';
-import type { DeclarationInput } from './declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 import type { ScreeningResult, ScreeningTrigger } from './screening-records';
 import { hasSearchFilter, searchPageSql, withPartyThreshold, type SearchFilters } from './search-filter';
 

@@ -8,11 +8,11 @@ import {
   brokerDeclarationDetail,
   declarationDetail,
   declarationList,
-  declarationSchema,
   idParams,
   listQuery,
   submitResponse,
 } from './declarations.schemas';
+import { declarationSchema } from '../screening/declaration-input';
 import type { DeclarationsService } from './declarations.service';
 import { searchFilters } from './search-filter';
 

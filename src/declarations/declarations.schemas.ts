@@ -3,19 +3,6 @@ import '../http/openapi';
 import { historyEventSchema } from '../audit/audit.schemas';
 import { documentView } from '../documents/documents.schemas';
 
-// The request side (the declaration as submitted) belongs to screening, which checks it; re-exported for this feature.
-export {
-  PARTY_ROLES,
-  DECLARATION_IDENTIFIER_TYPES,
-  countryCode,
-  declarationSchema,
-  type DeclarationInput,
-  type PartyInput,
-  type PartyRole,
-  type Identifier,
-  type DeclarationItem,
-} from '../screening/declaration-input';
-
 /** A broker's answer to a request for information, as the declaration view lists it. */
 export const responseView = z
   .object({

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { DeclarationInput } from './declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 
 /** What the licence drawdown of a release (src/licences) reads of the declaration: its body, with the cited lines. */
 export async function declarationBody(m: EntityManager, declarationId: string): Promise<DeclarationInput | undefined> {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DeclarationInput } from './declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 
 /**
  * Declaration reads of the delta re-screening (src/rescreen): the table belongs here, the re-screening calls these.

@@ -10,7 +10,7 @@ import { applySuppressions, type SuppressionSource } from '../screening/suppress
 import { emitWebhookEvent } from '../webhooks/events';
 import type { CaseOpener } from './declaration-cases';
 import { insertScreening, replaceSearchKeys, setLatestScreening } from './declarations.repository';
-import type { DeclarationInput } from './declarations.schemas';
+import type { DeclarationInput } from '../screening/declaration-input';
 import { screenedAudit, screenedEvent, type ScreeningResult, type ScreeningTrigger } from './screening-records';
 import { keyOf, LIST_ENTRY_TAG, listEntryKeys } from './search-keys';
 

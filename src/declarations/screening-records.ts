@@ -2,7 +2,7 @@
  * What recording a screening says, built once for both ways a screening is written: the one-statement writer of a new
  * declaration (declaration-writer.ts) and ScreeningPipeline.record (re-screening a stored one). Pure.
  */
-import type { AuditRecord } from '../audit/audit.service';
+import type { AuditRecord } from '../audit/audit.repository';
 import type { Outcome } from '../screening/declaration-screening';
 import type { Hit } from '../screening/hits';
 

@@ -5,11 +5,11 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../http/actor';
 import { seesAllOrganizations } from '../auth/actor';
 import { BadRequestError } from '../http/errors';
 import { normalizeHsCode } from '../screening/hs-code';
-import { countryCode, DECLARATION_IDENTIFIER_TYPES } from './declarations.schemas';
+import { countryCode, DECLARATION_IDENTIFIER_TYPES } from '../screening/declaration-input';
 import { foldedName, identifierKey, keyOf } from './search-keys';
 import { setWordSimilarityThreshold } from './search-threshold.repository';
 

@@ -8,7 +8,7 @@ import { normalizeIdentifier } from '../identifiers/validate';
 import type { IdentifierType } from '../domain/list-entry';
 import { normalizeHsCode } from '../screening/hs-code';
 import { prepareName } from '../screening/matching/prepared-name';
-import { PARTY_ROLES, type DeclarationInput, type PartyInput } from './declarations.schemas';
+import { PARTY_ROLES, type DeclarationInput, type PartyInput } from '../screening/declaration-input';
 
 export interface SearchKeys {
   /** Every party's folded name (legal forms removed), one per line: the pg_trgm column. */

@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import type { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
-import { auditActor, type Actor } from '../auth/actor';
+import { auditActor } from '../auth/actor';
+import { type Actor } from '../http/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { NotFoundError } from '../http/errors';
 import { streamSingleFile } from '../http/multipart';

@@ -12,8 +12,6 @@
 // The types themselves are declared with the configuration, which checks DOCUMENT_TYPES against them when it loads.
 import type { SniffedType } from '../config/document-types';
 
-export type { SniffedType } from '../config/document-types';
-
 /** Bytes a sniff needs at most (the XML check looks past the prolog for the root element). */
 export const SNIFF_BYTES = 4096;
 

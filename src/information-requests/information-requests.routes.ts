@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { route, type RouteDef } from '../http/route';
-import { responseBody, responseView } from './information-requests.schemas';
+import { responseBody } from './information-requests.schemas';
+import { responseView } from '../declarations/declarations.schemas';
 import type { InformationRequestsService } from './information-requests.service';
 
 const declarationParams = z.object({ id: z.string().uuid() });

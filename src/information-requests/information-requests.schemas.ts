@@ -20,6 +20,3 @@ export const responseBody = z
   })
   .openapi('InformationResponseRequest');
 export type ResponseBody = z.output<typeof responseBody>;
-
-// The broker's view of requests and answers belongs to the declaration view (src/declarations), which shows it.
-export { brokerInformationRequest, responseView } from '../declarations/declarations.schemas';

@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event.entity';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
-import { auditActor, personOf, seesAllOrganizations, type Actor } from '../auth/actor';
+import { auditActor, personOf, seesAllOrganizations } from '../auth/actor';
+import { type Actor } from '../http/actor';
 import { lockCaseOfDeclaration, lockCaseStatus, pauseForInformation, resumeFromPause } from '../cases/cases.repository';
 import { setDeclarationStatus } from '../cases/declaration-status';
 import { NotDueYetError, scheduleEscalation } from '../cases/sla';

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
-import { auditActor, seesAllOrganizations, type Actor } from '../auth/actor';
+import { auditActor, seesAllOrganizations } from '../auth/actor';
+import { type Actor } from '../http/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { ScreeningPipeline } from '../declarations/screening-pipeline';
 import { ConflictError, NotFoundError } from '../http/errors';

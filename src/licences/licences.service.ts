@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
-import { auditActor, type Actor } from '../auth/actor';
+import { auditActor } from '../auth/actor';
+import { type Actor } from '../http/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { DeclarationInput } from '../screening/declaration-input';
 import { ConflictError, NotFoundError } from '../http/errors';

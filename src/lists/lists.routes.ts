@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditActor } from '../auth/actor';
-import { ROLES } from '../auth/api-key.entity';
+import { ROLES } from '../http/actor';
 import { ValidationError } from '../http/errors';
 import { readMultipart } from '../http/multipart';
 import { fieldErrors, route, type RouteDef } from '../http/route';

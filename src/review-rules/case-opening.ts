@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config';
-import type { AuditRecord } from '../audit/audit.service';
+import type { AuditRecord } from '../audit/audit.repository';
 import { casePriority, PRIORITY_NAMES, slaDeadline, type CasePriority } from './priority';
 
 /** The outbox row of a case's SLA escalation. */

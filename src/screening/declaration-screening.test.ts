@@ -4,7 +4,7 @@
  * The engine is deterministic: every test asserts the exact hits (kind, severity, subject, score, weight, id) and the
  * exact decide() outcome and risk score.
  */
-import type { DeclarationInput } from '../declarations/declarations.schemas';
+import type { DeclarationInput } from './declaration-input';
 import type { GoodsEntry } from '../domain/list-entry';
 import {
   CHPL_VERSION,

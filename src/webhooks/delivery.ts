@@ -5,7 +5,7 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import { backoffDelay, type JobHandlers, type JobPolicy } from '../jobs/catalogue';
 import { enqueueInTransaction } from '../jobs/outbox';
 import { publicEventData } from './event-data';
-import type { DispatchedEvent } from './events';
+import type { DispatchedEvent } from '../jobs/webhook-events';
 import { sendWebhook, type SendInput, type SendResult } from './sender';
 import { subscribedWebhookIds } from './subscriptions.repository';
 import {

@@ -6,7 +6,6 @@ import { dispatchJob } from './event-data';
 import { hasSubscriber } from './subscriptions.repository';
 
 // The event types and the dispatch job's payload are declared with the job catalogue (jobs does not import webhooks).
-export { WEBHOOK_EVENT_TYPES, type DispatchedEvent, type WebhookEventType } from '../jobs/webhook-events';
 
 export interface WebhookEvent {
   type: WebhookEventType;

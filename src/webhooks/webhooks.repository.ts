@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Cursor } from '../http/pagination';
-import type { WebhookEventType } from './events';
+import type { WebhookEventType } from '../jobs/webhook-events';
 import type { DeliveryStatus } from './webhooks.schemas';
 
 /** SQL for webhooks and deliveries. Every function takes the caller's manager, so one transaction can span several. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { organizationSchema } from '../auth/api-keys.schemas';
-import { WEBHOOK_EVENT_TYPES } from './events';
+import { WEBHOOK_EVENT_TYPES } from '../jobs/webhook-events';
 import '../http/openapi';
 
 const webhookUrl = z

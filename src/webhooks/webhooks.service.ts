@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
-import { auditActor, seesAllOrganizations, type Actor } from '../auth/actor';
+import { auditActor, seesAllOrganizations } from '../auth/actor';
+import { type Actor } from '../http/actor';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors';
 import { decodeCursor, page, type Cursor } from '../http/pagination';

@@ -1,4 +1,4 @@
-import { WEBHOOK_EVENT_TYPES } from '../../src/webhooks/events';
+import { WEBHOOK_EVENT_TYPES } from '../../src/jobs/webhook-events';
 import { bearer, startTestService, type TestService } from '../support/test-service';
 import { keyWithId, reviewLevelDeclaration, submitForCase } from './helpers';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { SYSTEM_ACTOR } from '../../src/audit/audit.service';
 import { writeNewDeclaration } from '../../src/declarations/declaration-writer';
-import type { DeclarationInput } from '../../src/declarations/declarations.schemas';
+import type { DeclarationInput } from '../../src/screening/declaration-input';
 import { declaration, indexed, submit, uploadList } from '../support/factories';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
 

@@ -4,7 +4,7 @@
  * loaded with the project's own importers into one LoadedLists, as the reference index would hold them.
  */
 import { createReadStream } from 'node:fs';
-import type { DeclarationInput } from '../../src/declarations/declarations.schemas';
+import type { DeclarationInput } from '../../src/screening/declaration-input';
 import { loadHsNomenclature } from '../../src/lists/hs-nomenclature';
 import { importGoods } from '../../src/lists/importers/goods';
 import type { GoodsEntry } from '../../src/domain/list-entry';

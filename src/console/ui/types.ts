@@ -18,16 +18,18 @@ import type {
 } from '../../cases/cases.schemas';
 import type {
   DeclarationDetail as DeclarationDetailView,
-  DeclarationInput,
-  DeclarationItem as DeclarationItemView,
   DeclarationStatus as DeclarationStatusView,
   DeclarationSummary as DeclarationSummaryView,
   HitView,
+  ScreeningView,
+} from '../../declarations/declarations.schemas';
+import type {
+  DeclarationInput,
+  DeclarationItem as DeclarationItemView,
   Identifier as IdentifierView,
   PartyInput,
   PartyRole as PartyRoleView,
-  ScreeningView,
-} from '../../declarations/declarations.schemas';
+} from '../../screening/declaration-input';
 import type { DocumentView } from '../../documents/documents.schemas';
 import type { CaseInformationRequest } from '../../cases/case-information.schemas';
 import type { LicenceView } from '../../licences/licences.schemas';
