@@ -19,7 +19,8 @@ import { organizationScope, type SearchFilters } from './search-filter';
 import type { ScreeningPipeline } from './screening-pipeline';
 
 export interface SubmitAnswer {
-  status: number;
+  /** Always 201: the only answer stored under a key is the writer's (response_status 201), so a replay is one too. */
+  status: 201;
   body: Record<string, unknown>;
   replayed: boolean;
   /** The body is already the broker's view (parsed through submitResponse by the writer): no second parse needed. */
@@ -58,7 +59,7 @@ export class DeclarationsService {
   async submit(actor: Actor, idempotencyKey: string, input: DeclarationInput): Promise<SubmitAnswer> {
     const start = await this.idempotency.begin(actor.organization, idempotencyKey, requestHash(input));
     if (start.kind === 'replay')
-      return { status: start.status, body: start.body as Record<string, unknown>, replayed: true };
+      return { status: start.status as 201, body: start.body as Record<string, unknown>, replayed: true };
     try {
       const result = await this.pipeline.screen(input, actor.organization);
       const write = (m: EntityManager) =>

@@ -33,20 +33,34 @@ export interface ResponseSpec<S extends z.ZodType | undefined = z.ZodType | unde
 
 export type ResponseSpecs = Record<number, ResponseSpec>;
 
-type BodyOf<Spec> = Spec extends { schema: z.ZodType } ? z.input<Spec['schema']> : undefined;
+/**
+ * The response specs are a const type parameter (so a returned status keeps its literal type), which also makes array
+ * literals in a returned body readonly tuples: the body type accepts them (readonly all the way down; a mutable value
+ * is assignable to it as well).
+ */
+type Frozen<T> = T extends (infer U)[]
+  ? readonly Frozen<U>[]
+  : T extends Date
+    ? T
+    : T extends object
+      ? { readonly [K in keyof T]: Frozen<T[K]> }
+      : T;
+
+type BodyOf<Spec> = Spec extends { schema: z.ZodType } ? Frozen<z.input<Spec['schema']>> : undefined;
 
 /**
- * What a handler may return: a body of one of the declared schemas (their input type: what the handler hands over
- * before JSON), optional only when some status declares no schema. The status is a plain number: TypeScript widens a
- * returned literal (200) before the spec's responses are known, so a handler cannot be held to the body of its exact
- * status; the contract test (test/foundation/contract.test.ts) checks the pairs at run time.
+ * What a handler may return: for each declared status, that status with a body of its schema (the schema's input
+ * type: what the handler hands over before JSON), the body optional only where the status declares no schema. A
+ * handler is held to the body of the exact status it returns; the contract test (test/foundation/contract.test.ts)
+ * checks the same pairs at run time against /openapi.json.
  */
+// Mapped over `keyof R` itself (not `keyof R & number`): only then does a returned literal status (200) keep its
+// literal type while the handler is checked, so each status is held to its own schema.
 export type RouteResult<R extends ResponseSpecs> = {
-  status: number;
-  headers?: Record<string, string>;
-} & (undefined extends BodyOf<R[keyof R & number]>
-  ? { body?: BodyOf<R[keyof R & number]> }
-  : { body: BodyOf<R[keyof R & number]> });
+  [K in keyof R]: { status: K; headers?: Record<string, string> } & (undefined extends BodyOf<R[K]>
+    ? { body?: BodyOf<R[K]> }
+    : { body: BodyOf<R[K]> });
+}[keyof R];
 
 /**
  * A header whose failures answer with their own problem code (not validation_failed): clients branch on the code.
@@ -82,7 +96,7 @@ export interface RouteSpec<
   rawBody?: { contentType: string; schema: z.ZodType };
   responses: R;
   /** Returns the response, or nothing when it wrote (streamed) the response itself. */
-  handler(ctx: RouteContext<P, Q, B, H>): Promise<NoInfer<RouteResult<R>> | void> | NoInfer<RouteResult<R>> | void;
+  handler(ctx: RouteContext<P, Q, B, H>): Promise<RouteResult<R> | void> | RouteResult<R> | void;
 }
 
 /** A route ready to mount: its spec, type-erased so feature modules can return lists of them. */
