@@ -1,10 +1,9 @@
 import { ApiKey } from './auth/api-key.entity';
-import { AuditEvent } from './audit/audit-event.entity';
-import { OutboxJob } from './jobs/outbox.entity';
 import { ListVersion, ReferenceList } from './lists/list.entity';
 
 /**
- * Every TypeORM entity of the service; features add theirs here. Listed at the top, next to the composition root,
- * rather than in src/db, so that the database plumbing imports no feature folder (db/data-source.ts reads it).
+ * The TypeORM entities of the service (the tables written through TypeORM's own API; every other table is reached
+ * through its folder's repository functions). Listed at the top, next to the composition root, which hands them to
+ * the data source, so that the database plumbing in src/db imports no feature folder.
  */
-export const ENTITIES = [ApiKey, AuditEvent, OutboxJob, ReferenceList, ListVersion];
+export const ENTITIES = [ApiKey, ReferenceList, ListVersion];

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { recordAudit } from '../audit/audit.service';
 import { auditActor } from '../auth/actor';
 import { type Actor } from '../http/actor';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
-import type { AuditActor } from './audit-event.entity';
+import type { AuditActor } from './audit-actor';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

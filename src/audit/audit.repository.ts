@@ -5,7 +5,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Queryable } from '../db/queryable';
 import { EVENT_COLUMNS, type EventRow } from './audit-chain';
-import type { AuditActor } from './audit-event.entity';
+import type { AuditActor } from './audit-actor';
 
 /**
  * SQL for the audit log: audit_events (appends, sealing, reads of the chain), audit_checkpoints and

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { AuditActor } from './audit-event.entity';
+import type { AuditActor } from './audit-actor';
 import { insertAuditEvents, type AuditRecord } from './audit.repository';
 
 /** The actor for changes the service makes on its own (seeding, background jobs). */

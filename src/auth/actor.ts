@@ -1,4 +1,4 @@
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import type { Actor } from '../http/actor';
 
 // The Actor type is the HTTP layer's (routes hand it to handlers); the rules about actors are here.

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import type { Actor } from '../http/actor';
 import type { CaseInformationRequest } from './case-information.schemas';
 import type { CaseRow } from './cases.repository';

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { recordAudit } from '../audit/audit.service';
 import { caseOpening, caseTerms, type ScreeningForCase } from '../review-rules/case-opening';
 import { PRIORITY_NAMES, type CasePriority } from '../review-rules/priority';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { PRIORITY_NAMES, type CasePriority } from '../review-rules/priority';
 import type { ListCasesQuery } from './cases.schemas';
 import { decodeOpaqueCursor, isCursorTimestamp, isUuid, type Cursor } from '../http/pagination';

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { declarationBody } from '../declarations/licence-drawdown.repository';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { recordAudit } from '../audit/audit.service';
 import { auditActor, personOf } from '../auth/actor';
 import { type Actor } from '../http/actor';

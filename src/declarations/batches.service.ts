@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import { auditActor } from '../auth/actor';
 import { type Actor } from '../http/actor';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { recordAudit } from '../audit/audit.service';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { NotFoundError } from '../http/errors';

@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import type { ScreeningForCase } from '../review-rules/case-opening';
 
 /** Opens the review case of a screened declaration that needs a person, or raises the open one. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import type { AuditRecord } from '../audit/audit.repository';
 import { caseOpening, caseTerms } from '../review-rules/case-opening';
 import { slaDeadline } from '../review-rules/priority';

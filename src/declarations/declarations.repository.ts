@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import type { AuditRecord } from '../audit/audit.repository';
 import type { Cursor } from '../http/pagination';
 import type { JobName, JobPayloads } from '../jobs/catalogue';

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { recordAudit } from '../audit/audit.service';
 import type { ReferenceIndex } from '../lists/reference-index';
 import { collectHits, decide, type Outcome, type ScreeningContext } from '../screening/declaration-screening';

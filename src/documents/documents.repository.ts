@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { isUuid } from '../http/pagination';
 import type { DocumentView } from './documents.schemas';
 

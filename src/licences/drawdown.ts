@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { recordAudit } from '../audit/audit.service';
 import type { DeclarationInput } from '../screening/declaration-input';
 import { checkCitedLines, licenceKey } from '../screening/licence-check';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.service';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { NotFoundError, ValidationError } from '../http/errors';

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import type { ListKind } from '../domain/list-entry';
 
 export type VersionStatus = 'importing' | 'held' | 'active' | 'failed' | 'superseded';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import type { AuditActor } from '../audit/audit-event.entity';
+import type { AuditActor } from '../audit/audit-actor';
 import { recordAudit } from '../audit/audit.service';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
