@@ -5,6 +5,8 @@
  *   BENCH_BASELINE=<commit>|none   the BEFORE build to run the same bench against (default: BASELINE_COMMIT below);
  *                                  it is checked out into a temporary worktree (node_modules symlinked) and built once
  *   BENCH_API_PROCESSES=N          API_PROCESSES of the service under test (the baseline always runs one process)
+ *   BENCH_STAGE_STATS=1            log the CPU of every statement's parse, plan and execution (server log)
+ *   BENCH_LOG_STATEMENTS=1         log every statement of the bench database's sessions (server log)
  *   BENCH_AUTO_EXPLAIN=0.002       log EXPLAIN (ANALYZE, BUFFERS, WAL) of that fraction of the statements (server log)
  * Prints, for AFTER (this checkout) and BEFORE: throughput, p50 and p99 latency of POST /v1/declarations (5 parties,
  * 10 lines each) with 32 concurrent clients as fast as they go (closed loop); p50 and p99 at a steady offered rate of
@@ -112,6 +114,12 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
       await withAdmin(`ALTER DATABASE ${name} SET ${setting}`);
     }
   }
+  // Every statement of this database's sessions in the server log, to count the round trips of one declaration.
+  if (process.env.BENCH_LOG_STATEMENTS) await withAdmin(`ALTER DATABASE ${name} SET log_statement = 'all'`);
+  // CPU of each statement's parse, plan and execution stages in the server log.
+  if (process.env.BENCH_STAGE_STATS)
+    for (const stage of ['log_parser_stats', 'log_planner_stats', 'log_executor_stats'])
+      await withAdmin(`ALTER DATABASE ${name} SET ${stage} = on`);
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
   // Over the local socket, as a same-machine deployment would connect (BENCH_DB_TCP=1 for loopback TCP).
   const serviceDbUrl = process.env.BENCH_DB_TCP
@@ -185,6 +193,20 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
         (await stats.query(`SELECT sum(n_tup_ins + n_tup_upd + n_tup_del)::bigint AS n FROM pg_stat_user_tables`))
           .rows[0].n,
       );
+    /** Row writes per table, to show where the writes go. */
+    const tableRows = async () =>
+      new Map(
+        (
+          await stats.query(
+            `SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::bigint AS n, n_tup_hot_upd::bigint AS hot FROM pg_stat_user_tables`,
+          )
+        ).rows.map((r) => [r.relname as string, { n: Number(r.n), hot: Number(r.hot) }]),
+      );
+    /** CPU seconds of the whole machine (all processes: API, worker, PostgreSQL, Redis, this bench's clients). */
+    const machineCpu = () => {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / CLK_TCK;
+    };
     const wal = async () => (await stats.query(`SELECT pg_current_wal_lsn()::text AS lsn`)).rows[0].lsn as string;
     const size = async () => Number((await stats.query(`SELECT pg_database_size(current_database()) AS b`)).rows[0].b);
     const post = async (body: string) => {
@@ -230,10 +252,29 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     };
     await stats.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
     const rows0 = await rows();
+    const tables0 = await tableRows();
+    const worker0 = cpuSeconds(worker.child.pid!);
+    const bench0 = process.cpuUsage();
+    const machine0 = machineCpu();
     const wal0 = await wal();
     const size0 = await size();
     const max = await run(TOTAL);
+    const machineFlat = ((machineCpu() - machine0) / TOTAL) * 1000;
+    const workerFlat = ((cpuSeconds(worker.child.pid!) - worker0) / TOTAL) * 1000;
+    const benchUsage = process.cpuUsage(bench0);
+    const benchFlat = ((benchUsage.user + benchUsage.system) / 1e6 / TOTAL) * 1000;
     await new Promise((r) => setTimeout(r, 1000)); // table statistics are flushed by each backend within a second
+    const tables1 = await tableRows();
+    const perTable = [...tables1]
+      .map(([t, v]) => ({
+        t,
+        n: (v.n - (tables0.get(t)?.n ?? 0)) / TOTAL,
+        hot: (v.hot - (tables0.get(t)?.hot ?? 0)) / TOTAL,
+      }))
+      .filter((x) => x.n >= 0.005)
+      .sort((a, b) => b.n - a.n)
+      .map((x) => `${x.t} ${x.n.toFixed(2)}${x.hot >= 0.005 ? ` (${x.hot.toFixed(2)} HOT updates)` : ''}`)
+      .join(', ');
     const rowsPerDeclaration = ((await rows()) - rows0) / TOTAL;
     const bytesPerDeclaration = ((await size()) - size0) / TOTAL;
     const walPerDeclaration =
@@ -243,6 +284,10 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     );
     console.log(
       `[${label}]   CPU per 1,000 declarations: API ${max.apiCpu.toFixed(2)} s, PostgreSQL backends ${max.pgCpu.toFixed(2)} s; rows written ${rowsPerDeclaration.toFixed(1)}, database growth ${(bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(walPerDeclaration / 1024).toFixed(1)} KiB (server-wide) per declaration`,
+    );
+    console.log(`[${label}]   row writes per declaration by table: ${perTable}`);
+    console.log(
+      `[${label}]   whole machine CPU per 1,000 declarations: ${machineFlat.toFixed(2)} s, of which the worker ${workerFlat.toFixed(2)} s and this bench's own clients ${benchFlat.toFixed(2)} s`,
     );
     const pacedTotal = PACED_RATE * 15;
     const paced = await run(pacedTotal, PACED_RATE);
