@@ -78,6 +78,8 @@ export const configSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
   /** Milliseconds a statement may wait for a lock (503 to the client; 0: no limit). */
   DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Keep the hot statements prepared on each pooled connection (false behind a transaction-pooling proxy such as PgBouncer); never for the embedded database. */
+  DB_PREPARED_STATEMENTS: bool.default(true),
   /** Milliseconds to wait for a free pool connection before answering 503. */
   DB_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
   /** Prefix of every BullMQ key in Redis (lets several deployments share one Redis). */

@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import { createDataSource, type EntityClass } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrateWithLock } from './migrate';
+import { usePreparedStatements } from './prepared';
 import { migrateAsOwner } from './roles';
 
 export interface Database {
@@ -33,6 +34,7 @@ export async function openDatabase(config: Config, entities: readonly EntityClas
         connectMs: config.DB_CONNECT_TIMEOUT_MS,
       };
   const dataSource = createDataSource(url, pool, timeouts, entities);
+  if (!embedded && config.DB_PREPARED_STATEMENTS) usePreparedStatements(dataSource);
   try {
     await dataSource.initialize();
     if (config.MIGRATION_DATABASE_URL && !embedded) {

@@ -3,6 +3,7 @@ import type { AuditActor } from '../audit/audit-actor';
 import type { AuditRecord } from '../audit/audit.repository';
 import type { Cursor } from '../http/pagination';
 import type { JobName, JobPayloads } from '../jobs/catalogue';
+import { prepared, queryPrepared } from '../db/prepared';
 import type { DeclarationInput } from '../screening/declaration-input';
 import type { ScreeningResult, ScreeningTrigger } from './screening-records';
 import { hasSearchFilter, searchPageSql, withPartyThreshold, type SearchFilters } from './search-filter';
@@ -38,16 +39,10 @@ export interface ScreenedDeclarationRows {
   search: { names: string; keys: string[]; partyNames: string[] };
 }
 
-/**
- * Writes a new, screened declaration in ONE statement: the declaration, its search keys and party names, its screening,
- * the review case when a person must look, the audit events, the outbox rows (webhook events only where a webhook of
- * the organisation subscribes) and the idempotent answer. Foreign keys between the rows are checked at the end of the
- * statement. Answers how many outbox rows it wrote.
- */
-export async function insertScreenedDeclaration(m: EntityManager, r: ScreenedDeclarationRows): Promise<number> {
-  const { input, result, audit, outbox } = r;
-  const [{ queued }] = await m.query(
-    `WITH d AS (
+/** The one statement of a new declaration (below); prepared, as every submission runs it. */
+const WRITE_SCREENED_DECLARATION = prepared(
+  'write_screened_declaration',
+  `WITH d AS (
        INSERT INTO declarations (id, organization, reference, procedure, body, status, outcome, risk_score, latest_screening_id, batch_id, submitted_by)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) RETURNING created_at),
      k AS (
@@ -76,43 +71,52 @@ export async function insertScreenedDeclaration(m: EntityManager, r: ScreenedDec
        UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = $31::jsonb
        WHERE $30::text IS NOT NULL AND organization = $2 AND key = $30)
      SELECT (SELECT count(*) FROM o)::int AS queued`,
-    [
-      r.declarationId,
-      r.organization,
-      input.reference,
-      input.procedure,
-      JSON.stringify(input),
-      r.status,
-      result.outcome,
-      result.riskScore,
-      r.screeningId,
-      r.batchId,
-      r.submittedBy,
-      r.trigger,
-      JSON.stringify(result.hits),
-      JSON.stringify(result.listVersions),
-      result.rulesetVersion,
-      result.screenedAt,
-      r.reviewCase.id,
-      r.reviewCase.priority,
-      r.reviewCase.deadline,
-      JSON.stringify(r.actor),
-      audit.map((a) => a.action),
-      audit.map((a) => a.subjectType),
-      audit.map((a) => a.subjectId),
-      audit.map((a) => JSON.stringify(a.data ?? {})),
-      outbox.map((o) => o.name),
-      outbox.map((o) => JSON.stringify(o.payload)),
-      outbox.map((o) => o.dedupeKey),
-      outbox.map((o) => o.delayMs),
-      outbox.map((o) => o.onlyForWebhookEvent ?? null),
-      r.idempotent?.key ?? null,
-      r.idempotent ? JSON.stringify(r.idempotent.answer) : null,
-      r.search.names,
-      r.search.keys,
-      r.search.partyNames,
-    ],
-  );
+);
+
+/**
+ * Writes a new, screened declaration in ONE statement: the declaration, its search keys and party names, its screening,
+ * the review case when a person must look, the audit events, the outbox rows (webhook events only where a webhook of
+ * the organisation subscribes) and the idempotent answer. Foreign keys between the rows are checked at the end of the
+ * statement. Answers how many outbox rows it wrote.
+ */
+export async function insertScreenedDeclaration(m: EntityManager, r: ScreenedDeclarationRows): Promise<number> {
+  const { input, result, audit, outbox } = r;
+  const [{ queued }] = await queryPrepared<{ queued: number }>(m, WRITE_SCREENED_DECLARATION, [
+    r.declarationId,
+    r.organization,
+    input.reference,
+    input.procedure,
+    JSON.stringify(input),
+    r.status,
+    result.outcome,
+    result.riskScore,
+    r.screeningId,
+    r.batchId,
+    r.submittedBy,
+    r.trigger,
+    JSON.stringify(result.hits),
+    JSON.stringify(result.listVersions),
+    result.rulesetVersion,
+    result.screenedAt,
+    r.reviewCase.id,
+    r.reviewCase.priority,
+    r.reviewCase.deadline,
+    JSON.stringify(r.actor),
+    audit.map((a) => a.action),
+    audit.map((a) => a.subjectType),
+    audit.map((a) => a.subjectId),
+    audit.map((a) => JSON.stringify(a.data ?? {})),
+    outbox.map((o) => o.name),
+    outbox.map((o) => JSON.stringify(o.payload)),
+    outbox.map((o) => o.dedupeKey),
+    outbox.map((o) => o.delayMs),
+    outbox.map((o) => o.onlyForWebhookEvent ?? null),
+    r.idempotent?.key ?? null,
+    r.idempotent ? JSON.stringify(r.idempotent.answer) : null,
+    r.search.names,
+    r.search.keys,
+    r.search.partyNames,
+  ]);
   return queued;
 }
 

@@ -1,4 +1,11 @@
 import type { DataSource } from 'typeorm';
+import { prepared, queryPrepared } from '../db/prepared';
+
+const CLAIM_KEY = prepared(
+  'claim_idempotency_key',
+  `INSERT INTO idempotency_keys (organization, key, request_hash, status) VALUES ($1, $2, $3, 'in_flight')
+   ON CONFLICT (organization, key) DO NOTHING RETURNING 1`,
+);
 
 /** Claims the key for a request in flight; false when the organisation already holds it. */
 export async function claimIdempotencyKey(
@@ -7,11 +14,7 @@ export async function claimIdempotencyKey(
   key: string,
   hash: string,
 ): Promise<boolean> {
-  const claimed: unknown[] = await ds.query(
-    `INSERT INTO idempotency_keys (organization, key, request_hash, status) VALUES ($1, $2, $3, 'in_flight')
-     ON CONFLICT (organization, key) DO NOTHING RETURNING 1`,
-    [organization, key, hash],
-  );
+  const claimed = await queryPrepared(ds.manager, CLAIM_KEY, [organization, key, hash]);
   return claimed.length > 0;
 }
 
