@@ -1,12 +1,12 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger } from 'pino';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Metrics } from '../observability/metrics';
 import { errorMiddleware, notFoundHandler } from './error-middleware';
 import { UnauthorizedError } from './errors';
+import { requestLogging } from './request-log';
 import { securityHeaders } from './security-headers';
 import { generateDocument } from './openapi';
 import { mountRoutes, type MountDeps, type RouteDef } from './route';
@@ -27,8 +27,6 @@ export interface AppDeps extends MountDeps {
   /** Extra routers mounted before the API (e.g. the web console). */
   extra?: { path: string; handler: RequestHandler | express.Router }[];
 }
-
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 function metricsMiddleware(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
@@ -81,20 +79,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.use(securityHeaders());
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-    }),
-  );
+  app.use(requestLogging(deps.logger, (url) => url === '/healthz' || url === '/metrics'));
   app.use(metricsMiddleware(deps.metrics));
 
   app.get('/healthz', (_req, res) => {

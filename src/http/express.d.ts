@@ -4,6 +4,8 @@ declare global {
   namespace Express {
     interface Request {
       actor?: Actor;
+      /** The request id (X-Request-Id), set first by requestLogging. */
+      id?: string;
     }
   }
 }
