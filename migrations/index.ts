@@ -19,6 +19,7 @@ import { Invoices1764191800000 } from './1764191800000-invoices';
 import { EntityLinks1764191900000 } from './1764191900000-entity-links';
 import { DeclarationSearch1764192100000 } from './1764192100000-declaration-search';
 import { PartyNames1764192300000 } from './1764192300000-party-names';
+import { SlaSweep1764192400000 } from './1764192400000-sla-sweep';
 import { LeanWrites1764192500000 } from './1764192500000-lean-writes';
 
 /** Applied in this order; a migration is never edited after it lands. */
@@ -44,5 +45,6 @@ export const MIGRATIONS = [
   EntityLinks1764191900000,
   DeclarationSearch1764192100000,
   PartyNames1764192300000,
+  SlaSweep1764192400000,
   LeanWrites1764192500000,
 ];

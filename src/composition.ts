@@ -67,7 +67,7 @@ export interface Service {
   licences: LicencesFeature;
   /** Present in the API role. */
   app?: Express;
-  /** Starts the background loops (job relay/processing, audit sealer, list index refresh). */
+  /** Starts the background loops (job relay/processing, audit sealer, list index refresh, SLA sweep where jobs run). */
   start(): Promise<void>;
   /** Stops the background loops, finishing in-flight jobs, and closes the database. */
   close(): Promise<void>;
@@ -152,6 +152,7 @@ export async function createService(
     dataSource,
     uow,
     config,
+    logger: logger.child({ module: 'cases' }),
     allowList: allowList.service,
     documents: documents.service,
     informationRequests: informationRequests.service,
@@ -183,7 +184,8 @@ export async function createService(
   let jobs!: JobRunner;
   const metrics = createMetrics(() => jobs.depth());
   metrics.addRefresher(sources.registerMetrics(metrics.registry));
-  // Scheduled source checks run where jobs run: the worker, or the API when it processes jobs (embedded, RUN_JOBS_IN_API).
+  // Scheduled source checks and the SLA sweep run where jobs run: the worker, or the API when it processes jobs
+  // (embedded, RUN_JOBS_IN_API).
   const runsJobs = isEmbedded(config) || !config.REDIS_URL || role === 'worker' || config.RUN_JOBS_IN_API;
   const jobLogger = logger.child({ module: 'jobs' });
   const inProcess = isEmbedded(config) || !config.REDIS_URL;
@@ -299,6 +301,7 @@ export async function createService(
       await jobs.start();
       reconciler?.start();
       await sources.start({ schedule: runsJobs });
+      if (runsJobs) cases.start();
       if (role === 'api') metrics.startRefresh(config.METRICS_REFRESH_MS);
       audit.start();
     },
@@ -306,6 +309,7 @@ export async function createService(
       metrics.stopRefresh();
       await sources.stop();
       await reconciler?.stop();
+      await cases.stop();
       await jobs.stop();
       await audit.stop();
       await lists.stop();

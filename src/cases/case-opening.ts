@@ -5,7 +5,6 @@ import { recordAudit } from '../audit/audit.service';
 import { caseOpening, caseTerms, type ScreeningForCase } from '../review-rules/case-opening';
 import { PRIORITY_NAMES, type CasePriority } from '../review-rules/priority';
 import { insertOpenCase, lockCaseOfDeclaration, raiseOrReopenCase } from './case-opening.repository';
-import { enqueueEscalation, scheduleEscalation } from './sla';
 
 export interface OpenedCase {
   id: string;
@@ -17,8 +16,9 @@ export interface OpenedCase {
 /**
  * Opens the review case of a declaration whose screening needs a person, inside the caller's transaction; when a
  * case is already open (a re-screening found more) it raises its level and priority instead. A closed case is
- * reopened: a new hit after a decision needs a new look. Each new deadline gets its SLA escalation job. A new case is
- * decided by caseOpening (review-rules), as for the one-statement writer of new declarations.
+ * reopened: a new hit after a decision needs a new look. No job is scheduled for the (new) deadline: the SLA sweep
+ * (sla.ts) reads the stored one. A new case is decided by caseOpening (review-rules), as for the one-statement writer
+ * of new declarations.
  */
 export async function openOrUpdateCase(
   m: EntityManager,
@@ -41,7 +41,6 @@ export async function openOrUpdateCase(
       deadline: opened.deadline,
     });
     await recordAudit(m, actor, opened.audit);
-    await enqueueEscalation(m, opened.escalation);
     return { id: opened.id, created: true, priority: opened.priority, deadline: opened.deadline };
   }
   const newPriority = Math.min(current.priority, terms.priority) as CasePriority;
@@ -68,7 +67,5 @@ export async function openOrUpdateCase(
       deadline: newDeadline.toISOString(),
     },
   });
-  if (newDeadline.getTime() !== new Date(current.deadline).getTime())
-    await scheduleEscalation(m, current.id, newDeadline);
   return { id: current.id, created: false, priority: newPriority, deadline: newDeadline };
 }

@@ -280,7 +280,7 @@ export async function closeCase(m: EntityManager, id: string, resolution: 'relea
   );
 }
 
-/** What the SLA escalation job decides on, with the case row locked. */
+/** What a cases.escalate job (queued by an older deployment) decides on, with the case row locked. */
 export async function lockCaseForEscalation(
   m: EntityManager,
   id: string,
@@ -308,6 +308,37 @@ export async function markCaseOverdue(m: EntityManager, id: string, priority: Ca
     id,
     priority,
   ]);
+}
+
+/** A case the SLA sweep escalated: its priority before and after, and the deadline it missed. */
+export interface EscalatedCase {
+  id: string;
+  declaration_id: string;
+  deadline: Date;
+  previous_priority: CasePriority;
+  priority: CasePriority;
+}
+
+/**
+ * Marks up to `limit` due cases overdue, one priority step more urgent (never above critical), the most overdue first:
+ * undecided (not closed), not already overdue, SLA clock running (not paused), deadline passed. One statement; the
+ * rows are taken `FOR UPDATE SKIP LOCKED`, so two sweeps at once never take the same case, and a row another
+ * transaction changed meanwhile is checked again against the conditions before it is updated. Found through the partial
+ * index review_cases_sla_due (migration 1764192400000), which holds exactly the cases the sweep may escalate.
+ */
+export async function escalateDueCases(m: EntityManager, limit: number): Promise<EscalatedCase[]> {
+  return m.query(
+    `WITH due AS (
+       SELECT id, priority FROM review_cases
+       WHERE closed_at IS NULL AND NOT overdue AND sla_paused_at IS NULL AND deadline <= now()
+       ORDER BY deadline LIMIT $1 FOR UPDATE SKIP LOCKED),
+     escalated AS (
+       UPDATE review_cases c SET overdue = true, priority = GREATEST(1, due.priority - 1), updated_at = now()
+       FROM due WHERE c.id = due.id
+       RETURNING c.id, c.declaration_id, c.deadline, due.priority AS previous_priority, c.priority)
+     SELECT * FROM escalated`,
+    [limit],
+  );
 }
 
 /**
@@ -364,7 +395,6 @@ export async function resumeFromPause(
   deadline: Date;
   previous_deadline: Date;
   paused_at: Date;
-  overdue: boolean;
 }> {
   const [row] = await m.query(
     `WITH resumed AS (
@@ -375,7 +405,7 @@ export async function resumeFromPause(
          escalated_at = CASE WHEN $3::text = 'escalate' THEN COALESCE(c.escalated_at, $2::timestamptz) ELSE c.escalated_at END
        FROM (SELECT deadline, sla_paused_at FROM review_cases WHERE id = $1) old
        WHERE c.id = $1
-       RETURNING c.status, c.deadline, old.deadline AS previous_deadline, old.sla_paused_at AS paused_at, c.overdue)
+       RETURNING c.status, c.deadline, old.deadline AS previous_deadline, old.sla_paused_at AS paused_at)
      SELECT * FROM resumed`,
     [id, at, to],
   );

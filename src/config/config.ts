@@ -154,6 +154,8 @@ export const configSchema = z.object({
   CASE_SLA_MINUTES_NORMAL: positiveNumber.default(1440),
   /** Minutes to decide a low-priority case (REVIEW from a party hit with a low overall risk score). */
   CASE_SLA_MINUTES_LOW: positiveNumber.default(4320),
+  /** Milliseconds between SLA sweeps: each marks the undecided cases past their deadline overdue, one priority step up (run by the processes that run jobs). */
+  CASE_SLA_SWEEP_MS: positiveInt.default(5000),
   /** Minutes a claim on a case lasts; reading or deciding the case renews it, and an expired claim returns the case to the queue. */
   CASE_LEASE_MINUTES: positiveInt.default(15),
   /** Hours a broker has to answer a request for information before the case escalates to the supervisors (fractions allowed: 0.001 is 3.6 seconds, for tests). */

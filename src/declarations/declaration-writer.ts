@@ -34,9 +34,10 @@ export interface WrittenDeclaration {
 
 /**
  * Writes a new, screened declaration in ONE statement: the declaration, its screening, the review case when a person
- * must look, the audit events, the outbox rows (webhook event, SLA escalation) and the idempotent answer. One statement
- * is atomic on its own and costs one round trip instead of a dozen, which is what lets a 2-core machine take hundreds
- * of declarations a second. Foreign keys between the rows are checked at the end of the statement. Re-screenings of
+ * must look, the audit events, the outbox row of the webhook event (only where a webhook subscribes) and the idempotent
+ * answer; the case's SLA deadline needs no row (the sweep of src/cases/sla.ts finds the case when it is due). One
+ * statement is atomic on its own and costs one round trip instead of a dozen, which is what lets a 2-core machine take
+ * hundreds of declarations a second. Foreign keys between the rows are checked at the end of the statement. Re-screenings of
  * stored declarations go through ScreeningPipeline.record instead; both build the case (review-rules/case-opening.ts),
  * the audit records and the webhook event (screening-records.ts) with the same functions. The declaration's search
  * keys (search-keys.ts) are one more row of the same statement, and its party names rows of the name dictionary and
@@ -99,10 +100,7 @@ export async function writeNewDeclarationCounted(
     screenedAudit(declarationId, screeningId, result, d.trigger),
   ];
   const outbox: OutboxRow[] = [];
-  if (opened) {
-    audit.push(opened.audit);
-    outbox.push(opened.escalation);
-  }
+  if (opened) audit.push(opened.audit);
   const event = screenedEvent(
     { id: declarationId, organization: d.organization, reference: input.reference },
     screeningId,

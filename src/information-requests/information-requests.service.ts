@@ -5,7 +5,7 @@ import { auditActor, personOf, seesAllOrganizations } from '../auth/actor';
 import { type Actor } from '../http/actor';
 import { lockCaseOfDeclaration, lockCaseStatus, pauseForInformation, resumeFromPause } from '../cases/cases.repository';
 import { setDeclarationStatus } from '../cases/declaration-status';
-import { NotDueYetError, scheduleEscalation } from '../cases/sla';
+import { NotDueYetError } from '../cases/sla';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { declarationOrganization, declarationOwnerAndStatus } from '../declarations/declaration-owner.repository';
 import { brokerDocumentIds, documentRefs } from '../documents/documents.repository';
@@ -255,13 +255,12 @@ export class InformationRequestsService implements CaseInformationRequests {
 
   /**
    * Back to a queue with the SLA running again: the deadline moves later by exactly the paused span (both ends the
-   * same database instant as the rows written with them), and the new deadline gets its escalation job (the old one's
-   * job finds the deadline changed and does nothing). `queue` returns the case where it was (`open`, or `escalated`
-   * if it had been); `escalate` sends it to the supervisors.
+   * same database instant as the rows written with them); the SLA sweep (cases/sla.ts) escalates the case at the new
+   * deadline. `queue` returns the case where it was (`open`, or `escalated` if it had been); `escalate` sends it to
+   * the supervisors.
    */
   private async resume(m: EntityManager, caseId: string, at: Date, to: 'queue' | 'escalate') {
     const row = await resumeFromPause(m, caseId, at, to);
-    if (!row.overdue) await scheduleEscalation(m, caseId, row.deadline);
     return {
       status: row.status,
       deadline: row.deadline,

@@ -8,29 +8,6 @@ import type { Config } from '../config/config';
 import type { AuditRecord } from '../audit/audit.repository';
 import { casePriority, PRIORITY_NAMES, slaDeadline, type CasePriority } from './priority';
 
-/** The outbox row of a case's SLA escalation. */
-export interface EscalationJob {
-  name: 'cases.escalate';
-  payload: { caseId: string; deadline: string };
-  dedupeKey: string;
-  delayMs: number;
-}
-
-/**
- * The outbox row of a case's SLA escalation. The dedupe key holds the case and the deadline, so scheduling the same
- * deadline twice is one job; a new deadline is a new job, and the job of the old one finds the deadline changed and
- * does nothing.
- */
-export function escalationJob(caseId: string, deadline: Date): EscalationJob {
-  const at = deadline.toISOString();
-  return {
-    name: 'cases.escalate',
-    payload: { caseId, deadline: at },
-    dedupeKey: `cases.escalate:${caseId}:${at}`,
-    delayMs: Math.max(0, deadline.getTime() - Date.now()),
-  };
-}
-
 /** A screening that needs a person. */
 export interface ScreeningForCase {
   id: string;
@@ -49,11 +26,13 @@ export function caseTerms(config: Config, screening: Pick<ScreeningForCase, 'out
   return { priority, deadline: slaDeadline(config, priority) };
 }
 
-/** A new review case: its id, terms, `case.opened` audit record and SLA escalation job. */
+/**
+ * A new review case: its id, terms and `case.opened` audit record. Its deadline needs no job: the SLA sweep
+ * (src/cases/sla.ts) finds the case once the deadline has passed.
+ */
 export interface CaseOpening extends CaseTerms {
   id: string;
   audit: AuditRecord;
-  escalation: EscalationJob;
 }
 
 /** Opens a new review case of a declaration for a screening that needs a person, on the given terms. */
@@ -76,6 +55,5 @@ export function caseOpening(declarationId: string, screening: ScreeningForCase, 
         deadline: deadline.toISOString(),
       },
     },
-    escalation: escalationJob(id, deadline),
   };
 }

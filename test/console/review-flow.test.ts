@@ -90,7 +90,7 @@ describe('web console: review, four eyes and audit (Chromium)', () => {
       }),
     );
     expect(bearings.body.screening).toMatchObject({ outcome: 'REVIEW', riskScore: 55 });
-    // Wait for its SLA job to mark it overdue (and raise its priority), so the queue below is in a settled state.
+    // Wait for the SLA sweep to mark it overdue (and raise its priority), so the queue below is in a settled state.
     await eventually(async () => {
       const res = await t.http.get('/v1/cases?overdue=true').set(...bearer(keys.auditor));
       return res.body.items?.length === 1;

@@ -62,6 +62,14 @@ describe('POST /v1/declarations', () => {
     expect(res.body.screening).toMatchObject({ outcome: 'REVIEW', riskScore: 70 });
     expect(res.body.status).toBe('under_review');
     expect(res.body.caseId).toEqual(expect.any(String));
+    // The case's SLA needs no job (a sweep escalates it at its deadline), and no webhook of the organisation
+    // subscribes: the submission wrote no outbox row at all.
+    const [{ n }] = await ds().query(
+      `SELECT count(*)::int AS n FROM outbox WHERE job_name = 'cases.escalate' OR payload::text LIKE '%' || $1 || '%' OR payload::text LIKE '%' || $2 || '%'`,
+      [res.body.id, res.body.caseId],
+    );
+    expect(n).toBe(0);
+    expect((await ds().query(`SELECT count(*)::int AS n FROM webhooks`))[0].n).toBe(0);
     const hits = res.body.screening.hits;
     expect(hits).toEqual(
       expect.arrayContaining([

@@ -66,6 +66,7 @@ export async function startTestService(
       RUN_JOBS_IN_API: 'true',
       AUDIT_SEAL_INTERVAL_MS: 100,
       OUTBOX_POLL_MS: 100,
+      CASE_SLA_SWEEP_MS: 200,
       LIST_REFRESH_MS: 200,
       RESCREEN_CATCHUP_DELAY_MS: 500,
       DB_POOL_SIZE: 5,
