@@ -5,6 +5,7 @@
  *   BENCH_BASELINE=<commit>|none   the BEFORE build to run the same bench against (default: BASELINE_COMMIT below);
  *                                  it is checked out into a temporary worktree (node_modules symlinked) and built once
  *   BENCH_API_PROCESSES=N          API_PROCESSES of the service under test (the baseline always runs one process)
+ *   BENCH_PG_SETTINGS=k=v,...      PostgreSQL settings for the bench database's sessions (ALTER DATABASE ... SET)
  *   BENCH_STAGE_STATS=1            log the CPU of every statement's parse, plan and execution (server log)
  *   BENCH_LOG_STATEMENTS=1         log every statement of the bench database's sessions (server log)
  *   BENCH_AUTO_EXPLAIN=0.002       log EXPLAIN (ANALYZE, BUFFERS, WAL) of that fraction of the statements (server log)
@@ -114,6 +115,11 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
   }
   // Every statement of this database's sessions in the server log, to count the round trips of one declaration.
   if (process.env.BENCH_LOG_STATEMENTS) await withAdmin(`ALTER DATABASE ${name} SET log_statement = 'all'`);
+  // Server settings to try on the bench database's sessions, e.g. BENCH_PG_SETTINGS="plan_cache_mode=force_generic_plan".
+  for (const setting of (process.env.BENCH_PG_SETTINGS ?? '').split(',').filter(Boolean)) {
+    const [key, value] = setting.split('=');
+    await withAdmin(`ALTER DATABASE ${name} SET ${key} = '${value}'`);
+  }
   // CPU of each statement's parse, plan and execution stages in the server log.
   if (process.env.BENCH_STAGE_STATS)
     for (const stage of ['log_parser_stats', 'log_planner_stats', 'log_executor_stats'])

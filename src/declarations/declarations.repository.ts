@@ -65,7 +65,7 @@ const WRITE_SCREENED_DECLARATION = prepared(
      o AS (
        INSERT INTO outbox (job_name, payload, dedupe_key, available_at)
        SELECT x.n, x.p, x.k, now() + x.ms * interval '1 millisecond' FROM unnest($25::text[], $26::jsonb[], $27::text[], $28::int[], $29::text[]) AS x(n, p, k, ms, ev)
-       WHERE x.ev IS NULL OR EXISTS (SELECT 1 FROM webhooks w WHERE w.organization = $2 AND w.deleted_at IS NULL AND x.ev = ANY(w.events))
+       WHERE x.ev IS NULL OR x.ev = ANY (ARRAY(SELECT unnest(w.events) FROM webhooks w WHERE w.organization = $2 AND w.deleted_at IS NULL))
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1),
      i AS (
        UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = $31::jsonb
