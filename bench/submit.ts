@@ -5,6 +5,7 @@
  *   BENCH_BASELINE=<commit>|none   the BEFORE build to run the same bench against (default: BASELINE_COMMIT below);
  *                                  it is checked out into a temporary worktree (node_modules symlinked) and built once
  *   BENCH_API_PROCESSES=N          API_PROCESSES of the service under test (the baseline always runs one process)
+ *   BENCH_WARMUP=1000              declarations sent (32 clients) before the measured runs
  *   BENCH_PG_SETTINGS=k=v,...      PostgreSQL settings for the bench database's sessions (ALTER DATABASE ... SET)
  *   BENCH_STAGE_STATS=1            log the CPU of every statement's parse, plan and execution (server log)
  *   BENCH_LOG_STATEMENTS=1         log every statement of the bench database's sessions (server log)
@@ -36,6 +37,8 @@ const CLIENTS = Number(process.argv[3] ?? 32);
 const BATCH_TOTAL = Number(process.argv[4] ?? 10000);
 const PACED_RATE = Number(process.argv[5] ?? 400);
 const CLK_TCK = 100;
+/** Declarations sent before the measured runs, through the same clients. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 
 interface Figures {
   label: string;
@@ -164,13 +167,6 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     const broker = ((await keyRes.json()) as { secret: string }).secret;
     const headers = { Authorization: `Bearer ${broker}`, 'Content-Type': 'application/json' };
 
-    // Warm-up, then the measured runs.
-    for (let i = 0; i < 200; i += 1)
-      await fetch(`${url}/v1/declarations`, {
-        method: 'POST',
-        headers: { ...headers, 'Idempotency-Key': randomUUID() },
-        body: JSON.stringify(declaration()),
-      });
     const apiPids = processTree(api.child.pid!);
     let peakRss = 0;
     const rss = async () => (await Promise.all(apiPids.map((p) => rssOf(p).catch(() => 0)))).reduce((a, b) => a + b, 0);
@@ -280,6 +276,8 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
         pgCpu: (pgDelta(before.pg, after.pg) / total) * 1000,
       };
     };
+    // Warm-up (JIT, pools, caches; under API_PROCESSES every process gets its share), then the measured runs.
+    await run(WARMUP);
     await stats.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
     const rows0 = await rows();
     const tables0 = await tableRows();
