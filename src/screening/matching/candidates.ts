@@ -40,6 +40,9 @@ export class CandidateSearch {
   private readonly acc: Float32Array;
   private readonly touched: Uint32Array;
   private touchedCount = 0;
+  /** touched[0 .. sortedCount) in ascending order, for boost (names are only ever appended to touched). */
+  private sorted = new Uint32Array(1024);
+  private sortedCount = 0;
   private readonly foldStamp: Uint32Array;
   private stamp = 0;
   private readonly hitFold = new Uint32Array(MAX_HITS);
@@ -309,34 +312,60 @@ export class CandidateSearch {
   }
 
   /**
-   * Adds to names already touched that appear in the (sorted) posting list: by binary search for a few touched names,
-   * else by one pass over the list (a touched name has a non-zero accumulator: every add is positive).
+   * Adds to names already touched that appear in the (sorted) posting list: when they are many beside the list, by
+   * one pass over it (a touched name has a non-zero accumulator: every add is positive); else by walking the touched
+   * names in ascending order through the list, each found by galloping on from the last one. The walk reads the
+   * list front to back in short hops, where a binary search per name would jump all over it.
    */
   private boost(s: number, e: number, add: number): void {
     const post = this.d.postNames;
-    if (this.touchedCount * Math.log2(e - s) > e - s) {
-      const acc = this.acc;
+    const acc = this.acc;
+    const k = this.touchedCount;
+    if (k * 4 > e - s) {
       for (let p = s; p < e; p++) {
         const n = post[p];
         if (acc[n] !== 0) acc[n] += add;
       }
       return;
     }
-    for (let i = 0; i < this.touchedCount; i++) {
-      const n = this.touched[i];
-      let lo = s;
-      let hi = e - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const v = post[mid];
-        if (v === n) {
-          this.acc[n] += add;
-          break;
+    const sorted = this.sortedTouched();
+    let pos = s;
+    for (let i = 0; i < k; i++) {
+      const n = sorted[i];
+      if (post[pos] < n) {
+        // post[lo] < n; the first entry >= n, if any, lies in (lo, hi].
+        let lo = pos;
+        let step = 1;
+        while (pos + step < e && post[pos + step] < n) {
+          lo = pos + step;
+          step *= 2;
         }
-        if (v < n) lo = mid + 1;
-        else hi = mid - 1;
+        let hi = Math.min(pos + step, e - 1);
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (post[mid] < n) lo = mid + 1;
+          else hi = mid;
+        }
+        if (post[lo] < n) return; // every later touched name is past the end of the list
+        pos = lo;
+      }
+      if (post[pos] === n) {
+        acc[n] += add;
+        if (++pos === e) return;
       }
     }
+  }
+
+  /** The touched names in ascending order, sorted again only when names were touched since the last call. */
+  private sortedTouched(): Uint32Array {
+    const k = this.touchedCount;
+    if (this.sortedCount !== k) {
+      if (this.sorted.length < k) this.sorted = new Uint32Array(Math.min(this.d.nameCount, k * 2));
+      this.sorted.set(this.touched.subarray(0, k));
+      this.sorted.subarray(0, k).sort();
+      this.sortedCount = k;
+    }
+    return this.sorted;
   }
 
   private selectTop(m: number): void {
@@ -352,6 +381,7 @@ export class CandidateSearch {
       this.insertTop(n, rank);
     }
     this.touchedCount = 0;
+    this.sortedCount = 0;
   }
 
   /** Keeps `top` sorted by rank, best first; CANDIDATES_PER_LIST is small, so insertion beats a heap. */
