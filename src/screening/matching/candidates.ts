@@ -40,6 +40,9 @@ export class CandidateSearch {
   private readonly acc: Float32Array;
   private readonly touched: Uint32Array;
   private touchedCount = 0;
+  /** touched[0 .. sortedCount) in ascending order, for boost (names are only ever appended to touched). */
+  private sorted = new Uint32Array(1024);
+  private sortedCount = 0;
   private readonly foldStamp: Uint32Array;
   private stamp = 0;
   private readonly hitFold = new Uint32Array(MAX_HITS);
@@ -54,12 +57,18 @@ export class CandidateSearch {
   private readonly tokOrder = new Uint8Array(MAX_QUERY_TOKENS);
   private readonly tokEnd = new Uint16Array(MAX_QUERY_TOKENS);
   /**
-   * Pair mode (COMMON_TOKEN_POSTINGS), allocated only for an index with a posting list above LARGE_POSTING: per name,
-   * the query (pairStamp) and token that met it first, as pairStamp << 4 | token, and that token's weight.
+   * Pair mode (COMMON_TOKEN_POSTINGS), allocated only for an index with a posting list above LARGE_POSTING: one bit per
+   * name for each common token of the query (the token met it), one bit per name for the touched names (kept in step
+   * with `touched` up to touchedBitsUpTo), and per name the weight of the token that met it first. The bitmaps are
+   * 32 times smaller than a per-name array, so the millions of postings of two common tokens are checked in cache.
    */
-  private readonly pairTag: Uint32Array | null;
   private readonly pairAcc: Float32Array | null;
-  private pairStamp = 0;
+  private readonly touchedBits: Uint32Array | null;
+  private readonly tokenBits: (Uint32Array | null)[] = new Array<Uint32Array | null>(MAX_QUERY_TOKENS).fill(null);
+  private readonly pairTokens = new Uint8Array(MAX_QUERY_TOKENS);
+  private readonly otherBits: Uint32Array[] = [];
+  private pairTokenCount = 0;
+  private touchedBitsUpTo = -1;
   private readonly common = new Uint8Array(MAX_QUERY_TOKENS);
   /** Weight of each query token in this list (exact fold weight, else that of its best similar fold). */
   readonly queryWeights = new Float32Array(MAX_QUERY_TOKENS);
@@ -76,8 +85,8 @@ export class CandidateSearch {
     this.foldStamp = new Uint32Array(d.foldText.length);
     let largest = 0;
     for (let f = 0; f < d.foldText.length; f++) largest = Math.max(largest, d.postStart[f + 1] - d.postStart[f]);
-    this.pairTag = largest > LARGE_POSTING ? new Uint32Array(d.nameCount) : null;
     this.pairAcc = largest > LARGE_POSTING ? new Float32Array(d.nameCount) : null;
+    this.touchedBits = largest > LARGE_POSTING ? new Uint32Array((d.nameCount + 31) >>> 5) : null;
   }
 
   /** Forgets the per-token results kept across queries. */
@@ -217,23 +226,25 @@ export class CandidateSearch {
     }
     // Pair mode needs two common tokens: a lone one ("Muhammad", or beside rare ones) is searched as before.
     let commonTokens = 0;
-    if (this.pairTag !== null) {
+    if (this.pairAcc !== null) {
       for (let t = 0; t < m; t++) {
         this.common[t] = this.isCommonToken(t === 0 ? 0 : tokEnd[t - 1], Math.min(tokEnd[t], hits)) ? 1 : 0;
         commonTokens += this.common[t];
       }
-      if (commonTokens >= 2) this.startPairs();
+      if (commonTokens >= 2) this.startPairs(m);
     }
+    let commonLeft = commonTokens;
     for (let o = 0; o < m; o++) {
       const t = order[o];
       const from = t === 0 ? 0 : tokEnd[t - 1];
       // Decided per token, not per similar fold: every spelling of one token (Ahmed, Ahmad) seeds alike.
       const seeded = this.touchedCount >= SEEDED_ENOUGH;
+      if (this.common[t] === 1) commonLeft--;
       if (!seeded && commonTokens >= 2 && this.common[t] === 1) {
         for (let h = from; h < tokEnd[t] && h < hits; h++) {
           const f = this.hitFold[h];
           if (d.postStart[f + 1] - d.postStart[f] > LARGE_POSTING && this.hitSim[h] < LOOSE_SIMILARITY) continue;
-          this.pairs(t, d.postStart[f], d.postStart[f + 1], d.foldWeight[f] * this.hitSim[h]);
+          this.pairs(t, d.postStart[f], d.postStart[f + 1], d.foldWeight[f] * this.hitSim[h], commonLeft === 0);
         }
         continue;
       }
@@ -262,40 +273,70 @@ export class CandidateSearch {
     return total > COMMON_TOKEN_POSTINGS && largest > LARGE_POSTING;
   }
 
-  private startPairs(): void {
-    this.pairStamp++;
-    if (this.pairStamp >= 1 << 27) {
-      this.pairTag!.fill(0);
-      this.pairStamp = 1;
+  /** Empty bitmaps for the common tokens of this query (allocated on first use, then cleared per query). */
+  private startPairs(m: number): void {
+    const words = this.touchedBits!.length;
+    this.pairTokenCount = 0;
+    for (let t = 0; t < m; t++) {
+      if (this.common[t] !== 1) continue;
+      const bits = this.tokenBits[t];
+      if (bits === null) this.tokenBits[t] = new Uint32Array(words);
+      else bits.fill(0);
+      this.pairTokens[this.pairTokenCount++] = t;
     }
+    this.touchedBitsUpTo = 0;
   }
 
   /**
    * Posting list s..e of common token t in pair mode: a touched name is boosted; an untouched one is remembered with
-   * its first common token and touched when a second, different token meets it (with both weights).
+   * its first common token and touched when a second, different token meets it (with both weights). The last common
+   * token of the query remembers nothing: no token after it could pair a name with it.
    */
-  private pairs(t: number, s: number, e: number, add: number): void {
+  private pairs(t: number, s: number, e: number, add: number, last: boolean): void {
     const acc = this.acc;
-    const tag = this.pairTag!;
     const pacc = this.pairAcc!;
+    const touchedBits = this.touchedBits!;
+    const mine = this.tokenBits[t]!;
     const post = this.d.postNames;
-    const mine = ((this.pairStamp << 4) | t) >>> 0;
+    for (let i = this.touchedBitsUpTo; i < this.touchedCount; i++) {
+      const n = this.touched[i];
+      touchedBits[n >>> 5] |= 1 << (n & 31);
+    }
+    const others = this.otherBits;
+    let otherCount = 0;
+    for (let k = 0; k < this.pairTokenCount; k++)
+      if (this.pairTokens[k] !== t) others[otherCount++] = this.tokenBits[this.pairTokens[k]]!;
     for (let p = s; p < e; p++) {
       const n = post[p];
-      if (acc[n] !== 0) {
+      const w = n >>> 5;
+      const bit = 1 << (n & 31);
+      if ((touchedBits[w] & bit) !== 0) {
         acc[n] += add;
         continue;
       }
-      const seen = tag[n];
-      if (seen >>> 4 !== this.pairStamp) {
-        tag[n] = mine;
-        pacc[n] = add;
-      } else if (seen === mine) pacc[n] += add;
-      else {
-        this.touched[this.touchedCount++] = n;
-        acc[n] = pacc[n] + add;
+      if (!last && (mine[w] & bit) !== 0) {
+        pacc[n] += add;
+        continue;
       }
+      let other = false;
+      for (let k = 0; k < otherCount; k++) {
+        if ((others[k][w] & bit) !== 0) {
+          other = true;
+          break;
+        }
+      }
+      if (!other) {
+        if (!last) {
+          mine[w] |= bit;
+          pacc[n] = add;
+        }
+        continue;
+      }
+      touchedBits[w] |= bit;
+      this.touched[this.touchedCount++] = n;
+      acc[n] = pacc[n] + add;
     }
+    this.touchedBitsUpTo = this.touchedCount;
   }
 
   private traverse(s: number, e: number, add: number): void {
@@ -309,34 +350,60 @@ export class CandidateSearch {
   }
 
   /**
-   * Adds to names already touched that appear in the (sorted) posting list: by binary search for a few touched names,
-   * else by one pass over the list (a touched name has a non-zero accumulator: every add is positive).
+   * Adds to names already touched that appear in the (sorted) posting list: when they are many beside the list, by
+   * one pass over it (a touched name has a non-zero accumulator: every add is positive); else by walking the touched
+   * names in ascending order through the list, each found by galloping on from the last one. The walk reads the
+   * list front to back in short hops, where a binary search per name would jump all over it.
    */
   private boost(s: number, e: number, add: number): void {
     const post = this.d.postNames;
-    if (this.touchedCount * Math.log2(e - s) > e - s) {
-      const acc = this.acc;
+    const acc = this.acc;
+    const k = this.touchedCount;
+    if (k * 4 > e - s) {
       for (let p = s; p < e; p++) {
         const n = post[p];
         if (acc[n] !== 0) acc[n] += add;
       }
       return;
     }
-    for (let i = 0; i < this.touchedCount; i++) {
-      const n = this.touched[i];
-      let lo = s;
-      let hi = e - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const v = post[mid];
-        if (v === n) {
-          this.acc[n] += add;
-          break;
+    const sorted = this.sortedTouched();
+    let pos = s;
+    for (let i = 0; i < k; i++) {
+      const n = sorted[i];
+      if (post[pos] < n) {
+        // post[lo] < n; the first entry >= n, if any, lies in (lo, hi].
+        let lo = pos;
+        let step = 1;
+        while (pos + step < e && post[pos + step] < n) {
+          lo = pos + step;
+          step *= 2;
         }
-        if (v < n) lo = mid + 1;
-        else hi = mid - 1;
+        let hi = Math.min(pos + step, e - 1);
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (post[mid] < n) lo = mid + 1;
+          else hi = mid;
+        }
+        if (post[lo] < n) return; // every later touched name is past the end of the list
+        pos = lo;
+      }
+      if (post[pos] === n) {
+        acc[n] += add;
+        if (++pos === e) return;
       }
     }
+  }
+
+  /** The touched names in ascending order, sorted again only when names were touched since the last call. */
+  private sortedTouched(): Uint32Array {
+    const k = this.touchedCount;
+    if (this.sortedCount !== k) {
+      if (this.sorted.length < k) this.sorted = new Uint32Array(Math.min(this.d.nameCount, k * 2));
+      this.sorted.set(this.touched.subarray(0, k));
+      this.sorted.subarray(0, k).sort();
+      this.sortedCount = k;
+    }
+    return this.sorted;
   }
 
   private selectTop(m: number): void {
@@ -351,7 +418,13 @@ export class CandidateSearch {
       if (rank < MIN_RANK) continue;
       this.insertTop(n, rank);
     }
+    if (this.touchedBitsUpTo >= 0) {
+      // Every bit set belongs to a touched name: clearing their words clears the bitmap.
+      for (let i = 0; i < this.touchedCount; i++) this.touchedBits![this.touched[i] >>> 5] = 0;
+      this.touchedBitsUpTo = -1;
+    }
     this.touchedCount = 0;
+    this.sortedCount = 0;
   }
 
   /** Keeps `top` sorted by rank, best first; CANDIDATES_PER_LIST is small, so insertion beats a heap. */

@@ -61,6 +61,7 @@ for (const [a, b, cost] of CHEAP_SUBSTITUTIONS) {
 for (const [c, cost] of CHEAP_INDELS) INDEL[c.charCodeAt(0)] = cost;
 const SUB10 = Int32Array.from(SUB, (x) => Math.round(x * 10));
 const INDEL10 = Int32Array.from(INDEL, (x) => Math.round(x * 10));
+const MIN_INDEL10 = Math.min(...INDEL10);
 
 /**
  * Character classes closed under the cheap substitutions above: a character can only change class at full
@@ -193,13 +194,15 @@ export class TokenComparer {
     const m = Math.min(b.length, MAX_LEN);
     const bc = this.bCodes;
     for (let j = 0; j < m; j++) bc[j] = code(b, j);
-    const limit = bound === Infinity ? 1 << 30 : Math.ceil(bound * 10) + 10;
+    // A tenth above the bound: the costs are whole tenths, so nothing at or under the bound is cut by rounding.
+    const limit = bound === Infinity ? 1 << 30 : bound * 10 + 1;
     let p2 = this.prev2;
     let p = this.prev;
     let c = this.cur;
     p[0] = 0;
     for (let j = 1; j <= m; j++) p[j] = p[j - 1] + INDEL10[bc[j - 1]];
     let caPrev = -1;
+    let prevMin = 0;
     for (let i = 1; i <= n; i++) {
       const ca = code(a, i - 1);
       const subRow = ca * 128;
@@ -207,6 +210,9 @@ export class TokenComparer {
       let left = p[0] + delCost;
       c[0] = left;
       let rowMin = left;
+      // Cell j still leaves |rest| letters without a partner, each an indel of at least MIN_INDEL10.
+      let rest = n - i - m;
+      let rowBound = left + MIN_INDEL10 * (rest < 0 ? -rest : rest);
       for (let j = 1; j <= m; j++) {
         const cb = bc[j - 1];
         let v = p[j - 1] + SUB10[subRow + cb];
@@ -221,9 +227,14 @@ export class TokenComparer {
         c[j] = v;
         left = v;
         if (v < rowMin) rowMin = v;
+        rest++;
+        const lower = v + MIN_INDEL10 * (rest < 0 ? -rest : rest);
+        if (lower < rowBound) rowBound = lower;
       }
-      // A later row can be cheaper than this one only through a transposition that reads the previous row.
-      if (rowMin > limit) return rowMin / 10;
+      // Every alignment crosses this row, or jumps it by a transposition (10) from the previous one.
+      const floor = rowBound < prevMin + 10 ? rowBound : prevMin + 10;
+      if (floor > limit) return floor / 10;
+      prevMin = rowMin;
       const t = p2;
       p2 = p;
       p = c;
@@ -256,24 +267,20 @@ export class TokenComparer {
       this.note = TokenNote.Different;
       return 0;
     }
-    // Past this distance a pair is not a typo: no need to finish the table.
-    const bound = ((1 - PAIR_THRESHOLD) * maxLen) / 0.8;
     // Every feminine form ends in -a (-ova, -skaya, -ina, Belarusian -ka); checking that first keeps the
-    // suffix comparison off the hot path.
-    const mayBeGendered = foldA.endsWith('a') !== foldB.endsWith('a');
-    if (!mayBeGendered && Math.abs(foldA.length - foldB.length) * 0.6 > bound) {
-      this.note = TokenNote.Different;
-      return 0;
-    }
-    if (!mayBeGendered && classLowerBound(foldA, foldB) > bound) {
-      this.note = TokenNote.Different;
-      return 0;
-    }
-    const d = this.distance(foldA, foldB, bound);
-    if (mayBeGendered && genderedPair(foldA, foldB, this.stemsClose)) {
+    // suffix comparison off the hot path. A gendered pair is one whatever the distance of the whole folds.
+    if (foldA.endsWith('a') !== foldB.endsWith('a') && genderedPair(foldA, foldB, this.stemsClose)) {
       this.note = TokenNote.Gendered;
       return SIM_GENDERED;
     }
+    // Past this distance a pair is not a typo: no need to finish the table.
+    const bound = ((1 - PAIR_THRESHOLD) * maxLen) / 0.8;
+    if (Math.abs(foldA.length - foldB.length) * 0.6 > bound || classLowerBound(foldA, foldB) > bound) {
+      this.note = TokenNote.Different;
+      return 0;
+    }
+    // shortTokens reads the distance up to 1 even where the bound is lower (two-letter tokens).
+    const d = this.distance(foldA, foldB, Math.max(bound, 1));
     if (maxLen <= 3) return this.shortTokens(foldA, foldB, d);
     if (d < 1) {
       this.note = TokenNote.Transliteration;
@@ -306,5 +313,7 @@ export class TokenComparer {
     return 0;
   }
 
-  private readonly stemsClose = (x: string, y: string): boolean => this.distance(x, y, 1) < 1;
+  /** Two lengths apart is two indels, at least 1.2: most stem pairs are settled without the table. */
+  private readonly stemsClose = (x: string, y: string): boolean =>
+    Math.abs(x.length - y.length) < 2 && this.distance(x, y, 1) < 1;
 }
