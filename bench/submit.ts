@@ -3,7 +3,7 @@
  * and Redis, with the full 2019 OFAC SDN list and the UN list loaded.
  *   npm run bench:submit -- [declarations=6000] [clients=32] [batchTotal=10000] [pacedRate=400]
  *   BENCH_BASELINE=<commit>|none   the BEFORE build to run the same bench against (default: BASELINE_COMMIT below);
- *                                  it is checked out into a temporary worktree (node_modules symlinked) and built once
+ *                                  it is checked out into a temporary worktree (node_modules symlinked, or installed with npm ci when its lockfile differs) and built once
  *   BENCH_API_PROCESSES=N          API_PROCESSES of the service under test (the baseline always runs one process)
  *   BENCH_WARMUP=1000              declarations sent (32 clients) before the measured runs
  *   BENCH_PG_SETTINGS=k=v,...      PostgreSQL settings for the bench database's sessions (ALTER DATABASE ... SET)
@@ -92,7 +92,12 @@ function baselineBuild(commit: string): string {
   if (!existsSync(join(dir, 'dist', 'src', 'main.js'))) {
     if (!existsSync(dir))
       execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: ROOT, stdio: 'inherit' });
-    if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    // The same lockfile shares this checkout's node_modules; another one gets its own install.
+    const sameLock =
+      readFileSync(join(dir, 'package-lock.json'), 'utf8') === readFileSync(join(ROOT, 'package-lock.json'), 'utf8');
+    if (sameLock && !existsSync(join(dir, 'node_modules')))
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    if (!sameLock) execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
     console.log(`building the baseline ${sha} in ${dir}`);
     execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
   }
