@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { JOB_POLICIES, type FinalFailureHandlers, type JobHandlers, type JobName, type JobPolicies } from './catalogue';
 import { runFinalFailure, type JobLiveness, type JobRunner, type OutboxJobRef } from './job-runner';
 import { claimForRelay, countPending, markRelayed, releaseClaims } from './outbox.repository';
+import { ClosableRedis } from './closable-redis';
 import { PollLoop } from './poll-loop';
 import { requeueJobsLostByRedis } from './redis-loss';
 import type { JobMetrics } from '../observability/metrics';
@@ -19,6 +20,11 @@ const REDIS_CHECK_MS = 2000;
  * Beyond it BullMQ fails the job; the reconciler then records the failure (final-failure handler).
  */
 export const MAX_STALLED_COUNT = 2;
+/**
+ * How long a stopping worker waits while it cannot reach Redis before it closes its connections. Its jobs' results
+ * cannot be recorded without Redis anyway; their locks expire and another worker takes them (stalled check).
+ */
+const UNREACHABLE_STOP_MS = 1000;
 /** BullMQ states in which a job still holds its work. */
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -48,7 +54,7 @@ export class BullMqJobRunner implements JobRunner {
   private readonly queue: Queue;
   private readonly relay: PollLoop;
   private worker: Worker | undefined;
-  private workerConnection: Redis | undefined;
+  private workerConnection: ClosableRedis | undefined;
   private lastRedisCheck = 0;
 
   constructor(
@@ -87,7 +93,7 @@ export class BullMqJobRunner implements JobRunner {
 
   async stop(): Promise<void> {
     await this.relay.stop();
-    if (this.worker) await this.worker.close();
+    await this.closeWorker();
     await this.queue.close().catch(() => undefined);
     this.producer.disconnect();
     this.workerConnection?.disconnect();
@@ -144,7 +150,7 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   private startWorker(): void {
-    this.workerConnection = new IORedis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    this.workerConnection = new ClosableRedis(this.options.redisUrl, { maxRetriesPerRequest: null });
     this.workerConnection.on('error', () => undefined);
     this.worker = new Worker(QUEUE_NAME, (job: Job) => this.process(job), {
       connection: this.workerConnection,
@@ -164,6 +170,37 @@ export class BullMqJobRunner implements JobRunner {
       this.metrics.jobs.inc({ name: job.name, outcome: final ? 'failed' : 'retried' });
       if (final) this.logger.error({ err, job: job.name, id: job.id }, 'job failed after its last attempt');
     });
+  }
+
+  /**
+   * Lets the worker finish its running jobs, as long as it can reach Redis. BullMQ's `close()` never returns while its
+   * connections cannot reach Redis (down, or not yet back), so once they have been trying for UNREACHABLE_STOP_MS the
+   * connections are ended and the close completes.
+   */
+  private async closeWorker(): Promise<void> {
+    const worker = this.worker;
+    const connection = this.workerConnection;
+    if (!worker || !connection) return;
+    let closed = false;
+    const closing = worker.close().finally(() => {
+      closed = true;
+    });
+    let unreachableSince: number | undefined;
+    while (!closed) {
+      await Promise.race([closing, sleep(100)]);
+      if (closed) break;
+      if (connection.reachable) {
+        unreachableSince = undefined;
+        continue;
+      }
+      unreachableSince ??= Date.now();
+      if (Date.now() - unreachableSince < UNREACHABLE_STOP_MS) continue;
+      this.logger.warn(
+        'job worker stopping without Redis: its connections are closed; its unfinished jobs return to the queue when their locks expire',
+      );
+      connection.endAll();
+      await closing;
+    }
   }
 
   /** Relayed rows are asked of Redis; the others are live while the relay has still to send them. */
@@ -193,4 +230,8 @@ export class BullMqJobRunner implements JobRunner {
       throw err;
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
