@@ -5,6 +5,7 @@
  */
 import type { IndexData } from './index-builder';
 import type { PreparedQuery } from './prepared-name';
+import { retrievalKeys, typoKeys } from './fold';
 import { MAX_QUERY_TOKENS, PAIR_THRESHOLD, TokenComparer } from './token-similarity';
 
 /** How many names are scored in full per list. */
@@ -35,6 +36,12 @@ const LOOSE_SIMILARITY = 0.8;
 /** Slots of the cross-query token cache (9 bytes each), grown by doubling up to room for ~50,000 tokens. */
 const CACHE_ARENA_START = 1 << 14;
 const CACHE_ARENA_MAX = 1 << 20;
+/**
+ * Lists whose vocabulary is at most this many written tokens get every token's similar folds computed at build time
+ * (SDN + UN: ~40,000 tokens, about two seconds and a few MB), so even the first query after a list activation finds
+ * the list's own spellings without running an edit distance. Bigger vocabularies rely on the cross-query cache.
+ */
+export const PRECOMPUTE_MAX_TOKENS = 100_000;
 
 export class CandidateSearch {
   private readonly acc: Float32Array;
@@ -54,6 +61,11 @@ export class CandidateSearch {
   private cacheSim = new Float32Array(CACHE_ARENA_START);
   private cacheNote = new Uint8Array(CACHE_ARENA_START);
   private cacheUsed = 0;
+  /** Written list token -> offset of its similar folds in the `known` arenas; built once, never cleared. */
+  private readonly knownTokens = new Map<string, number>();
+  private knownFold = new Uint32Array(0);
+  private knownSim = new Float32Array(0);
+  private knownNote = new Uint8Array(0);
   private readonly tokOrder = new Uint8Array(MAX_QUERY_TOKENS);
   private readonly tokEnd = new Uint16Array(MAX_QUERY_TOKENS);
   /**
@@ -89,10 +101,49 @@ export class CandidateSearch {
     this.touchedBits = largest > LARGE_POSTING ? new Uint32Array((d.nameCount + 31) >>> 5) : null;
   }
 
-  /** Forgets the per-token results kept across queries. */
+  /** Forgets the per-token results kept across queries (not those computed at build time). */
   clearCache(): void {
     this.tokenCache.clear();
     this.cacheUsed = 0;
+  }
+
+  /**
+   * Computes, for each of the list's own written tokens (a vocabulary of at most PRECOMPUTE_MAX_TOKENS), the similar
+   * folds a query holding that token would find: the same search a query runs, kept for the life of the index.
+   * A step generator, so a serving process builds it in slices.
+   */
+  *precomputeSteps(): Generator<void, void> {
+    const tokens = this.d.tokenText;
+    if (tokens.length > PRECOMPUTE_MAX_TOKENS) return;
+    const arena = { fold: new Uint32Array(1 << 16), sim: new Float32Array(1 << 16), note: new Uint8Array(1 << 16) };
+    let used = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      this.cmp.beginQuery();
+      const fold = this.d.foldText[this.d.tokenFold[i]];
+      const hits = this.searchToken(0, tokens[i], fold, retrievalKeys(fold), typoKeys(fold), 0);
+      while (used + hits + 1 > arena.fold.length) {
+        const size = arena.fold.length * 2;
+        const fold = new Uint32Array(size);
+        fold.set(arena.fold);
+        const sim = new Float32Array(size);
+        sim.set(arena.sim);
+        const note = new Uint8Array(size);
+        note.set(arena.note);
+        arena.fold = fold;
+        arena.sim = sim;
+        arena.note = note;
+      }
+      arena.fold[used] = hits;
+      arena.fold.set(this.hitFold.subarray(0, hits), used + 1);
+      arena.sim.set(this.hitSim.subarray(0, hits), used + 1);
+      arena.note.set(this.hitNote.subarray(0, hits), used + 1);
+      this.knownTokens.set(tokens[i], used);
+      used += hits + 1;
+      if (i % 64 === 63) yield;
+    }
+    this.knownFold = arena.fold.slice(0, used);
+    this.knownSim = arena.sim.slice(0, used);
+    this.knownNote = arena.note.slice(0, used);
   }
 
   /** Fills `top` (best first) and `queryWeights`. */
@@ -136,23 +187,48 @@ export class CandidateSearch {
   private lookupToken(q: PreparedQuery, t: number, hits: number): number {
     const raw = q.name.tokens[t];
     const cached = this.tokenCache.get(raw);
-    if (cached !== undefined) {
-      const n = this.cacheFold[cached];
-      for (let i = cached + 1; i <= cached + n && hits < MAX_HITS; i++) {
-        this.cmp.remember(t, this.cacheFold[i], this.cacheSim[i], this.cacheNote[i]);
-        this.hitFold[hits] = this.cacheFold[i];
-        this.hitSim[hits] = this.cacheSim[i];
-        hits++;
-      }
-      return hits;
-    }
-    const d = this.d;
-    const fold = q.name.folds[t];
+    if (cached !== undefined) return this.copyHits(t, hits, this.cacheFold, this.cacheSim, this.cacheNote, cached);
+    const known = this.knownTokens.get(raw);
+    if (known !== undefined) return this.copyHits(t, hits, this.knownFold, this.knownSim, this.knownNote, known);
     const start = hits;
+    hits = this.searchToken(t, raw, q.name.folds[t], q.keys[t], q.typoKeys[t], hits);
+    this.remember(raw, start, hits);
+    return hits;
+  }
+
+  /** Appends the hits kept at `at` in an arena (length first, then the hits) and tells the comparer of them. */
+  private copyHits(
+    t: number,
+    hits: number,
+    folds: Uint32Array,
+    sims: Float32Array,
+    notes: Uint8Array,
+    at: number,
+  ): number {
+    const n = folds[at];
+    for (let i = at + 1; i <= at + n && hits < MAX_HITS; i++) {
+      this.cmp.remember(t, folds[i], sims[i], notes[i]);
+      this.hitFold[hits] = folds[i];
+      this.hitSim[hits] = sims[i];
+      hits++;
+    }
+    return hits;
+  }
+
+  /** Runs the edit distances of query token `t` against the folds its keys reach; appends the similar ones. */
+  private searchToken(
+    t: number,
+    raw: string,
+    fold: string,
+    keys: readonly string[],
+    typos: readonly string[],
+    hits: number,
+  ): number {
+    const d = this.d;
     this.stamp++;
     const known = d.foldIds.has(fold);
     for (let pass = 0; pass < (known ? 1 : 2); pass++) {
-      for (const key of pass === 0 ? q.keys[t] : q.typoKeys[t]) {
+      for (const key of pass === 0 ? keys : typos) {
         const keyId = d.keyIds.get(key);
         if (keyId === undefined) continue;
         for (let k = d.keyStart[keyId]; k < d.keyStart[keyId + 1] && hits < MAX_HITS; k++) {
@@ -169,7 +245,6 @@ export class CandidateSearch {
         }
       }
     }
-    this.remember(raw, start, hits);
     return hits;
   }
 

@@ -29,7 +29,9 @@ export class EntityListIndex {
 
   static build(listId: string, versionId: string, entries: Iterable<EntityEntry>): EntityListIndex {
     const data = buildIndexData(entries);
-    return new EntityListIndex(listId, versionId, data, runToEnd(AddressIndex.steps(data.entries)));
+    const index = new EntityListIndex(listId, versionId, data, runToEnd(AddressIndex.steps(data.entries)));
+    runToEnd(index.search.precomputeSteps());
+    return index;
   }
 
   /** The same index, built in slices that leave the event loop free between them (what a serving process uses). */
@@ -40,7 +42,10 @@ export class EntityListIndex {
     budgetMs?: number,
   ): Promise<EntityListIndex> {
     const data = await buildIndexDataSliced(entries, budgetMs);
-    return new EntityListIndex(listId, versionId, data, await runSliced(AddressIndex.steps(data.entries), budgetMs));
+    const addresses = await runSliced(AddressIndex.steps(data.entries), budgetMs);
+    const index = new EntityListIndex(listId, versionId, data, addresses);
+    await runSliced(index.search.precomputeSteps(), budgetMs);
+    return index;
   }
 
   /** Drops the similar-token results the index keeps across queries (memory is bounded anyway). */
