@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, indexed, OFAC_2019, uploadList } from '../support/factories';
 import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
@@ -8,6 +9,11 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const UN_XML = join(FIXTURES, 'entities', 'un', 'UN_consolidated_2026-02-27.xml');
 const ENTITIES_CSV = join(__dirname, '..', 'fixtures', 'lists', 'entities-sample.csv');
+/**
+ * The same file in memory, for uploads the API refuses before reading the body: attached by path, the file is read
+ * from disk after the headers are sent, and on a busy machine the refusal can close the connection first (EPIPE).
+ */
+const ENTITIES_CSV_BYTES = readFileSync(ENTITIES_CSV);
 
 describe('reference lists through the API', () => {
   let t: TestService;
@@ -116,14 +122,14 @@ describe('reference lists through the API', () => {
       .post('/v1/lists/chpl/versions')
       .set(...bearer(t.adminKey))
       .field('format', 'entities-csv')
-      .attach('file', ENTITIES_CSV);
+      .attach('file', ENTITIES_CSV_BYTES, 'entities-sample.csv');
     expect(wrongKind.status).toBe(400);
     expect(wrongKind.body.errors[0].path).toBe('format');
     const badFormat = await t.http
       .post('/v1/lists/custom/versions')
       .set(...bearer(t.adminKey))
       .field('format', 'pdf')
-      .attach('file', ENTITIES_CSV);
+      .attach('file', ENTITIES_CSV_BYTES, 'entities-sample.csv');
     expect(badFormat.status).toBe(400);
     const notMultipart = await t.http
       .post('/v1/lists/custom/versions')
@@ -134,7 +140,7 @@ describe('reference lists through the API', () => {
       .post('/v1/lists/Bad%20Id!/versions')
       .set(...bearer(t.adminKey))
       .field('format', 'entities-csv')
-      .attach('file', ENTITIES_CSV);
+      .attach('file', ENTITIES_CSV_BYTES, 'entities-sample.csv');
     expect(badId.status).toBe(400);
     const broker = await t.key('broker', 'acme');
     expect(
@@ -143,7 +149,7 @@ describe('reference lists through the API', () => {
           .post('/v1/lists/custom/versions')
           .set(...bearer(broker))
           .field('format', 'entities-csv')
-          .attach('file', ENTITIES_CSV)
+          .attach('file', ENTITIES_CSV_BYTES, 'entities-sample.csv')
       ).status,
     ).toBe(403);
     const [{ n: after }] = await t.service.db.dataSource.query(`SELECT count(*)::int AS n FROM list_versions`);
