@@ -57,15 +57,10 @@ export class CandidateSearch {
   private readonly hitNote = new Uint8Array(MAX_HITS);
   /** Written query token -> offset of its similar folds in the cache arena (no allocation per entry). */
   private readonly tokenCache = new Map<string, number>();
-  private cacheFold = new Uint32Array(CACHE_ARENA_START);
-  private cacheSim = new Float32Array(CACHE_ARENA_START);
-  private cacheNote = new Uint8Array(CACHE_ARENA_START);
-  private cacheUsed = 0;
-  /** Written list token -> offset of its similar folds in the `known` arenas; built once, never cleared. */
+  private readonly cacheArena = new HitArena(CACHE_ARENA_START);
+  /** Written list token -> offset of its similar folds in `knownArena`; built once, never cleared. */
   private readonly knownTokens = new Map<string, number>();
-  private knownFold = new Uint32Array(0);
-  private knownSim = new Float32Array(0);
-  private knownNote = new Uint8Array(0);
+  private readonly knownArena = new HitArena(0);
   private readonly tokOrder = new Uint8Array(MAX_QUERY_TOKENS);
   private readonly tokEnd = new Uint16Array(MAX_QUERY_TOKENS);
   /**
@@ -104,7 +99,7 @@ export class CandidateSearch {
   /** Forgets the per-token results kept across queries (not those computed at build time). */
   clearCache(): void {
     this.tokenCache.clear();
-    this.cacheUsed = 0;
+    this.cacheArena.used = 0;
   }
 
   /**
@@ -115,35 +110,15 @@ export class CandidateSearch {
   *precomputeSteps(): Generator<void, void> {
     const tokens = this.d.tokenText;
     if (tokens.length > PRECOMPUTE_MAX_TOKENS) return;
-    const arena = { fold: new Uint32Array(1 << 16), sim: new Float32Array(1 << 16), note: new Uint8Array(1 << 16) };
-    let used = 0;
     for (let i = 0; i < tokens.length; i++) {
       this.cmp.beginQuery();
       const fold = this.d.foldText[this.d.tokenFold[i]];
       const hits = this.searchToken(0, tokens[i], fold, retrievalKeys(fold), typoKeys(fold), 0);
-      while (used + hits + 1 > arena.fold.length) {
-        const size = arena.fold.length * 2;
-        const fold = new Uint32Array(size);
-        fold.set(arena.fold);
-        const sim = new Float32Array(size);
-        sim.set(arena.sim);
-        const note = new Uint8Array(size);
-        note.set(arena.note);
-        arena.fold = fold;
-        arena.sim = sim;
-        arena.note = note;
-      }
-      arena.fold[used] = hits;
-      arena.fold.set(this.hitFold.subarray(0, hits), used + 1);
-      arena.sim.set(this.hitSim.subarray(0, hits), used + 1);
-      arena.note.set(this.hitNote.subarray(0, hits), used + 1);
-      this.knownTokens.set(tokens[i], used);
-      used += hits + 1;
+      this.knownArena.reserve(hits + 1);
+      this.knownTokens.set(tokens[i], this.knownArena.append(this.hitFold, this.hitSim, this.hitNote, 0, hits));
       if (i % 64 === 63) yield;
     }
-    this.knownFold = arena.fold.slice(0, used);
-    this.knownSim = arena.sim.slice(0, used);
-    this.knownNote = arena.note.slice(0, used);
+    this.knownArena.trim();
   }
 
   /** Fills `top` (best first) and `queryWeights`. */
@@ -187,9 +162,9 @@ export class CandidateSearch {
   private lookupToken(q: PreparedQuery, t: number, hits: number): number {
     const raw = q.name.tokens[t];
     const cached = this.tokenCache.get(raw);
-    if (cached !== undefined) return this.copyHits(t, hits, this.cacheFold, this.cacheSim, this.cacheNote, cached);
+    if (cached !== undefined) return this.copyHits(t, hits, this.cacheArena, cached);
     const known = this.knownTokens.get(raw);
-    if (known !== undefined) return this.copyHits(t, hits, this.knownFold, this.knownSim, this.knownNote, known);
+    if (known !== undefined) return this.copyHits(t, hits, this.knownArena, known);
     const start = hits;
     hits = this.searchToken(t, raw, q.name.folds[t], q.keys[t], q.typoKeys[t], hits);
     this.remember(raw, start, hits);
@@ -197,19 +172,13 @@ export class CandidateSearch {
   }
 
   /** Appends the hits kept at `at` in an arena (length first, then the hits) and tells the comparer of them. */
-  private copyHits(
-    t: number,
-    hits: number,
-    folds: Uint32Array,
-    sims: Float32Array,
-    notes: Uint8Array,
-    at: number,
-  ): number {
-    const n = folds[at];
+  private copyHits(t: number, hits: number, arena: HitArena, at: number): number {
+    const { fold, sim, note } = arena;
+    const n = fold[at];
     for (let i = at + 1; i <= at + n && hits < MAX_HITS; i++) {
-      this.cmp.remember(t, folds[i], sims[i], notes[i]);
-      this.hitFold[hits] = folds[i];
-      this.hitSim[hits] = sims[i];
+      this.cmp.remember(t, fold[i], sim[i], note[i]);
+      this.hitFold[hits] = fold[i];
+      this.hitSim[hits] = sim[i];
       hits++;
     }
     return hits;
@@ -253,38 +222,18 @@ export class CandidateSearch {
    * whole cache starts over: simpler than eviction, and the arena is sized for tens of thousands of tokens.
    */
   private remember(raw: string, start: number, end: number): void {
+    const arena = this.cacheArena;
     const n = end - start;
     if (n + 1 > CACHE_ARENA_MAX) return;
-    while (this.cacheUsed + n + 1 > this.cacheFold.length) {
-      if (this.cacheFold.length >= CACHE_ARENA_MAX) {
+    while (arena.used + n + 1 > arena.fold.length) {
+      if (arena.fold.length >= CACHE_ARENA_MAX) {
         this.tokenCache.clear();
-        this.cacheUsed = 0;
+        arena.used = 0;
         break;
       }
-      this.growArena();
+      arena.grow();
     }
-    const at = this.cacheUsed;
-    this.cacheFold[at] = n;
-    for (let i = 0; i < n; i++) {
-      this.cacheFold[at + 1 + i] = this.hitFold[start + i];
-      this.cacheSim[at + 1 + i] = this.hitSim[start + i];
-      this.cacheNote[at + 1 + i] = this.hitNote[start + i];
-    }
-    this.cacheUsed += n + 1;
-    this.tokenCache.set(raw, at);
-  }
-
-  private growArena(): void {
-    const size = this.cacheFold.length * 2;
-    const fold = new Uint32Array(size);
-    fold.set(this.cacheFold);
-    this.cacheFold = fold;
-    const sim = new Float32Array(size);
-    sim.set(this.cacheSim);
-    this.cacheSim = sim;
-    const note = new Uint8Array(size);
-    note.set(this.cacheNote);
-    this.cacheNote = note;
+    this.tokenCache.set(raw, arena.append(this.hitFold, this.hitSim, this.hitNote, start, end));
   }
 
   private accumulate(m: number, hits: number, tokEnd: Uint16Array): void {
@@ -518,5 +467,56 @@ export class CandidateSearch {
     }
     this.top[pos] = n;
     this.topRank[pos] = rank;
+  }
+}
+
+/** Hit lists one after another in typed arrays: at each list's offset its length, then its folds, similarities, notes. */
+class HitArena {
+  fold: Uint32Array;
+  sim: Float32Array;
+  note: Uint8Array;
+  used = 0;
+
+  constructor(size: number) {
+    this.fold = new Uint32Array(size);
+    this.sim = new Float32Array(size);
+    this.note = new Uint8Array(size);
+  }
+
+  /** Doubles the arena until `slots` more fit. */
+  reserve(slots: number): void {
+    while (this.used + slots > this.fold.length) this.grow();
+  }
+
+  grow(): void {
+    this.resize(Math.max(this.fold.length * 2, 1 << 14));
+  }
+
+  /** Drops the room left at the end. */
+  trim(): void {
+    this.resize(this.used);
+  }
+
+  /** Copies hits start..end of the given arrays in (the caller made room); returns their offset. */
+  append(fold: Uint32Array, sim: Float32Array, note: Uint8Array, start: number, end: number): number {
+    const at = this.used;
+    this.fold[at] = end - start;
+    this.fold.set(fold.subarray(start, end), at + 1);
+    this.sim.set(sim.subarray(start, end), at + 1);
+    this.note.set(note.subarray(start, end), at + 1);
+    this.used += end - start + 1;
+    return at;
+  }
+
+  private resize(size: number): void {
+    const fold = new Uint32Array(size);
+    fold.set(this.fold.subarray(0, Math.min(this.used, size)));
+    const sim = new Float32Array(size);
+    sim.set(this.sim.subarray(0, Math.min(this.used, size)));
+    const note = new Uint8Array(size);
+    note.set(this.note.subarray(0, Math.min(this.used, size)));
+    this.fold = fold;
+    this.sim = sim;
+    this.note = note;
   }
 }
