@@ -61,7 +61,7 @@ export class DeclarationsService {
     if (start.kind === 'replay')
       return { status: start.status as 201, body: start.body as Record<string, unknown>, replayed: true };
     try {
-      const result = await this.pipeline.screen(input, actor.organization);
+      const result = await this.pipeline.screen(input, actor.organization, undefined, start.listGeneration);
       const write = (m: EntityManager) =>
         writeNewDeclarationCounted(m, this.config, {
           actor: auditActor(actor),

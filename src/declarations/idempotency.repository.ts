@@ -1,21 +1,42 @@
 import type { DataSource } from 'typeorm';
 import { prepared, queryPrepared } from '../db/prepared';
 
-const CLAIM_KEY = prepared(
-  'claim_idempotency_key',
-  `INSERT INTO idempotency_keys (organization, key, request_hash, status) VALUES ($1, $2, $3, 'in_flight')
-   ON CONFLICT (organization, key) DO NOTHING RETURNING 1`,
+const CLAIM_KEYS = prepared(
+  'claim_idempotency_keys',
+  `WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS x(o, k, h, i)),
+     c AS (
+       INSERT INTO idempotency_keys (organization, key, request_hash, status) SELECT o, k, h, 'in_flight' FROM x
+       ON CONFLICT (organization, key) DO NOTHING RETURNING organization, key)
+   SELECT g.generation, ARRAY(SELECT x.i FROM c JOIN x ON x.o = c.organization AND x.k = c.key) AS claimed
+   FROM list_generation g`,
 );
 
-/** Claims the key for a request in flight; false when the organisation already holds it. */
-export async function claimIdempotencyKey(
-  ds: DataSource,
-  organization: string,
-  key: string,
-  hash: string,
-): Promise<boolean> {
-  const claimed = await queryPrepared(ds.manager, CLAIM_KEY, [organization, key, hash]);
-  return claimed.length > 0;
+export interface KeyClaim {
+  organization: string;
+  key: string;
+  hash: string;
+}
+
+export interface KeyClaims {
+  /** Per claim, in order: true when this statement took the key, false when the organisation already held it. */
+  claimed: boolean[];
+  /** The lists' generation (list_generation) in the statement's snapshot, which started after every claim was asked. */
+  listGeneration: number;
+}
+
+/**
+ * Claims keys for requests in flight, any number in one statement and one commit, and reads the lists' generation in
+ * the same snapshot. The (organization, key) pairs must differ from each other.
+ */
+export async function claimIdempotencyKeys(ds: DataSource, claims: readonly KeyClaim[]): Promise<KeyClaims> {
+  const [row] = await queryPrepared<{ generation: string; claimed: (number | string)[] }>(ds.manager, CLAIM_KEYS, [
+    claims.map((c) => c.organization),
+    claims.map((c) => c.key),
+    claims.map((c) => c.hash),
+  ]);
+  const claimed = claims.map(() => false);
+  for (const i of row.claimed) claimed[Number(i) - 1] = true;
+  return { claimed, listGeneration: Number(row.generation) };
 }
 
 export interface IdempotencyKeyRow {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { canonicalJson } from '../audit/canonical-json';
 import { ConflictError, UnprocessableError } from '../http/errors';
 import {
-  claimIdempotencyKey,
+  claimIdempotencyKeys,
   findIdempotencyKey,
+  type KeyClaim,
   releaseIdempotencyKey,
   retakeAbandonedKey,
 } from './idempotency.repository';
@@ -12,7 +14,21 @@ import {
 /** A request still marked in flight after this long was abandoned (its process died): the key may be used again. */
 const ABANDONED_AFTER_SECONDS = 60;
 
-export type IdempotencyStart = { kind: 'new' } | { kind: 'replay'; status: number; body: unknown };
+/** Claims sent in one statement at most (more wait for the next one). */
+const MAX_CLAIMS_PER_STATEMENT = 256;
+
+/**
+ * `new`: this request holds the key; listGeneration, when known, is the lists' generation read after the request
+ * arrived (the claim's own snapshot), so screening needs no read of its own (ReferenceIndex.current).
+ */
+export type IdempotencyStart =
+  | { kind: 'new'; listGeneration?: number }
+  | { kind: 'replay'; status: number; body: unknown };
+
+interface Claimed {
+  claimed: boolean;
+  listGeneration: number;
+}
 
 export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
@@ -23,12 +39,27 @@ export function requestHash(body: unknown): string {
  * duplicate sees it at once (409) instead of doing the work twice; the stored answer is written in the work's own
  * transaction (by the one statement of writeNewDeclaration), so it exists exactly when the work committed. Keys are
  * kept (never purged by the service).
+ *
+ * The claims of the requests that reach this point in the same turn of the event loop go to PostgreSQL together: one
+ * statement, one commit and one round trip for all of them (DataLoader, flushed when the loop has handled every ready
+ * request), and the same statement reads the lists' generation for their screenings (issue 15: the claim's own round
+ * trip and commit were the second largest cost of a submission after the writer). A request waits for no other: a
+ * statement goes out at the end of the turn in which its first claim was asked, whatever the others do.
  */
 export class IdempotencyStore {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly claims: DataLoader<KeyClaim, Claimed, string>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.claims = new DataLoader((batch) => this.claimBatch(batch), {
+      cache: false,
+      maxBatchSize: MAX_CLAIMS_PER_STATEMENT,
+      batchScheduleFn: (send) => setImmediate(send),
+    });
+  }
 
   async begin(organization: string, key: string, hash: string): Promise<IdempotencyStart> {
-    if (await claimIdempotencyKey(this.dataSource, organization, key, hash)) return { kind: 'new' };
+    const claim = await this.claims.load({ organization, key, hash });
+    if (claim.claimed) return { kind: 'new', listGeneration: claim.listGeneration };
     const row = await findIdempotencyKey(this.dataSource, organization, key);
     if (!row) return this.begin(organization, key, hash);
     if (row.request_hash !== hash) {
@@ -45,6 +76,27 @@ export class IdempotencyStore {
       'request_in_flight',
       'A request with this Idempotency-Key is still being processed; retry shortly.',
     );
+  }
+
+  /**
+   * One statement for a turn's claims. Two requests of one organisation with the same key in one turn: the first
+   * asked takes it and the later ones find it held, as if they had come a moment later.
+   */
+  private async claimBatch(batch: readonly KeyClaim[]): Promise<Claimed[]> {
+    const first = new Map<string, number>();
+    const distinct: KeyClaim[] = [];
+    const slot = batch.map((c) => {
+      const id = `${c.organization}\n${c.key}`;
+      let at = first.get(id);
+      if (at === undefined) {
+        at = distinct.push(c) - 1;
+        first.set(id, at);
+        return at;
+      }
+      return -1;
+    });
+    const { claimed, listGeneration } = await claimIdempotencyKeys(this.dataSource, distinct);
+    return slot.map((at) => ({ claimed: at >= 0 && claimed[at], listGeneration }));
   }
 
   /** The work failed: free the key so the client can retry with it. */

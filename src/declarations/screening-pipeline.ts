@@ -53,14 +53,16 @@ export class ScreeningPipeline {
   /**
    * Screening plus the false-positive marks that hold for the declaration's organisation (read outside any
    * transaction), against every list version active when the call was made (the index waits for a newer activation,
-   * or throws a 503 error), and with one consistent set.
+   * or throws a 503 error), and with one consistent set. `listGeneration`: list_generation as the caller read it after
+   * the request arrived (see ReferenceIndex.current).
    */
   async screen(
     declaration: DeclarationInput,
     organization: string,
     manager: EntityManager = this.dataSource.manager,
+    listGeneration?: number,
   ): Promise<ScreeningResult> {
-    const lists = await this.context.index.current();
+    const lists = await this.context.index.current(listGeneration);
     const dossier = this.dossierLoaders.length
       ? await loadDossier(this.dossierLoaders, manager, organization, declaration)
       : undefined;

@@ -62,10 +62,12 @@ export class ReferenceIndex implements LoadedListsSource {
 
   /**
    * The loaded set to screen with: at least every version active when this call was made. Waits for a refresh when
-   * this process is behind; throws ListsLoadingError (503) when the refresh takes longer than waitMs.
+   * this process is behind; throws ListsLoadingError (503) when the refresh takes longer than waitMs. `generation`:
+   * the caller read list_generation itself after its request arrived (the Idempotency-Key claim does, in the same
+   * statement), so this call need not read it again.
    */
-  async current(): Promise<LoadedLists> {
-    const wanted = await this.generationRead.run();
+  async current(generation?: number): Promise<LoadedLists> {
+    const wanted = generation ?? (await this.generationRead.run());
     if (this.view.generation >= wanted) return this.view;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
