@@ -10,6 +10,7 @@
  *   BENCH_STAGE_STATS=1            log the CPU of every statement's parse, plan and execution (server log)
  *   BENCH_LOG_STATEMENTS=1         log every statement of the bench database's sessions (server log)
  *   BENCH_AUTO_EXPLAIN=0.002       log EXPLAIN (ANALYZE, BUFFERS, WAL) of that fraction of the statements (server log)
+ *   BENCH_KEEP_DATABASE=1          keep the bench database afterwards (to look at what was written; drop it yourself)
  * Prints, for AFTER (this checkout) and BEFORE: throughput, p50 and p99 latency of POST /v1/declarations (5 parties,
  * 10 lines each) with 32 concurrent clients as fast as they go (closed loop); p50 and p99 at a steady offered rate of
  * 400/s through the same clients (open loop, latency counted from each request's scheduled start, so queueing is
@@ -394,7 +395,8 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
       Promise.all([exited(api.child), exited(worker.child)]),
       new Promise((r) => setTimeout(r, 15_000)),
     ]);
-    await withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (process.env.BENCH_KEEP_DATABASE) console.log(`[${label}] kept the database ${name}`);
+    else await withAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 

@@ -64,7 +64,7 @@ const WRITE_SCREENED_DECLARATION = prepared(
        SELECT $20::jsonb, x.a, x.t, x.s, x.d FROM unnest($21::text[], $22::text[], $23::text[], $24::jsonb[]) AS x(a, t, s, d)),
      o AS (
        INSERT INTO outbox (job_name, payload, dedupe_key, available_at)
-       SELECT x.n, x.p, x.k, now() + x.ms * interval '1 millisecond' FROM unnest($25::text[], $26::jsonb[], $27::text[], $28::int[], $29::text[]) AS x(n, p, k, ms, ev)
+       SELECT x.n, x.p::jsonb, x.k, now() + x.ms * interval '1 millisecond' FROM unnest($25::text[], $26::text[], $27::text[], $28::int[], $29::text[]) AS x(n, p, k, ms, ev)
        WHERE x.ev IS NULL OR x.ev = ANY (ARRAY(SELECT unnest(w.events) FROM webhooks w WHERE w.organization = $2 AND w.deleted_at IS NULL))
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1),
      i AS (
@@ -77,7 +77,8 @@ const WRITE_SCREENED_DECLARATION = prepared(
  * Writes a new, screened declaration in ONE statement: the declaration, its search keys and party names, its screening,
  * the review case when a person must look, the audit events, the outbox rows (webhook events only where a webhook of
  * the organisation subscribes) and the idempotent answer. Foreign keys between the rows are checked at the end of the
- * statement. Answers how many outbox rows it wrote.
+ * statement. Answers how many outbox rows it wrote. An outbox payload travels as text and becomes JSON only for a row the
+ * webhook filter keeps: where no webhook subscribes (most organisations), PostgreSQL never parses it.
  */
 export async function insertScreenedDeclaration(m: EntityManager, r: ScreenedDeclarationRows): Promise<number> {
   const { input, result, audit, outbox } = r;

@@ -22,8 +22,7 @@ const MAX_CLAIMS_PER_STATEMENT = 256;
  * arrived (the claim's own snapshot), so screening needs no read of its own (ReferenceIndex.current).
  */
 export type IdempotencyStart =
-  | { kind: 'new'; listGeneration?: number }
-  | { kind: 'replay'; status: number; body: unknown };
+  { kind: 'new'; listGeneration?: number } | { kind: 'replay'; status: number; body: unknown };
 
 interface Claimed {
   claimed: boolean;

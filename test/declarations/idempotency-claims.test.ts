@@ -62,7 +62,12 @@ describe('Idempotency-Key claims', () => {
         store.begin(org, 'busy', hash),
         store.begin(org, 'other-body', hash),
         store.begin(`${org}-b`, 'fresh-0', hash), // another organisation's key of the same name is its own
-      ].map((p) => p.then((v) => ({ ok: v }), (e: { status?: number; code?: string }) => ({ err: e })));
+      ].map((p) =>
+        p.then(
+          (v) => ({ ok: v }),
+          (e: { status?: number; code?: string }) => ({ err: e }),
+        ),
+      );
       const answers = await Promise.all(asked);
 
       const generationNow = await generation();

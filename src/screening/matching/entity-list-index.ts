@@ -4,6 +4,7 @@
  */
 import type { EntityEntry } from '../../domain/list-entry';
 import { AddressIndex } from './address-index';
+import { entryCountries } from './countries';
 import { CandidateSearch } from './candidates';
 import { buildIndexData, buildIndexDataSliced, type IndexData } from './index-builder';
 import { NameScorer } from './name-scorer';
@@ -47,6 +48,14 @@ export class EntityListIndex {
     await runSliced(index.search.precomputeSteps(), budgetMs);
     return index;
   }
+
+  /** Each entry's countries as alpha-2 codes (entryCountries), computed the first time the entry is a candidate. */
+  countryCodes(e: number): readonly string[] {
+    this.countryCodesOf ??= new Array(this.data.entries.length);
+    return (this.countryCodesOf[e] ??= entryCountries(this.data.entries[e].countries));
+  }
+
+  private countryCodesOf: (readonly string[])[] | undefined;
 
   /** Drops the similar-token results the index keeps across queries (memory is bounded anyway). */
   clearCaches(): void {

@@ -2,7 +2,6 @@
  * Screens a party against every loaded list: identifiers first (exact, decisive), then names (candidate
  * search, full scoring of the best candidates, best name per entry), then the country adjustment.
  */
-import { entryCountries } from './countries';
 import type { EntityListIndex } from './entity-list-index';
 import { explainIdentifierMatch, explainNameMatch } from './explain';
 import { identifierTypesCompatible } from './identifiers';
@@ -115,7 +114,9 @@ function nameHits(
     }
   }
   for (const hit of best.values()) {
-    hit.country = countryAdjustment(q.country, d.entries[hit.entry].countries);
+    // The most a country can add: a candidate that stays under minScore even with it is dropped before the lookup.
+    if (r4(Math.min(1, hit.score + COUNTRY_AGREES)) < minScore) continue;
+    hit.country = countryAdjustment(q.country, index, hit.entry);
     hit.score = r4(Math.min(1, Math.max(0, hit.score + (hit.country?.delta ?? 0))));
     if (hit.score >= minScore) out.push(hit);
   }
@@ -161,9 +162,13 @@ function matchBase(index: EntityListIndex, e: number, name: string, score: numbe
 }
 
 /** Only when both sides name countries: agreement is weak evidence for, disagreement weak evidence against. */
-function countryAdjustment(queryCountry: string | undefined, listCountries: readonly string[]): ScoreAdjustment | null {
-  if (queryCountry === undefined || listCountries.length === 0) return null;
-  const codes = entryCountries(listCountries);
+function countryAdjustment(
+  queryCountry: string | undefined,
+  index: EntityListIndex,
+  e: number,
+): ScoreAdjustment | null {
+  if (queryCountry === undefined) return null;
+  const codes = index.countryCodes(e);
   if (codes.length === 0) return null;
   return codes.includes(queryCountry)
     ? { reason: `country ${queryCountry} agrees`, delta: COUNTRY_AGREES }
