@@ -41,9 +41,9 @@ export function requestHash(body: unknown): string {
  *
  * The claims of the requests that reach this point in the same turn of the event loop go to PostgreSQL together: one
  * statement, one commit and one round trip for all of them (DataLoader, flushed when the loop has handled every ready
- * request), and the same statement reads the lists' generation for their screenings (issue 15: the claim's own round
- * trip and commit were the second largest cost of a submission after the writer). A request waits for no other: a
- * statement goes out at the end of the turn in which its first claim was asked, whatever the others do.
+ * request), and the same statement reads the lists' generation for their screenings (issue 15: each submission used
+ * to spend a round trip and a commit on its claim, and a third of one on the generation). A claim goes out at the end
+ * of the turn in which it was asked, and never waits for a later request.
  */
 export class IdempotencyStore {
   private readonly claims: DataLoader<KeyClaim, Claimed, string>;
@@ -78,24 +78,26 @@ export class IdempotencyStore {
   }
 
   /**
-   * One statement for a turn's claims. Two requests of one organisation with the same key in one turn: the first
-   * asked takes it and the later ones find it held, as if they had come a moment later.
+   * One statement for a turn's claims, each key once and in key order (two statements that claim the same keys, from
+   * two processes, then wait for each other in the same order and cannot deadlock). Two requests of one organisation
+   * with the same key in one turn: the first asked takes it and the later ones find it held, as if they had come a
+   * moment later.
    */
   private async claimBatch(batch: readonly KeyClaim[]): Promise<Claimed[]> {
-    const first = new Map<string, number>();
-    const distinct: KeyClaim[] = [];
-    const slot = batch.map((c) => {
-      const id = `${c.organization}\n${c.key}`;
-      let at = first.get(id);
-      if (at === undefined) {
-        at = distinct.push(c) - 1;
-        first.set(id, at);
-        return at;
-      }
-      return -1;
+    const idOf = (c: KeyClaim) => `${c.organization}\n${c.key}`;
+    const firstOf = new Map<string, KeyClaim>();
+    for (const c of batch) if (!firstOf.has(idOf(c))) firstOf.set(idOf(c), c);
+    const ids = [...firstOf.keys()].sort();
+    const { claimed, listGeneration } = await claimIdempotencyKeys(
+      this.dataSource,
+      ids.map((id) => firstOf.get(id) as KeyClaim),
+    );
+    const taken = new Map(ids.map((id, i) => [id, claimed[i]]));
+    return batch.map((c) => {
+      const id = idOf(c);
+      const took = firstOf.get(id) === c && (taken.get(id) ?? false);
+      return { claimed: took, listGeneration };
     });
-    const { claimed, listGeneration } = await claimIdempotencyKeys(this.dataSource, distinct);
-    return slot.map((at) => ({ claimed: at >= 0 && claimed[at], listGeneration }));
   }
 
   /** The work failed: free the key so the client can retry with it. */

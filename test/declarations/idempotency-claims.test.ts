@@ -89,6 +89,17 @@ describe('Idempotency-Key claims', () => {
     });
   }
 
+  it("claims a turn's keys in key order, whatever order they were asked in (no deadlock between two processes)", async () => {
+    const store = new IdempotencyStore(named);
+    const asked = ['k-z', 'k-a', 'k-m', 'k-b'];
+    await Promise.all(asked.map((key) => store.begin('org-order', key, requestHash({}))));
+    // Rows appended by one statement sit in the heap in the order it inserted them.
+    const rows: { key: string }[] = await plain.query(
+      `SELECT key FROM idempotency_keys WHERE organization = 'org-order' ORDER BY ctid`,
+    );
+    expect(rows.map((r) => r.key)).toEqual(['k-a', 'k-b', 'k-m', 'k-z']);
+  });
+
   it('reads the generation after the request arrived: an activation committed before the claim is seen', async () => {
     const store = new IdempotencyStore(named);
     const before = await generation();
