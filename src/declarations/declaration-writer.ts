@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import DataLoader from 'dataloader';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import type { AuditActor } from '../audit/audit-actor';
 import type { AuditRecord } from '../audit/audit.repository';
 import { caseOpening, caseTerms } from '../review-rules/case-opening';
 import { slaDeadline } from '../review-rules/priority';
 import { dispatchJob } from '../webhooks/event-data';
-import { insertScreenedDeclaration, type OutboxRow } from './declarations.repository';
+import { insertScreenedDeclarations, type OutboxRow, type ScreenedDeclarationRows } from './declarations.repository';
 import { submitResponse } from './declarations.schemas';
 import { type DeclarationInput } from '../screening/declaration-input';
 import { publicHit } from './screening-pipeline';
@@ -119,7 +120,7 @@ export async function writeNewDeclarationCounted(
   });
 
   const search = searchKeysOf(input);
-  const queued = await insertScreenedDeclaration(m, {
+  const queued = await writeRows(m, {
     declarationId,
     organization: d.organization,
     input,
@@ -144,4 +145,51 @@ export async function writeNewDeclarationCounted(
     },
   });
   return { answer, queuedJobs: queued };
+}
+
+/** Declarations written in one statement at most (more wait for the next one). */
+const MAX_DECLARATIONS_PER_STATEMENT = 64;
+
+const writers = new WeakMap<DataSource, DataLoader<ScreenedDeclarationRows, number>>();
+
+/**
+ * Writes one declaration's rows. Inside a transaction (a clearance that draws on licences, a batch item) they go in
+ * their own statement, in that transaction. Otherwise they join the other declarations written in the same turn of the
+ * event loop: one statement, one commit and one round trip for all of them (issue 15: what a submission spent per
+ * statement, in the API and in PostgreSQL, was about a fifth of its cost). One statement is all or nothing, so when it
+ * fails (a duplicate reference, two statements waiting on each other's names) each of its declarations is written
+ * again alone, and only the one at fault fails its request.
+ */
+function writeRows(m: EntityManager, rows: ScreenedDeclarationRows): Promise<number> {
+  if (m.queryRunner?.isTransactionActive) return insertScreenedDeclarations(m, [rows]).then(([queued]) => queued);
+  const dataSource = m.connection;
+  let writer = writers.get(dataSource);
+  if (!writer) {
+    writer = new DataLoader((batch) => writeTogether(dataSource, batch), {
+      cache: false,
+      maxBatchSize: MAX_DECLARATIONS_PER_STATEMENT,
+      batchScheduleFn: (send) => setImmediate(send),
+    });
+    writers.set(dataSource, writer);
+  }
+  return writer.load(rows);
+}
+
+async function writeTogether(
+  dataSource: DataSource,
+  batch: readonly ScreenedDeclarationRows[],
+): Promise<(number | Error)[]> {
+  try {
+    return await insertScreenedDeclarations(dataSource.manager, batch);
+  } catch (err) {
+    if (batch.length === 1) throw err;
+    return Promise.all(
+      batch.map((rows) =>
+        insertScreenedDeclarations(dataSource.manager, [rows]).then(
+          ([queued]) => queued,
+          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+        ),
+      ),
+    );
+  }
 }

@@ -18,7 +18,7 @@ export interface OutboxRow {
   onlyForWebhookEvent?: string;
 }
 
-/** Everything the one statement of a new, screened declaration writes (see writeNewDeclaration). */
+/** Everything the one statement of new, screened declarations writes for one of them (see writeNewDeclaration). */
 export interface ScreenedDeclarationRows {
   declarationId: string;
   organization: string;
@@ -39,86 +39,137 @@ export interface ScreenedDeclarationRows {
   search: { names: string; keys: string[]; partyNames: string[] };
 }
 
-/** The one statement of a new declaration (below); prepared, as every submission runs it. */
-const WRITE_SCREENED_DECLARATION = prepared(
-  'write_screened_declaration',
-  `WITH d AS (
+/**
+ * The one statement that writes new declarations (below), any number at once; prepared, as every submission runs it.
+ * One row of `x` per declaration ($1-$23); the rows a declaration has several of (search keys, party names, audit
+ * events, outbox rows) come flattened, each with the position of its declaration in `x` (`o`).
+ */
+const WRITE_SCREENED_DECLARATIONS = prepared(
+  'write_screened_declarations',
+  `WITH x AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
+         $9::uuid[], $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[],
+         $17::uuid[], $18::int[], $19::timestamptz[], $20::text[], $21::text[], $22::text[], $23::text[])
+       WITH ORDINALITY AS x(id, org, ref, proc, body, status, outcome, risk, sid, batch, by_key, trig, hits, lv, rs, sat,
+         cid, prio, deadline, actor, ikey, answer, names, i)),
+     d AS (
        INSERT INTO declarations (id, organization, reference, procedure, body, status, outcome, risk_score, latest_screening_id, batch_id, submitted_by)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) RETURNING created_at),
+       SELECT id, org, ref, proc, body::jsonb, status, outcome, risk, sid, batch, by_key FROM x ORDER BY i
+       RETURNING id, created_at),
+     dx AS (SELECT x.i, x.id, x.org, x.names, d.created_at FROM x JOIN d ON d.id = x.id),
      k AS (
        INSERT INTO declaration_search (declaration_id, organization, created_at, names, keys)
-       SELECT $1, $2, d.created_at, $32, $33::text[] FROM d),
+       SELECT dx.id, dx.org, dx.created_at, dx.names,
+         ARRAY(SELECT u.k FROM unnest($24::text[], $25::int[]) WITH ORDINALITY AS u(k, o, n) WHERE u.o = dx.i ORDER BY u.n)
+       FROM dx),
      pn AS (
-       INSERT INTO party_names (folded, id) SELECT x, hashtextextended(x, 0) FROM unnest($34::text[]) x ON CONFLICT DO NOTHING),
+       INSERT INTO party_names (folded, id)
+       SELECT u.x, hashtextextended(u.x, 0) FROM (SELECT DISTINCT x FROM unnest($26::text[]) AS x) u ORDER BY u.x
+       ON CONFLICT DO NOTHING),
      dp AS (
        INSERT INTO declaration_party_names (name_id, created_at, declaration_id, organization)
-       SELECT hashtextextended(x, 0), d.created_at, $1, $2 FROM d, unnest($34::text[]) x ON CONFLICT DO NOTHING),
+       SELECT hashtextextended(u.x, 0), dx.created_at, dx.id, dx.org FROM unnest($26::text[], $27::int[]) AS u(x, o) JOIN dx ON dx.i = u.o
+       ON CONFLICT DO NOTHING),
      s AS (
        INSERT INTO screenings (id, declaration_id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at)
-       VALUES ($9, $1, $12, $7, $8, $13::jsonb, $14::jsonb, $15, $16)),
+       SELECT sid, id, trig, outcome, risk, hits::jsonb, lv::jsonb, rs, sat FROM x ORDER BY i),
      c AS (
        INSERT INTO review_cases (id, declaration_id, organization, status, level, priority, risk_score, deadline)
-       SELECT $17::uuid, $1, $2, 'open', $7, $18, $8, $19 WHERE $17::uuid IS NOT NULL),
+       SELECT cid, id, org, 'open', outcome, prio, risk, deadline FROM x WHERE cid IS NOT NULL ORDER BY i),
      a AS (
        INSERT INTO audit_events (actor, action, subject_type, subject_id, data)
-       SELECT $20::jsonb, x.a, x.t, x.s, x.d FROM unnest($21::text[], $22::text[], $23::text[], $24::jsonb[]) AS x(a, t, s, d)),
+       SELECT x.actor::jsonb, u.a, u.t, u.s, u.d::jsonb
+       FROM unnest($28::text[], $29::text[], $30::text[], $31::text[], $32::int[]) WITH ORDINALITY AS u(a, t, s, d, o, n)
+       JOIN x ON x.i = u.o ORDER BY u.n),
      o AS (
        INSERT INTO outbox (job_name, payload, dedupe_key, available_at)
-       SELECT x.n, x.p::jsonb, x.k, now() + x.ms * interval '1 millisecond' FROM unnest($25::text[], $26::text[], $27::text[], $28::int[], $29::text[]) AS x(n, p, k, ms, ev)
-       WHERE x.ev IS NULL OR x.ev = ANY (ARRAY(SELECT unnest(w.events) FROM webhooks w WHERE w.organization = $2 AND w.deleted_at IS NULL))
-       ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1),
+       SELECT u.n, u.p::jsonb, u.k, now() + u.ms * interval '1 millisecond'
+       FROM unnest($33::text[], $34::text[], $35::text[], $36::int[], $37::text[], $38::int[]) AS u(n, p, k, ms, ev, o)
+       JOIN x ON x.i = u.o
+       WHERE u.ev IS NULL
+         OR EXISTS (SELECT 1 FROM webhooks w WHERE w.organization = x.org AND w.deleted_at IS NULL AND u.ev = ANY (w.events))
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key),
      i AS (
-       UPDATE idempotency_keys SET status = 'done', response_status = 201, response_body = $31::jsonb
-       WHERE $30::text IS NOT NULL AND organization = $2 AND key = $30)
-     SELECT (SELECT count(*) FROM o)::int AS queued`,
+       UPDATE idempotency_keys ik SET status = 'done', response_status = 201, response_body = x.answer::jsonb
+       FROM x WHERE x.ikey IS NOT NULL AND ik.organization = x.org AND ik.key = x.ikey)
+     SELECT ARRAY(SELECT dedupe_key FROM o) AS queued`,
 );
 
 /**
- * Writes a new, screened declaration in ONE statement: the declaration, its search keys and party names, its screening,
- * the review case when a person must look, the audit events, the outbox rows (webhook events only where a webhook of
- * the organisation subscribes) and the idempotent answer. Foreign keys between the rows are checked at the end of the
- * statement. Answers how many outbox rows it wrote. An outbox payload travels as text and becomes JSON only for a row the
- * webhook filter keeps: where no webhook subscribes (most organisations), PostgreSQL never parses it.
+ * Writes new, screened declarations in ONE statement, whatever their number: each declaration, its search keys and
+ * party names, its screening, the review case when a person must look, the audit events, the outbox rows (webhook
+ * events only where a webhook of the organisation subscribes) and the idempotent answer. Foreign keys between the rows
+ * are checked at the end of the statement, and one failure writes nothing at all. Answers, per declaration, how many
+ * outbox rows it wrote. An outbox payload travels as text and becomes JSON only for a row the webhook filter keeps:
+ * where no webhook subscribes (most organisations), PostgreSQL never parses it. The declarations are written in the
+ * order of (organisation, reference), and the dictionary's new names in their own order, so two statements that write
+ * the same reference or name wait for each other in the same order (no deadlock).
  */
-export async function insertScreenedDeclaration(m: EntityManager, r: ScreenedDeclarationRows): Promise<number> {
-  const { input, result, audit, outbox } = r;
-  const [{ queued }] = await queryPrepared<{ queued: number }>(m, WRITE_SCREENED_DECLARATION, [
-    r.declarationId,
-    r.organization,
-    input.reference,
-    input.procedure,
-    JSON.stringify(input),
-    r.status,
-    result.outcome,
-    result.riskScore,
-    r.screeningId,
-    r.batchId,
-    r.submittedBy,
-    r.trigger,
-    JSON.stringify(result.hits),
-    JSON.stringify(result.listVersions),
-    result.rulesetVersion,
-    result.screenedAt,
-    r.reviewCase.id,
-    r.reviewCase.priority,
-    r.reviewCase.deadline,
-    JSON.stringify(r.actor),
-    audit.map((a) => a.action),
-    audit.map((a) => a.subjectType),
-    audit.map((a) => a.subjectId),
-    audit.map((a) => JSON.stringify(a.data ?? {})),
-    outbox.map((o) => o.name),
-    outbox.map((o) => JSON.stringify(o.payload)),
-    outbox.map((o) => o.dedupeKey),
-    outbox.map((o) => o.delayMs),
-    outbox.map((o) => o.onlyForWebhookEvent ?? null),
-    r.idempotent?.key ?? null,
-    r.idempotent ? JSON.stringify(r.idempotent.answer) : null,
-    r.search.names,
-    r.search.keys,
-    r.search.partyNames,
+export async function insertScreenedDeclarations(
+  m: EntityManager,
+  declarations: readonly ScreenedDeclarationRows[],
+): Promise<number[]> {
+  const rows = [...declarations].sort(
+    (a, b) => compare(a.organization, b.organization) || compare(a.input.reference, b.input.reference),
+  );
+  const col = <T>(f: (r: ScreenedDeclarationRows) => T) => rows.map(f);
+  const flat = <T, U>(of: (r: ScreenedDeclarationRows) => readonly T[], f: (t: T) => U) =>
+    rows.flatMap((r) => of(r).map(f));
+  const owner = <T>(of: (r: ScreenedDeclarationRows) => readonly T[]) => rows.flatMap((r, i) => of(r).map(() => i + 1));
+  const outbox = (r: ScreenedDeclarationRows) => r.outbox;
+  const audit = (r: ScreenedDeclarationRows) => r.audit;
+  const [{ queued }] = await queryPrepared<{ queued: string[] }>(m, WRITE_SCREENED_DECLARATIONS, [
+    col((r) => r.declarationId),
+    col((r) => r.organization),
+    col((r) => r.input.reference),
+    col((r) => r.input.procedure),
+    col((r) => JSON.stringify(r.input)),
+    col((r) => r.status),
+    col((r) => r.result.outcome),
+    col((r) => r.result.riskScore),
+    col((r) => r.screeningId),
+    col((r) => r.batchId),
+    col((r) => r.submittedBy),
+    col((r) => r.trigger),
+    col((r) => JSON.stringify(r.result.hits)),
+    col((r) => JSON.stringify(r.result.listVersions)),
+    col((r) => r.result.rulesetVersion),
+    col((r) => r.result.screenedAt),
+    col((r) => r.reviewCase.id),
+    col((r) => r.reviewCase.priority),
+    col((r) => r.reviewCase.deadline),
+    col((r) => JSON.stringify(r.actor)),
+    col((r) => r.idempotent?.key ?? null),
+    col((r) => (r.idempotent ? JSON.stringify(r.idempotent.answer) : null)),
+    col((r) => r.search.names),
+    flat(
+      (r) => r.search.keys,
+      (k) => k,
+    ),
+    owner((r) => r.search.keys),
+    flat(
+      (r) => r.search.partyNames,
+      (n) => n,
+    ),
+    owner((r) => r.search.partyNames),
+    flat(audit, (a) => a.action),
+    flat(audit, (a) => a.subjectType),
+    flat(audit, (a) => a.subjectId),
+    flat(audit, (a) => JSON.stringify(a.data ?? {})),
+    owner(audit),
+    flat(outbox, (o) => o.name),
+    flat(outbox, (o) => JSON.stringify(o.payload)),
+    flat(outbox, (o) => o.dedupeKey),
+    flat(outbox, (o) => o.delayMs),
+    flat(outbox, (o) => o.onlyForWebhookEvent ?? null),
+    owner(outbox),
   ]);
-  return queued;
+  const written = new Set(queued);
+  return declarations.map((r) => r.outbox.filter((o) => written.has(o.dedupeKey)).length);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A screening of a stored declaration; answers its id. */

@@ -42,7 +42,7 @@ describe('declaration writer plan', () => {
           });
         }
         return m.query(
-          `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = 'write_screened_declaration'`,
+          `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = 'write_screened_declarations'`,
         );
       });
       expect(plans).toHaveLength(1);
