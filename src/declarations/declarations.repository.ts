@@ -42,19 +42,24 @@ export interface ScreenedDeclarationRows {
 /**
  * The one statement that writes new declarations (below), any number at once; prepared, as every submission runs it.
  * One row of `x` per declaration ($1-$23); the rows a declaration has several of (search keys, party names, audit
- * events, outbox rows) come flattened, each with the position of its declaration in `x` (`o`).
+ * events, outbox rows) come flattened, each with the position of its declaration in `x` (`o`). JSON values come as one
+ * JSON array per column rather than as text arrays, whose literal the driver would escape quote by quote and
+ * PostgreSQL unescape again.
  */
 const WRITE_SCREENED_DECLARATIONS = prepared(
   'write_screened_declarations',
   `WITH x AS (
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
-         $9::uuid[], $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[],
-         $17::uuid[], $18::int[], $19::timestamptz[], $20::text[], $21::text[], $22::text[], $23::text[])
+       SELECT * FROM ROWS FROM (unnest($1::uuid[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]),
+         jsonb_array_elements($5::jsonb), unnest($6::text[]), unnest($7::text[]), unnest($8::int[]), unnest($9::uuid[]),
+         unnest($10::uuid[]), unnest($11::uuid[]), unnest($12::text[]), jsonb_array_elements($13::jsonb),
+         jsonb_array_elements($14::jsonb), unnest($15::text[]), unnest($16::timestamptz[]), unnest($17::uuid[]),
+         unnest($18::int[]), unnest($19::timestamptz[]), jsonb_array_elements($20::jsonb), unnest($21::text[]),
+         jsonb_array_elements($22::jsonb), unnest($23::text[]))
        WITH ORDINALITY AS x(id, org, ref, proc, body, status, outcome, risk, sid, batch, by_key, trig, hits, lv, rs, sat,
          cid, prio, deadline, actor, ikey, answer, names, i)),
      d AS (
        INSERT INTO declarations (id, organization, reference, procedure, body, status, outcome, risk_score, latest_screening_id, batch_id, submitted_by)
-       SELECT id, org, ref, proc, body::jsonb, status, outcome, risk, sid, batch, by_key FROM x ORDER BY i
+       SELECT id, org, ref, proc, body, status, outcome, risk, sid, batch, by_key FROM x ORDER BY i
        RETURNING id, created_at),
      dx AS (SELECT x.i, x.id, x.org, x.names, d.created_at FROM x JOIN d ON d.id = x.id),
      k AS (
@@ -72,25 +77,27 @@ const WRITE_SCREENED_DECLARATIONS = prepared(
        ON CONFLICT DO NOTHING),
      s AS (
        INSERT INTO screenings (id, declaration_id, trigger, outcome, risk_score, hits, list_versions, ruleset_version, screened_at)
-       SELECT sid, id, trig, outcome, risk, hits::jsonb, lv::jsonb, rs, sat FROM x ORDER BY i),
+       SELECT sid, id, trig, outcome, risk, hits, lv, rs, sat FROM x ORDER BY i),
      c AS (
        INSERT INTO review_cases (id, declaration_id, organization, status, level, priority, risk_score, deadline)
        SELECT cid, id, org, 'open', outcome, prio, risk, deadline FROM x WHERE cid IS NOT NULL ORDER BY i),
      a AS (
        INSERT INTO audit_events (actor, action, subject_type, subject_id, data)
-       SELECT x.actor::jsonb, u.a, u.t, u.s, u.d::jsonb
-       FROM unnest($28::text[], $29::text[], $30::text[], $31::text[], $32::int[]) WITH ORDINALITY AS u(a, t, s, d, o, n)
+       SELECT x.actor, u.a, u.t, u.s, u.d
+       FROM ROWS FROM (unnest($28::text[]), unnest($29::text[]), unnest($30::text[]), jsonb_array_elements($31::jsonb),
+         unnest($32::int[])) WITH ORDINALITY AS u(a, t, s, d, o, n)
        JOIN x ON x.i = u.o ORDER BY u.n),
      o AS (
        INSERT INTO outbox (job_name, payload, dedupe_key, available_at)
        SELECT u.n, u.p::jsonb, u.k, now() + u.ms * interval '1 millisecond'
-       FROM unnest($33::text[], $34::text[], $35::text[], $36::int[], $37::text[], $38::int[]) AS u(n, p, k, ms, ev, o)
+       FROM ROWS FROM (unnest($33::text[]), json_array_elements($34::json), unnest($35::text[]), unnest($36::int[]),
+         unnest($37::text[]), unnest($38::int[])) AS u(n, p, k, ms, ev, o)
        JOIN x ON x.i = u.o
        WHERE u.ev IS NULL
          OR EXISTS (SELECT 1 FROM webhooks w WHERE w.organization = x.org AND w.deleted_at IS NULL AND u.ev = ANY (w.events))
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key),
      i AS (
-       UPDATE idempotency_keys ik SET status = 'done', response_status = 201, response_body = x.answer::jsonb
+       UPDATE idempotency_keys ik SET status = 'done', response_status = 201, response_body = x.answer
        FROM x WHERE x.ikey IS NOT NULL AND ik.organization = x.org AND ik.key = x.ikey)
      SELECT ARRAY(SELECT dedupe_key FROM o) AS queued`,
 );
@@ -100,10 +107,10 @@ const WRITE_SCREENED_DECLARATIONS = prepared(
  * party names, its screening, the review case when a person must look, the audit events, the outbox rows (webhook
  * events only where a webhook of the organisation subscribes) and the idempotent answer. Foreign keys between the rows
  * are checked at the end of the statement, and one failure writes nothing at all. Answers, per declaration, how many
- * outbox rows it wrote. An outbox payload travels as text and becomes JSON only for a row the webhook filter keeps:
- * where no webhook subscribes (most organisations), PostgreSQL never parses it. The declarations are written in the
- * order of (organisation, reference), and the dictionary's new names in their own order, so two statements that write
- * the same reference or name wait for each other in the same order (no deadlock).
+ * outbox rows it wrote. Outbox payloads travel as `json` (checked, not parsed into jsonb) and become jsonb only for a row
+ * the webhook filter keeps: where no webhook subscribes (most organisations), PostgreSQL never builds them. The
+ * declarations are written in the order of (organisation, reference), and the dictionary's new names in their own
+ * order, so two statements that write the same reference or name wait for each other in the same order (no deadlock).
  */
 export async function insertScreenedDeclarations(
   m: EntityManager,
@@ -123,7 +130,7 @@ export async function insertScreenedDeclarations(
     col((r) => r.organization),
     col((r) => r.input.reference),
     col((r) => r.input.procedure),
-    col((r) => JSON.stringify(r.input)),
+    JSON.stringify(col((r) => r.input)),
     col((r) => r.status),
     col((r) => r.result.outcome),
     col((r) => r.result.riskScore),
@@ -131,16 +138,16 @@ export async function insertScreenedDeclarations(
     col((r) => r.batchId),
     col((r) => r.submittedBy),
     col((r) => r.trigger),
-    col((r) => JSON.stringify(r.result.hits)),
-    col((r) => JSON.stringify(r.result.listVersions)),
+    JSON.stringify(col((r) => r.result.hits)),
+    JSON.stringify(col((r) => r.result.listVersions)),
     col((r) => r.result.rulesetVersion),
     col((r) => r.result.screenedAt),
     col((r) => r.reviewCase.id),
     col((r) => r.reviewCase.priority),
     col((r) => r.reviewCase.deadline),
-    col((r) => JSON.stringify(r.actor)),
+    JSON.stringify(col((r) => r.actor)),
     col((r) => r.idempotent?.key ?? null),
-    col((r) => (r.idempotent ? JSON.stringify(r.idempotent.answer) : null)),
+    JSON.stringify(col((r) => r.idempotent?.answer ?? null)),
     col((r) => r.search.names),
     flat(
       (r) => r.search.keys,
@@ -155,10 +162,10 @@ export async function insertScreenedDeclarations(
     flat(audit, (a) => a.action),
     flat(audit, (a) => a.subjectType),
     flat(audit, (a) => a.subjectId),
-    flat(audit, (a) => JSON.stringify(a.data ?? {})),
+    JSON.stringify(flat(audit, (a) => a.data ?? {})),
     owner(audit),
     flat(outbox, (o) => o.name),
-    flat(outbox, (o) => JSON.stringify(o.payload)),
+    JSON.stringify(flat(outbox, (o) => o.payload)),
     flat(outbox, (o) => o.dedupeKey),
     flat(outbox, (o) => o.delayMs),
     flat(outbox, (o) => o.onlyForWebhookEvent ?? null),
