@@ -108,6 +108,26 @@ describe('Idempotency-Key claims', () => {
     expect(start).toEqual({ kind: 'new', listGeneration: before + 1 });
   });
 
+  it('gives each key to one of two processes claiming the same keys in opposite orders, without a deadlock', async () => {
+    // Two data sources stand for two API processes: each turn, both ask for the same 200 keys, in opposite orders.
+    const a = new IdempotencyStore(named);
+    const b = new IdempotencyStore(plain);
+    for (let round = 0; round < 10; round += 1) {
+      const keys = Array.from({ length: 200 }, (_, i) => `race-${round}-${i}`);
+      const ask = (store: IdempotencyStore, key: string) =>
+        store.begin('org-race', key, requestHash({ key })).then(
+          () => 'claimed',
+          (e: { code?: string }) => e.code,
+        );
+      const [fromA, fromB] = await Promise.all([
+        Promise.all(keys.map((k) => ask(a, k))),
+        Promise.all([...keys].reverse().map((k) => ask(b, k))),
+      ]);
+      const byKey = keys.map((_, i) => [fromA[i], fromB[keys.length - 1 - i]].sort());
+      for (const answers of byKey) expect(answers).toEqual(['claimed', 'request_in_flight']);
+    }
+  });
+
   it('fails every claim of a turn when the statement fails, and claims again on the next one', async () => {
     const store = new IdempotencyStore(plain);
     await plain.query(`ALTER TABLE idempotency_keys ADD CONSTRAINT test_no_bad CHECK (key <> 'bad')`);
