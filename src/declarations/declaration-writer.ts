@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../config/config';
 import type { AuditActor } from '../audit/audit-actor';
@@ -7,6 +6,7 @@ import type { AuditRecord } from '../audit/audit.repository';
 import { caseOpening, caseTerms } from '../review-rules/case-opening';
 import { slaDeadline } from '../review-rules/priority';
 import { dispatchJob } from '../webhooks/event-data';
+import { turnBatch } from '../db/turn-batch';
 import { insertScreenedDeclarations, type OutboxRow, type ScreenedDeclarationRows } from './declarations.repository';
 import { submitResponse } from './declarations.schemas';
 import { type DeclarationInput } from '../screening/declaration-input';
@@ -150,7 +150,7 @@ export async function writeNewDeclarationCounted(
 /** Declarations written in one statement at most (more wait for the next one). */
 const MAX_DECLARATIONS_PER_STATEMENT = 64;
 
-const writers = new WeakMap<DataSource, DataLoader<ScreenedDeclarationRows, number>>();
+const writers = new WeakMap<DataSource, (rows: ScreenedDeclarationRows) => Promise<number>>();
 
 /**
  * Writes one declaration's rows. Inside a transaction (a clearance that draws on licences, a batch item) they go in
@@ -165,14 +165,10 @@ function writeRows(m: EntityManager, rows: ScreenedDeclarationRows): Promise<num
   const dataSource = m.connection;
   let writer = writers.get(dataSource);
   if (!writer) {
-    writer = new DataLoader((batch) => writeTogether(dataSource, batch), {
-      cache: false,
-      maxBatchSize: MAX_DECLARATIONS_PER_STATEMENT,
-      batchScheduleFn: (send) => setImmediate(send),
-    });
+    writer = turnBatch((batch) => writeTogether(dataSource, batch), MAX_DECLARATIONS_PER_STATEMENT);
     writers.set(dataSource, writer);
   }
-  return writer.load(rows);
+  return writer(rows);
 }
 
 async function writeTogether(

@@ -149,15 +149,9 @@ export async function insertScreenedDeclarations(
     col((r) => r.idempotent?.key ?? null),
     JSON.stringify(col((r) => r.idempotent?.answer ?? null)),
     col((r) => r.search.names),
-    flat(
-      (r) => r.search.keys,
-      (k) => k,
-    ),
+    rows.flatMap((r) => r.search.keys),
     owner((r) => r.search.keys),
-    flat(
-      (r) => r.search.partyNames,
-      (n) => n,
-    ),
+    rows.flatMap((r) => r.search.partyNames),
     owner((r) => r.search.partyNames),
     flat(audit, (a) => a.action),
     flat(audit, (a) => a.subjectType),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { canonicalJson } from '../audit/canonical-json';
+import { turnBatch } from '../db/turn-batch';
 import { ConflictError, UnprocessableError } from '../http/errors';
 import {
   claimIdempotencyKeys,
@@ -40,24 +40,20 @@ export function requestHash(body: unknown): string {
  * kept (never purged by the service).
  *
  * The claims of the requests that reach this point in the same turn of the event loop go to PostgreSQL together: one
- * statement, one commit and one round trip for all of them (DataLoader, flushed when the loop has handled every ready
+ * statement, one commit and one round trip for all of them (turnBatch: sent when the loop has handled every ready
  * request), and the same statement reads the lists' generation for their screenings (issue 15: each submission used
  * to spend a round trip and a commit on its claim, and a third of one on the generation). A claim goes out at the end
  * of the turn in which it was asked, and never waits for a later request.
  */
 export class IdempotencyStore {
-  private readonly claims: DataLoader<KeyClaim, Claimed, string>;
+  private readonly claim: (c: KeyClaim) => Promise<Claimed>;
 
   constructor(private readonly dataSource: DataSource) {
-    this.claims = new DataLoader((batch) => this.claimBatch(batch), {
-      cache: false,
-      maxBatchSize: MAX_CLAIMS_PER_STATEMENT,
-      batchScheduleFn: (send) => setImmediate(send),
-    });
+    this.claim = turnBatch((batch) => this.claimBatch(batch), MAX_CLAIMS_PER_STATEMENT);
   }
 
   async begin(organization: string, key: string, hash: string): Promise<IdempotencyStart> {
-    const claim = await this.claims.load({ organization, key, hash });
+    const claim = await this.claim({ organization, key, hash });
     if (claim.claimed) return { kind: 'new', listGeneration: claim.listGeneration };
     const row = await findIdempotencyKey(this.dataSource, organization, key);
     if (!row) return this.begin(organization, key, hash);
