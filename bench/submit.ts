@@ -150,6 +150,7 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     API_PROCESSES: String(apiProcesses),
   };
   const api = start(join(root, 'dist/src/main.js'), env, root);
+  const apiSpawned = performance.now();
   const worker = start(join(root, 'dist/src/worker.js'), { ...env, WORKER_CONCURRENCY: '4' }, root);
   const stats = new Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
   try {
@@ -254,6 +255,8 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     const run = async (total: number, rate?: number) => {
       const bodies = Array.from({ length: total }, () => JSON.stringify(declaration()));
       const latencies: number[] = [];
+      /** Requests slower than 50 ms: when they were due (ms from the start) and how long they took. */
+      const slow: Array<[number, number]> = [];
       const outcomes: Record<string, number> = {};
       let next = 0;
       const before = await cpu();
@@ -265,7 +268,9 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
             const wait = due - performance.now();
             if (wait > 0) await new Promise((r) => setTimeout(r, wait));
             const outcome = await post(bodies[i]);
-            latencies.push(performance.now() - due);
+            const latency = performance.now() - due;
+            latencies.push(latency);
+            if (latency > 50) slow.push([due - started, latency]);
             outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
           }
         }),
@@ -278,6 +283,8 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
         p50: percentile(latencies, 0.5),
         p99: percentile(latencies, 0.99),
         outcomes,
+        slow,
+        started,
         apiCpu: ((after.api - before.api) / total) * 1000,
         pgCpu: (pgDelta(before.pg, after.pg) / total) * 1000,
       };
@@ -325,6 +332,22 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     );
     const pacedTotal = PACED_RATE * 15;
     const paced = await run(pacedTotal, PACED_RATE);
+    if (process.env.BENCH_TIMELINE) {
+      // When the slow requests were due, by 250 ms window: a stall shows as one window, a slow path as many.
+      const windows = new Map<number, { n: number; max: number }>();
+      for (const [at, latency] of paced.slow) {
+        const w = Math.floor(at / 250) * 250;
+        const cur = windows.get(w) ?? { n: 0, max: 0 };
+        windows.set(w, { n: cur.n + 1, max: Math.max(cur.max, latency) });
+      }
+      console.log(
+        `[${label}]   paced requests over 50 ms (the run began ${(paced.started - apiSpawned).toFixed(0)} ms after the API process was spawned), by due time (ms from start: count, max ms): ` +
+          [...windows]
+            .sort((a, b) => a[0] - b[0])
+            .map(([w, v]) => `${w}: ${v.n}, ${v.max.toFixed(0)}`)
+            .join('; '),
+      );
+    }
     console.log(
       `[${label}] submit at a steady ${PACED_RATE}/s through ${CLIENTS} clients: ${pacedTotal} declarations in ${paced.seconds.toFixed(1)} s = ${(pacedTotal / paced.seconds).toFixed(0)} declarations/s; p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms; outcomes ${JSON.stringify(paced.outcomes)}`,
     );

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -20,6 +20,12 @@ export function start(
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LIST_SOURCES: 'off', ...env },
   });
+  // BENCH_OUTPUT_DIR=<dir>: the process's whole output (e.g. --trace-gc lines) in <dir>/<entry>-<pid>.log.
+  if (process.env.BENCH_OUTPUT_DIR) {
+    const file = createWriteStream(join(process.env.BENCH_OUTPUT_DIR, `${entry.split('/').pop()}-${child.pid}.log`));
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
   let out = '';
   child.stderr?.on('data', (d) => {
     out += d;
