@@ -128,6 +128,8 @@ export const configSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(1000),
   /** Milliseconds between checks for newly activated list versions (each process reloads its index). */
   LIST_REFRESH_MS: positiveInt.default(2000),
+  /** Party queries (name, country, identifiers, options) whose answers each process keeps for the lists in force, least recently used dropped first; 0 keeps none. */
+  MATCH_CACHE_QUERIES: z.coerce.number().int().min(0).max(1_000_000).default(10000),
   /** Milliseconds a screening waits for this process to load a just-activated list version before answering 503 with Retry-After. */
   LIST_WAIT_MS: positiveInt.default(5000),
   /** Shipped default list sources (OFAC, UN, EU, US CSL, UK): `on` installs them if absent and fetches them, `off` neither. */

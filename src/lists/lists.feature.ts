@@ -42,6 +42,7 @@ export function createListsFeature(deps: {
 }): ListsFeature {
   const index = new ReferenceIndex(deps.dataSource, deps.logger, {
     waitMs: deps.config.LIST_WAIT_MS,
+    cachedQueries: deps.config.MATCH_CACHE_QUERIES,
     graph: { targetTopics: deps.ruleset.targetTopics, threshold: deps.ruleset.ownership.threshold },
   });
   // Every process hears of an activation by NOTIFY (sent by the list_generation trigger) and this one is told at once;

@@ -13,6 +13,8 @@ import { LoadedLists, type GoodsHit, type LoadedList, type LoadedListsSource } f
 export interface ReferenceIndexOptions {
   /** How long a screening waits for this process to load a newly activated version before answering 503. */
   waitMs: number;
+  /** Party queries whose answers the matcher of each loaded set keeps (MATCH_CACHE_QUERIES; 0 or absent: none). */
+  cachedQueries?: number;
   /** The rule set's targetTopics and ownership threshold: which entries are targets, and the 50% rule. */
   graph?: GraphPolicy;
 }
@@ -125,7 +127,8 @@ export class ReferenceIndex implements LoadedListsSource {
     }
     changed += [...before.lists.keys()].filter((id) => !next.has(id)).length;
     // A refresh that started earlier cannot overwrite a newer set (generations only move forward).
-    if (this.view.generation < generation) this.view = new LoadedLists(generation, next);
+    if (this.view.generation < generation)
+      this.view = new LoadedLists(generation, next, { cachedQueries: this.options.cachedQueries });
     return changed;
   }
 

@@ -1,5 +1,5 @@
 import type { GoodsEntry, ListKind } from '../domain/list-entry';
-import { PartyMatcher, type EntityListIndex } from './matching';
+import { PartyMatcher, type EntityListIndex, type PartyMatcherOptions } from './matching';
 import type { HitSeverity } from './hits';
 import type { OwnershipGraph, OwnershipVerdict } from './ownership/graph';
 
@@ -38,14 +38,16 @@ export interface LoadedListsSource {
  * set is swapped in half-way through the request.
  */
 export class LoadedLists {
-  readonly matcher = new PartyMatcher();
+  readonly matcher: PartyMatcher;
   private readonly goodsByPrefix = new Map<string, GoodsHit[]>();
   private readonly versionIds: Record<string, string>;
 
   constructor(
     readonly generation: number,
     readonly lists: ReadonlyMap<string, LoadedList>,
+    matcherOptions: PartyMatcherOptions = {},
   ) {
+    this.matcher = new PartyMatcher(matcherOptions);
     this.versionIds = Object.fromEntries([...lists].map(([id, l]) => [id, l.versionId]));
     for (const [listId, l] of lists) {
       if (l.entities) this.matcher.setList(l.entities);

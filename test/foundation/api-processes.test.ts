@@ -140,6 +140,20 @@ describe('API_PROCESSES: the API under node:cluster', () => {
       expect(created.status).toBe(201);
       const broker = created.body.secret as string;
 
+      // Before the list exists, each worker screens the party (and keeps the answer for these lists: MATCH_CACHE_QUERIES).
+      for (let i = 0; i < 4; i += 1) {
+        const res = await call(
+          url,
+          'POST',
+          '/v1/declarations',
+          broker,
+          declaration({ consignee: { name: 'Zhetysu Steppe Logistics', country: 'KZ' } }),
+        );
+        expect(res.status).toBe(201);
+        expect(res.body.screening.listVersions.watch).toBeUndefined();
+        expect(res.body.screening.hits.filter((h: { kind: string }) => h.kind === 'party')).toEqual([]);
+      }
+
       // Activate a list through one worker.
       const form = new FormData();
       form.set('format', 'entities-csv');
@@ -158,7 +172,8 @@ describe('API_PROCESSES: the API under node:cluster', () => {
         return v.body?.status === 'active';
       }, 60_000);
 
-      // Every worker, in turn, holds the version and screens against it (round-robin: consecutive connections alternate).
+      // Every worker, in turn, holds the version and screens against it (round-robin: consecutive connections alternate):
+      // the same party, asked again, gets the new lists' answer, not the one it got before.
       for (let i = 0; i < 6; i += 1) {
         const ready = await call(url, 'GET', '/readyz');
         expect(ready.status).toBe(200);

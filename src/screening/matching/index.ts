@@ -14,7 +14,7 @@
  * - matcher.ts / explain.ts: identifiers first (decisive), best name per entry, country adjustment, explanation.
  */
 export { EntityListIndex } from './entity-list-index';
-export { PartyMatcher, DEFAULT_LIMIT, DEFAULT_MIN_SCORE } from './matcher';
+export { PartyMatcher, DEFAULT_LIMIT, DEFAULT_MIN_SCORE, type PartyMatcherOptions } from './matcher';
 export type {
   MatchExplanation,
   PartyMatch,

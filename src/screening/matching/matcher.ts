@@ -2,6 +2,7 @@
  * Screens a party against every loaded list: identifiers first (exact, decisive), then names (candidate
  * search, full scoring of the best candidates, best name per entry), then the country adjustment.
  */
+import { LRUCache } from 'lru-cache';
 import type { EntityListIndex } from './entity-list-index';
 import { explainIdentifierMatch, explainNameMatch } from './explain';
 import { identifierTypesCompatible } from './identifiers';
@@ -30,26 +31,61 @@ interface Hit {
   identifier?: { queryType: string; listType: string; value: string };
 }
 
+export interface PartyMatcherOptions {
+  /**
+   * Answers kept for repeated queries (0: none). Brokers declare the same importers, suppliers and consignees again
+   * and again; the lists of one matcher never change under it (a new list version makes a new matcher, and setList
+   * and removeList empty the cache), so a repeated query gets the very answer it got before.
+   */
+  cachedQueries?: number;
+}
+
 export class PartyMatcher {
   private readonly lists = new Map<string, EntityListIndex>();
+  private readonly answers: LRUCache<string, readonly PartyMatch[]> | undefined;
+
+  constructor(options: PartyMatcherOptions = {}) {
+    if (options.cachedQueries) this.answers = new LRUCache({ max: options.cachedQueries });
+  }
 
   /** Adds a list, or replaces the loaded version of the same list. */
   setList(index: EntityListIndex): void {
     this.lists.set(index.listId, index);
+    this.answers?.clear();
   }
 
   removeList(listId: string): void {
     this.lists.delete(listId);
+    this.answers?.clear();
   }
 
   listIds(): string[] {
     return [...this.lists.keys()];
   }
 
-  /** Matches best first, one per (list, entry). */
-  screen(query: PartyQuery, opts: ScreenOptions = {}): PartyMatch[] {
+  /**
+   * Matches best first, one per (list, entry). The answer is frozen (it may be handed out again for the same query):
+   * a caller that wants to change a match copies it.
+   */
+  screen(query: PartyQuery, opts: ScreenOptions = {}): readonly PartyMatch[] {
     const minScore = opts.minScore ?? DEFAULT_MIN_SCORE;
     const limit = opts.limit ?? DEFAULT_LIMIT;
+    if (this.answers === undefined) return freezeAnswer(this.match(query, minScore, limit));
+    const key = queryKey(query, minScore, limit);
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      answer = freezeAnswer(this.match(query, minScore, limit));
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  /** How many answers the cache holds (diagnostics, tests). */
+  get cachedAnswers(): number {
+    return this.answers?.size ?? 0;
+  }
+
+  private match(query: PartyQuery, minScore: number, limit: number): PartyMatch[] {
     const q = prepareQuery(query);
     const hits: Hit[] = [];
     for (const index of this.lists.values()) {
@@ -66,6 +102,32 @@ export class PartyMatcher {
     if (hits.length > limit) hits.length = limit;
     return hits.map((h) => toMatch(q, h));
   }
+}
+
+/** Everything a query's answer depends on, besides the lists: the exact text of each field, and the options. */
+function queryKey(query: PartyQuery, minScore: number, limit: number): string {
+  let key = `${minScore}\u0001${limit}\u0001${query.country ?? '\u0002'}\u0001${query.name}`;
+  for (const i of query.identifiers ?? []) key += `\u0001${i.type}\u0002${i.value}`;
+  return key;
+}
+
+/**
+ * Freezes what the matcher built (the answer, each match, its explanation and the explanation's parts); the entry's
+ * names, countries, programs and identifiers are the list index's own arrays, already shared by every answer.
+ */
+function freezeAnswer(matches: PartyMatch[]): readonly PartyMatch[] {
+  for (const m of matches) {
+    Object.freeze(m.entry);
+    deepFreeze(m.explanation);
+    Object.freeze(m);
+  }
+  return Object.freeze(matches);
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 function identifierHits(q: PreparedQuery, index: EntityListIndex): Map<number, Hit> {
