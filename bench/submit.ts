@@ -15,8 +15,10 @@
  * 10 lines each) with 32 concurrent clients as fast as they go (closed loop); p50 and p99 at a steady offered rate of
  * 400/s through the same clients (open loop, latency counted from each request's scheduled start, so queueing is
  * included); the API processes' resident memory; CPU seconds per 1,000 declarations of the API process(es) and of
- * the PostgreSQL backends serving the bench database (from /proc: utime+stime before and after; the server's shared
- * background processes, also used by anything else on the machine, are left out); rows written, database growth and
+ * the PostgreSQL client backends serving the bench database (from /proc: utime+stime before and after; the server's
+ * shared background processes, also used by anything else on the machine, are left out), and apart from them the
+ * autovacuum workers in the bench database (sampled every 100 ms); transactions committed per declaration (how many
+ * declarations share a commit); rows written, database growth and
  * WAL bytes per declaration (WAL is server-wide: other databases' writes during the run count too); then the time for a batch of
  * 10,000 declarations (ten requests of 1,000) to be fully screened by the worker. Then the AFTER/BEFORE ratios.
  */
@@ -177,17 +179,38 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     const apiPids = processTree(api.child.pid!);
     let peakRss = 0;
     const rss = async () => (await Promise.all(apiPids.map((p) => rssOf(p).catch(() => 0)))).reduce((a, b) => a + b, 0);
+    /** CPU seconds of autovacuum workers in the bench database, summed from 100 ms samples (each worker is short-lived). */
+    let autovacuumCpu = 0;
+    const autovacuumSeen = new Map<number, number>();
     const sampler = setInterval(() => {
       rss()
         .then((r) => {
           peakRss = Math.max(peakRss, r);
         })
         .catch(() => undefined);
+      stats
+        .query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'autovacuum worker'`, [name])
+        .then(({ rows }) => {
+          for (const { pid } of rows) {
+            const now = cpuSeconds(Number(pid));
+            autovacuumCpu += now - (autovacuumSeen.get(Number(pid)) ?? 0);
+            autovacuumSeen.set(Number(pid), now);
+          }
+        })
+        .catch(() => undefined);
     }, 100);
     const backendPids = async () =>
       (
-        await stats.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name])
+        await stats.query(
+          `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+          [name],
+        )
       ).rows.map((r) => Number(r.pid));
+    const commits = async () =>
+      Number(
+        (await stats.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0]
+          .xact_commit,
+      );
     /** CPU of the API processes and of the database's backends (a backend that ended in between is lost, so none should). */
     const cpu = async () => {
       const pg = await backendPids();
@@ -260,6 +283,8 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
       const outcomes: Record<string, number> = {};
       let next = 0;
       const before = await cpu();
+      const autovacuum0 = autovacuumCpu;
+      const commits0 = await commits();
       const started = performance.now();
       await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
@@ -277,6 +302,9 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
       );
       const seconds = (performance.now() - started) / 1000;
       const after = await cpu();
+      const autovacuum = autovacuumCpu - autovacuum0;
+      await new Promise((r) => setTimeout(r, 1100)); // every backend flushes its commit count within a second
+      const commitsPerDeclaration = ((await commits()) - commits0) / total;
       latencies.sort((a, b) => a - b);
       return {
         seconds,
@@ -287,6 +315,8 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
         started,
         apiCpu: ((after.api - before.api) / total) * 1000,
         pgCpu: (pgDelta(before.pg, after.pg) / total) * 1000,
+        autovacuumCpu: (autovacuum / total) * 1000,
+        commitsPerDeclaration,
       };
     };
     // Warm-up (JIT, pools, caches; under API_PROCESSES every process gets its share), then the measured runs.
@@ -324,7 +354,7 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
       `[${label}] submit, as fast as ${CLIENTS} clients go: ${TOTAL} declarations (5 parties, 10 lines) in ${max.seconds.toFixed(1)} s = ${(TOTAL / max.seconds).toFixed(0)} declarations/s; p50 ${max.p50.toFixed(1)} ms, p99 ${max.p99.toFixed(1)} ms; outcomes ${JSON.stringify(max.outcomes)}`,
     );
     console.log(
-      `[${label}]   CPU per 1,000 declarations: API ${max.apiCpu.toFixed(2)} s, PostgreSQL backends ${max.pgCpu.toFixed(2)} s; rows written ${rowsPerDeclaration.toFixed(1)}, database growth ${(bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(walPerDeclaration / 1024).toFixed(1)} KiB (server-wide) per declaration`,
+      `[${label}]   CPU per 1,000 declarations: API ${max.apiCpu.toFixed(2)} s, PostgreSQL backends ${max.pgCpu.toFixed(2)} s (autovacuum ${max.autovacuumCpu.toFixed(2)} s more); transactions ${max.commitsPerDeclaration.toFixed(2)}, rows written ${rowsPerDeclaration.toFixed(1)}, database growth ${(bytesPerDeclaration / 1024).toFixed(1)} KiB, WAL ${(walPerDeclaration / 1024).toFixed(1)} KiB (server-wide) per declaration`,
     );
     console.log(`[${label}]   row writes per declaration by table: ${perTable}`);
     console.log(
@@ -352,7 +382,7 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
       `[${label}] submit at a steady ${PACED_RATE}/s through ${CLIENTS} clients: ${pacedTotal} declarations in ${paced.seconds.toFixed(1)} s = ${(pacedTotal / paced.seconds).toFixed(0)} declarations/s; p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms; outcomes ${JSON.stringify(paced.outcomes)}`,
     );
     console.log(
-      `[${label}]   CPU per 1,000 declarations: API ${paced.apiCpu.toFixed(2)} s, PostgreSQL backends ${paced.pgCpu.toFixed(2)} s`,
+      `[${label}]   CPU per 1,000 declarations: API ${paced.apiCpu.toFixed(2)} s, PostgreSQL backends ${paced.pgCpu.toFixed(2)} s (autovacuum ${paced.autovacuumCpu.toFixed(2)} s more); transactions per declaration ${paced.commitsPerDeclaration.toFixed(2)}`,
     );
     clearInterval(sampler);
     agent.destroy();
