@@ -22,8 +22,8 @@ export interface NewDeclaration {
   result: ScreeningResult;
   trigger: 'submission' | 'batch';
   batchId: string | null;
-  /** Store the answer under this Idempotency-Key in the same statement. */
-  idempotencyKey?: string;
+  /** Store the answer under this Idempotency-Key (claimed for this request body's hash) in the same statement. */
+  idempotency?: { key: string; requestHash: string };
 }
 
 export interface WrittenDeclaration {
@@ -88,7 +88,7 @@ export async function writeNewDeclarationCounted(
   // stored as that, parsed once here, rather than as the internal answer that every replay parsed again; the broker
   // view drops the evidence brokers never see (list identifiers, weights), which is most of the stored bytes. A batch
   // item needs no answer text at all.
-  const answer: Record<string, unknown> = d.idempotencyKey ? submitResponse.parse(internalAnswer) : internalAnswer;
+  const answer: Record<string, unknown> = d.idempotency ? submitResponse.parse(internalAnswer) : internalAnswer;
 
   const audit: AuditRecord[] = [
     submittedAudit(declarationId, {
@@ -137,7 +137,7 @@ export async function writeNewDeclarationCounted(
     actor: d.actor,
     audit,
     outbox,
-    idempotent: d.idempotencyKey ? { key: d.idempotencyKey, answer } : null,
+    idempotent: d.idempotency ? { ...d.idempotency, answer } : null,
     search: {
       names: search.names,
       keys: exactKeys(search, listEntryKeys(result.hits)),

@@ -34,8 +34,8 @@ export interface ScreenedDeclarationRows {
   actor: AuditActor;
   audit: AuditRecord[];
   outbox: OutboxRow[];
-  /** The answer stored under this Idempotency-Key, when one was given. */
-  idempotent: { key: string; answer: unknown } | null;
+  /** The answer stored under this Idempotency-Key, when one was given (with the hash of the body that claimed it). */
+  idempotent: { key: string; requestHash: string; answer: unknown } | null;
   search: { names: string; keys: string[]; partyNames: string[] };
 }
 
@@ -54,9 +54,9 @@ const WRITE_SCREENED_DECLARATIONS = prepared(
          unnest($10::uuid[]), unnest($11::uuid[]), unnest($12::text[]), jsonb_array_elements($13::jsonb),
          jsonb_array_elements($14::jsonb), unnest($15::text[]), unnest($16::timestamptz[]), unnest($17::uuid[]),
          unnest($18::int[]), unnest($19::timestamptz[]), jsonb_array_elements($20::jsonb), unnest($21::text[]),
-         jsonb_array_elements($22::jsonb), unnest($23::text[]))
+         jsonb_array_elements($22::jsonb), unnest($23::text[]), unnest($39::text[]))
        WITH ORDINALITY AS x(id, org, ref, proc, body, status, outcome, risk, sid, batch, by_key, trig, hits, lv, rs, sat,
-         cid, prio, deadline, actor, ikey, answer, names, i)),
+         cid, prio, deadline, actor, ikey, answer, names, ihash, i)),
      d AS (
        INSERT INTO declarations (id, organization, reference, procedure, body, status, outcome, risk_score, latest_screening_id, batch_id, submitted_by)
        SELECT id, org, ref, proc, body, status, outcome, risk, sid, batch, by_key FROM x ORDER BY i
@@ -97,8 +97,10 @@ const WRITE_SCREENED_DECLARATIONS = prepared(
          OR EXISTS (SELECT 1 FROM webhooks w WHERE w.organization = x.org AND w.deleted_at IS NULL AND u.ev = ANY (w.events))
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key),
      i AS (
-       UPDATE idempotency_keys ik SET status = 'done', response_status = 201, response_body = x.answer
-       FROM x WHERE x.ikey IS NOT NULL AND ik.organization = x.org AND ik.key = x.ikey)
+       INSERT INTO idempotency_keys (organization, key, request_hash, status, response_status, response_body)
+       SELECT org, ikey, ihash, 'done', 201, answer FROM x WHERE ikey IS NOT NULL
+       ON CONFLICT (organization, key) DO UPDATE
+         SET status = 'done', response_status = 201, response_body = EXCLUDED.response_body)
      SELECT ARRAY(SELECT dedupe_key FROM o) AS queued`,
 );
 
@@ -111,6 +113,10 @@ const WRITE_SCREENED_DECLARATIONS = prepared(
  * the webhook filter keeps: where no webhook subscribes (most organisations), PostgreSQL never builds them. The
  * declarations are written in the order of (organisation, reference), and the dictionary's new names in their own
  * order, so two statements that write the same reference or name wait for each other in the same order (no deadlock).
+ * The idempotent answer goes in as an upsert on the key's claim row: ON CONFLICT finds the row through the primary key
+ * whatever the planner thinks of the table's size. (An UPDATE joined to `x`, on the generic plan made while the table
+ * was small and never re-made where nothing analyses it, read the whole table once per statement: 1,500 rows per
+ * declaration after 13,000 submissions.)
  */
 export async function insertScreenedDeclarations(
   m: EntityManager,
@@ -164,6 +170,7 @@ export async function insertScreenedDeclarations(
     flat(outbox, (o) => o.delayMs),
     flat(outbox, (o) => o.onlyForWebhookEvent ?? null),
     owner(outbox),
+    col((r) => r.idempotent?.requestHash ?? null),
   ]);
   const written = new Set(queued);
   return declarations.map((r) => r.outbox.filter((o) => written.has(o.dedupeKey)).length);

@@ -57,7 +57,8 @@ export class DeclarationsService {
    * outbox rows and the idempotent answer commit in one PostgreSQL transaction.
    */
   async submit(actor: Actor, idempotencyKey: string, input: DeclarationInput): Promise<SubmitAnswer> {
-    const start = await this.idempotency.begin(actor.organization, idempotencyKey, requestHash(input));
+    const hash = requestHash(input);
+    const start = await this.idempotency.begin(actor.organization, idempotencyKey, hash);
     if (start.kind === 'replay')
       return { status: start.status as 201, body: start.body as Record<string, unknown>, replayed: true };
     try {
@@ -71,7 +72,7 @@ export class DeclarationsService {
           result,
           trigger: 'submission',
           batchId: null,
-          idempotencyKey,
+          idempotency: { key: idempotencyKey, requestHash: hash },
         });
       // A clearance at screening is a final release: a line under a licence draws on it in the same transaction (the
       // rare path: declarations without cited licences keep the one-statement write).

@@ -4,6 +4,7 @@ import { createDataSource } from '../../src/db/data-source';
 import { usePreparedStatements } from '../../src/db/prepared';
 import { loadConfig } from '../../src/config/config';
 import { writeNewDeclarationCounted, type NewDeclaration } from '../../src/declarations/declaration-writer';
+import { claimIdempotencyKeys } from '../../src/declarations/idempotency.repository';
 import { declarationSchema } from '../../src/screening/declaration-input';
 import { declaration } from '../support/factories';
 import { createTestDatabase } from '../support/test-service';
@@ -80,5 +81,43 @@ describe('declaration writer plan', () => {
       );
     }
     expectGeneric(await plans(ds.manager), 30);
+  });
+
+  it('stores the idempotent answer through the key, however many keys the plan was made without', async () => {
+    // The generic plan is made while the table holds a handful of keys (as on a fresh database that nothing analyses).
+    const claim = (i: number) => claimIdempotencyKeys(ds, [{ organization: 'acme', key: `plan-${i}`, hash: `h${i}` }]);
+    const write = (m: EntityManager, i: number) =>
+      writeNewDeclarationCounted(m, config, {
+        ...newDeclaration('acme', i % 2 === 1),
+        idempotency: { key: `plan-${i}`, requestHash: `h${i}` },
+      });
+    for (let i = 0; i < 12; i += 1) {
+      await claim(i);
+      await write(ds.manager, i);
+    }
+    // Then the table grows: 20,000 other keys.
+    await ds.query(
+      `INSERT INTO idempotency_keys (organization, key, request_hash, status) SELECT 'other', 'k' || g, 'h', 'done' FROM generate_series(1, 20000) g`,
+    );
+    for (let i = 12; i < 17; i += 1) await claim(i);
+    const read = await ds.transaction(async (m) => {
+      for (let i = 12; i < 17; i += 1) await write(m, i);
+      return (
+        await m.query(
+          `SELECT seq_scan::int AS scans, seq_tup_read::int AS rows FROM pg_stat_xact_user_tables WHERE relname = 'idempotency_keys'`,
+        )
+      )[0];
+    });
+    expectGeneric(await plans(ds.manager), 17);
+    // Five answers stored without reading the other keys.
+    expect(read.rows).toBeLessThan(100);
+    const stored = await ds.query(
+      `SELECT key, request_hash, status, response_status, response_body->>'id' AS id FROM idempotency_keys WHERE organization = 'acme' ORDER BY key`,
+    );
+    expect(stored).toHaveLength(17);
+    for (const row of stored) {
+      expect(row).toMatchObject({ status: 'done', response_status: 201, request_hash: `h${row.key.slice(5)}` });
+      expect(row.id).toEqual(expect.any(String));
+    }
   });
 });
