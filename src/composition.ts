@@ -184,8 +184,8 @@ export async function createService(
   let jobs!: JobRunner;
   const metrics = createMetrics(() => jobs.depth());
   metrics.addRefresher(sources.registerMetrics(metrics.registry));
-  // Scheduled source checks and the SLA sweep run where jobs run: the worker, or the API when it processes jobs
-  // (embedded, RUN_JOBS_IN_API).
+  // Scheduled source checks, the SLA sweep and the audit sealer run where jobs run: the worker, or the API when it
+  // processes jobs (embedded, RUN_JOBS_IN_API).
   const runsJobs = isEmbedded(config) || !config.REDIS_URL || role === 'worker' || config.RUN_JOBS_IN_API;
   const jobLogger = logger.child({ module: 'jobs' });
   const inProcess = isEmbedded(config) || !config.REDIS_URL;
@@ -303,7 +303,7 @@ export async function createService(
       await sources.start({ schedule: runsJobs });
       if (runsJobs) cases.start();
       if (role === 'api') metrics.startRefresh(config.METRICS_REFRESH_MS);
-      audit.start();
+      audit.start({ seal: runsJobs });
     },
     async close() {
       metrics.stopRefresh();

@@ -10,8 +10,12 @@ import { auditRoutes } from './audit.routes';
 
 export interface AuditFeature {
   routes: RouteDef[];
-  /** Starts the sealer and the scheduled checkpoints. */
-  start(): void;
+  /**
+   * Starts the scheduled checkpoints and, with `seal`, the background sealer. Processes that run jobs seal (the worker,
+   * or the API when it runs jobs itself); an API process beside workers leaves sealing to them, so its event loop serves
+   * requests only. Exports and verifications seal what is pending first, wherever they run.
+   */
+  start(options: { seal: boolean }): void;
   stop(): Promise<void>;
 }
 
@@ -50,13 +54,18 @@ export async function createAuditFeature(deps: {
   let loops: { stop(): Promise<void> }[] = [];
   return {
     routes: auditRoutes({ dataSource, signer, trusted }),
-    start() {
+    start({ seal }) {
       loops = [
-        startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) => logger.error({ err }, 'audit sealing failed')),
         startCheckpointer(dataSource, signer, config.AUDIT_CHECKPOINT_MINUTES * 60_000, (err) =>
           logger.error({ err }, 'audit checkpoint failed'),
         ),
       ];
+      if (seal)
+        loops.push(
+          startSealer(dataSource, config.AUDIT_SEAL_INTERVAL_MS, (err) =>
+            logger.error({ err }, 'audit sealing failed'),
+          ),
+        );
     },
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));

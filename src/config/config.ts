@@ -98,7 +98,7 @@ export const configSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt.default(60000),
   /** First retry delay of a failed batch chunk, in milliseconds; doubles on each of the 10 attempts, then the batch fails. */
   BATCH_RETRY_BASE_MS: positiveInt.default(1000),
-  /** Milliseconds between audit-chain sealing rounds. */
+  /** Milliseconds between audit-chain sealing rounds (in the processes that run jobs). */
   AUDIT_SEAL_INTERVAL_MS: positiveInt.default(500),
   /** Ed25519 private key signing audit checkpoints (PEM or base64 PKCS#8 DER); unset: DATA_DIR/audit-signing-key.pem, made once. */
   AUDIT_SIGNING_KEY: z
