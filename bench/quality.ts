@@ -18,14 +18,17 @@ interface QualitySet {
 async function main(): Promise<void> {
   const set = JSON.parse(readFileSync(QUALITY_SET_PATH, 'utf8')) as QualitySet;
   const held = new Set(set.heldOut.map((h) => `${h.listId}:${h.entryId}:${h.name}`));
-  const matcher = new PartyMatcher();
+  // With the answer cache, as the service runs it (MATCH_CACHE_QUERIES); every case is asked again at the end.
+  const matcher = new PartyMatcher({ cachedQueries: 10_000 });
+  const indexes: EntityListIndex[] = [];
   for (const l of await qualityLists()) {
     const entries = l.entries.map((e) => ({
       ...e,
       names: e.names.filter((n) => !held.has(`${l.listId}:${e.entryId}:${n}`)),
     }));
-    matcher.setList(EntityListIndex.build(l.listId, 'quality', entries));
+    indexes.push(EntityListIndex.build(l.listId, 'quality', entries));
   }
+  for (const index of indexes) matcher.setList(index);
   const band = SCORE_BANDS.review;
   const verbose = process.env.QUALITY_VERBOSE === '1';
   const perRule = new Map<string, { n: number; bad: number }>();
@@ -34,8 +37,10 @@ async function main(): Promise<void> {
   let fp = 0;
   let tn = 0;
   let strongPositives = 0;
+  const answers: string[] = [];
   for (const c of set.cases) {
     const matches = matcher.screen({ name: c.query }, { minScore: 0.5, limit: 50 });
+    answers.push(JSON.stringify(matches));
     const stat = perRule.get(`${c.label}: ${c.rule}`) ?? { n: 0, bad: 0 };
     stat.n++;
     perRule.set(`${c.label}: ${c.rule}`, stat);
@@ -69,6 +74,18 @@ async function main(): Promise<void> {
   console.log(`recall ${(tp / (tp + fn)).toFixed(4)} (${fn} missed; ${strongPositives} positives in the strong band)`);
   console.log(`false-positive rate ${(fp / (fp + tn)).toFixed(4)} (${fp} of ${fp + tn} negatives flagged)`);
   console.table(Object.fromEntries([...perRule].map(([k, v]) => [k, { cases: v.n, wrong: v.bad }])));
+  // Asked again: the answers come from the matcher's cache, and must be the ones a fresh matcher gave.
+  const fresh = new PartyMatcher();
+  for (const index of indexes) fresh.setList(index);
+  let same = 0;
+  set.cases.forEach((c, i) => {
+    const again = JSON.stringify(matcher.screen({ name: c.query }, { minScore: 0.5, limit: 50 }));
+    if (again === answers[i] && again === JSON.stringify(fresh.screen({ name: c.query }, { minScore: 0.5, limit: 50 })))
+      same++;
+  });
+  console.log(
+    `asked again (from the answer cache, ${matcher.cachedAnswers} answers held): ${same} of ${set.cases.length} answers identical to the first and to a matcher without a cache`,
+  );
 }
 
 main().catch((err) => {
