@@ -11,6 +11,12 @@
  *   BENCH_LOG_STATEMENTS=1         log every statement of the bench database's sessions (server log)
  *   BENCH_AUTO_EXPLAIN=0.002       log EXPLAIN (ANALYZE, BUFFERS, WAL) of that fraction of the statements (server log)
  *   BENCH_KEEP_DATABASE=1          keep the bench database afterwards (to look at what was written; drop it yourself)
+ *   BENCH_SERVICE_ENV=K=V,...      more environment for the service under test, both builds (e.g. MATCH_CACHE_QUERIES=0)
+ *   BENCH_TIMELINE=1               when the paced run's requests over 50 ms were due, by 250 ms window
+ *   BENCH_OUTPUT_DIR=<dir>         the service processes' whole output (e.g. with BENCH_NODE_ARGS=--trace-gc) in files there
+ * The declarations' parties come from 100 person names and 32 company names, so after the warm-up the API's answer
+ * cache (MATCH_CACHE_QUERIES) holds every party query: like a broker's regular counterparties, unlike a stream of
+ * first-time parties (BENCH_SERVICE_ENV=MATCH_CACHE_QUERIES=0 shows the cost without it).
  * Prints, for AFTER (this checkout) and BEFORE: throughput, p50 and p99 latency of POST /v1/declarations (5 parties,
  * 10 lines each) with 32 concurrent clients as fast as they go (closed loop); p50 and p99 at a steady offered rate of
  * 400/s through the same clients (open loop, latency counted from each request's scheduled start, so queueing is
@@ -150,6 +156,13 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
     RATE_LIMIT_PER_MINUTE: '1000000',
     LIST_REFRESH_MS: '500',
     API_PROCESSES: String(apiProcesses),
+    // BENCH_SERVICE_ENV=K=V,... : more settings for the service under test (both builds), e.g. MATCH_CACHE_QUERIES=0.
+    ...Object.fromEntries(
+      (process.env.BENCH_SERVICE_ENV ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    ),
   };
   const api = start(join(root, 'dist/src/main.js'), env, root);
   const apiSpawned = performance.now();

@@ -104,10 +104,14 @@ describe('reference lists through the API', () => {
     expect(failed.error).toMatch(/line 2/);
     const after = await t.http.get('/v1/lists').set(...bearer(auditor));
     expect(after.body.items.find((l: { id: string }) => l.id === 'ofac-sdn').activeVersion.id).toBe(active);
+    // The full SDN list activated by the test before may still be indexing on a busy machine (a screening would wait
+    // LIST_WAIT_MS, then answer 503): wait for this process to hold it, as the other screening tests do.
+    await indexed(t.service, 'ofac-sdn', active);
     const screen = await t.http
       .post('/v1/screen/parties')
       .set(...bearer(t.adminKey))
       .send({ parties: [{ name: 'Banco Nacional de Cuba' }] });
+    expect(screen.status).toBe(200);
     expect(screen.body.results[0].matches[0]).toMatchObject({ listId: 'ofac-sdn', entryId: '306' });
   });
 
