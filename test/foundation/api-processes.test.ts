@@ -140,15 +140,17 @@ describe('API_PROCESSES: the API under node:cluster', () => {
       expect(created.status).toBe(201);
       const broker = created.body.secret as string;
 
-      // Before the list exists, each worker screens the party (and keeps the answer for these lists: MATCH_CACHE_QUERIES).
-      for (let i = 0; i < 4; i += 1) {
-        const res = await call(
+      const submitParty = () =>
+        call(
           url,
           'POST',
           '/v1/declarations',
           broker,
           declaration({ consignee: { name: 'Zhetysu Steppe Logistics', country: 'KZ' } }),
         );
+      // Before the list exists, each worker screens the party (and keeps the answer for these lists: MATCH_CACHE_QUERIES).
+      for (let i = 0; i < 4; i += 1) {
+        const res = await submitParty();
         expect(res.status).toBe(201);
         expect(res.body.screening.listVersions.watch).toBeUndefined();
         expect(res.body.screening.hits.filter((h: { kind: string }) => h.kind === 'party')).toEqual([]);
@@ -180,13 +182,7 @@ describe('API_PROCESSES: the API under node:cluster', () => {
         expect(ready.body.lists.watch).toBe(versionId);
       }
       for (let i = 0; i < 6; i += 1) {
-        const res = await call(
-          url,
-          'POST',
-          '/v1/declarations',
-          broker,
-          declaration({ consignee: { name: 'Zhetysu Steppe Logistics', country: 'KZ' } }),
-        );
+        const res = await submitParty();
         expect(res.status).toBe(201);
         expect(res.body.screening.listVersions.watch).toBe(versionId);
         expect(res.body.screening.hits).toEqual(
