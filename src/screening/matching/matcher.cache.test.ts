@@ -65,6 +65,29 @@ describe('the matcher answer cache', () => {
     expect(variants[2][0].score).not.toBe(a[0].score);
   });
 
+  it('never takes the text of one field for another (no two queries share an answer)', () => {
+    const listed = un.find((e) => e.identifiers.length > 0)!;
+    const id = listed.identifiers[0];
+    const m = matcherWith(1000, index);
+    const plain = matcherWith(0, index);
+    // A name that holds, in characters no field normally has, what the key of the identifier query would look like.
+    const queries: PartyQuery[] = [
+      { name: `Unlisted Party\u0001${id.type}\u0002${id.value}` },
+      { name: `Unlisted Party","${id.type}` },
+      { name: 'Unlisted Party', country: 'KZ' },
+      { name: 'Unlisted Party', identifiers: [{ type: id.type, value: id.value }] },
+      { name: 'Unlisted Party', identifiers: [{ type: id.type, value: `${id.value}","x` }] },
+    ];
+    for (const q of queries) m.screen(q, { minScore: 0.7, limit: 5 });
+    expect(m.cachedAnswers).toBe(queries.length);
+    for (const q of queries)
+      expect(JSON.stringify(m.screen(q, { minScore: 0.7, limit: 5 }))).toBe(
+        JSON.stringify(plain.screen(q, { minScore: 0.7, limit: 5 })),
+      );
+    // The identifier query is the one that finds the listed entry.
+    expect(m.screen(queries[3], { minScore: 0.7, limit: 5 }).map((x) => x.entryId)).toContain(listed.entryId);
+  });
+
   it('hands out frozen answers: a caller cannot change what the next caller gets', () => {
     const m = matcherWith(1000, index);
     const name = un[0].names[0];

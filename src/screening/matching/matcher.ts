@@ -104,11 +104,18 @@ export class PartyMatcher {
   }
 }
 
-/** Everything a query's answer depends on, besides the lists: the exact text of each field, and the options. */
+/**
+ * Everything a query's answer depends on, besides the lists: the exact text of each field, and the options. JSON of an
+ * array, so no text of one field can pass for another (two different queries never share a key).
+ */
 function queryKey(query: PartyQuery, minScore: number, limit: number): string {
-  let key = `${minScore}\u0001${limit}\u0001${query.country ?? '\u0002'}\u0001${query.name}`;
-  for (const i of query.identifiers ?? []) key += `\u0001${i.type}\u0002${i.value}`;
-  return key;
+  return JSON.stringify([
+    minScore,
+    limit,
+    query.country ?? null,
+    query.name,
+    (query.identifiers ?? []).map((i) => [i.type, i.value]),
+  ]);
 }
 
 /**
