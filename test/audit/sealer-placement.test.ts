@@ -1,61 +1,77 @@
-import { recordAudit, SYSTEM_ACTOR } from '../../src/audit/audit.service';
-import { declaration, submit } from '../support/factories';
-import { bearer, eventually, startTestService, type TestService } from '../support/test-service';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import { TEST_REDIS_URL } from '../support/env';
+import { declaration } from '../support/factories';
+import { spawnApi, spawnWorker } from '../support/processes';
+import { bearer, createTestDatabase, eventually } from '../support/test-service';
 
 /**
- * In the production shape (API processes beside workers, REDIS_URL set) the workers seal the audit chain and the API's
- * event loop serves requests only (issue 15); an API process that runs jobs itself still seals. Exports and
- * verifications seal what is pending first, wherever they run.
+ * Production shape (issue 15): the API (`npm start`) and a worker (`npm run worker`) as separate processes on the real
+ * PostgreSQL and Redis. The worker seals the audit chain; the API's event loop serves requests only, and its
+ * verification seals whatever is pending first.
  */
 describe('where the audit chain is sealed', () => {
-  let api: TestService;
-  let worker: TestService | undefined;
-  beforeAll(async () => {
-    api = await startTestService({ RUN_JOBS_IN_API: 'false' });
-  });
-  afterAll(async () => {
-    await worker?.close();
-    await api.close();
-  });
-  const unsealed = async () =>
-    Number(
-      (await api.service.db.dataSource.query(`SELECT count(*) AS n FROM audit_events WHERE seq IS NULL`))[0]
-        .n as string,
-    );
+  it('an API process beside workers leaves sealing to them; its verification, and a worker, seal what is pending', async () => {
+    const db = await createTestDatabase();
+    const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+      BOOTSTRAP_ADMIN_KEY: adminKey,
+      LOG_LEVEL: 'warn',
+      LIST_SOURCES: 'off',
+      DB_POOL_SIZE: '4',
+      AUDIT_SEAL_INTERVAL_MS: '100',
+    };
+    const stats = new Client({ connectionString: db.url });
+    await stats.connect();
+    const api = await spawnApi(env);
+    let worker: ReturnType<typeof spawnWorker> | undefined;
+    const unsealed = async () =>
+      Number((await stats.query(`SELECT count(*)::int AS n FROM audit_events WHERE seq IS NULL`)).rows[0].n);
+    try {
+      const http = request(api.url);
+      const key = async (role: string, organization: string) => {
+        const res = await http
+          .post('/v1/api-keys')
+          .set(...bearer(adminKey))
+          .send({ name: `${role} key`, role, organization });
+        expect(res.status).toBe(201);
+        return res.body.secret as string;
+      };
+      const broker = await key('broker', 'acme-brokers');
+      const auditor = await key('auditor', 'authority');
+      const submit = () =>
+        http
+          .post('/v1/declarations')
+          .set(...bearer(broker))
+          .set('Idempotency-Key', randomBytes(8).toString('hex'))
+          .send(declaration());
 
-  it('an API process beside workers leaves sealing to them; its verification seals what is pending', async () => {
-    const broker = await api.key('broker');
-    const auditor = await api.key('auditor', 'authority');
-    expect((await submit(api.http, broker, declaration())).status).toBe(201);
-    // Ten sealing intervals (AUDIT_SEAL_INTERVAL_MS is 100 in tests): nothing in the API seals in the background.
-    await new Promise((r) => setTimeout(r, 1000));
-    const pending = await unsealed();
-    expect(pending).toBeGreaterThanOrEqual(3);
+      expect((await submit()).status).toBe(201);
+      // Ten sealing intervals: nothing in the API seals in the background.
+      await new Promise((r) => setTimeout(r, 1000));
+      const pending = await unsealed();
+      expect(pending).toBeGreaterThanOrEqual(3);
 
-    const verified = await api.http.get('/v1/audit/verify').set(...bearer(auditor));
-    expect(verified.status).toBe(200);
-    expect(verified.body).toMatchObject({ ok: true, unsealed: 0 });
-    expect(verified.body.headSeq).toBeGreaterThanOrEqual(pending);
-    expect(await unsealed()).toBe(0);
-  });
+      const verified = await http.get('/v1/audit/verify').set(...bearer(auditor));
+      expect(verified.status).toBe(200);
+      expect(verified.body).toMatchObject({ ok: true, unsealed: 0 });
+      expect(verified.body.headSeq).toBeGreaterThanOrEqual(pending);
+      expect(await unsealed()).toBe(0);
 
-  it('a worker on the same database seals in the background', async () => {
-    await api.service.db.dataSource.transaction((m) =>
-      recordAudit(
-        m,
-        SYSTEM_ACTOR,
-        Array.from({ length: 5 }, (_, i) => ({ action: 'test.event', subjectType: 'test', subjectId: `e${i}` })),
-      ),
-    );
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await unsealed()).toBe(5);
-    worker = await startTestService(
-      { RUN_JOBS_IN_API: 'false' },
-      {
-        role: 'worker',
-        database: { url: api.databaseUrl, drop: async () => undefined },
-      },
-    );
-    await eventually(async () => (await unsealed()) === 0, 10_000);
-  });
+      expect((await submit()).status).toBe(201);
+      await new Promise((r) => setTimeout(r, 1000));
+      // At least the declaration's own events (created, screened; a case when one opens).
+      expect(await unsealed()).toBeGreaterThanOrEqual(2);
+      worker = spawnWorker(env);
+      await eventually(async () => (await unsealed()) === 0, 30_000);
+    } finally {
+      await Promise.all([api.kill(), worker?.kill()]);
+      await stats.end();
+      await db.drop();
+    }
+  }, 120_000);
 });
