@@ -384,7 +384,7 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
         windows.set(w, { n: cur.n + 1, max: Math.max(cur.max, latency) });
       }
       console.log(
-        `[${label}]   paced requests over 50 ms (the run began ${(paced.started - apiSpawned).toFixed(0)} ms after the API process was spawned), by due time (ms from start: count, max ms): ` +
+        `[${label}]   paced requests over 50 ms (the run began ${(paced.started - apiSpawned).toFixed(0)} ms after the API process was spawned, at epoch ms ${Math.round(performance.timeOrigin + paced.started)}), by due time (ms from start: count, max ms): ` +
           [...windows]
             .sort((a, b) => a[0] - b[0])
             .map(([w, v]) => `${w}: ${v.n}, ${v.max.toFixed(0)}`)
