@@ -42,34 +42,59 @@ export function textProblem(value: string, freeText: boolean): string | undefine
   return undefined;
 }
 
+/** Every character any rule of textProblem looks at: a string without one is clean (one scan, the common case). */
+const SUSPECT = /[\u0000-\u001F\uD800-\uDFFF]/;
+
+/** A field's path, built only when an error names it (most bodies have none, and a body has hundreds of fields). */
+interface PathNode {
+  readonly parent: PathNode | undefined;
+  /** A property name (`.name`) or an array index (`[3]`); at the root, the prefix itself. */
+  readonly step: string | number;
+}
+
+function pathOf(node: PathNode): string {
+  const steps: string[] = [];
+  for (let n: PathNode | undefined = node; n; n = n.parent) {
+    if (!n.parent) steps.push(String(n.step));
+    else steps.push(typeof n.step === 'number' ? `[${n.step}]` : `.${n.step}`);
+  }
+  return steps.reverse().join('');
+}
+
 /**
  * Walks a parsed body, query or params object and names each bad string (and each bad property name). `where` is
  * the prefix of the reported paths (`body`, `query`, `params`), the same format as schema errors.
  */
 export function inputProblems(value: unknown, where: string): FieldError[] {
   const errors: FieldError[] = [];
-  const walk = (v: unknown, path: string, key: string | undefined, depth: number) => {
+  const walk = (v: unknown, path: PathNode, key: string | undefined, depth: number) => {
     if (errors.length >= MAX_ERRORS) return;
     if (typeof v === 'string') {
+      if (!SUSPECT.test(v)) return;
       const problem = textProblem(v, key !== undefined && FREE_TEXT_FIELDS.has(key));
-      if (problem) errors.push({ path, message: problem });
+      if (problem) errors.push({ path: pathOf(path), message: problem });
       return;
     }
     if (!v || typeof v !== 'object' || depth > MAX_DEPTH) return;
     if (Array.isArray(v)) {
       // An array of strings under a free-text name (notes: [...]) is free text too.
-      v.forEach((item, i) => walk(item, `${path}[${i}]`, key, depth + 1));
+      for (let i = 0; i < v.length; i += 1) walk(v[i], { parent: path, step: i }, key, depth + 1);
       return;
     }
-    for (const [k, item] of Object.entries(v)) {
-      const keyProblem = textProblem(k, false);
+    const obj = v as Record<string, unknown>;
+    for (const k in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+      const keyProblem = SUSPECT.test(k) ? textProblem(k, false) : undefined;
       if (keyProblem) {
-        errors.push({ path: `${path}[${JSON.stringify(k)}]`, message: `property name ${keyProblem}` });
+        errors.push({
+          path: `${pathOf(path)}[${JSON.stringify(k)}]`,
+          message: `property name ${keyProblem}`,
+        });
         continue;
       }
-      walk(item, `${path}.${k}`, k, depth + 1);
+      walk(obj[k], { parent: path, step: k }, k, depth + 1);
     }
   };
-  walk(value, where, undefined, 0);
+  walk(value, { parent: undefined, step: where }, undefined, 0);
   return errors;
 }
