@@ -1,7 +1,7 @@
 import { arrayLiteral } from './prepared';
 
 // pg's own serialisation of a parameter (what it would send without arrayLiteral).
- 
+
 const { prepareValue } = require('pg/lib/utils') as { prepareValue: (v: unknown) => unknown };
 
 /** A small deterministic generator (mulberry32), so a failure names a reproducible case. */
@@ -59,7 +59,6 @@ describe('arrayLiteral (array parameters of prepared statements)', () => {
   });
 
   it('keeps the edge cases pg has: empty arrays, holes, -0, NaN and numbers in exponent form', () => {
-     
     for (const arr of [[], [, 'a'], [-0, NaN, 1e21, 1e-7, Infinity], ['', ''], [null], ['"'], ['\\']])
       expect(arrayLiteral(arr)).toBe(prepareValue(arr));
   });
