@@ -82,4 +82,21 @@ describe('canonicalJson', () => {
     expect(canonicalJson(undefined)).toBe('null');
     expect(canonicalJson('x')).toBe('"x"');
   });
+
+  it('orders the keys of objects of any width given in any order (insertion sort up to 32 keys, sort() above)', () => {
+    const seed = { n: 7 };
+    const next = () => {
+      seed.n = (seed.n * 1103515245 + 12345) % 2147483648;
+      return seed.n / 2147483648;
+    };
+    const names = ['a', 'B', 'b', '_', '10', '9', 'é', '😀', 'ﬀ', 'zz', 'z', 'Ä', 'aa', '', ' ', 'key'];
+    for (let width = 1; width <= 48; width += 1) {
+      for (let round = 0; round < 20; round += 1) {
+        const keys = Array.from({ length: width }, (_, i) => `${names[Math.floor(next() * names.length)]}${i % 7}`);
+        const obj: Record<string, number> = {};
+        for (const k of keys.sort(() => next() - 0.5)) obj[k] = keys.length;
+        expect(canonicalJson(obj)).toBe(reference(obj));
+      }
+    }
+  });
 });
