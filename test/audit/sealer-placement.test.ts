@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
-import { TEST_REDIS_URL } from '../support/env';
 import { declaration } from '../support/factories';
-import { spawnApi, spawnWorker } from '../support/processes';
+import { serviceEnv, spawnApi, spawnWorker } from '../support/processes';
 import { bearer, createTestDatabase, eventually } from '../support/test-service';
 
 /**
@@ -14,17 +13,11 @@ import { bearer, createTestDatabase, eventually } from '../support/test-service'
 describe('where the audit chain is sealed', () => {
   it('an API process beside workers leaves sealing to them; its verification, and a worker, seal what is pending', async () => {
     const db = await createTestDatabase();
-    const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
-      BOOTSTRAP_ADMIN_KEY: adminKey,
-      LOG_LEVEL: 'warn',
+    const { env, adminKey } = serviceEnv(db.url, {
       LIST_SOURCES: 'off',
       DB_POOL_SIZE: '4',
       AUDIT_SEAL_INTERVAL_MS: '100',
-    };
+    });
     const stats = new Client({ connectionString: db.url });
     await stats.connect();
     const api = await spawnApi(env);

@@ -1,9 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { declaration, OFAC_2019 } from '../support/factories';
-import { TEST_REDIS_URL } from '../support/env';
-import { spawnApi, spawnWorker } from '../support/processes';
+import { serviceEnv, spawnApi, spawnWorker } from '../support/processes';
 import { bearer, createTestDatabase, eventually } from '../support/test-service';
 
 const ROSOBORONEXPORT = 'АО Рособоронэкспорт';
@@ -23,16 +22,7 @@ interface Answer {
 describe('read-your-writes list activation across processes', () => {
   it('every submission to API B answered after API A reads the SDN version active carries the party hit; the re-screen leaves none unflagged', async () => {
     const db = await createTestDatabase();
-    const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
-      BOOTSTRAP_ADMIN_KEY: adminKey,
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: '5',
-      RESCREEN_CATCHUP_DELAY_MS: '2000',
-    };
+    const { env, adminKey } = serviceEnv(db.url, { DB_POOL_SIZE: '5', RESCREEN_CATCHUP_DELAY_MS: '2000' });
     const worker = spawnWorker(env);
     const processes = await Promise.all([spawnApi(env), spawnApi(env)]);
     const [a, b] = processes.map((p) => request(p.url));

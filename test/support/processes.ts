@@ -1,7 +1,31 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { TEST_REDIS_URL } from './env';
 
 const ROOT = join(__dirname, '..', '..');
+
+/**
+ * The environment of a service (API and worker processes) of its own on `databaseUrl`: the shared Redis under a queue
+ * prefix of its own, and a bootstrap admin key, returned with it; `extra` adds or overrides settings.
+ */
+export function serviceEnv(
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): { env: Record<string, string>; adminKey: string } {
+  const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
+  return {
+    adminKey,
+    env: {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+      BOOTSTRAP_ADMIN_KEY: adminKey,
+      LOG_LEVEL: 'warn',
+      ...extra,
+    },
+  };
+}
 
 /**
  * Starts the compiled worker entry point (`npm run worker`) as its own process, as production runs it; never with
