@@ -332,8 +332,25 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
         commitsPerDeclaration,
       };
     };
+    /**
+     * Before a measured run: the machine's dirty pages written out (`sync`) and a PostgreSQL checkpoint, so the run
+     * does not pay for what came before it. The kernel writes dirty pages back 30 s after they were written, and while
+     * it writes, WAL flushes wait: an fdatasync loop on this disk went from 0.2 ms (p50) to 176 ms (max) while 1.5 GB
+     * went back, and the BEFORE build's `npm ci` or the lists' load leaves that much behind; every commit of a paced
+     * request waits for a WAL flush. Printed, so a run that started on a busy disk shows.
+     */
+    const settle = async (before: string) => {
+      const dirty = Number(/^Dirty:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1024;
+      const t0 = performance.now();
+      execFileSync('sync');
+      await stats.query('CHECKPOINT');
+      console.log(
+        `[${label}]   before the ${before}: ${dirty.toFixed(0)} MB of dirty pages written out and a checkpoint, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+    };
     // Warm-up (JIT, pools, caches; under API_PROCESSES every process gets its share), then the measured runs.
     await run(WARMUP);
+    await settle('flat-out run');
     await stats.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
     const rows0 = await rows();
     const tables0 = await tableRows();
@@ -374,6 +391,7 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
       `[${label}]   whole machine CPU per 1,000 declarations: ${machineFlat.toFixed(2)} s, of which the worker ${workerFlat.toFixed(2)} s and this bench's own clients ${benchFlat.toFixed(2)} s`,
     );
     const pacedTotal = PACED_RATE * 15;
+    await settle('paced run');
     const paced = await run(pacedTotal, PACED_RATE);
     if (process.env.BENCH_TIMELINE) {
       // When the slow requests were due, by 250 ms window: a stall shows as one window, a slow path as many.
