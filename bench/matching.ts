@@ -9,11 +9,13 @@
  * Prints build time (wall and CPU), heap used after build, and median / p99 latency of >= 10,000 screen() calls, one core:
  * "cold" empties the per-token similarity cache before every query (every token new), "warm" keeps it, as a
  * running service does; the per-kind lines (exact / variant / random) are warm.
+ * Then a digest of every answer of each stage (answersDigest), to show that a change left the answers as they were.
  * Targets: SDN+UN median < 0.3 ms, p99 < 2 ms; 1M names median < 5 ms, p99 < 25 ms, build < 90 s, heap < 3 GB;
  * 5M names median < 3 ms, p99 < 15 ms, build < 60 s, heap < 2 GB.
  * Wall-clock figures need a quiet machine; the CPU-time figures (process CPU time of the build, and of each query in
  * a second pass) hold up better when other processes share the cores.
  */
+import { createHash } from 'node:crypto';
 import type { EntityEntry } from '../src/domain/list-entry';
 import { EntityListIndex, PartyMatcher } from '../src/screening/matching';
 import { AddressIndex } from '../src/screening/matching/address-index';
@@ -81,6 +83,19 @@ function screenAll(
   );
 }
 
+/**
+ * A digest of every answer (matches, scores, explanations) to the stage's queries, asked once more after the timing:
+ * a change meant only to be faster must leave it as it was (compare it with the same bench run on the commit before).
+ */
+function answersDigest(matcher: PartyMatcher, queries: { name: string }[], label: string): void {
+  const perQuery = queries.map((q) =>
+    createHash('sha1')
+      .update(JSON.stringify(matcher.screen(q)))
+      .digest('hex'),
+  );
+  console.log(`${label} answers digest: ${createHash('sha1').update(perQuery.join('\n')).digest('hex')}`);
+}
+
 async function realLists(): Promise<EntityEntry[]> {
   const baseHeap = heapMb();
   const sdn = await loadOfac('ofac-sdn-2019');
@@ -116,6 +131,7 @@ async function realLists(): Promise<EntityEntry[]> {
       timeQueries(subset, (q) => matcher.screen(q)),
     );
   }
+  answersDigest(matcher, queries, 'SDN+UN');
   return all;
 }
 
@@ -147,6 +163,7 @@ async function syntheticStage(parts: ReturnType<typeof extractNameParts>, count:
       timeQueries(subset, (q) => matcher.screen(q)),
     );
   }
+  answersDigest(matcher, queries, label);
 }
 
 async function main(): Promise<void> {

@@ -322,10 +322,7 @@ export class CandidateSearch {
     const touchedBits = this.touchedBits!;
     const mine = this.tokenBits[t]!;
     const post = this.d.postNames;
-    for (let i = this.touchedBitsUpTo; i < this.touchedCount; i++) {
-      const n = this.touched[i];
-      touchedBits[n >>> 5] |= 1 << (n & 31);
-    }
+    this.syncTouchedBits();
     const others = this.otherBits;
     let otherCount = 0;
     for (let k = 0; k < this.pairTokenCount; k++)
@@ -363,6 +360,16 @@ export class CandidateSearch {
     this.touchedBitsUpTo = this.touchedCount;
   }
 
+  /** Sets the touched bitmap's bits for the names touched since it was last brought up to date (or ever, this query). */
+  private syncTouchedBits(): void {
+    const touchedBits = this.touchedBits!;
+    for (let i = Math.max(0, this.touchedBitsUpTo); i < this.touchedCount; i++) {
+      const n = this.touched[i];
+      touchedBits[n >>> 5] |= 1 << (n & 31);
+    }
+    this.touchedBitsUpTo = this.touchedCount;
+  }
+
   private traverse(s: number, e: number, add: number): void {
     const acc = this.acc;
     const post = this.d.postNames;
@@ -384,6 +391,17 @@ export class CandidateSearch {
     const acc = this.acc;
     const k = this.touchedCount;
     if (k * 4 > e - s) {
+      const bits = this.touchedBits;
+      if (bits !== null) {
+        // The same test on the touched bitmap (a bit per name, in cache) instead of the accumulator (4 bytes per name,
+        // not): over a posting list of a million names out of five million, the pass reads 0.6 MB instead of 20 MB.
+        this.syncTouchedBits();
+        for (let p = s; p < e; p++) {
+          const n = post[p];
+          if ((bits[n >>> 5] & (1 << (n & 31))) !== 0) acc[n] += add;
+        }
+        return;
+      }
       for (let p = s; p < e; p++) {
         const n = post[p];
         if (acc[n] !== 0) acc[n] += add;
