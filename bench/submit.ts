@@ -336,8 +336,8 @@ async function runBench(label: string, root: string, apiProcesses: number): Prom
      * Before a measured run: the machine's dirty pages written out (`sync`) and a PostgreSQL checkpoint, so the run
      * does not pay for what came before it. The kernel writes dirty pages back 30 s after they were written, and while
      * it writes, WAL flushes wait: an fdatasync loop on this disk went from 0.2 ms (p50) to 176 ms (max) while 1.5 GB
-     * went back, and the BEFORE build's `npm ci` or the lists' load leaves that much behind; every commit of a paced
-     * request waits for a WAL flush. Printed, so a run that started on a busy disk shows.
+     * went back. The BEFORE build's `npm ci` leaves hundreds of MB behind, the warm-up or the flat-out run tens; every
+     * commit of a paced request waits for a WAL flush. Printed, so a run that started on a busy disk shows.
      */
     const settle = async (before: string) => {
       const dirty = Number(/^Dirty:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1024;
